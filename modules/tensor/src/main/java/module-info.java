@@ -1,0 +1,4 @@
+/** Off-heap float32 matrices and vectors on {@code MemorySegment}s, and NumPy {@code .npy} I/O. */
+module widenet.tensor {
+    exports widenet.tensor;
+}
