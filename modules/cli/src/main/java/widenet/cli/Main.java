@@ -33,26 +33,26 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("widenet: " + ex.getMessage());
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            PrintWriter e = ex.getCommandLine().getErr();
+            e.println("widenet: " + ex.getMessage());
+            e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            PrintWriter err = c.getErr();
+            PrintWriter e = c.getErr();
             if (System.getenv("WIDENET_DEBUG") != null) {
-                ex.printStackTrace(err);
+                ex.printStackTrace(e);
             }
             if (ex instanceof DivergenceException) {
-                err.println("widenet: " + ex.getMessage());
+                e.println("widenet: " + ex.getMessage());
                 return EXIT_DIVERGED;
             }
             if (ex instanceof InputException || ex instanceof IllegalArgumentException || ex instanceof IOException
                     || ex instanceof UncheckedIOException) {
-                err.println("widenet: " + message(ex));
+                e.println("widenet: " + message(ex));
                 return EXIT_INPUT;
             }
-            err.println("widenet: internal error: " + ex + " (set WIDENET_DEBUG=1 for the stack trace)");
+            e.println("widenet: internal error: " + ex + " (set WIDENET_DEBUG=1 for the stack trace)");
             return 1;
         });
         return cl.execute(args);

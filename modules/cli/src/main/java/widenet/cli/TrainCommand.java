@@ -204,25 +204,42 @@ final class TrainCommand implements Callable<Integer> {
     private Network createNetwork(Kernels k, Dataset data, SplittableRandom rng) throws IOException {
         var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
                 LossKind.parse(loss), reluGradAtZero == 1);
-        if (initDir == null) {
-            return new TwoLayerNetwork(k, cfg, rng);
-        }
-        Path wFile = initDir.resolve("W.npy");
-        Path aFile = initDir.resolve("a.npy");
-        if (!Files.exists(wFile)) {
-            throw new InputException("--init " + initDir + ": no W.npy there");
-        }
-        try (FloatMatrix w = Npy.readMatrix(wFile, width, data.d())) {
-            Dataset.requireFinite(w, wFile.toString());
-            if (!Files.exists(aFile)) {
-                throw new InputException("--init " + initDir + ": no a.npy there");
+        Network net = new TwoLayerNetwork(k, cfg, rng);
+        if (initDir != null) {
+            try {
+                loadParameters(net, initDir);
+            } catch (IOException | RuntimeException e) {
+                net.close();
+                throw e;
             }
-            try (FloatVec a = Npy.readVector(aFile)) {
-                if (a.length() != width) {
-                    throw new InputException(aFile + ": expected " + width + " values (the width m), found " + a.length());
+        }
+        return net;
+    }
+
+    /**
+     * Overwrites every parameter with {@code dir/<name>.npy} (the layout of a run's {@code init/} and {@code final/}
+     * folders), checking each file's shape against the network's.
+     */
+    static void loadParameters(Network net, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InputException("--init " + dir + " is not a folder");
+        }
+        for (Parameter p : net.parameters()) {
+            Path file = dir.resolve(p.name() + ".npy");
+            if (!Files.exists(file)) {
+                throw new InputException("--init " + dir + ": no " + p.name() + ".npy there (the " + net.kind()
+                        + " network needs " + String.join(", ", net.parameters().stream().map(q -> q.name() + ".npy").toList()) + ")");
+            }
+            if (p.vector()) {
+                try (FloatVec v = Npy.readVector(file, p.value().rows())) {
+                    Dataset.requireFinite(v.asRow(), file.toString());
+                    p.value().asVector().copyFrom(v);
                 }
-                Dataset.requireFinite(a.asRow(), aFile.toString());
-                return new TwoLayerNetwork(k, cfg, w, a);
+            } else {
+                try (FloatMatrix m = Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
+                    Dataset.requireFinite(m, file.toString());
+                    p.value().copyFrom(m);
+                }
             }
         }
     }
