@@ -6,14 +6,19 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
+import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.Parameter;
@@ -26,6 +31,7 @@ import widenet.train.DivergenceException;
 import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.MetricsCsv;
+import widenet.train.Probe;
 import widenet.train.RunFolder;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
@@ -37,7 +43,7 @@ import widenet.train.Trainer;
                 "in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Network: two-layer (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
+    @Option(names = "--model", description = "Network: two-layer or implicit (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
     String model;
 
     @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
@@ -69,6 +75,33 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--relu-grad-at-zero", description = "ReLU′(0): 1 as in Du et al., or 0 (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int reluGradAtZero;
+
+    @Option(names = "--gamma", description = "implicit: Ã = (γ/√m)·A; ‖Ã‖₂ ≈ 2γ at init (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
+    double gamma;
+
+    @Option(names = "--tol", description = "implicit: fixed points stop at ‖Δ‖_F ≤ tol·‖·‖_F (default: ${DEFAULT-VALUE}).", defaultValue = "1e-5")
+    double tol;
+
+    @Option(names = "--max-iter", description = "implicit: fixed-point iteration budget; exceeding it stops the run (default: ${DEFAULT-VALUE}).", defaultValue = "500")
+    int maxIter;
+
+    @Option(names = "--phi-relu", description = "implicit: input injection φ(x) = relu(Bx/√d) instead of Bx/√d.")
+    boolean phiRelu;
+
+    @Option(names = "--output-skip", description = "implicit: output ŷ = uᵀz* + vᵀφ(x) (trains v too).")
+    boolean outputSkip;
+
+    @Option(names = "--output-init-std", description = "implicit: u, v ~ N(0, s²) at init; 1 as in the paper (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    double outputInitStd;
+
+    @Option(names = "--require-contraction", description = "implicit: stop unless ‖Ã‖₂ < 1 (checked at init and every --theory-every steps).")
+    boolean requireContraction;
+
+    @Option(names = "--freeze", split = ",", paramLabel = "NAME", description = "implicit: parameters to keep fixed, e.g. A,B (of A, B, u, v).")
+    List<String> freeze = new ArrayList<>();
+
+    @Option(names = "--theory-every", description = "implicit: λ_min(ZZᵀ) and the contraction check every K steps (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    long theoryEvery;
 
     @Option(names = "--batch", description = "Mini-batch size for SGD (default: n, full-batch GD).")
     Integer batch;
@@ -113,7 +146,8 @@ final class TrainCommand implements Callable<Integer> {
              Dataset data = loadData(dataRng)) {
             int batchSize = batch != null ? batch : data.n();
             TrainSettings settings = new TrainSettings(lr, steps, batchSize, every, shuffleSeed);
-            try (Network net = createNetwork(k, data, initRng)) {
+            try (Network net = createNetwork(k, data, initRng);
+                 Probes probes = createProbes(k, net, data)) {
                 Path outDir = out != null ? out
                         : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
                 RunFolder folder = RunFolder.create(outDir, force);
@@ -124,11 +158,12 @@ final class TrainCommand implements Callable<Integer> {
                 log("widenet " + Main.version() + " · kernels: " + k.description());
                 log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
                         + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
+                        + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + gamma : "")
                         + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
                         + " → " + folder.root());
 
                 long t0 = System.nanoTime();
-                try (Trainer trainer = new Trainer(k, net, data, settings);
+                try (Trainer trainer = new Trainer(k, net, data, settings, probes.list());
                      MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), trainer.columns());
                      Progress progress = Progress.create(quiet, steps, trainer.columns())) {
                     Trainer.Listener both = row -> {
@@ -156,8 +191,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!model.equals(TwoLayerNetwork.KIND)) {
-            throw new InputException("unknown --model '" + model + "'; available: two-layer");
+        if (!model.equals(TwoLayerNetwork.KIND) && !model.equals(ImplicitNetwork.KIND)) {
+            throw new InputException("unknown --model '" + model + "'; available: two-layer, implicit");
+        }
+        if (model.equals(ImplicitNetwork.KIND)) {
+            validateImplicit();
         }
         if (xFile == null && (n <= 0 || d <= 0)) {
             throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
@@ -178,6 +216,34 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--kappa must be positive and finite, got " + kappa);
         }
         LossKind.parse(loss);
+    }
+
+    private void validateImplicit() {
+        if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+            throw new InputException("--gamma must be non-negative and finite, got " + gamma);
+        }
+        if (!(tol > 0 && tol < 1)) {
+            throw new InputException("--tol must be in (0, 1), got " + tol);
+        }
+        if (maxIter < 1) {
+            throw new InputException("--max-iter must be at least 1, got " + maxIter);
+        }
+        if (theoryEvery < 1) {
+            throw new InputException("--theory-every must be at least 1, got " + theoryEvery);
+        }
+        if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
+            throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
+        }
+        List<String> names = outputSkip ? List.of("A", "B", "u", "v") : List.of("A", "B", "u");
+        for (String f : freeze) {
+            if (!names.contains(f)) {
+                throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)
+                        + (outputSkip ? "" : " (v only with --output-skip)"));
+            }
+        }
+        if (new HashSet<>(freeze).containsAll(names)) {
+            throw new InputException("--freeze " + String.join(",", freeze) + " leaves nothing to train");
+        }
     }
 
     private Dataset loadData(SplittableRandom rng) throws IOException {
@@ -202,9 +268,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Network createNetwork(Kernels k, Dataset data, SplittableRandom rng) throws IOException {
-        var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
-                LossKind.parse(loss), reluGradAtZero == 1);
-        Network net = new TwoLayerNetwork(k, cfg, rng);
+        Network net;
+        if (model.equals(ImplicitNetwork.KIND)) {
+            var cfg = new ImplicitNetwork.Config(data.d(), width, data.n(), gamma, phiRelu, outputSkip, outputInitStd,
+                    LossKind.parse(loss), Set.copyOf(freeze), new ImplicitNetwork.Solver(tol, maxIter),
+                    requireContraction, theoryEvery);
+            net = new ImplicitNetwork(k, cfg, rng);
+        } else {
+            var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
+                    LossKind.parse(loss), reluGradAtZero == 1);
+            net = new TwoLayerNetwork(k, cfg, rng);
+        }
         if (initDir != null) {
             try {
                 loadParameters(net, initDir);
@@ -214,6 +288,23 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return net;
+    }
+
+    /** The theory columns of the model: λ_min(ZZᵀ) every --theory-every steps for the implicit network. */
+    private Probes createProbes(Kernels k, Network net, Dataset data) {
+        return new Probes(net instanceof ImplicitNetwork ? List.of(new EquilibriumGramProbe(k, data.n(), theoryEvery)) : List.of());
+    }
+
+    /** The run's probes, closed (their buffers freed) with the run. */
+    private record Probes(List<Probe> list) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            for (Probe p : list) {
+                if (p instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
     }
 
     /**
@@ -273,6 +364,19 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("train_output_layer", trainOutputLayer);
         settings.put("loss", LossKind.parse(loss).toString());
         settings.put("relu_grad_at_zero", reluGradAtZero);
+        if (model.equals(ImplicitNetwork.KIND)) {
+            Map<String, Object> implicit = new LinkedHashMap<>();
+            implicit.put("gamma", gamma);
+            implicit.put("tol", tol);
+            implicit.put("max_iter", maxIter);
+            implicit.put("phi_relu", phiRelu);
+            implicit.put("output_skip", outputSkip);
+            implicit.put("output_init_std", outputInitStd);
+            implicit.put("require_contraction", requireContraction);
+            implicit.put("freeze", List.copyOf(freeze));
+            implicit.put("theory_every", theoryEvery);
+            settings.put("implicit", implicit);
+        }
         settings.put("kernels", k.provider());
         settings.put("threads", k.threads());
         settings.put("x", xFile == null ? null : xFile.toString());
