@@ -21,10 +21,11 @@ public final class SpectralNorm implements AutoCloseable {
     private final Kernels kernels;
     private final int maxIterations;
     private final double relTol;
-    private final FloatVec x;    // unit right singular vector estimate (cols of M)
-    private final FloatMatrix xColumn;
-    private final FloatVec y;    // M x (rows of M)
-    private final FloatVec start;
+    private final FloatVec x;          // right singular vector estimate, not normalised: ‖x‖ = xNorm
+    private final FloatVec y;          // M x/‖x‖
+    private final FloatVec start;      // a fixed unit vector
+    private final FloatMatrix xRow, yRow;
+    private double xNorm;
     private int lastIterations;
 
     /** For matrices of {@code rows}×{@code cols}; the start vector is a fixed pseudo-random unit vector. */
@@ -38,6 +39,8 @@ public final class SpectralNorm implements AutoCloseable {
         x = FloatVec.allocate(cols);
         y = FloatVec.allocate(rows);
         start = FloatVec.allocate(cols);
+        xRow = x.asRow();
+        yRow = y.asRow();
         SplittableRandom rng = new SplittableRandom(0x5eed);
         double norm2 = 0;
         for (int j = 0; j < cols; j++) {
@@ -49,8 +52,12 @@ public final class SpectralNorm implements AutoCloseable {
         for (int j = 0; j < cols; j++) {
             start.set(j, start.get(j) * inv);
         }
+        restart();
+    }
+
+    private void restart() {
         x.copyFrom(start);
-        xColumn = x.asColumn();
+        xNorm = 1;
     }
 
     /** σ_max(M), continuing from the previous call's iterate. 0 for M = 0; NaN if M holds a non-finite value. */
@@ -60,17 +67,22 @@ public final class SpectralNorm implements AutoCloseable {
         }
         double sigma = 0;
         lastIterations = 0;
+        // The normalisations ride on the GEMVs' α, so an iteration is two GEMVs and two sums of squares.
         for (int t = 1; t <= maxIterations; t++) {
             lastIterations = t;
-            kernels.gemv(Op.N, 1f, m, x, 0f, y);                        // y = M x
-            double ny = Math.sqrt(kernels.dot(y, y));
+            kernels.gemv(Op.N, (float) (1 / xNorm), m, x, 0f, y);      // y = M x̂, x̂ = x/‖x‖
+            double ny = Math.sqrt(kernels.sumOfSquares(yRow));
             if (!(ny > 0) || !Double.isFinite(ny)) {
-                x.copyFrom(start);                                       // M x = 0 (or NaN): restart next time
+                restart();                                               // M x̂ = 0 (or NaN): restart next time
                 return ny == 0 ? 0 : Double.NaN;
             }
             kernels.gemv(Op.T, (float) (1 / ny), m, y, 0f, x);          // x = Mᵀy/‖y‖, so ‖x‖ = σ_t
-            double next = Math.sqrt(kernels.dot(x, x));
-            kernels.scale((float) (1 / next), xColumn);             // ‖x‖ = 1
+            double next = Math.sqrt(kernels.sumOfSquares(xRow));
+            if (!(next > 0) || !Double.isFinite(next)) {
+                restart();
+                return next == 0 ? 0 : Double.NaN;
+            }
+            xNorm = next;
             boolean settled = Math.abs(next - sigma) <= relTol * next;
             sigma = next;
             if (settled) {
