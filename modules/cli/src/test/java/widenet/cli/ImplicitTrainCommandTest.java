@@ -65,7 +65,7 @@ class ImplicitTrainCommandTest {
             String[] row = lines.get(i).split(",");
             double norm = Double.parseDouble(row[4]);
             assertTrue(norm > 0.2 && norm < 0.6, "‖Ã‖₂ ≈ 2γ: " + norm);
-            assertTrue(Double.parseDouble(row[6]) <= 1e-5, "forward residual within the default tol");
+            assertTrue(Double.parseDouble(row[6]) <= 1e-6, "forward residual within the default tol");
             boolean probed = (i - 1) % 2 == 0 || i == lines.size() - 1;   // steps 0, 2, 4 and the last, 5
             assertEquals(probed, !row[13].equals("nan"), "λ_min(ZZᵀ) at step " + (i - 1));
             if (probed) {
@@ -84,8 +84,10 @@ class ImplicitTrainCommandTest {
 
     /**
      * Row 0 of metrics.csv is the loss of init/A.npy, B.npy, u.npy on the data, recomputed here in double precision
-     * with the equilibrium solved to 1e-14; the float forward stops at tol 1e-5 on a map contracting by ρ ≈ 0.4, so
-     * its loss agrees to ~ρ/(1−ρ)·1e-5 relative in the residuals, i.e. about 3e-5 relative in the loss (with margin).
+     * with the equilibrium solved to double precision. The float forward stops at the default tol 1e-6 on a map
+     * contracting by ρ ≈ 0.4 and rounds each application by at most ≈ m·ε ≈ 2.4e-6 relative (m = 40), so Z and ŷ are
+     * within (ρ·1e-6 + 2.4e-6)/(1 − ρ) ≈ 5e-6 relative, the residuals ŷ − y (of the order of ŷ at initialisation)
+     * likewise, and the loss within ≈ 1e-5 relative: the bound 1e-4 leaves a factor 10.
      */
     @Test
     void rowZeroIsTheLossOfTheSavedInitialWeights() throws IOException {

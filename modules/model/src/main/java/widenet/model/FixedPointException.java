@@ -36,15 +36,15 @@ public class FixedPointException extends ArithmeticException {
     /**
      * The iteration of {@code kind} (FORWARD or ADJOINT) stopped after {@code iterations} with relative residual
      * {@code residual} > {@code tol} (or non-finite: the iterates overflowed). {@code norm} is the estimate of ‖Ã‖₂ at
-     * that moment, {@code width} m (for the float32 rounding floor √m·ε quoted in the hint).
+     * that moment.
      */
-    static FixedPointException notConverged(Kind kind, int iterations, double residual, double tol, double norm, int width) {
+    static FixedPointException notConverged(Kind kind, int iterations, double residual, double tol, double norm) {
         String what = kind == Kind.FORWARD ? "forward fixed point z = relu(Ãz + φ)" : "adjoint fixed point (I − ÃᵀD)w = r·u";
         String how = Double.isFinite(residual)
                 ? String.format(Locale.ROOT, "did not converge in %d iterations: relative residual %.2e > tol %.1e",
                         iterations, residual, tol)
                 : String.format(Locale.ROOT, "diverged: the iterates overflowed float32 after %d iterations", iterations);
-        return new FixedPointException(kind, iterations, residual, norm, what + " " + how + " (" + diagnosis(norm, width) + ")");
+        return new FixedPointException(kind, iterations, residual, norm, what + " " + how + " (" + diagnosis(norm) + ")");
     }
 
     /** ‖Ã‖₂ ≥ 1 although the contraction was required. */
@@ -56,13 +56,12 @@ public class FixedPointException extends ArithmeticException {
         return new FixedPointException(Kind.CONTRACTION, 0, Double.NaN, norm, msg);
     }
 
-    private static String diagnosis(double norm, int width) {
+    private static String diagnosis(double norm) {
         if (!(norm < 1)) {
             return String.format(Locale.ROOT, "‖Ã‖₂ = %.3g ≥ 1: the equilibrium map is not a contraction; lower --gamma", norm);
         }
-        double floor = Math.sqrt(width) * Math.ulp(1f) / 2;
         return String.format(Locale.ROOT, "‖Ã‖₂ = %.3g < 1, so the map contracts by at least that factor per iteration:"
-                + " raise --max-iter, or raise --tol if the residual sits at float32 rounding (about √m·ε = %.1e)", norm, floor);
+                + " raise --max-iter, or raise --tol if the residual has stalled at float32 rounding (a few times 1e-8)", norm);
     }
 
     public Kind kind() { return kind; }
