@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output-skip", description = "implicit: output ŷ = uᵀz* + vᵀφ(x) (trains v too).")
     boolean outputSkip;
 
-    @Option(names = "--output-init-std", description = "implicit: u, v ~ N(0, s²) at init; 1 as in the paper (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    @Option(names = "--output-init-std", description = "implicit: u, v ~ N(0, s²) at init; 1 draws every weight N(0, 1) (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
     double outputInitStd;
 
     @Option(names = "--require-contraction", description = "implicit: stop unless ‖Ã‖₂ < 1 (checked at init and every --theory-every steps).")
@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--y", description = "Labels y (n or n×1 .npy) for --x.")
     Path yFile;
 
-    @Option(names = "--init", description = "Start from DIR/W.npy (m×d) and DIR/a.npy (m) instead of a random draw.")
+    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw (two-layer: W m×d, a m; implicit: A m×m, B m×d, u m, v m).")
     Path initDir;
 
     @Option(names = "--out", description = "Output folder (default: runs/train-<time>).")
