@@ -1,0 +1,73 @@
+package widenet.kernel.simd;
+
+import static widenet.kernel.simd.GemmBlocking.MR;
+import static widenet.kernel.simd.GemmBlocking.NR;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked MR×NR (6×16) kernel: the product of a packed MR×kc A micro-panel and a packed kc×NR B
+ * micro-panel, accumulated in 12 vector registers and written to a small tile buffer. One method with the
+ * accumulators as locals, so the JIT keeps them in registers and nothing is boxed.
+ *
+ * <p>Summation order: each tile element is the sum over k in increasing order, one FMA per step, independent of where
+ * the tile lies in C, so thread partitions do not change any bit.
+ */
+final class GemmMicrokernel {
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
+
+    private GemmMicrokernel() {
+    }
+
+    /**
+     * tile[r·NR + j] = Σ_{p<kc} a[aOff + p·MR + r] · b[bOff + p·NR + j] for r < MR, j < NR.
+     *
+     * @param a packed A: for each k step, MR consecutive row values
+     * @param b packed B: for each k step, NR consecutive column values
+     */
+    static void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            int ai = aOff + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 8);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 8);
+        c10.intoArray(tile, 16);
+        c11.intoArray(tile, 24);
+        c20.intoArray(tile, 32);
+        c21.intoArray(tile, 40);
+        c30.intoArray(tile, 48);
+        c31.intoArray(tile, 56);
+        c40.intoArray(tile, 64);
+        c41.intoArray(tile, 72);
+        c50.intoArray(tile, 80);
+        c51.intoArray(tile, 88);
+    }
+}

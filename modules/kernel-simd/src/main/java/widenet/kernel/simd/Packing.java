@@ -1,0 +1,115 @@
+package widenet.kernel.simd;
+
+import static widenet.kernel.simd.GemmBlocking.MR;
+import static widenet.kernel.simd.GemmBlocking.NR;
+import static widenet.kernel.simd.Lanes.F32;
+import static widenet.kernel.simd.Lanes.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Copies blocks of op(A) and op(B) into the contiguous micro-panel order the {@link GemmMicrokernel} streams through,
+ * whatever the stored layout: this is where the four transpose combinations become the same computation. Partial
+ * micro-panels at the matrix edges are padded with zeros, so the microkernel never needs an edge case; the padding
+ * only feeds tile rows and columns that are never stored.
+ */
+final class Packing {
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
+
+    private Packing() {
+    }
+
+    /**
+     * Packs rows [row0, row0 + rows) × k [p0, p0 + kc) of op(A) into MR-row micro-panels: panel q starts at
+     * {@code q·MR·kc}, and within it k step p holds the MR row values at {@code p·MR}.
+     *
+     * @param lda the stored matrix's stride: op(A)(i, p) is a[i·lda + p] when {@code transposed} is false, a[p·lda + i]
+     *            when it is true
+     */
+    static void packA(boolean transposed, MemorySegment a, long lda, int row0, int rows, int p0, int kc, float[] dst) {
+        for (int i = 0, q = 0; i < rows; i += MR, q++) {
+            int mr = Math.min(MR, rows - i);
+            int off = q * MR * kc;
+            if (!transposed) {
+                // Row r of the panel is contiguous in memory: read it sequentially, scatter with stride MR.
+                for (int r = 0; r < mr; r++) {
+                    long base = (row0 + i + r) * lda + p0;
+                    int d = off + r;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * MR] = a.getAtIndex(F32, base + p);
+                    }
+                }
+            } else {
+                // Each k step's MR row values are contiguous in memory.
+                for (int p = 0; p < kc; p++) {
+                    long base = (p0 + p) * lda + row0 + i;
+                    int d = off + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        dst[d + r] = a.getAtIndex(F32, base + r);
+                    }
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = mr; r < MR; r++) {
+                        dst[off + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs k [p0, p0 + kc) × columns [col0, col0 + cols) of op(B) into NR-column micro-panels: panel q starts at
+     * {@code q·NR·kc}, and within it k step p holds the NR column values at {@code p·NR}.
+     *
+     * @param ldb the stored matrix's stride: op(B)(p, j) is b[p·ldb + j] when {@code transposed} is false, b[j·ldb + p]
+     *            when it is true
+     */
+    static void packB(boolean transposed, MemorySegment b, long ldb, int p0, int kc, int col0, int cols, float[] dst) {
+        for (int j = 0, q = 0; j < cols; j += NR, q++) {
+            int nr = Math.min(NR, cols - j);
+            int off = q * NR * kc;
+            if (!transposed) {
+                // Each k step's NR column values are contiguous in memory: two vector copies (masked at the edge,
+                // where the masked-off lanes load as the zero padding).
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
+                        int d = off + p * NR;
+                        FloatVector.fromMemorySegment(S, b, src, ORDER).intoArray(dst, d);
+                        FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER).intoArray(dst, d + 8);
+                    }
+                } else {
+                    VectorMask<Float> m0 = S.indexInRange(0, nr);
+                    VectorMask<Float> m1 = S.indexInRange(8, nr);
+                    for (int p = 0; p < kc; p++) {
+                        long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
+                        int d = off + p * NR;
+                        FloatVector.fromMemorySegment(S, b, src, ORDER, m0).intoArray(dst, d);
+                        FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER, m1).intoArray(dst, d + 8);
+                    }
+                }
+            } else {
+                // Column c of the panel is contiguous in memory: read it sequentially, scatter with stride NR.
+                for (int c = 0; c < nr; c++) {
+                    long base = (col0 + j + c) * ldb + p0;
+                    int d = off + c;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * NR] = b.getAtIndex(F32, base + p);
+                    }
+                }
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int c = nr; c < NR; c++) {
+                            dst[off + p * NR + c] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
