@@ -10,16 +10,18 @@ package widenet.kernel.simd;
  */
 final class GemmBlocking {
     /**
-     * Rows of the register tile. 6 rows × 2 vectors = 12 accumulators, plus 2 vectors of B and 1 broadcast of A: 15 of
-     * the 16 ymm registers. Each k step issues 12 FMAs for 8 loads (2 of B, 6 broadcasts of A), enough to keep both FMA
-     * pipes busy with the 4-cycle FMA latency hidden by 12 independent chains.
+     * Rows of the register tile. 4 rows × 2 vectors = 8 accumulators, enough independent FMA chains to cover the FMA
+     * latency on two pipes (4 cycles × 2), with 2 B vectors and the A broadcasts in the remaining registers. A 6×16
+     * tile (12 accumulators, the classic AVX2 choice) was measured slower here: C2 schedules the A broadcasts early,
+     * needs a 17th register and spills an accumulator inside the loop, which puts a store-load round trip on its FMA
+     * chain.
      */
-    static final int MR = 6;
+    static final int MR = 4;
     /** Columns of the register tile: two 8-lane vectors. */
     static final int NR = 16;
     /**
      * Depth of one rank-k update. The B micro-panel (KC×NR floats = 16 KiB) stays in the 32 KiB L1d while the ir loop
-     * streams A micro-panels past it; the A micro-panel (MR×KC = 6 KiB) takes most of the rest. Long enough that the
+     * streams A micro-panels past it; the A micro-panel (MR×KC = 4 KiB) takes part of the rest. Long enough that the
      * accumulators' load and store at either end of the microkernel is amortized over 256 k steps.
      */
     static final int KC = 256;

@@ -7,8 +7,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked MR×NR (6×16) kernel: the product of a packed MR×kc A micro-panel and a packed kc×NR B
- * micro-panel, accumulated in 12 vector registers and written to a small tile buffer. One method with the
+ * The register-blocked MR×NR (4×16) kernel: the product of a packed MR×kc A micro-panel and a packed kc×NR B
+ * micro-panel, accumulated in 8 vector registers and written to a small tile buffer. One method with the
  * accumulators as locals, so the JIT keeps them in registers and nothing is boxed.
  *
  * <p>Summation order: each tile element is the sum over k in increasing order, one FMA per step, independent of where
@@ -31,8 +31,6 @@ final class GemmMicrokernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * NR;
             int ai = aOff + p * MR;
@@ -50,12 +48,6 @@ final class GemmMicrokernel {
             av = FloatVector.broadcast(S, a[ai + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, 8);
@@ -65,9 +57,5 @@ final class GemmMicrokernel {
         c21.intoArray(tile, 40);
         c30.intoArray(tile, 48);
         c31.intoArray(tile, 56);
-        c40.intoArray(tile, 64);
-        c41.intoArray(tile, 72);
-        c50.intoArray(tile, 80);
-        c51.intoArray(tile, 88);
     }
 }

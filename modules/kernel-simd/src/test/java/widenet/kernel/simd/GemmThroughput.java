@@ -1,5 +1,12 @@
 package widenet.kernel.simd;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.Random;
 import widenet.kernel.Epilogue;
 import widenet.kernel.KernelProviders;
@@ -10,10 +17,39 @@ import widenet.tensor.FloatMatrix;
 /**
  * A throwaway timing harness for tuning, not a test: prints GEMM GFLOP/s (best of several runs) for the shapes the
  * performance targets name. Run with {@code bin/simd-gemm-throughput [threads...]}. Timings on a shared machine are
- * noisy: compare ratios from one run.
+ * noisy: compare ratios from one run. When OpenBLAS is installed (libopenblas.so.0), each shape is also timed with
+ * cblas_sgemm through the FFM API in the same process, alternating with ours, and the ratio is printed.
  */
 public final class GemmThroughput {
+    private static MethodHandle sgemm;
+    private static MethodHandle setThreads;
+
     private GemmThroughput() {
+    }
+
+    private static void loadOpenBlas() {
+        try {
+            SymbolLookup lib = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
+            Linker linker = Linker.nativeLinker();
+            ValueLayout I = ValueLayout.JAVA_INT;
+            ValueLayout F = ValueLayout.JAVA_FLOAT;
+            ValueLayout P = ValueLayout.ADDRESS;
+            sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
+                    FunctionDescriptor.ofVoid(I, I, I, I, I, I, F, P, I, P, I, F, P, I));
+            setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
+                    FunctionDescriptor.ofVoid(I));
+        } catch (RuntimeException e) {
+            System.out.println("(OpenBLAS not found: " + e.getMessage() + ")");
+        }
+    }
+
+    private static void openBlas(Op opA, Op opB, int m, int n, int k, FloatMatrix a, FloatMatrix b, FloatMatrix c) {
+        try {
+            sgemm.invokeExact(101, opA == Op.N ? 111 : 112, opB == Op.N ? 111 : 112, m, n, k, 1f, a.segment(),
+                    a.stride(), b.segment(), b.stride(), 0f, c.segment(), c.stride());
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void main(String[] args) {
@@ -27,7 +63,15 @@ public final class GemmThroughput {
             {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
             {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64},
         };
+        loadOpenBlas();
         for (int threads : threadCounts) {
+            if (setThreads != null) {
+                try {
+                    setThreads.invokeExact(threads);
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             try (Kernels k = KernelProviders.open("simd", threads)) {
                 System.out.println(k.description());
                 for (Object[] s : shapes) {
@@ -45,19 +89,25 @@ public final class GemmThroughput {
             fill(a, rnd);
             fill(b, rnd);
             double flops = 2.0 * m * n * kk;
-            int reps = (int) Math.max(3, Math.min(200, 4e9 / flops));
-            for (int i = 0; i < reps; i++) {
-                k.gemm(opA, opB, 1f, a, b, 0f, c, Epilogue.NONE);
-            }
-            double best = Double.MAX_VALUE;
-            for (int r = 0; r < 5; r++) {
+            int reps = (int) Math.max(2, Math.min(200, 1.5e9 / flops));
+            double ours = 0;
+            double theirs = 0;
+            for (int round = 0; round < 7; round++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) {
                     k.gemm(opA, opB, 1f, a, b, 0f, c, Epilogue.NONE);
                 }
-                best = Math.min(best, (System.nanoTime() - t0) / (double) reps);
+                ours = Math.max(ours, flops * reps / (System.nanoTime() - t0));
+                if (sgemm != null) {
+                    t0 = System.nanoTime();
+                    for (int i = 0; i < reps; i++) {
+                        openBlas(opA, opB, m, n, kk, a, b, c);
+                    }
+                    theirs = Math.max(theirs, flops * reps / (System.nanoTime() - t0));
+                }
             }
-            System.out.printf("  %-24s %6.1f GFLOP/s%n", name, flops / best);
+            System.out.printf("  %-24s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%n", name, ours, theirs,
+                    theirs == 0 ? Double.NaN : ours / theirs);
         }
     }
 
