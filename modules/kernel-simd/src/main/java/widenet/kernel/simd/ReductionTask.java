@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Sums over matrices: totals (Σ x·y, Σ a², Σ (a − b)², the count of a ≠ b), per-row sums and column sums.
  *
  * <p>Determinism: a total is cut into fixed chunks of {@link #CHUNK} consecutive elements (row-major order,
- * whatever the stride). Each chunk is summed in float in 16 vector lanes, its lanes added in lane order in double,
- * and the chunks' partial sums added in chunk order in double. Neither the chunks nor the order depend on the
+ * whatever the stride). Each row segment of a chunk is summed in float in 16 vector lanes, its lanes added in lane
+ * order in double, the segments of a chunk and then the chunks' partial sums added in order in double. Neither the chunks nor the order depend on the
  * thread count, so every thread count gives the same bits. A row sum is one such sum over its row. Column sums add
  * the rows in index order in float, exactly like the scalar reference.
  */
@@ -156,77 +156,115 @@ final class ReductionTask implements ParallelTask {
         return (int) ((long) units * w / workers);
     }
 
-    /** The sum of the current term over row-major elements [s, e), possibly spanning several rows. */
+    /**
+     * The sum of the current term over row-major elements [s, e), possibly spanning several rows: the sum, in order
+     * and in double, of the sums of its row segments. Each term has its own small segment method, so that the JIT
+     * compiles each fully (one large method mixing all of them was left in C1, which boxes every vector).
+     */
     private double sum(long s, long e) {
-        FloatVector acc0 = FloatVector.zero(S);
-        FloatVector acc1 = FloatVector.zero(S);
-        long count = 0;
+        double total = 0.0;
         while (s < e) {
             int i = (int) (s / cols);
             int j = (int) (s % cols);
             int len = (int) Math.min(cols - j, e - s);
             long xo = (i * ldx + j) * Float.BYTES;
             long yo = (i * ldy + j) * Float.BYTES;
-            int q = 0;
-            if (term == Term.DIFFERENT) {
-                for (; q + L <= len; q += L, xo += VBYTES, yo += VBYTES) {
-                    count += FloatVector.fromMemorySegment(S, x, xo, ORDER)
-                            .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER)).trueCount();
-                }
-                if (q < len) {
-                    VectorMask<Float> m = S.indexInRange(0, len - q);
-                    count += FloatVector.fromMemorySegment(S, x, xo, ORDER, m)
-                            .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER, m))
-                            .and(m).trueCount();
-                }
-            } else {
-                // Two accumulators hide the FMA latency; the masked tail loads zeros, which add nothing.
-                for (; q + 2 * L <= len; q += 2 * L, xo += 2 * VBYTES, yo += 2 * VBYTES) {
-                    FloatVector a0 = FloatVector.fromMemorySegment(S, x, xo, ORDER);
-                    FloatVector a1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER);
-                    switch (term) {
-                        case PRODUCT -> {
-                            acc0 = a0.fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
-                            acc1 = a1.fma(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER), acc1);
-                        }
-                        case SQUARED_DIFFERENCE -> {
-                            FloatVector d0 = a0.sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
-                            FloatVector d1 = a1.sub(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER));
-                            acc0 = d0.fma(d0, acc0);
-                            acc1 = d1.fma(d1, acc1);
-                        }
-                        default -> {
-                            acc0 = a0.fma(a0, acc0);
-                            acc1 = a1.fma(a1, acc1);
-                        }
-                    }
-                }
-                for (; q < len; q += L, xo += VBYTES, yo += VBYTES) {
-                    VectorMask<Float> m = S.indexInRange(q, len);
-                    FloatVector a0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, m);
-                    switch (term) {
-                        case PRODUCT -> acc0 = a0.fma(FloatVector.fromMemorySegment(S, y, yo, ORDER, m), acc0);
-                        case SQUARED_DIFFERENCE -> {
-                            FloatVector d0 = a0.sub(FloatVector.fromMemorySegment(S, y, yo, ORDER, m));
-                            acc0 = d0.fma(d0, acc0);
-                        }
-                        default -> acc0 = a0.fma(a0, acc0);
-                    }
-                }
-            }
+            total += switch (term) {
+                case PRODUCT -> products(xo, yo, len);
+                case SQUARE -> squares(xo, len);
+                case SQUARED_DIFFERENCE -> squaredDifferences(xo, yo, len);
+                case DIFFERENT -> different(xo, yo, len);
+            };
             s += len;
         }
-        if (term == Term.DIFFERENT) {
-            return count;
+        return total;
+    }
+
+    // Segment sums: two 8-lane float accumulators (to hide the FMA latency), a masked tail (masked-off lanes load as
+    // zeros, which add nothing), the two added, then the 8 lanes added in lane order in double. Each keeps its
+    // vectors to itself: a vector passed to a method the JIT does not inline is boxed.
+
+    private double products(long xo, long yo, int len) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int q = 0;
+        for (; q + 2 * L <= len; q += 2 * L, xo += 2 * VBYTES, yo += 2 * VBYTES) {
+            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
+            acc1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER)
+                    .fma(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER), acc1);
         }
+        for (; q < len; q += L, xo += VBYTES, yo += VBYTES) {
+            VectorMask<Float> m = S.indexInRange(q, len);
+            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, m).fma(FloatVector.fromMemorySegment(S, y, yo, ORDER, m), acc0);
+        }
+        FloatVector sum = acc0.add(acc1);
         double total = 0.0;
         for (int l = 0; l < L; l++) {
-            total += acc0.lane(l);
-        }
-        for (int l = 0; l < L; l++) {
-            total += acc1.lane(l);
+            total += sum.lane(l);
         }
         return total;
+    }
+
+    private double squares(long xo, int len) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int q = 0;
+        for (; q + 2 * L <= len; q += 2 * L, xo += 2 * VBYTES) {
+            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xo, ORDER);
+            FloatVector a1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER);
+            acc0 = a0.fma(a0, acc0);
+            acc1 = a1.fma(a1, acc1);
+        }
+        for (; q < len; q += L, xo += VBYTES) {
+            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, S.indexInRange(q, len));
+            acc0 = a0.fma(a0, acc0);
+        }
+        FloatVector sum = acc0.add(acc1);
+        double total = 0.0;
+        for (int l = 0; l < L; l++) {
+            total += sum.lane(l);
+        }
+        return total;
+    }
+
+    private double squaredDifferences(long xo, long yo, int len) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int q = 0;
+        for (; q + 2 * L <= len; q += 2 * L, xo += 2 * VBYTES, yo += 2 * VBYTES) {
+            FloatVector d0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
+            FloatVector d1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER)
+                    .sub(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        for (; q < len; q += L, xo += VBYTES, yo += VBYTES) {
+            VectorMask<Float> m = S.indexInRange(q, len);
+            FloatVector d0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, m).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER, m));
+            acc0 = d0.fma(d0, acc0);
+        }
+        FloatVector sum = acc0.add(acc1);
+        double total = 0.0;
+        for (int l = 0; l < L; l++) {
+            total += sum.lane(l);
+        }
+        return total;
+    }
+
+    /** The number of positions where x ≠ y (IEEE: NaN differs from everything, −0 equals +0). */
+    private double different(long xo, long yo, int len) {
+        long count = 0;
+        int q = 0;
+        for (; q + L <= len; q += L, xo += VBYTES, yo += VBYTES) {
+            count += FloatVector.fromMemorySegment(S, x, xo, ORDER)
+                    .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER)).trueCount();
+        }
+        if (q < len) {
+            VectorMask<Float> m = S.indexInRange(0, len - q);
+            count += FloatVector.fromMemorySegment(S, x, xo, ORDER, m)
+                    .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER, m)).and(m).trueCount();
+        }
+        return count;
     }
 
     /** out_j = Σ_i a_ij for j in [c0, c1), adding rows in index order in float, as the reference does. */
