@@ -41,11 +41,26 @@ final class GemmTask implements ParallelTask {
 
     /** C = epilogue(α·op(A)·op(B) + β·C); shapes already checked. */
     void gemm(Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
+        int active = prepare(opA, opB, alpha, a, b, beta, c, epilogue);
+        if (active == 0) {
+            return;
+        }
+        try {
+            pool.run(this, active);
+        } finally {
+            this.a = null;
+            this.b = null;
+            store.clear();
+        }
+    }
+
+    /** Sets the call's fields; returns how many threads should run it (0: nothing to do). */
+    int prepare(Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
         m = c.rows();
         n = c.cols();
         k = opA.cols(a);
         if (m == 0 || n == 0) {
-            return;
+            return 0;
         }
         transA = opA == Op.T;
         transB = opB == Op.T;
@@ -57,15 +72,7 @@ final class GemmTask implements ParallelTask {
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         splitRows = rowPanels * MR >= colPanels * NR;
-        int active = (long) m * n * k < PARALLEL_MIN_FMAS ? 1
-                : Math.min(pool.threads(), splitRows ? rowPanels : colPanels);
-        try {
-            pool.run(this, active);
-        } finally {
-            this.a = null;
-            this.b = null;
-            store.clear();
-        }
+        return (long) m * n * k < PARALLEL_MIN_FMAS ? 1 : Math.min(pool.threads(), splitRows ? rowPanels : colPanels);
     }
 
     @Override

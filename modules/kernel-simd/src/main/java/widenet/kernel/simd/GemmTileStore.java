@@ -1,5 +1,6 @@
 package widenet.kernel.simd;
 
+import static widenet.kernel.simd.GemmBlocking.MR;
 import static widenet.kernel.simd.GemmBlocking.NR;
 import static widenet.kernel.simd.Lanes.ORDER;
 
@@ -44,6 +45,33 @@ final class GemmTileStore {
         this.ldd = deriv == null ? 0 : deriv.stride();
     }
 
+    /** Whether the tile at this block may go straight from the microkernel's registers into C. */
+    boolean direct(int mr, int nr, boolean last) {
+        return mr == MR && nr == NR && !(last && hasActivation);
+    }
+
+    MemorySegment c() {
+        return c;
+    }
+
+    /** Byte offset of C(row, col). */
+    long offset(int row, int col) {
+        return (row * ldc + col) * Float.BYTES;
+    }
+
+    /** Bytes between C's rows. */
+    long rowBytes() {
+        return ldc * Float.BYTES;
+    }
+
+    float alpha() {
+        return alpha;
+    }
+
+    float beta() {
+        return beta;
+    }
+
     /** Drops the references to the caller's matrices once the call is over. */
     void clear() {
         c = null;
@@ -78,24 +106,17 @@ final class GemmTileStore {
         }
     }
 
+    /** α·AB + β′·C with β′ = β for the first KC block, 1 after it: the arithmetic of {@link GemmMicrokernel#multiplyInto}. */
     private void storeVector(float[] tile, int t, long cOff, int lanes, boolean first) {
         FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
+        boolean writeOnly = first && beta == 0f;
+        float betaOrOne = first ? beta : 1f;
         if (lanes == Lanes.LENGTH) {
-            FloatVector v;
-            if (first) {
-                v = beta == 0f ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(beta));
-            } else {
-                v = FloatVector.fromMemorySegment(S, c, cOff, ORDER).add(ab);
-            }
+            FloatVector v = writeOnly ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne));
             v.intoMemorySegment(c, cOff, ORDER);
         } else {
             VectorMask<Float> m = S.indexInRange(0, lanes);
-            FloatVector v;
-            if (first) {
-                v = beta == 0f ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).mul(beta));
-            } else {
-                v = FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).add(ab);
-            }
+            FloatVector v = writeOnly ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).mul(betaOrOne));
             v.intoMemorySegment(c, cOff, ORDER, m);
         }
     }

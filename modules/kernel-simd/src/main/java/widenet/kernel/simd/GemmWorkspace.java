@@ -31,12 +31,22 @@ final class GemmWorkspace {
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     Packing.packA(t.transA, t.a, t.lda, ic, mc, pc, kc, packedA);
+                    float alpha = store.alpha();
+                    float betaOrOne = first ? store.beta() : 1f;
+                    boolean writeOnly = first && store.beta() == 0f;
+                    long ldc = store.rowBytes();
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bOff = jr * kc; // panel jr/NR starts at (jr/NR)·NR·kc
                         for (int ir = 0; ir < mc; ir += MR) {
-                            GemmMicrokernel.multiply(kc, packedA, ir * kc, packedB, bOff, tile);
-                            store.store(tile, ic + ir, jc + jr, Math.min(MR, mc - ir), nr, first, last);
+                            int mr = Math.min(MR, mc - ir);
+                            if (store.direct(mr, nr, last)) {
+                                GemmMicrokernel.multiplyInto(kc, packedA, ir * kc, packedB, bOff, store.c(),
+                                        store.offset(ic + ir, jc + jr), ldc, alpha, betaOrOne, writeOnly);
+                            } else {
+                                GemmMicrokernel.multiply(kc, packedA, ir * kc, packedB, bOff, tile);
+                                store.store(tile, ic + ir, jc + jr, mr, nr, first, last);
+                            }
                         }
                     }
                 }

@@ -18,6 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Packing {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
+    /** MR floats: one k step of an A micro-panel. */
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+
+    static {
+        if (S4.length() != MR) {
+            throw new AssertionError("packTransposedA copies one MR-float k step per 128-bit vector");
+        }
+    }
 
     private Packing() {
     }
@@ -30,32 +38,49 @@ final class Packing {
      *            when it is true
      */
     static void packA(boolean transposed, MemorySegment a, long lda, int row0, int rows, int p0, int kc, float[] dst) {
+        if (transposed) {
+            packTransposedA(a, lda, row0, rows, p0, kc, dst);
+            return;
+        }
         for (int i = 0, q = 0; i < rows; i += MR, q++) {
             int mr = Math.min(MR, rows - i);
             int off = q * MR * kc;
-            if (!transposed) {
-                // Row r of the panel is contiguous in memory: read it sequentially, scatter with stride MR.
-                for (int r = 0; r < mr; r++) {
-                    long base = (row0 + i + r) * lda + p0;
-                    int d = off + r;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * MR] = a.getAtIndex(F32, base + p);
-                    }
-                }
-            } else {
-                // Each k step's MR row values are contiguous in memory.
+            // Row r of the panel is contiguous in memory: read it sequentially, scatter with stride MR.
+            for (int r = 0; r < mr; r++) {
+                long base = (row0 + i + r) * lda + p0;
+                int d = off + r;
                 for (int p = 0; p < kc; p++) {
-                    long base = (p0 + p) * lda + row0 + i;
-                    int d = off + p * MR;
-                    for (int r = 0; r < mr; r++) {
-                        dst[d + r] = a.getAtIndex(F32, base + r);
-                    }
+                    dst[d + p * MR] = a.getAtIndex(F32, base + p);
                 }
             }
-            if (mr < MR) {
+            for (int r = mr; r < MR; r++) {
                 for (int p = 0; p < kc; p++) {
-                    for (int r = mr; r < MR; r++) {
-                        dst[off + p * MR + r] = 0f;
+                    dst[off + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * op(A) = Aᵀ: each k step's MR row values are MR contiguous floats of the stored row p, copied with one 128-bit
+     * vector. The loop runs along the stored rows (four at a time, filling one 64-byte line of each micro-panel),
+     * not down the micro-panels: walking a panel would read one line per stored row at the matrix's stride, which for
+     * a power-of-two stride maps every read to the same L1 set.
+     */
+    private static void packTransposedA(MemorySegment a, long lda, int row0, int rows, int p0, int kc, float[] dst) {
+        for (int p = 0; p < kc; p += 4) {
+            int steps = Math.min(4, kc - p);
+            for (int i = 0, q = 0; i < rows; i += MR, q++) {
+                int mr = Math.min(MR, rows - i);
+                int d = q * MR * kc + p * MR;
+                for (int s = 0; s < steps; s++, d += MR) {
+                    long src = (p0 + p + s) * lda + row0 + i;
+                    if (mr == MR) {
+                        FloatVector.fromMemorySegment(S4, a, src * Float.BYTES, ORDER).intoArray(dst, d);
+                    } else {
+                        for (int r = 0; r < MR; r++) {
+                            dst[d + r] = r < mr ? a.getAtIndex(F32, src + r) : 0f;
+                        }
                     }
                 }
             }

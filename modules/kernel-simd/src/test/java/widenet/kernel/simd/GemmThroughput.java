@@ -74,6 +74,11 @@ public final class GemmThroughput {
             }
             try (Kernels k = KernelProviders.open("simd", threads)) {
                 System.out.println(k.description());
+                for (Op opA : Op.values()) {
+                    for (Op opB : Op.values()) {
+                        run(k, null, opA, opB, 256, 256, 256); // warm-up: C2-compile every path first
+                    }
+                }
                 for (Object[] s : shapes) {
                     run(k, (String) s[0], (Op) s[1], (Op) s[2], (int) s[3], (int) s[4], (int) s[5]);
                 }
@@ -92,22 +97,42 @@ public final class GemmThroughput {
             int reps = (int) Math.max(2, Math.min(200, 1.5e9 / flops));
             double ours = 0;
             double theirs = 0;
-            for (int round = 0; round < 7; round++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < reps; i++) {
-                    k.gemm(opA, opB, 1f, a, b, 0f, c, Epilogue.NONE);
-                }
-                ours = Math.max(ours, flops * reps / (System.nanoTime() - t0));
-                if (sgemm != null) {
-                    t0 = System.nanoTime();
+            // Phases rather than call-by-call alternation: OpenBLAS's idle threads spin for a while after each call
+            // and would steal the cores from our workers (and ours, briefly, from its). Two phases each, with pauses.
+            for (int phase = 0; phase < 2; phase++) {
+                for (int round = 0; round < 4; round++) {
+                    long t0 = System.nanoTime();
                     for (int i = 0; i < reps; i++) {
-                        openBlas(opA, opB, m, n, kk, a, b, c);
+                        k.gemm(opA, opB, 1f, a, b, 0f, c, Epilogue.NONE);
                     }
-                    theirs = Math.max(theirs, flops * reps / (System.nanoTime() - t0));
+                    ours = Math.max(ours, flops * reps / (System.nanoTime() - t0));
                 }
+                if (sgemm != null) {
+                    pause();
+                    for (int round = 0; round < 4; round++) {
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < reps; i++) {
+                            openBlas(opA, opB, m, n, kk, a, b, c);
+                        }
+                        theirs = Math.max(theirs, flops * reps / (System.nanoTime() - t0));
+                    }
+                    pause();
+                }
+            }
+            if (name == null) {
+                return;
             }
             System.out.printf("  %-24s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%n", name, ours, theirs,
                     theirs == 0 ? Double.NaN : ours / theirs);
+        }
+    }
+
+    /** Lets OpenBLAS's spinning threads go to sleep (its default timeout is about 2²⁸ cycles). */
+    private static void pause() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
