@@ -43,8 +43,9 @@ class AllocationTest {
             // keeps allocating once compiled fails after the last round.
             long allocated = Long.MAX_VALUE;
             int calls = 0;
-            // C2 compiles a method after ~5000 calls (or loop iterations): the cheap calls need that many runs.
-            for (int i = 0; i < 6000; i++) {
+            // C2 compiles a method after ~5000 calls or 40000 loop iterations: every operand here is long enough
+            // that its loops get there within this many runs.
+            for (int i = 0; i < 1500; i++) {
                 w.runCheap(k);
                 if (i % 20 == 0) {
                     w.run(k);
@@ -78,6 +79,8 @@ class AllocationTest {
         final FloatVec rowVec = FloatVec.allocate(300);
         final FloatVec colVec = FloatVec.allocate(260);
         final FloatVec x = FloatVec.allocate(40);
+        final FloatVec longVec = FloatVec.allocate(4096);
+        final FloatMatrix small = mat(40, 260);
         final Epilogue relu = Epilogue.relu(d, true);
         final Epilogue leaky = Epilogue.activation(Activation.leakyRelu(0.1f, false), d);
         final Epilogue smooth = Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), d);
@@ -87,7 +90,7 @@ class AllocationTest {
         double sink;
 
         Workload(TestData data) {
-            for (FloatMatrix m : new FloatMatrix[] {a, aT, b, bT, c, c2, d}) {
+            for (FloatMatrix m : new FloatMatrix[] {a, aT, b, bT, c, c2, d, small}) {
                 fillFrom(data, m);
             }
         }
@@ -118,7 +121,7 @@ class AllocationTest {
             k.gemv(Op.N, 1f, a, x, 0f, rowVec);
             k.gemv(Op.T, 1f, b, x, 0.5f, colVec);
             k.activate(reluAct, c, c2, d);
-            k.activate(smoothAct, c, c2, null);
+            k.activate(smoothAct, small, small, null);
             k.scaleOuterMasked(0.5f, rowVec, colVec, d, c2);
             k.hadamard(c, d, c2);
             k.axpy(0.1f, c, c2);
@@ -126,7 +129,7 @@ class AllocationTest {
             k.scale(0.99f, c2);
             k.copy(c2, c);
             k.addToRows(colVec, c);
-            sink += k.dot(x, x);
+            sink += k.dot(longVec, longVec);
             sink += k.sumOfSquares(c);
             sink += k.sumOfSquaredDifferences(c, c2);
             k.rowSumsOfSquaredDifferences(c, c2, rowVec);
