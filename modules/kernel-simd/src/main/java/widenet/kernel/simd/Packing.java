@@ -8,7 +8,6 @@ import static widenet.kernel.simd.Lanes.ORDER;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -119,23 +118,8 @@ final class Packing {
                         FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER, m1).intoArray(dst, d + 8);
                     }
                 }
-            } else if (nr == NR) {
-                // Each column of the panel is a contiguous run of the stored row: transpose 8×8 blocks in registers,
-                // then the k steps left over (kc not a multiple of 8) one by one.
-                int p = 0;
-                long ldbBytes = ldb * Float.BYTES;
-                for (; p + 8 <= kc; p += 8) {
-                    long src = ((col0 + j) * ldb + p0 + p) * Float.BYTES;
-                    transpose8x8(b, src, ldbBytes, dst, off + p * NR);
-                    transpose8x8(b, src + 8 * ldbBytes, ldbBytes, dst, off + p * NR + 8);
-                }
-                for (; p < kc; p++) {
-                    for (int c = 0; c < NR; c++) {
-                        dst[off + p * NR + c] = b.getAtIndex(F32, (col0 + j + c) * ldb + p0 + p);
-                    }
-                }
             } else {
-                // A partial panel at the right edge: column by column, zero padding beyond it.
+                // Column c of the panel is contiguous in memory: read it sequentially, scatter with stride NR.
                 for (int c = 0; c < nr; c++) {
                     long base = (col0 + j + c) * ldb + p0;
                     int d = off + c;
@@ -143,60 +127,14 @@ final class Packing {
                         dst[d + p * NR] = b.getAtIndex(F32, base + p);
                     }
                 }
-                for (int p = 0; p < kc; p++) {
-                    for (int c = nr; c < NR; c++) {
-                        dst[off + p * NR + c] = 0f;
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int c = nr; c < NR; c++) {
+                            dst[off + p * NR + c] = 0f;
+                        }
                     }
                 }
             }
         }
-    }
-
-    // Two-source lane selections of the classic AVX 8×8 transpose (indexes 8..15 pick from the second vector):
-    // interleave pairs of rows, then pairs of pairs, then swap 128-bit halves.
-    private static final VectorShuffle<Float> UNPACK_LO = VectorShuffle.fromValues(S, 0, 8, 1, 9, 4, 12, 5, 13);
-    private static final VectorShuffle<Float> UNPACK_HI = VectorShuffle.fromValues(S, 2, 10, 3, 11, 6, 14, 7, 15);
-    private static final VectorShuffle<Float> PAIRS_LO = VectorShuffle.fromValues(S, 0, 1, 8, 9, 4, 5, 12, 13);
-    private static final VectorShuffle<Float> PAIRS_HI = VectorShuffle.fromValues(S, 2, 3, 10, 11, 6, 7, 14, 15);
-    private static final VectorShuffle<Float> HALVES_LO = VectorShuffle.fromValues(S, 0, 1, 2, 3, 8, 9, 10, 11);
-    private static final VectorShuffle<Float> HALVES_HI = VectorShuffle.fromValues(S, 4, 5, 6, 7, 12, 13, 14, 15);
-
-    /**
-     * Reads 8 rows of 8 floats (row r at byte {@code src + r·rowBytes}) and writes their transpose to {@code dst}: column
-     * k of the block becomes the 8 floats at {@code d + k·NR}. All vectors stay inside this method.
-     */
-    private static void transpose8x8(MemorySegment b, long src, long rowBytes, float[] dst, int d) {
-        FloatVector r0 = FloatVector.fromMemorySegment(S, b, src, ORDER);
-        FloatVector r1 = FloatVector.fromMemorySegment(S, b, src + rowBytes, ORDER);
-        FloatVector r2 = FloatVector.fromMemorySegment(S, b, src + 2 * rowBytes, ORDER);
-        FloatVector r3 = FloatVector.fromMemorySegment(S, b, src + 3 * rowBytes, ORDER);
-        FloatVector r4 = FloatVector.fromMemorySegment(S, b, src + 4 * rowBytes, ORDER);
-        FloatVector r5 = FloatVector.fromMemorySegment(S, b, src + 5 * rowBytes, ORDER);
-        FloatVector r6 = FloatVector.fromMemorySegment(S, b, src + 6 * rowBytes, ORDER);
-        FloatVector r7 = FloatVector.fromMemorySegment(S, b, src + 7 * rowBytes, ORDER);
-        FloatVector t0 = r0.rearrange(UNPACK_LO, r1);
-        FloatVector t1 = r0.rearrange(UNPACK_HI, r1);
-        FloatVector t2 = r2.rearrange(UNPACK_LO, r3);
-        FloatVector t3 = r2.rearrange(UNPACK_HI, r3);
-        FloatVector t4 = r4.rearrange(UNPACK_LO, r5);
-        FloatVector t5 = r4.rearrange(UNPACK_HI, r5);
-        FloatVector t6 = r6.rearrange(UNPACK_LO, r7);
-        FloatVector t7 = r6.rearrange(UNPACK_HI, r7);
-        FloatVector u0 = t0.rearrange(PAIRS_LO, t2);
-        FloatVector u1 = t0.rearrange(PAIRS_HI, t2);
-        FloatVector u2 = t1.rearrange(PAIRS_LO, t3);
-        FloatVector u3 = t1.rearrange(PAIRS_HI, t3);
-        FloatVector u4 = t4.rearrange(PAIRS_LO, t6);
-        FloatVector u5 = t4.rearrange(PAIRS_HI, t6);
-        FloatVector u6 = t5.rearrange(PAIRS_LO, t7);
-        FloatVector u7 = t5.rearrange(PAIRS_HI, t7);
-        u0.rearrange(HALVES_LO, u4).intoArray(dst, d);
-        u1.rearrange(HALVES_LO, u5).intoArray(dst, d + NR);
-        u2.rearrange(HALVES_LO, u6).intoArray(dst, d + 2 * NR);
-        u3.rearrange(HALVES_LO, u7).intoArray(dst, d + 3 * NR);
-        u0.rearrange(HALVES_HI, u4).intoArray(dst, d + 4 * NR);
-        u1.rearrange(HALVES_HI, u5).intoArray(dst, d + 5 * NR);
-        u2.rearrange(HALVES_HI, u6).intoArray(dst, d + 6 * NR);
-        u3.rearrange(HALVES_HI, u7).intoArray(dst, d + 7 * NR);
     }
 }
