@@ -63,15 +63,15 @@ final class GemmMicrokernel {
     }
 
     /**
-     * The same product, stored straight from the registers into a full MR×NR tile of C (no epilogue):
-     * C = α·AB + β′·C, or C = α·AB without reading C when {@code writeOnly}. With β′ = β for the first KC block and
-     * 1 for later ones this is exactly the arithmetic of {@link GemmTileStore} (x·1 = x, and + commutes), so tiles
-     * stored either way get the same bits.
+     * The same product stored straight from the registers into a full MR×NR tile of C, without reading it:
+     * C = α·AB. For the first KC block when β = 0. Kept apart from {@link #multiplyUpdate} (rather than one method
+     * with a flag) so each method has one straight-line tail: with both tails in one method C2 was seen to spill an
+     * accumulator inside the loop, which cost a factor of three.
      *
-     * @param c    C's memory; the tile's top-left element at byte offset {@code cOff}, rows {@code ldc} bytes apart
+     * @param c   C's memory; the tile's top-left element at byte offset {@code cOff}, rows {@code ldc} bytes apart
      */
-    static void multiplyInto(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc,
-                             float alpha, float betaOrOne, boolean writeOnly) {
+    static void multiplyWrite(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc,
+                              float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -96,24 +96,54 @@ final class GemmMicrokernel {
         }
         long h = 8L * Float.BYTES;
         long r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
-        if (writeOnly) {
-            c00.mul(alpha).intoMemorySegment(c, r0, ORDER);
-            c01.mul(alpha).intoMemorySegment(c, r0 + h, ORDER);
-            c10.mul(alpha).intoMemorySegment(c, r1, ORDER);
-            c11.mul(alpha).intoMemorySegment(c, r1 + h, ORDER);
-            c20.mul(alpha).intoMemorySegment(c, r2, ORDER);
-            c21.mul(alpha).intoMemorySegment(c, r2 + h, ORDER);
-            c30.mul(alpha).intoMemorySegment(c, r3, ORDER);
-            c31.mul(alpha).intoMemorySegment(c, r3 + h, ORDER);
-        } else {
-            c00.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r0, ORDER).mul(betaOrOne)).intoMemorySegment(c, r0, ORDER);
-            c01.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r0 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r0 + h, ORDER);
-            c10.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r1, ORDER).mul(betaOrOne)).intoMemorySegment(c, r1, ORDER);
-            c11.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r1 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r1 + h, ORDER);
-            c20.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r2, ORDER).mul(betaOrOne)).intoMemorySegment(c, r2, ORDER);
-            c21.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r2 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r2 + h, ORDER);
-            c30.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r3, ORDER).mul(betaOrOne)).intoMemorySegment(c, r3, ORDER);
-            c31.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r3 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r3 + h, ORDER);
+        c00.mul(alpha).intoMemorySegment(c, r0, ORDER);
+        c01.mul(alpha).intoMemorySegment(c, r0 + h, ORDER);
+        c10.mul(alpha).intoMemorySegment(c, r1, ORDER);
+        c11.mul(alpha).intoMemorySegment(c, r1 + h, ORDER);
+        c20.mul(alpha).intoMemorySegment(c, r2, ORDER);
+        c21.mul(alpha).intoMemorySegment(c, r2 + h, ORDER);
+        c30.mul(alpha).intoMemorySegment(c, r3, ORDER);
+        c31.mul(alpha).intoMemorySegment(c, r3 + h, ORDER);
+    }
+
+    /**
+     * The same product stored straight from the registers into a full MR×NR tile of C: C = α·AB + β′·C, with β′ = β
+     * for the first KC block and 1 for later ones. This is exactly the arithmetic of {@link GemmTileStore} (x·1 = x,
+     * and + commutes), so tiles stored either way get the same bits.
+     */
+    static void multiplyUpdate(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc,
+                               float alpha, float betaOrOne) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            int ai = aOff + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 8);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
         }
+        long h = 8L * Float.BYTES;
+        long r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        c00.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r0, ORDER).mul(betaOrOne)).intoMemorySegment(c, r0, ORDER);
+        c01.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r0 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r0 + h, ORDER);
+        c10.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r1, ORDER).mul(betaOrOne)).intoMemorySegment(c, r1, ORDER);
+        c11.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r1 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r1 + h, ORDER);
+        c20.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r2, ORDER).mul(betaOrOne)).intoMemorySegment(c, r2, ORDER);
+        c21.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r2 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r2 + h, ORDER);
+        c30.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r3, ORDER).mul(betaOrOne)).intoMemorySegment(c, r3, ORDER);
+        c31.mul(alpha).add(FloatVector.fromMemorySegment(S, c, r3 + h, ORDER).mul(betaOrOne)).intoMemorySegment(c, r3 + h, ORDER);
     }
 }

@@ -106,7 +106,7 @@ final class GemmTileStore {
         }
     }
 
-    /** α·AB + β′·C with β′ = β for the first KC block, 1 after it: the arithmetic of {@link GemmMicrokernel#multiplyInto}. */
+    /** α·AB + β′·C with β′ = β for the first KC block, 1 after it: the arithmetic of {@link GemmMicrokernel#multiplyUpdate}. */
     private void storeVector(float[] tile, int t, long cOff, int lanes, boolean first) {
         FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
         boolean writeOnly = first && beta == 0f;

@@ -41,8 +41,14 @@ final class GemmWorkspace {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             if (store.direct(mr, nr, last)) {
-                                GemmMicrokernel.multiplyInto(kc, packedA, ir * kc, packedB, bOff, store.c(),
-                                        store.offset(ic + ir, jc + jr), ldc, alpha, betaOrOne, writeOnly);
+                                long cOff = store.offset(ic + ir, jc + jr);
+                                if (writeOnly) {
+                                    GemmMicrokernel.multiplyWrite(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
+                                            ldc, alpha);
+                                } else {
+                                    GemmMicrokernel.multiplyUpdate(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
+                                            ldc, alpha, betaOrOne);
+                                }
                             } else {
                                 GemmMicrokernel.multiply(kc, packedA, ir * kc, packedB, bOff, tile);
                                 store.store(tile, ic + ir, jc + jr, mr, nr, first, last);
