@@ -54,7 +54,7 @@ public final class GemmThroughput {
 
     public static void main(String[] args) {
         int[] threadCounts = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        Object[][] shapes = {
+        Object[][] all = {
             {"512^3 NN", Op.N, Op.N, 512, 512, 512},
             {"1024^3 NN", Op.N, Op.N, 1024, 1024, 1024},
             {"NT 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
@@ -63,6 +63,10 @@ public final class GemmThroughput {
             {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
             {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64},
         };
+        String only = System.getProperty("shapes");
+        Object[][] shapes = only == null ? all : java.util.Arrays.stream(all)
+                .filter(s -> java.util.Arrays.asList(only.split(",")).contains(((String) s[0]).split(" ")[0]))
+                .toArray(Object[][]::new);
         loadOpenBlas();
         for (int threads : threadCounts) {
             if (setThreads != null) {
