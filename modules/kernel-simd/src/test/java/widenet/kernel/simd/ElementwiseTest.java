@@ -155,6 +155,27 @@ class ElementwiseTest {
     }
 
     @Test
+    void smoothLeakyAcrossItsRange() {
+        // Dense sweeps through the zero crossing of σ, the saturated tails and tiny |x|, for several shapes of σ.
+        float[][] params = {{0.1f, 4f}, {0.01f, 30f}, {0.5f, 0.5f}, {0.9f, 100f}, {0.001f, 1f}};
+        int n = 24001;
+        for (float[] p : params) {
+            Activation act = Activation.smoothLeakyRelu(p[0], p[1]);
+            try (TestData data = new TestData(9)) {
+                FloatMatrix z = data.filled(1, n, false, 0f);
+                for (int j = 0; j < n; j++) {
+                    float x = (j - n / 2) * (60f / n) / p[1] * 4;
+                    z.set(0, j, j % 3 == 0 ? x * 1e-4f : x);
+                }
+                FloatMatrix out = data.filled(1, n, false, 0f);
+                FloatMatrix d = data.filled(1, n, false, 0f);
+                simd[0].activate(act, z, out, d);
+                checkSmooth(act, z, out, d, "activate " + act + " sweep");
+            }
+        }
+    }
+
+    @Test
     void scaleOuterMaskedHadamardAxpyScaleCopyAddToRows() {
         long seed = 100;
         for (Kernels k : simd) {

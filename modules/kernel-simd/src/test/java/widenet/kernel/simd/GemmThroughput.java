@@ -59,6 +59,8 @@ public final class GemmThroughput {
             {"1024^3 NN", Op.N, Op.N, 1024, 1024, 1024},
             {"NT 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
             {"TN 4000x1000x1000", Op.T, Op.N, 4000, 1000, 1000},
+            {"NT+relu 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
+            {"NT+smooth 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
             {"narrow NN 4096x256x64", Op.N, Op.N, 4096, 256, 64},
             {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
             {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64},
@@ -91,6 +93,16 @@ public final class GemmThroughput {
     }
 
     private static void run(Kernels k, String name, Op opA, Op opB, int m, int n, int kk) {
+        try (FloatMatrix mask = FloatMatrix.allocate(m, n)) {
+            Epilogue e = name == null ? Epilogue.NONE
+                    : name.contains("+relu") ? Epilogue.relu(mask, true)
+                    : name.contains("+smooth") ? Epilogue.activation(widenet.kernel.Activation.smoothLeakyRelu(0.1f, 4f), mask)
+                    : Epilogue.NONE;
+            run(k, name, opA, opB, m, n, kk, e);
+        }
+    }
+
+    private static void run(Kernels k, String name, Op opA, Op opB, int m, int n, int kk, Epilogue epilogue) {
         Random rnd = new Random(1);
         try (FloatMatrix a = opA == Op.N ? FloatMatrix.allocate(m, kk) : FloatMatrix.allocate(kk, m);
              FloatMatrix b = opB == Op.N ? FloatMatrix.allocate(kk, n) : FloatMatrix.allocate(n, kk);
@@ -107,7 +119,7 @@ public final class GemmThroughput {
                 for (int round = 0; round < 4; round++) {
                     long t0 = System.nanoTime();
                     for (int i = 0; i < reps; i++) {
-                        k.gemm(opA, opB, 1f, a, b, 0f, c, Epilogue.NONE);
+                        k.gemm(opA, opB, 1f, a, b, 0f, c, epilogue);
                     }
                     ours = Math.max(ours, flops * reps / (System.nanoTime() - t0));
                 }

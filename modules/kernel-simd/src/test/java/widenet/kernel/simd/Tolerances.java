@@ -47,11 +47,12 @@ final class Tolerances {
 
     /**
      * Bound on the SIMD smooth leaky ReLU σ(x) against {@link Activation#apply}. The reference evaluates softplus in
-     * double (≤ 1 float rounding), the SIMD code in float with the vector EXP and LOG1P, each ≤ 1 ulp (≤ 2u relative)
-     * per their specification; log1p has condition number ≤ 1 at positive arguments, so softplus carries ≤ 2 + 2 + 1
-     * roundings' worth (≤ 5·2u). The final αx + (1−α)·sp/β adds 4 roundings in both. The two terms may have opposite
-     * signs (σ crosses 0 for some x &lt; 0), so the bound is relative to |αx| + |(1−α)·sp/β|, not to |σ(x)|:
-     * (10 + 4 + 4 + 1)·u·(|αx| + (1−α)·sp/β), rounded up to 24u.
+     * double (≤ 1 float rounding). The SIMD code works in float: e = EXP(−|βx|) (≤ 1 ulp ≤ 2u relative),
+     * log1p(e) = LOG(w)·e/(w − 1) with w = 1 ⊕ e, which is within 5u of log1p of its argument when LOG is correctly
+     * rounded (Goldberg 1991, thm. 4) — say 8u with a 1-ulp LOG — and log1p's condition number at e &gt; 0 is ≤ 1, so
+     * it carries e's 2u too; adding max(βx, 0) rounds once more: softplus within 11u. The final αx + (1−α)·sp/β
+     * rounds 4 times in each implementation. The two terms may have opposite signs (σ crosses 0 at some x &lt; 0), so
+     * the bound is relative to |αx| + |(1−α)·sp/β|, not to |σ(x)|: (11 + 4 + 1 + 4)u = 20u, rounded up to 24u.
      */
     static double smoothLeakyValue(Activation act, float x) {
         double a = act.alpha();
@@ -63,8 +64,8 @@ final class Tolerances {
 
     /**
      * Bound on the SIMD σ′(x) = α + (1−α)·sigmoid(βx) against {@link Activation#derivative}: sigmoid from one vector
-     * EXP (≤ 2u), an add and a divide in float, against the reference's double evaluation rounded once; then the same
-     * three float operations on both sides. All terms are positive, so the bound is relative: 16u·σ′(x).
+     * EXP (≤ 2u), the rounded 1 + e and a divide in float, against the reference's double evaluation rounded once;
+     * then a multiply and an add on both sides. All terms are positive, so the bound is relative: 16u·σ′(x).
      */
     static double smoothLeakyDerivative(Activation act, float x) {
         return 16 * U * Math.abs(act.derivative(x));
