@@ -90,18 +90,13 @@ final class GemmTileStore {
         int lanes1 = nr - lanes0;
         for (int r = 0; r < mr; r++) {
             long cOff = ((row + r) * ldc + col) * Float.BYTES;
-            long dOff = ((row + r) * ldd + col) * Float.BYTES;
             int t = r * NR;
             storeVector(tile, t, cOff, lanes0, first);
-            if (epilogue) {
-                activation.applyVector(c, cOff, c, cOff, d, dOff, lanes0);
-            }
             if (lanes1 > 0) {
-                long step = (long) Lanes.LENGTH * Float.BYTES;
-                storeVector(tile, t + Lanes.LENGTH, cOff + step, lanes1, first);
-                if (epilogue) {
-                    activation.applyVector(c, cOff + step, c, cOff + step, d, dOff + step, lanes1);
-                }
+                storeVector(tile, t + Lanes.LENGTH, cOff + (long) Lanes.LENGTH * Float.BYTES, lanes1, first);
+            }
+            if (epilogue) {
+                activation.apply(c, cOff, c, cOff, d, ((row + r) * ldd + col) * Float.BYTES, nr);
             }
         }
     }

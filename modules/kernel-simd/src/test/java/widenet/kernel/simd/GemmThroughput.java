@@ -60,6 +60,8 @@ public final class GemmThroughput {
             {"NT 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
             {"TN 4000x1000x1000", Op.T, Op.N, 4000, 1000, 1000},
             {"NT+relu 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
+            {"NT+relu-nomask 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
+            {"NT+identity-nomask 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
             {"NT+smooth 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
             {"narrow NN 4096x256x64", Op.N, Op.N, 4096, 256, 64},
             {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
@@ -95,6 +97,8 @@ public final class GemmThroughput {
     private static void run(Kernels k, String name, Op opA, Op opB, int m, int n, int kk) {
         try (FloatMatrix mask = FloatMatrix.allocate(m, n)) {
             Epilogue e = name == null ? Epilogue.NONE
+                    : name.contains("+relu-nomask") ? Epilogue.relu(null, true)
+                    : name.contains("+identity-nomask") ? Epilogue.activation(widenet.kernel.Activation.identity(), null)
                     : name.contains("+relu") ? Epilogue.relu(mask, true)
                     : name.contains("+smooth") ? Epilogue.activation(widenet.kernel.Activation.smoothLeakyRelu(0.1f, 4f), mask)
                     : Epilogue.NONE;
@@ -138,7 +142,7 @@ public final class GemmThroughput {
             if (name == null) {
                 return;
             }
-            System.out.printf("  %-24s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%n", name, ours, theirs,
+            System.out.printf("  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%n", name, ours, theirs,
                     theirs == 0 ? Double.NaN : ours / theirs);
         }
     }
