@@ -20,8 +20,8 @@ import widenet.tensor.FloatVec;
  */
 class ElementwiseTest {
     /** Shapes around the vector length, a single long row (split by columns across threads) and > 64 K elements. */
-    private static final int[][] SHAPES = {{1, 1}, {1, 7}, {3, 8}, {5, 9}, {17, 31}, {64, 65}, {2, 257}, {257, 300},
-        {1, 70001}, {300, 513}};
+    private static final int[][] SHAPES = {{1, 1}, {1, 7}, {2, 15}, {3, 8}, {5, 9}, {15, 16}, {17, 31}, {63, 127}, {64, 65},
+        {127, 2}, {2, 257}, {257, 300}, {1, 70001}, {300, 513}};
 
     private static Kernels scalar;
     private static Kernels[] simd;

@@ -17,8 +17,8 @@ import widenet.tensor.FloatVec;
  */
 class ReductionTest {
     /** Shapes around the vector length, across chunk boundaries (16 K elements) and a single long row. */
-    private static final int[][] SHAPES = {{1, 1}, {1, 7}, {3, 8}, {5, 9}, {17, 31}, {64, 65}, {2, 257}, {128, 128},
-        {129, 129}, {1, 70001}, {300, 513}, {70001, 1}};
+    private static final int[][] SHAPES = {{1, 1}, {1, 7}, {2, 15}, {3, 8}, {5, 9}, {15, 16}, {17, 31}, {63, 127},
+        {64, 65}, {127, 2}, {2, 257}, {128, 128}, {129, 129}, {1, 70001}, {300, 513}, {70001, 1}};
     private static final int[] LENGTHS = {0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 100, 16384, 16385, 70001, 200000};
 
     private static Kernels scalar;
