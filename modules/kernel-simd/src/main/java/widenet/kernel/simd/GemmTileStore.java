@@ -45,9 +45,32 @@ final class GemmTileStore {
         this.ldd = deriv == null ? 0 : deriv.stride();
     }
 
-    /** Whether the tile at this block may go straight from the microkernel's registers into C. */
+    /** Whether the tile at this block may go straight from the microkernel's registers into C, with no epilogue. */
     boolean direct(int mr, int nr, boolean last) {
         return mr == MR && nr == NR && !(last && hasActivation);
+    }
+
+    /** Whether the tile may go straight into C with a ReLU or leaky ReLU epilogue done in registers. */
+    boolean directLeaky(int mr, int nr, boolean last) {
+        return mr == MR && nr == NR && last && hasActivation && activation.isPiecewiseLinear();
+    }
+
+    VectorActivation activation() {
+        return activation;
+    }
+
+    /** The derivative matrix's memory, or null. */
+    MemorySegment d() {
+        return d;
+    }
+
+    /** Byte offset of D(row, col). */
+    long derivativeOffset(int row, int col) {
+        return (row * ldd + col) * Float.BYTES;
+    }
+
+    long derivativeRowBytes() {
+        return ldd * Float.BYTES;
     }
 
     MemorySegment c() {

@@ -49,6 +49,8 @@ final class GemmWorkspace {
                                     GemmMicrokernel.multiplyUpdate(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
                                             ldc, alpha, betaOrOne);
                                 }
+                            } else if (store.directLeaky(mr, nr, last)) {
+                                leakyTile(store, kc, ir * kc, bOff, ic + ir, jc + jr, alpha, betaOrOne, writeOnly);
                             } else {
                                 GemmMicrokernel.multiply(kc, packedA, ir * kc, packedB, bOff, tile);
                                 store.store(tile, ic + ir, jc + jr, mr, nr, first, last);
@@ -58,6 +60,20 @@ final class GemmWorkspace {
                 }
                 pc += kc;
             } while (pc < k);
+        }
+    }
+
+    private void leakyTile(GemmTileStore store, int kc, int aOff, int bOff, int row, int col, float alpha,
+                           float betaOrOne, boolean writeOnly) {
+        VectorActivation act = store.activation();
+        long cOff = store.offset(row, col);
+        long dOff = store.derivativeOffset(row, col);
+        if (writeOnly) {
+            GemmMicrokernel.multiplyWriteLeaky(kc, packedA, aOff, packedB, bOff, store.c(), cOff, store.rowBytes(), alpha,
+                    store.d(), dOff, store.derivativeRowBytes(), act.isRelu(), act.slope(), act.gradAtZero());
+        } else {
+            GemmMicrokernel.multiplyUpdateLeaky(kc, packedA, aOff, packedB, bOff, store.c(), cOff, store.rowBytes(), alpha,
+                    betaOrOne, store.d(), dOff, store.derivativeRowBytes(), act.isRelu(), act.slope(), act.gradAtZero());
         }
     }
 }

@@ -28,6 +28,24 @@ final class VectorActivation {
     private float beta;
     private boolean gradAtZero;
 
+    /** Whether σ is ReLU or leaky ReLU: piecewise linear, done in the GEMM microkernel's registers. */
+    boolean isPiecewiseLinear() {
+        return kind == RELU || kind == LEAKY_RELU;
+    }
+
+    boolean isRelu() {
+        return kind == RELU;
+    }
+
+    /** The negative slope (leaky ReLU). */
+    float slope() {
+        return alpha;
+    }
+
+    boolean gradAtZero() {
+        return gradAtZero;
+    }
+
     /** Becomes {@code activation}. */
     void set(Activation activation) {
         kind = switch (activation.kind()) {
@@ -116,15 +134,23 @@ final class VectorActivation {
         FloatVector y = FloatVector.zero(S).blend(x, pos);
         if (lanes == L) {
             if (d != null) {
-                VectorMask<Float> one = gradAtZero ? x.compare(VectorOperators.GE, 0f) : pos;
-                FloatVector.zero(S).blend(1f, one).intoMemorySegment(d, dOff, ORDER);
+                // Two statements rather than ?: between masks, which C2 would box.
+                if (gradAtZero) {
+                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
+                } else {
+                    FloatVector.zero(S).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
+                }
             }
             y.intoMemorySegment(out, outOff, ORDER);
         } else {
             VectorMask<Float> m = S.indexInRange(0, lanes);
             if (d != null) {
-                VectorMask<Float> one = gradAtZero ? x.compare(VectorOperators.GE, 0f) : pos;
-                FloatVector.zero(S).blend(1f, one).intoMemorySegment(d, dOff, ORDER, m);
+                // Two statements rather than ?: between masks, which C2 would box.
+                if (gradAtZero) {
+                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER, m);
+                } else {
+                    FloatVector.zero(S).blend(1f, pos).intoMemorySegment(d, dOff, ORDER, m);
+                }
             }
             y.intoMemorySegment(out, outOff, ORDER, m);
         }
@@ -138,15 +164,23 @@ final class VectorActivation {
         FloatVector y = x.mul(alpha).blend(x, pos);
         if (lanes == L) {
             if (d != null) {
-                VectorMask<Float> one = gradAtZero ? x.compare(VectorOperators.GE, 0f) : pos;
-                FloatVector.broadcast(S, alpha).blend(1f, one).intoMemorySegment(d, dOff, ORDER);
+                // Two statements rather than ?: between masks, which C2 would box.
+                if (gradAtZero) {
+                    FloatVector.broadcast(S, alpha).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
+                } else {
+                    FloatVector.broadcast(S, alpha).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
+                }
             }
             y.intoMemorySegment(out, outOff, ORDER);
         } else {
             VectorMask<Float> m = S.indexInRange(0, lanes);
             if (d != null) {
-                VectorMask<Float> one = gradAtZero ? x.compare(VectorOperators.GE, 0f) : pos;
-                FloatVector.broadcast(S, alpha).blend(1f, one).intoMemorySegment(d, dOff, ORDER, m);
+                // Two statements rather than ?: between masks, which C2 would box.
+                if (gradAtZero) {
+                    FloatVector.broadcast(S, alpha).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER, m);
+                } else {
+                    FloatVector.broadcast(S, alpha).blend(1f, pos).intoMemorySegment(d, dOff, ORDER, m);
+                }
             }
             y.intoMemorySegment(out, outOff, ORDER, m);
         }
