@@ -15,8 +15,11 @@ import widenet.tensor.FloatMatrix;
  * wait for each other. The K summation order does not depend on the cut, so every thread count gives the same bits.
  */
 final class GemmTask implements ParallelTask {
-    /** Below this many multiply-adds a GEMM runs on the calling thread alone: waking a worker would cost more. */
-    private static final long PARALLEL_MIN_FMAS = 64L * 64 * 64;
+    /**
+     * Below this many multiply-adds (≈ 25 µs of one core's work) a GEMM runs on the calling thread alone: waking a
+     * parked worker takes tens of microseconds.
+     */
+    private static final long PARALLEL_MIN_FMAS = 128L * 128 * 128;
 
     private final WorkerPool pool;
     private final GemmWorkspace[] workspaces;
