@@ -142,98 +142,96 @@ final class ElementwiseTask implements ParallelTask {
     /** Columns [c0, c1) of row i. */
     private void row(int i, int c0, int c1) {
         int count = c1 - c0;
+        // Fields go into locals (and on into static loops as parameters): a store through a MemorySegment may alias
+        // any heap field as far as C2 knows, so a field read inside the loop would be repeated, with its checks,
+        // after every vector store.
+        MemorySegment x = this.x;
+        MemorySegment y = this.y;
+        MemorySegment out = this.out;
+        MemorySegment d = this.d;
+        float alpha = this.alpha;
         long xo = (i * ldx + c0) * Float.BYTES;
         long yo = (i * ldy + c0) * Float.BYTES;
         long oo = (i * ldo + c0) * Float.BYTES;
         long dd = (i * ldd + c0) * Float.BYTES;
+        long co = (long) c0 * Float.BYTES;
         switch (kind) {
             case ACTIVATE -> activation.apply(x, xo, out, oo, d, dd, count);
-            case SCALE_OUTER_MASKED -> {
-                // x is the row scale (one value per row), y the column scale (indexed by column), d the mask.
-                float ri = alpha * x.getAtIndex(Lanes.F32, i);
-                long co = (long) c0 * Float.BYTES;
-                for (int j = 0; j < count; j += L, co += VBYTES, oo += VBYTES, dd += VBYTES) {
-                    scaleOuterMaskedVector(ri, co, dd, oo, Math.min(L, count - j));
-                }
-            }
-            case HADAMARD -> {
-                for (int j = 0; j < count; j += L, xo += VBYTES, yo += VBYTES, oo += VBYTES) {
-                    hadamardVector(xo, yo, oo, Math.min(L, count - j));
-                }
-            }
-            case AXPY -> {
-                for (int j = 0; j < count; j += L, xo += VBYTES, yo += VBYTES) {
-                    axpyVector(xo, yo, Math.min(L, count - j));
-                }
-            }
-            case SCALE -> {
-                for (int j = 0; j < count; j += L, xo += VBYTES) {
-                    scaleVector(xo, Math.min(L, count - j));
-                }
-            }
+            // x is the row scale (one value per row), y the column scale (indexed by column), d the mask.
+            case SCALE_OUTER_MASKED -> scaleOuterMasked(alpha * x.getAtIndex(Lanes.F32, i), y, co, d, dd, out, oo, count);
+            case HADAMARD -> hadamard(x, xo, y, yo, out, oo, count);
+            case AXPY -> axpy(alpha, x, xo, y, yo, count);
+            case SCALE -> scale(alpha, x, xo, count);
             case COPY -> MemorySegment.copy(x, xo, out, oo, (long) count * Float.BYTES);
-            case ADD_TO_ROWS -> {
-                long vo = (long) c0 * Float.BYTES;
-                for (int j = 0; j < count; j += L, vo += VBYTES, oo += VBYTES) {
-                    addToRowsVector(vo, oo, Math.min(L, count - j));
-                }
-            }
+            // x is the vector added to every row, indexed by column.
+            case ADD_TO_ROWS -> addToRows(x, co, out, oo, count);
         }
     }
 
-    // One vector of each operation: full vectors load and store plainly, the row's tail (lanes < L) through a mask.
-    // Loads and stores stay inside these methods, so no vector crosses a call boundary.
+    // One loop per operation: full vectors load and store plainly, the row's tail (fewer than L lanes) through a mask.
 
-    private void scaleOuterMaskedVector(float ri, long co, long mo, long oo, int lanes) {
-        if (lanes == L) {
-            FloatVector.fromMemorySegment(S, y, co, ORDER).mul(ri).mul(FloatVector.fromMemorySegment(S, d, mo, ORDER))
+    /** out = (r_i·c)·mask, the reference's order of multiplications. */
+    private static void scaleOuterMasked(float ri, MemorySegment c, long co, MemorySegment mask, long mo, MemorySegment out,
+                                         long oo, int count) {
+        int j = 0;
+        for (; j + L <= count; j += L, co += VBYTES, mo += VBYTES, oo += VBYTES) {
+            FloatVector.fromMemorySegment(S, c, co, ORDER).mul(ri).mul(FloatVector.fromMemorySegment(S, mask, mo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            FloatVector.fromMemorySegment(S, y, co, ORDER, m).mul(ri)
-                    .mul(FloatVector.fromMemorySegment(S, d, mo, ORDER, m)).intoMemorySegment(out, oo, ORDER, m);
+        }
+        if (j < count) {
+            VectorMask<Float> m = S.indexInRange(0, count - j);
+            FloatVector.fromMemorySegment(S, c, co, ORDER, m).mul(ri)
+                    .mul(FloatVector.fromMemorySegment(S, mask, mo, ORDER, m)).intoMemorySegment(out, oo, ORDER, m);
         }
     }
 
-    private void hadamardVector(long xo, long yo, long oo, int lanes) {
-        if (lanes == L) {
+    private static void hadamard(MemorySegment x, long xo, MemorySegment y, long yo, MemorySegment out, long oo, int count) {
+        int j = 0;
+        for (; j + L <= count; j += L, xo += VBYTES, yo += VBYTES, oo += VBYTES) {
             FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(FloatVector.fromMemorySegment(S, y, yo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
+        }
+        if (j < count) {
+            VectorMask<Float> m = S.indexInRange(0, count - j);
             FloatVector.fromMemorySegment(S, x, xo, ORDER, m).mul(FloatVector.fromMemorySegment(S, y, yo, ORDER, m))
                     .intoMemorySegment(out, oo, ORDER, m);
         }
     }
 
     /** y + α·x as two roundings, like the reference (no FMA). */
-    private void axpyVector(long xo, long yo, int lanes) {
-        if (lanes == L) {
+    private static void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int count) {
+        int j = 0;
+        for (; j + L <= count; j += L, xo += VBYTES, yo += VBYTES) {
             FloatVector.fromMemorySegment(S, y, yo, ORDER).add(FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(alpha))
                     .intoMemorySegment(y, yo, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
+        }
+        if (j < count) {
+            VectorMask<Float> m = S.indexInRange(0, count - j);
             FloatVector.fromMemorySegment(S, y, yo, ORDER, m)
                     .add(FloatVector.fromMemorySegment(S, x, xo, ORDER, m).mul(alpha)).intoMemorySegment(y, yo, ORDER, m);
         }
     }
 
-    private void scaleVector(long xo, int lanes) {
-        if (lanes == L) {
+    private static void scale(float alpha, MemorySegment x, long xo, int count) {
+        int j = 0;
+        for (; j + L <= count; j += L, xo += VBYTES) {
             FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(alpha).intoMemorySegment(x, xo, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
+        }
+        if (j < count) {
+            VectorMask<Float> m = S.indexInRange(0, count - j);
             FloatVector.fromMemorySegment(S, x, xo, ORDER, m).mul(alpha).intoMemorySegment(x, xo, ORDER, m);
         }
     }
 
-    private void addToRowsVector(long vo, long oo, int lanes) {
-        if (lanes == L) {
-            FloatVector.fromMemorySegment(S, out, oo, ORDER).add(FloatVector.fromMemorySegment(S, x, vo, ORDER))
+    private static void addToRows(MemorySegment v, long vo, MemorySegment out, long oo, int count) {
+        int j = 0;
+        for (; j + L <= count; j += L, vo += VBYTES, oo += VBYTES) {
+            FloatVector.fromMemorySegment(S, out, oo, ORDER).add(FloatVector.fromMemorySegment(S, v, vo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            FloatVector.fromMemorySegment(S, out, oo, ORDER, m).add(FloatVector.fromMemorySegment(S, x, vo, ORDER, m))
+        }
+        if (j < count) {
+            VectorMask<Float> m = S.indexInRange(0, count - j);
+            FloatVector.fromMemorySegment(S, out, oo, ORDER, m).add(FloatVector.fromMemorySegment(S, v, vo, ORDER, m))
                     .intoMemorySegment(out, oo, ORDER, m);
         }
     }

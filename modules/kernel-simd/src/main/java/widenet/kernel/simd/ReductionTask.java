@@ -273,7 +273,12 @@ final class ReductionTask implements ParallelTask {
         if (count <= 0) {
             return;
         }
-        // Row 0 is added to zeros rather than copied, so that −0 sums to +0 as in the reference.
+        // Row 0 is added to zeros rather than copied, so that −0 sums to +0 as in the reference. Fields in locals:
+        // C2 would read them again after every store through a MemorySegment.
+        MemorySegment x = this.x;
+        MemorySegment out = this.out;
+        long ldx = this.ldx;
+        int rows = this.rows;
         for (int i = 0; i < rows; i++) {
             long xo = (i * ldx + c0) * Float.BYTES;
             long oo = (long) c0 * Float.BYTES;

@@ -76,7 +76,9 @@ final class VectorActivation {
     }
 
     // Each loop runs full vectors, then one masked vector for the tail, so tail lanes get exactly the same arithmetic.
-    // Loads and stores happen inside the per-vector methods: no vector crosses a call.
+    // Loads and stores happen inside the per-vector methods: no vector crosses a call. The parameters of σ reach
+    // them as arguments, not fields: C2 assumes a store through a MemorySegment may change any field, and would
+    // read them again after every vector.
 
     private void identity(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
@@ -91,21 +93,26 @@ final class VectorActivation {
     }
 
     private void relu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
+        boolean gradAtZero = this.gradAtZero;
         for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            reluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i));
+            reluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i), gradAtZero);
         }
     }
 
     private void leakyRelu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
+        boolean gradAtZero = this.gradAtZero;
+        float alpha = this.alpha;
         for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            leakyReluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i));
+            leakyReluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i), alpha, gradAtZero);
         }
     }
 
     private void smoothLeakyRelu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
                                  int count) {
+        float alpha = this.alpha;
+        float beta = this.beta;
         for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            smoothLeakyReluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i));
+            smoothLeakyReluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i), alpha, beta);
         }
     }
 
@@ -126,8 +133,8 @@ final class VectorActivation {
         }
     }
 
-    private void reluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
-                            int lanes) {
+    private static void reluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
+                                   int lanes, boolean gradAtZero) {
         FloatVector x = lanes == L ? FloatVector.fromMemorySegment(S, z, zOff, ORDER)
                 : FloatVector.fromMemorySegment(S, z, zOff, ORDER, S.indexInRange(0, lanes));
         VectorMask<Float> pos = x.compare(VectorOperators.GT, 0f);
@@ -156,8 +163,8 @@ final class VectorActivation {
         }
     }
 
-    private void leakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
-                                 int lanes) {
+    private static void leakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
+                                        long dOff, int lanes, float alpha, boolean gradAtZero) {
         FloatVector x = lanes == L ? FloatVector.fromMemorySegment(S, z, zOff, ORDER)
                 : FloatVector.fromMemorySegment(S, z, zOff, ORDER, S.indexInRange(0, lanes));
         VectorMask<Float> pos = x.compare(VectorOperators.GT, 0f);
@@ -186,8 +193,8 @@ final class VectorActivation {
         }
     }
 
-    private void smoothLeakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
-                                       long dOff, int lanes) {
+    private static void smoothLeakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
+                                              long dOff, int lanes, float alpha, float beta) {
         FloatVector x = lanes == L ? FloatVector.fromMemorySegment(S, z, zOff, ORDER)
                 : FloatVector.fromMemorySegment(S, z, zOff, ORDER, S.indexInRange(0, lanes));
         // σ(x) = αx + (1−α)·softplus(βx)/β with softplus(t) = max(t, 0) + log1p(e), e = exp(−|t|), and

@@ -142,8 +142,8 @@ public final class GemmThroughput {
             if (name == null) {
                 return;
             }
-            System.out.printf("  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%n", name, ours, theirs,
-                    theirs == 0 ? Double.NaN : ours / theirs);
+            System.out.printf("  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%s%n", name, ours, theirs,
+                    theirs == 0 ? Double.NaN : ours / theirs, epilogue.isNone() ? "" : "  (OpenBLAS: same GEMM, no epilogue)");
         }
     }
 
