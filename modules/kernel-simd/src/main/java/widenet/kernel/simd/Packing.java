@@ -22,8 +22,8 @@ final class Packing {
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
 
     static {
-        if (S4.length() != MR) {
-            throw new AssertionError("packTransposedA copies one MR-float k step per 128-bit vector");
+        if (S4.length() != MR || MR != 4) {
+            throw new AssertionError("packA is written for MR = 4: one k step is one 128-bit vector, or four floats");
         }
     }
 
@@ -45,17 +45,25 @@ final class Packing {
         for (int i = 0, q = 0; i < rows; i += MR, q++) {
             int mr = Math.min(MR, rows - i);
             int off = q * MR * kc;
-            // Row r of the panel is contiguous in memory: read it sequentially, scatter with stride MR.
-            for (int r = 0; r < mr; r++) {
-                long base = (row0 + i + r) * lda + p0;
-                int d = off + r;
-                for (int p = 0; p < kc; p++) {
-                    dst[d + p * MR] = a.getAtIndex(F32, base + p);
+            if (mr == MR) {
+                // The panel's MR rows are each contiguous in memory: read them side by side, so each k step's MR
+                // values are written together (sequential stores).
+                long r0 = (row0 + i) * lda + p0;
+                long r1 = r0 + lda;
+                long r2 = r1 + lda;
+                long r3 = r2 + lda;
+                for (int p = 0, d = off; p < kc; p++, d += MR) {
+                    dst[d] = a.getAtIndex(F32, r0 + p);
+                    dst[d + 1] = a.getAtIndex(F32, r1 + p);
+                    dst[d + 2] = a.getAtIndex(F32, r2 + p);
+                    dst[d + 3] = a.getAtIndex(F32, r3 + p);
                 }
-            }
-            for (int r = mr; r < MR; r++) {
-                for (int p = 0; p < kc; p++) {
-                    dst[off + p * MR + r] = 0f;
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    long base = (row0 + i + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) {
+                        dst[off + p * MR + r] = r < mr ? a.getAtIndex(F32, base + p) : 0f;
+                    }
                 }
             }
         }
