@@ -2,7 +2,6 @@ package widenet.kernel.simd;
 
 import static widenet.kernel.simd.GemmBlocking.MR;
 import static widenet.kernel.simd.GemmBlocking.NR;
-
 import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
@@ -13,8 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked MR×NR (4×16) kernel: the product of a packed MR×kc A micro-panel and a packed kc×NR B
- * micro-panel, accumulated in 8 vector registers and written to a small tile buffer. One method with the
- * accumulators as locals, so the JIT keeps them in registers and nothing is boxed.
+ * micro-panel, accumulated in 8 vector registers, then written to a small tile buffer ({@link #multiply}, for edge
+ * tiles and the smooth epilogue) or straight into C: write-only, update, or with a ReLU/leaky epilogue. Each variant
+ * is one method with the accumulators as locals and one straight-line tail, so C2 keeps them in registers and nothing
+ * is boxed; the k loop is the same text in each.
  *
  * <p>Summation order: each tile element is the sum over k in increasing order, one FMA per step, independent of where
  * the tile lies in C, so thread partitions do not change any bit.
