@@ -294,6 +294,12 @@ public final class Idx {
                     throw new IdxFormatException(file, "dimension " + k + " at " + where(4 + 4 * k) + " is " + dims[k]
                             + "; expected at most " + Integer.MAX_VALUE);
                 }
+                // An empty item (a 28×0 image) holds no data, so any count would pass the size check and
+                // hand callers billions of empty rows to loop over.
+                if (k > 0 && dims[k] == 0) {
+                    throw new IdxFormatException(file, "dimension " + k + " at " + where(4 + 4 * k)
+                            + " is 0; expected at least 1 (each item must hold a value)");
+                }
             }
             long perItem = 1;
             for (int k = 1; k < nd; k++) {

@@ -213,6 +213,8 @@ class IdxTest {
                         "dimension 0 at offset 4 is 2147483648; expected at most 2147483647"),
                 Arguments.of("cols above int", idx(8, new long[] {1, 1, 0xFFFF_FFFFL}, new byte[0]), true,
                         "dimension 2 at offset 12 is 4294967295; expected at most 2147483647"),
+                Arguments.of("empty images", idx(8, new long[] {1_895_828_224, 224, 0}, new byte[0]), true,
+                        "dimension 2 at offset 12 is 0; expected at least 1 (each item must hold a value)"),
                 Arguments.of("image above int", idx(8, new long[] {1, 65536, 65536}, new byte[0]), true,
                         "items of 4294967296 values (dimensions at offset 8) are too large; expected at most 2147483647"),
                 Arguments.of("data truncated", Arrays.copyOf(images, images.length - 1), true,
