@@ -19,7 +19,7 @@ import java.util.zip.GZIPOutputStream;
  * gzip stream is fuzzed too. Seeds: {@code src/test/resources/widenet/tensor/IdxFuzzTestInputs/<method>/}.
  * To fuzz, as described on {@link NpyFuzzTest}, e.g.
  * <pre>
- * JAZZER_FUZZ=1 ./mvnw -pl modules/tensor -am test -Dtest='IdxFuzzTest#readGzipped' -Dsurefire.extraArgs=-Djazzer.max_duration=10m
+ * JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m ./mvnw -pl modules/tensor -am test -Dtest='IdxFuzzTest#readGzipped'
  * </pre>
  */
 class IdxFuzzTest {

@@ -18,9 +18,9 @@ import java.nio.file.Path;
  * mode, well under a second). To fuzz (one fuzz test per run; Jazzer instruments {@code widenet.tensor} for
  * coverage inside the named module, no extra set-up):
  * <pre>
- * JAZZER_FUZZ=1 ./mvnw -pl modules/tensor -am test -Dtest='NpyFuzzTest#read' -Dsurefire.extraArgs=-Djazzer.max_duration=10m
+ * JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m ./mvnw -pl modules/tensor -am test -Dtest='NpyFuzzTest#read'
  * </pre>
- * {@code jazzer.max_duration} overrides the annotation's default. The growing corpus goes to
+ * {@code JAZZER_MAX_DURATION} overrides the annotation's 5 minutes. The growing corpus goes to
  * {@code modules/tensor/.cifuzz-corpus/} (git-ignored); a crashing input is written into the Inputs folder above,
  * where it becomes a regression test once committed.
  */
