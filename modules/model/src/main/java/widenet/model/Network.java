@@ -1,0 +1,57 @@
+package widenet.model;
+
+import java.util.List;
+import widenet.tensor.FloatMatrix;
+
+/**
+ * A network trained by gradient descent on the square loss. Buffers are sized once for a maximum batch of
+ * {@link #capacity()} rows; {@link #forward} and {@link #backward} allocate nothing on the heap after the first
+ * call for a given batch size.
+ *
+ * <p>The training loop reads like the math: {@code loss = forward(X, Y); backward(); W −= η·∇W} for each
+ * trainable {@link Parameter}. Model-specific quantities of the theory (weight movement, activation patterns…) are
+ * reported by {@link #measure(double[])} for the state of the last forward pass on the full data set, compared
+ * against the state captured by {@link #markInitialState()}.
+ */
+public interface Network extends AutoCloseable {
+
+    /** The model's name on the command line, e.g. {@code two-layer}. */
+    String kind();
+
+    /** d: the input dimension. */
+    int inputDim();
+
+    /** k: the number of outputs (columns of Y). */
+    int outputDim();
+
+    /** The largest batch (rows of X) a forward pass takes. */
+    int capacity();
+
+    /** All weights, trainable or not, in a fixed order. */
+    List<Parameter> parameters();
+
+    /**
+     * Forward pass on the rows of x (b×d) against labels y (b×k); returns the loss and keeps what
+     * {@link #backward()} needs.
+     */
+    double forward(FloatMatrix x, FloatMatrix y);
+
+    /** Gradients of the last forward pass's loss into every trainable parameter's gradient buffer. */
+    void backward();
+
+    /** The predictions of the last forward pass (b×k view). */
+    FloatMatrix predictions();
+
+    /** Remembers the current weights (and, if the last forward pass was on the full data, its activation state) as the initial state k = 0. */
+    void markInitialState();
+
+    /** Names of the model-specific metrics, the columns {@link #measure} fills. */
+    List<String> metricNames();
+
+    /** Fills {@code out} (length {@code metricNames().size()}) for the last forward pass, against the initial state. */
+    void measure(double[] out);
+
+    /** Frees every buffer. */
+    @Override
+    void close();
+}

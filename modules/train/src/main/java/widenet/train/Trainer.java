@@ -1,0 +1,249 @@
+package widenet.train;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import widenet.kernel.Kernels;
+import widenet.model.Network;
+import widenet.model.Parameter;
+import widenet.tensor.FloatMatrix;
+
+/**
+ * Gradient descent on a {@link Network}: full-batch GD when the batch is the whole data set, otherwise mini-batch
+ * SGD over a seeded reshuffle every epoch. One step is {@code forward; backward; W −= η ∇W} and allocates nothing
+ * once warm. Every {@code every} steps (and at 0 and the end) a metrics row describes the state W(k) on the full
+ * data set: for full-batch GD that is the forward pass the step makes anyway; for SGD an extra full forward pass.
+ */
+public final class Trainer implements AutoCloseable {
+    /** The fixed columns before and after the model's own metrics. */
+    public static final List<String> LEADING = List.of("step", "epoch", "loss", "rate");
+    public static final List<String> TRAILING = List.of("step_ms", "time_s");
+
+    /** Receives each metrics row as it is made (e.g. to write and flush it). */
+    public interface Listener {
+        void onRow(Row row);
+    }
+
+    /**
+     * One metrics row, reused between calls. {@code rate} is the per-step contraction factor
+     * (L(k)/L(k′))^{1/(k−k′)} since the previous row k′: Du et al. predict ≤ 1 − ηλ₀/2.
+     */
+    public static final class Row {
+        public long step;
+        public double epoch;
+        public double loss;
+        public double rate;
+        public final double[] model;
+        public double stepMillis;
+        public double elapsedSeconds;
+
+        Row(int modelColumns) {
+            model = new double[modelColumns];
+        }
+
+        /** All values in column order: {@link #LEADING}, the model's metrics, {@link #TRAILING}. */
+        public double[] values() {
+            double[] v = new double[LEADING.size() + model.length + TRAILING.size()];
+            v[0] = step;
+            v[1] = epoch;
+            v[2] = loss;
+            v[3] = rate;
+            System.arraycopy(model, 0, v, 4, model.length);
+            v[4 + model.length] = stepMillis;
+            v[5 + model.length] = elapsedSeconds;
+            return v;
+        }
+    }
+
+    private final Kernels kernels;
+    private final Network network;
+    private final Dataset data;
+    private final TrainSettings settings;
+    private final Parameter[] trainable;
+    private final int n;
+    private final int batch;
+    private final boolean fullBatch;
+    private final FloatMatrix batchX;
+    private final FloatMatrix batchY;
+    private final FloatMatrix lastBatchX;
+    private final FloatMatrix lastBatchY;
+    private final int[] order;
+    private final SplittableRandom shuffle;
+    private int cursor;
+    private long stepsDone;
+    private final Row row;
+
+    public Trainer(Kernels kernels, Network network, Dataset data, TrainSettings settings) {
+        this.kernels = kernels;
+        this.network = network;
+        this.data = data;
+        this.settings = settings;
+        this.n = data.n();
+        if (data.d() != network.inputDim()) {
+            throw new InputException("data has d = " + data.d() + " input columns but the network expects " + network.inputDim());
+        }
+        if (data.k() != network.outputDim()) {
+            throw new InputException("labels have " + data.k() + " column(s) but the network has " + network.outputDim() + " output(s)");
+        }
+        if (settings.batchSize() > n) {
+            throw new InputException("--batch " + settings.batchSize() + " is larger than the number of samples n = " + n);
+        }
+        if (network.capacity() < n) {
+            throw new IllegalArgumentException("network capacity " + network.capacity() + " < n = " + n);
+        }
+        List<Parameter> t = new ArrayList<>();
+        for (Parameter p : network.parameters()) {
+            if (p.trainable()) {
+                t.add(p);
+            }
+        }
+        this.trainable = t.toArray(new Parameter[0]);
+        this.batch = settings.batchSize();
+        this.fullBatch = batch == n;
+        if (fullBatch) {
+            batchX = batchY = lastBatchX = lastBatchY = null;
+            order = null;
+            shuffle = null;
+        } else {
+            batchX = FloatMatrix.allocate(batch, data.d());
+            batchY = FloatMatrix.allocate(batch, data.k());
+            int rest = n % batch;
+            lastBatchX = rest == 0 ? batchX : batchX.rows(0, rest);
+            lastBatchY = rest == 0 ? batchY : batchY.rows(0, rest);
+            order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            shuffle = new SplittableRandom(settings.shuffleSeed());
+            shuffleOrder();
+        }
+        this.row = new Row(network.metricNames().size());
+    }
+
+    /** Every column of the metrics table, in order. */
+    public List<String> columns() {
+        List<String> c = new ArrayList<>(LEADING);
+        c.addAll(network.metricNames());
+        c.addAll(TRAILING);
+        return c;
+    }
+
+    public Network network() { return network; }
+    public long stepsDone() { return stepsDone; }
+
+    /**
+     * Runs {@code settings.steps()} steps, reporting rows at step 0, every {@code every} steps and at the end.
+     * Throws {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite.
+     */
+    public void run(Listener listener) {
+        long steps = settings.steps();
+        long start = System.nanoTime();
+        double lastStepMillis = 0;
+        double prevLoss = Double.NaN;
+        long prevStep = 0;
+        for (long k = 0; ; k++) {
+            long t0 = System.nanoTime();
+            boolean report = k == 0 || k == steps || k % settings.every() == 0;
+            double loss = Double.NaN;
+            if (fullBatch || report) {
+                loss = network.forward(data.x(), data.y());   // L(W(k)) on all n samples
+                if (k == 0) {
+                    network.markInitialState();
+                }
+            }
+            if (report) {
+                row.step = k;
+                row.epoch = (double) k * batch / n;
+                row.loss = loss;
+                row.rate = k == 0 ? Double.NaN : Math.pow(loss / prevLoss, 1.0 / (k - prevStep));
+                network.measure(row.model);
+                row.stepMillis = k == 0 ? (System.nanoTime() - t0) / 1e6 : lastStepMillis;
+                row.elapsedSeconds = (System.nanoTime() - start) / 1e9;
+                listener.onRow(row);
+                prevLoss = loss;
+                prevStep = k;
+                if (!Double.isFinite(loss)) {
+                    throw new DivergenceException(k, loss, "try a smaller step size (--lr)");
+                }
+            }
+            if (k == steps) {
+                break;
+            }
+            if (fullBatch) {
+                network.backward();
+            } else {
+                double batchLoss = sgdForward();
+                if (!Double.isFinite(batchLoss)) {
+                    throw new DivergenceException(k, batchLoss, "mini-batch loss; try a smaller step size (--lr)");
+                }
+                network.backward();
+            }
+            update();
+            stepsDone = k + 1;
+            lastStepMillis = (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /**
+     * One training step from the current weights (forward on the batch, backward, update); returns the batch
+     * loss before the update. Used by {@link #run} and by benchmarks and allocation tests.
+     */
+    public double step() {
+        double loss = fullBatch ? network.forward(data.x(), data.y()) : sgdForward();
+        network.backward();
+        update();
+        stepsDone++;
+        return loss;
+    }
+
+    private void update() {
+        float eta = (float) settings.learningRate();
+        for (int i = 0; i < trainable.length; i++) {
+            kernels.axpy(-eta, trainable[i].gradient(), trainable[i].value());   // W −= η ∇W
+        }
+    }
+
+    /** Gathers the next batch of the current epoch's order (reshuffling at the epoch's end) and runs forward. */
+    private double sgdForward() {
+        if (cursor >= n) {
+            shuffleOrder();
+            cursor = 0;
+        }
+        int b = Math.min(batch, n - cursor);
+        FloatMatrix bx = b == batch ? batchX : lastBatchX;
+        FloatMatrix by = b == batch ? batchY : lastBatchY;
+        gatherRows(data.x(), bx, cursor, b);
+        gatherRows(data.y(), by, cursor, b);
+        cursor += b;
+        return network.forward(bx, by);
+    }
+
+    private void gatherRows(FloatMatrix src, FloatMatrix dst, int from, int count) {
+        long rowBytes = (long) src.cols() * Float.BYTES;
+        MemorySegment s = src.segment();
+        MemorySegment d = dst.segment();
+        for (int i = 0; i < count; i++) {
+            MemorySegment.copy(s, (long) order[from + i] * src.stride() * Float.BYTES,
+                    d, (long) i * dst.stride() * Float.BYTES, rowBytes);
+        }
+    }
+
+    /** Fisher–Yates with the run's seeded generator: the same seed gives the same batches. */
+    private void shuffleOrder() {
+        for (int i = n - 1; i > 0; i--) {
+            int j = shuffle.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!fullBatch) {
+            batchX.close();
+            batchY.close();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package widenet.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import widenet.kernel.KernelProvider;
+import widenet.kernel.KernelProviders;
+import widenet.kernel.Kernels;
+import widenet.model.LossKind;
+import widenet.model.TwoLayerNetwork;
+
+class TrainerTest {
+
+    static Stream<String> providers() {
+        return KernelProviders.all().stream().filter(KernelProvider::isAvailable).map(KernelProvider::name);
+    }
+
+    record Run(List<double[]> rows, float[] finalW) {
+    }
+
+    static Run train(String provider, int threads, int n, int d, int m, double lr, long steps, int batch, long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        try (Kernels k = KernelProviders.open(provider, threads);
+             Dataset data = Dataset.unitSphere(n, d, root.split())) {
+            var cfg = new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true);
+            try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
+                 Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, 1, root.nextLong()))) {
+                List<double[]> rows = new ArrayList<>();
+                t.run(r -> {
+                    double[] v = r.values();
+                    v[v.length - 1] = 0;   // wall-clock columns are not part of the result
+                    v[v.length - 2] = 0;
+                    rows.add(v);
+                });
+                return new Run(rows, net.weights().toArray());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void fullBatchGradientDescentDrivesTheLossDown(String provider) {
+        Run run = train(provider, 2, 30, 40, 256, 0.5, 60, 30, 7);
+        double first = run.rows().get(0)[2], last = run.rows().get(run.rows().size() - 1)[2];
+        assertEquals(61, run.rows().size());
+        assertTrue(last < 0.05 * first, "loss " + first + " → " + last);
+        for (int i = 1; i < run.rows().size(); i++) {
+            assertTrue(run.rows().get(i)[2] <= run.rows().get(i - 1)[2] * (1 + 1e-6), "loss increased at step " + i);
+        }
+        double[] lastRow = run.rows().get(run.rows().size() - 1);
+        assertTrue(lastRow[4] > 0 && lastRow[5] > 0, "weights moved");
+        assertTrue(lastRow[6] >= 0 && lastRow[6] < 0.5, "pattern change ratio " + lastRow[6]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void miniBatchSgdDrivesTheLossDown(String provider) {
+        Run run = train(provider, 1, 40, 48, 128, 0.1, 300, 8, 3);
+        double first = run.rows().get(0)[2], last = run.rows().get(run.rows().size() - 1)[2];
+        assertTrue(last < 0.3 * first, "loss " + first + " → " + last);
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void sameSeedAndThreadsGiveBitIdenticalRuns(String provider) {
+        for (int batch : new int[] {30, 7}) {
+            Run a = train(provider, 2, 30, 9, 65, 0.1, 12, batch, 11);
+            Run b = train(provider, 2, 30, 9, 65, 0.1, 12, batch, 11);
+            for (int i = 0; i < a.rows().size(); i++) {
+                assertArrayEquals(a.rows().get(i), b.rows().get(i), "row " + i);
+            }
+            assertArrayEquals(a.finalW(), b.finalW());
+            Run c = train(provider, 2, 30, 9, 65, 0.1, 12, batch, 12);
+            assertTrue(c.rows().get(0)[2] != a.rows().get(0)[2], "another seed gives another run");
+        }
+    }
+
+    @Test
+    void divergenceStopsTheRunAfterReportingIt() {
+        List<double[]> rows = new ArrayList<>();
+        SplittableRandom root = new SplittableRandom(5);
+        try (Kernels k = KernelProviders.open("scalar", 1);
+             Dataset data = Dataset.unitSphere(20, 5, root.split())) {
+            var cfg = new TwoLayerNetwork.Config(5, 32, 20, 1.0, true, LossKind.SUM, true);
+            try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
+                 Trainer t = new Trainer(k, net, data, new TrainSettings(1e4, 500, 20, 1, 1))) {
+                DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(r -> rows.add(r.values())));
+                assertTrue(e.getMessage().contains("diverged at step"), e.getMessage());
+                assertEquals(e.step(), (long) rows.get(rows.size() - 1)[0]);
+                assertTrue(!Double.isFinite(rows.get(rows.size() - 1)[2]));
+            }
+        }
+    }
+
+    /**
+     * After warm-up a training step allocates nothing on the heap: measured with the thread's allocation counter
+     * over many steps (full batch and mini-batch, which also reshuffles). The bound allows for a few stray objects
+     * from the JIT or the measurement itself, not for a per-step allocation (which would be ≥ 16 bytes × steps).
+     */
+    @ParameterizedTest
+    @MethodSource("providers")
+    void trainingStepAllocatesNothing(String provider) {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int batch : new int[] {48, 20}) {
+            SplittableRandom root = new SplittableRandom(21);
+            try (Kernels k = KernelProviders.open(provider, 2);
+                 Dataset data = Dataset.unitSphere(48, 16, root.split())) {
+                var cfg = new TwoLayerNetwork.Config(16, 64, 48, 1.0, true, LossKind.MEAN, true);
+                try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
+                     Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 0, batch, 1, 9))) {
+                    for (int i = 0; i < 3000; i++) {
+                        t.step();
+                    }
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 2000; i++) {
+                        t.step();
+                    }
+                    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+                    assertTrue(allocated < 2048, provider + ", batch " + batch + ": 2000 steps allocated " + allocated + " bytes");
+                }
+            }
+        }
+    }
+}
