@@ -10,6 +10,7 @@
  */
 module widenet.bench {
     requires widenet.kernel;
+    requires widenet.train;   // and, transitively, widenet.model
     // jmh-core 1.37 is an automatic module; its manifest names it jmh.core.
     requires jmh.core;
 
