@@ -14,7 +14,8 @@ import time
 def parse_args(description, variants=None):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--threads", type=int, default=1, help="threads for BLAS and the framework (default 1)")
-    p.add_argument("--steps", type=int, default=10, help="timed steps (default 10)")
+    p.add_argument("--steps", type=int, default=5, help="at least this many timed steps (default 5)")
+    p.add_argument("--time", type=float, default=3.0, help="and at least this many seconds of them (default 3)")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first (default 2)")
     p.add_argument("--eta", type=float, default=0.1, help="step size (default 0.1)")
     if variants:
@@ -24,8 +25,8 @@ def parse_args(description, variants=None):
     if len(args.sizes) not in (0, 3):
         p.error("give all three sizes n d m, or none for 1000 1000 4000")
     args.n, args.d, args.m = args.sizes or (1000, 1000, 4000)
-    if min(args.n, args.d, args.m, args.threads, args.steps) < 1 or args.warmup < 0:
-        p.error("sizes, --threads and --steps must be positive, --warmup non-negative")
+    if min(args.n, args.d, args.m, args.threads, args.steps) < 1 or args.warmup < 0 or not args.time >= 0:
+        p.error("sizes, --threads and --steps must be positive, --warmup and --time non-negative")
     return args
 
 
@@ -40,13 +41,14 @@ def run(impl, args, step):
     """Times step() (which returns the loss before the update) and prints one result line."""
     losses = [step() for _ in range(args.warmup)]
     times_ms = []
-    for _ in range(args.steps):
+    start = time.perf_counter()
+    while len(times_ms) < args.steps or time.perf_counter() - start < args.time:
         t0 = time.perf_counter()
         loss = step()
         times_ms.append(1e3 * (time.perf_counter() - t0))
         losses.append(loss)
     print(f"gdstep,{impl},{args.n},{args.d},{args.m},{args.threads},{statistics.median(times_ms):.3f},"
-          f"{min(times_ms):.3f},{max(times_ms):.3f},{args.steps},{losses[0]:.6g},{losses[-1]:.6g}", flush=True)
+          f"{min(times_ms):.3f},{max(times_ms):.3f},{len(times_ms)},{losses[0]:.6g},{losses[-1]:.6g}", flush=True)
 
 
 def inv_sqrt(m):

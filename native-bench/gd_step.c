@@ -16,8 +16,10 @@
  * Data as in Du et al. 2019 §5: x_i uniform on the unit sphere, y_i ~ N(0, 1), w_r ~ N(0, I), a_r uniform ±1,
  * η = 0.1; the loss is printed so a broken step shows.
  *
- * Usage: gd_step [--steps S] [--warmup W] [--eta η] [n d m]     (default 1000 1000 4000; threads from
- *        OPENBLAS_NUM_THREADS)
+ * Usage: gd_step [--steps S] [--time SECONDS] [--warmup W] [--eta η] [n d m]
+ *   n d m default to 1000 1000 4000; threads come from OPENBLAS_NUM_THREADS. W untimed steps first (default 2),
+ *   then timed steps until at least S steps (default 5) and SECONDS seconds (default 3) have passed, so that a
+ *   12-ms narrow step and a 500-ms wide one both get a stable median.
  * Output: gdstep,c-openblas,n,d,m,threads,median_ms,min_ms,max_ms,steps,loss_first,loss_last
  */
 #include "bench_util.h"
@@ -81,10 +83,20 @@ static double gd_step(problem_t *p) {
 }
 
 int main(int argc, char **argv) {
-    int steps = 10, warmup = 2, sizes[3] = {1000, 1000, 4000}, given = 0;
+    int min_steps = 5, warmup = 2, sizes[3] = {1000, 1000, 4000}, given = 0;
+    double min_seconds = 3.0;
     float eta = 0.1f;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--steps") && i + 1 < argc) steps = parse_positive(argv[++i], "--steps");
+        if (!strcmp(argv[i], "--steps") && i + 1 < argc) min_steps = parse_positive(argv[++i], "--steps");
+        else if (!strcmp(argv[i], "--time") && i + 1 < argc) {
+            char *end;
+            const char *v = argv[++i];
+            min_seconds = strtod(v, &end);
+            if (*v == '\0' || *end != '\0' || !(min_seconds >= 0)) {
+                fprintf(stderr, "--time must be a non-negative number of seconds, got '%s'\n", v);
+                return 2;
+            }
+        }
         else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) {
             /* 0 warm-up steps is allowed: parse "0" by hand since parse_positive rejects it. */
             const char *v = argv[++i];
@@ -95,7 +107,7 @@ int main(int argc, char **argv) {
             sizes[given] = parse_positive(argv[i], names[given]);
             given++;
         } else {
-            fprintf(stderr, "usage: %s [--steps S] [--warmup W] [--eta ETA] [n d m]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--steps S] [--time SECONDS] [--warmup W] [--eta ETA] [n d m]\n", argv[0]);
             return 2;
         }
     }
@@ -111,13 +123,17 @@ int main(int argc, char **argv) {
         double loss = gd_step(&p);
         if (s == 0) loss_first = loss;
     }
-    double *ms = malloc(sizeof(double) * (size_t) steps);
+    enum { MAX_STEPS = 100000 };
+    double *ms = malloc(sizeof(double) * MAX_STEPS);
     if (!ms) { fprintf(stderr, "out of memory\n"); return 1; }
-    for (int s = 0; s < steps; s++) {
+    int steps = 0;
+    double start = now_seconds();
+    while (steps < MAX_STEPS && (steps < min_steps || now_seconds() - start < min_seconds)) {
         double t0 = now_seconds();
         loss_last = gd_step(&p);
-        ms[s] = 1e3 * (now_seconds() - t0);
-        if (warmup == 0 && s == 0) loss_first = loss_last;
+        ms[steps] = 1e3 * (now_seconds() - t0);
+        if (warmup == 0 && steps == 0) loss_first = loss_last;
+        steps++;
     }
     double median = sort_and_median(ms, steps);
     printf("# openblas %s; core %s\n", openblas_get_config(), openblas_get_corename());

@@ -2,7 +2,7 @@
 """One full-batch GD step of the two-layer ReLU network in NumPy (float32; the GEMMs go to the OpenBLAS that
 Debian's numpy links), timed. The same formulas as gd_step.c. Run with Debian's /usr/bin/python3.
 
-Usage: gd_step_numpy.py [--threads T] [--steps S] [--warmup W] [n d m]
+Usage: gd_step_numpy.py [--threads T] [--steps S] [--time SECONDS] [--warmup W] [n d m]
 """
 import gd_common
 

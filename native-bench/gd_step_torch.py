@@ -3,7 +3,7 @@
 written out by hand (the same formulas as gd_step.c) and with autograd. Run with Debian's /usr/bin/python3,
 which has python3-torch.
 
-Usage: gd_step_torch.py [--threads T] [--steps S] [--warmup W] [--variant manual|autograd|all] [n d m]
+Usage: gd_step_torch.py [--threads T] [--steps S] [--time SECONDS] [--warmup W] [--variant manual|autograd|all] [n d m]
 """
 import gd_common
 
