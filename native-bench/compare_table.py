@@ -154,6 +154,10 @@ def main():
     out.append("Thread counts are pinned (widenet's `threads` parameter; OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; "
                "`torch.set_num_threads`). Shared machines are noisy: compare ratios within one run, not absolute "
                "numbers across runs.")
+    if machine.get("mode") == "quick":
+        out.append("")
+        out.append("**Quick run** (1 fork, 1 + 3 one-second iterations, short native runs): a plumbing check. JMH's "
+                   "99.9 % errors from 3 samples are wide; do not quote these numbers.")
     if simd_status != "available":
         out.append("")
         out.append(f"**simd provider {simd_status}**: widenet-simd columns are empty; build "
