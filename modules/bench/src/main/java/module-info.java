@@ -8,6 +8,8 @@
  * <p>Kernel providers are not required: they are found by name through {@code KernelProviders} (service files
  * on the class path), so a provider that is not built simply is not there at run time.
  */
+// jmh-core has no module descriptor; requiring it by its automatic name is the only way and is intended here.
+@SuppressWarnings("requires-automatic")
 module widenet.bench {
     requires widenet.kernel;
     requires widenet.train;   // and, transitively, widenet.model
