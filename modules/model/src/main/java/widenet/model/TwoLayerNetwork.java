@@ -124,8 +124,8 @@ public final class TwoLayerNetwork implements Network {
         residual = FloatMatrix.allocate(cap, 1);
         rowDistances = FloatVec.allocate(m);
         parameters = List.of(
-                new Parameter("W", w, gradW, true),
-                new Parameter("a", a, gradA, config.trainOutputLayer()));
+                Parameter.matrix("W", w, gradW, true),
+                Parameter.vector("a", a, gradA, config.trainOutputLayer()));
         batches = new BatchViews<>(Batch::new);
     }
 

@@ -40,6 +40,10 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
             line.append(',');
             append(v);
         }
+        for (double v : row.probes) {
+            line.append(',');
+            append(v);
+        }
         line.append(',');
         append(row.stepMillis).append(',');
         append(row.elapsedSeconds);

@@ -35,23 +35,27 @@ public final class Trainer implements AutoCloseable {
         public double loss;
         public double rate;
         public final double[] model;
+        /** The probes' columns, in probe order (NaN where a probe did not run). */
+        public final double[] probes;
         public double stepMillis;
         public double elapsedSeconds;
 
-        Row(int modelColumns) {
+        Row(int modelColumns, int probeColumns) {
             model = new double[modelColumns];
+            probes = new double[probeColumns];
         }
 
-        /** All values in column order: {@link #LEADING}, the model's metrics, {@link #TRAILING}. */
+        /** All values in column order: {@link #LEADING}, the model's metrics, the probes', {@link #TRAILING}. */
         public double[] values() {
-            double[] v = new double[LEADING.size() + model.length + TRAILING.size()];
+            double[] v = new double[LEADING.size() + model.length + probes.length + TRAILING.size()];
             v[0] = step;
             v[1] = epoch;
             v[2] = loss;
             v[3] = rate;
             System.arraycopy(model, 0, v, 4, model.length);
-            v[4 + model.length] = stepMillis;
-            v[5 + model.length] = elapsedSeconds;
+            System.arraycopy(probes, 0, v, 4 + model.length, probes.length);
+            v[v.length - 2] = stepMillis;
+            v[v.length - 1] = elapsedSeconds;
             return v;
         }
     }
@@ -73,8 +77,15 @@ public final class Trainer implements AutoCloseable {
     private int cursor;
     private long stepsDone;
     private final Row row;
+    private final Probe[] probes;
+    private final double[][] probeValues;
 
     public Trainer(Kernels kernels, Network network, Dataset data, TrainSettings settings) {
+        this(kernels, network, data, settings, List.of());
+    }
+
+    /** A trainer whose metrics rows also carry the {@code probes}' columns. */
+    public Trainer(Kernels kernels, Network network, Dataset data, TrainSettings settings, List<Probe> probes) {
         this.kernels = kernels;
         this.network = network;
         this.data = data;
@@ -118,13 +129,23 @@ public final class Trainer implements AutoCloseable {
             shuffle = new SplittableRandom(settings.shuffleSeed());
             shuffleOrder();
         }
-        this.row = new Row(network.metricNames().size());
+        this.probes = probes.toArray(new Probe[0]);
+        this.probeValues = new double[this.probes.length][];
+        int probeColumns = 0;
+        for (int i = 0; i < this.probes.length; i++) {
+            probeValues[i] = new double[this.probes[i].names().size()];
+            probeColumns += probeValues[i].length;
+        }
+        this.row = new Row(network.metricNames().size(), probeColumns);
     }
 
     /** Every column of the metrics table, in order. */
     public List<String> columns() {
         List<String> c = new ArrayList<>(LEADING);
         c.addAll(network.metricNames());
+        for (Probe p : probes) {
+            c.addAll(p.names());
+        }
         c.addAll(TRAILING);
         return c;
     }
@@ -158,6 +179,7 @@ public final class Trainer implements AutoCloseable {
                 row.loss = loss;
                 row.rate = k == 0 ? Double.NaN : Math.pow(loss / prevLoss, 1.0 / (k - prevStep));
                 network.measure(row.model);
+                measureProbes(k, k == 0 || k == steps);
                 row.stepMillis = k == 0 ? (System.nanoTime() - t0) / 1e6 : lastStepMillis;
                 row.elapsedSeconds = (System.nanoTime() - start) / 1e9;
                 listener.onRow(row);
@@ -182,6 +204,20 @@ public final class Trainer implements AutoCloseable {
             update();
             stepsDone = k + 1;
             lastStepMillis = (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    private void measureProbes(long k, boolean always) {
+        int at = 0;
+        for (int i = 0; i < probes.length; i++) {
+            double[] v = probeValues[i];
+            if (always || k % probes[i].every() == 0) {
+                probes[i].measure(network, k, v);
+            } else {
+                java.util.Arrays.fill(v, Double.NaN);
+            }
+            System.arraycopy(v, 0, row.probes, at, v.length);
+            at += v.length;
         }
     }
 

@@ -1,0 +1,321 @@
+package widenet.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import widenet.kernel.KernelProviders;
+import widenet.kernel.Kernels;
+import widenet.model.LossKind;
+import widenet.model.Network;
+import widenet.model.Parameter;
+import widenet.model.TwoLayerNetwork;
+import widenet.tensor.FloatMatrix;
+import widenet.tensor.FloatVec;
+import widenet.tensor.Npy;
+import widenet.train.Dataset;
+import widenet.train.DivergenceException;
+import widenet.train.InputException;
+import widenet.train.Json;
+import widenet.train.MetricsCsv;
+import widenet.train.RunFolder;
+import widenet.train.TrainSettings;
+import widenet.train.Trainer;
+
+/** {@code widenet train}: one gradient-descent run, written to an output folder as it goes. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a network by gradient descent and write metrics.csv, run.json, init/ and final/ weights.",
+                "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere",
+                "in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "Network: two-layer (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
+    String model;
+
+    @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int n;
+
+    @Option(names = "--d", description = "Input dimension of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int d;
+
+    @Option(names = {"--width", "--m"}, description = "Width m of the hidden layer (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+    int width;
+
+    @Option(names = {"--lr", "--eta"}, description = "Step size η (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
+    double lr;
+
+    @Option(names = "--steps", description = "Gradient steps (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    long steps;
+
+    @Option(names = "--seed", description = "Seed of data, initialisation and shuffling (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--kappa", description = "Initial weights w_r(0) ~ N(0, κ²I) (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    double kappa;
+
+    @Option(names = "--train-output-layer", description = "Also train the output weights a (fixed by default, as in the paper).")
+    boolean trainOutputLayer;
+
+    @Option(names = "--loss", description = "sum: ½Σ(u−y)² as in the paper; mean: (1/2n)Σ(u−y)² (default: ${DEFAULT-VALUE}).", defaultValue = "sum")
+    String loss;
+
+    @Option(names = "--relu-grad-at-zero", description = "ReLU′(0): 1 as in Du et al., or 0 (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int reluGradAtZero;
+
+    @Option(names = "--batch", description = "Mini-batch size for SGD (default: n, full-batch GD).")
+    Integer batch;
+
+    @Option(names = "--kernels", description = "Kernel provider: simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    String kernels;
+
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--every", description = "Write a metrics row every K steps (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    long every;
+
+    @Option(names = "--x", description = "Inputs X (n×d .npy, float32 or float64) instead of synthetic data.")
+    Path xFile;
+
+    @Option(names = "--y", description = "Labels y (n or n×1 .npy) for --x.")
+    Path yFile;
+
+    @Option(names = "--init", description = "Start from DIR/W.npy (m×d) and DIR/a.npy (m) instead of a random draw.")
+    Path initDir;
+
+    @Option(names = "--out", description = "Output folder (default: runs/train-<time>).")
+    Path out;
+
+    @Option(names = "--force", description = "Write into a non-empty --out folder.")
+    boolean force;
+
+    @Option(names = "--quiet", description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom dataRng = root.split();
+        SplittableRandom initRng = root.split();
+        long shuffleSeed = root.nextLong();
+
+        try (Kernels k = KernelProviders.open(kernels, threadCount);
+             Dataset data = loadData(dataRng)) {
+            int batchSize = batch != null ? batch : data.n();
+            TrainSettings settings = new TrainSettings(lr, steps, batchSize, every, shuffleSeed);
+            try (Network net = createNetwork(k, data, initRng)) {
+                Path outDir = out != null ? out
+                        : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                RunFolder folder = RunFolder.create(outDir, force);
+                Map<String, Object> run = describe(k, data, net, settings);
+                run.put("status", "running");
+                Json.write(folder.resolve("run.json"), run);
+                saveParameters(net, folder.folder("init"));
+                log("widenet " + Main.version() + " · kernels: " + k.description());
+                log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
+                        + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
+                        + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
+                        + " → " + folder.root());
+
+                long t0 = System.nanoTime();
+                try (Trainer trainer = new Trainer(k, net, data, settings);
+                     MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), trainer.columns());
+                     Progress progress = Progress.create(quiet, steps, trainer.columns())) {
+                    Trainer.Listener both = row -> {
+                        csv.onRow(row);
+                        progress.onRow(row);
+                    };
+                    try {
+                        trainer.run(both);
+                    } catch (DivergenceException e) {
+                        progress.close();
+                        finish(folder, run, "diverged", t0, trainer, e.getMessage());
+                        throw e;
+                    }
+                    progress.close();
+                    saveParameters(net, folder.folder("final"));
+                    finish(folder, run, "finished", t0, trainer, null);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
+                            trainer.stepsDone(), seconds, 1e3 * seconds / Math.max(1, trainer.stepsDone()),
+                            run.get("final_loss"), folder.root()));
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (!model.equals(TwoLayerNetwork.KIND)) {
+            throw new InputException("unknown --model '" + model + "'; available: two-layer");
+        }
+        if (xFile == null && (n <= 0 || d <= 0)) {
+            throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
+        }
+        if (width <= 0) {
+            throw new InputException("--width must be positive, got " + width);
+        }
+        if ((xFile == null) != (yFile == null)) {
+            throw new InputException("--x and --y go together: give both or neither");
+        }
+        if (reluGradAtZero != 0 && reluGradAtZero != 1) {
+            throw new InputException("--relu-grad-at-zero must be 1 or 0, got " + reluGradAtZero);
+        }
+        if (threads != null && threads < 1) {
+            throw new InputException("--threads must be at least 1, got " + threads);
+        }
+        if (!(kappa > 0) || Double.isInfinite(kappa)) {
+            throw new InputException("--kappa must be positive and finite, got " + kappa);
+        }
+        LossKind.parse(loss);
+    }
+
+    private Dataset loadData(SplittableRandom rng) throws IOException {
+        if (xFile == null) {
+            return Dataset.unitSphere(n, d, rng);
+        }
+        FloatMatrix x = Npy.readMatrix(xFile);
+        try {
+            Dataset.requireFinite(x, xFile.toString());
+            FloatMatrix y = Npy.readMatrix(yFile, x.rows(), 1);
+            try {
+                Dataset.requireFinite(y, yFile.toString());
+                return new Dataset(x, y, xFile + " (n=" + x.rows() + ", d=" + x.cols() + "), " + yFile);
+            } catch (RuntimeException e) {
+                y.close();
+                throw e;
+            }
+        } catch (RuntimeException | IOException e) {
+            x.close();
+            throw e;
+        }
+    }
+
+    private Network createNetwork(Kernels k, Dataset data, SplittableRandom rng) throws IOException {
+        var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
+                LossKind.parse(loss), reluGradAtZero == 1);
+        Network net = new TwoLayerNetwork(k, cfg, rng);
+        if (initDir != null) {
+            try {
+                loadParameters(net, initDir);
+            } catch (IOException | RuntimeException e) {
+                net.close();
+                throw e;
+            }
+        }
+        return net;
+    }
+
+    /**
+     * Overwrites every parameter with {@code dir/<name>.npy} (the layout of a run's {@code init/} and {@code final/}
+     * folders), checking each file's shape against the network's.
+     */
+    static void loadParameters(Network net, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InputException("--init " + dir + " is not a folder");
+        }
+        for (Parameter p : net.parameters()) {
+            Path file = dir.resolve(p.name() + ".npy");
+            if (!Files.exists(file)) {
+                throw new InputException("--init " + dir + ": no " + p.name() + ".npy there (the " + net.kind()
+                        + " network needs " + String.join(", ", net.parameters().stream().map(q -> q.name() + ".npy").toList()) + ")");
+            }
+            if (p.vector()) {
+                try (FloatVec v = Npy.readVector(file, p.value().rows())) {
+                    Dataset.requireFinite(v.asRow(), file.toString());
+                    p.value().asVector().copyFrom(v);
+                }
+            } else {
+                try (FloatMatrix m = Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
+                    Dataset.requireFinite(m, file.toString());
+                    p.value().copyFrom(m);
+                }
+            }
+        }
+    }
+
+    private static void saveParameters(Network net, Path dir) throws IOException {
+        for (Parameter p : net.parameters()) {
+            Path file = dir.resolve(p.name() + ".npy");
+            if (p.vector()) {
+                Npy.write(file, p.value().asVector());
+            } else {
+                Npy.write(file, p.value());
+            }
+        }
+    }
+
+    private Map<String, Object> describe(Kernels k, Dataset data, Network net, TrainSettings s) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("widenet_version", Main.version());
+        run.put("command", "train");
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("model", model);
+        settings.put("n", data.n());
+        settings.put("d", data.d());
+        settings.put("width", width);
+        settings.put("lr", lr);
+        settings.put("steps", steps);
+        settings.put("batch", s.batchSize());
+        settings.put("every", every);
+        settings.put("seed", seed);
+        settings.put("kappa", kappa);
+        settings.put("train_output_layer", trainOutputLayer);
+        settings.put("loss", LossKind.parse(loss).toString());
+        settings.put("relu_grad_at_zero", reluGradAtZero);
+        settings.put("kernels", k.provider());
+        settings.put("threads", k.threads());
+        settings.put("x", xFile == null ? null : xFile.toString());
+        settings.put("y", yFile == null ? null : yFile.toString());
+        settings.put("init", initDir == null ? null : initDir.toString());
+        run.put("settings", settings);
+        run.put("data", data.description());
+        run.put("kernels", k.description());
+        run.put("java", Runtime.version().toString());
+        run.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.vendor"));
+        run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        run.put("cores", Runtime.getRuntime().availableProcessors());
+        run.put("started", Instant.now().toString());
+        return run;
+    }
+
+    private static void finish(RunFolder folder, Map<String, Object> run, String status, long t0, Trainer trainer,
+                               String message) throws IOException {
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        run.put("status", status);
+        if (message != null) {
+            run.put("message", message);
+        }
+        run.put("finished", Instant.now().toString());
+        run.put("steps_done", trainer.stepsDone());
+        run.put("train_seconds", seconds);
+        run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
+        run.put("final_loss", lastLoss(folder));
+        Json.write(folder.resolve("run.json"), run);
+    }
+
+    /** The loss of the last metrics row, as written. */
+    private static String lastLoss(RunFolder folder) throws IOException {
+        var lines = Files.readAllLines(folder.resolve("metrics.csv"));
+        if (lines.size() < 2) {
+            return null;
+        }
+        return lines.get(lines.size() - 1).split(",")[2];
+    }
+
+    private void log(String s) {
+        if (!quiet) {
+            System.out.println(s);
+        }
+    }
+}

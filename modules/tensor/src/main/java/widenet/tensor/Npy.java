@@ -1,0 +1,819 @@
+package widenet.tensor;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reads and writes NumPy {@code .npy} files of float32 data, straight to and from off-heap tensors.
+ *
+ * <p>Reading accepts format versions 1.0, 2.0 and 3.0, dtypes {@code <f4} and {@code <f8} (the latter rounded
+ * to float32; {@code |}/{@code =}/no byte-order prefix only on a little-endian machine), C order, and shapes
+ * {@code (n,)} and {@code (rows, cols)}. Everything else, and every malformed, truncated or over-long file, is
+ * rejected with an {@link NpyFormatException}. The header is checked against the file length before anything
+ * is allocated, so a header claiming a huge shape costs nothing; data is read through a {@link FileChannel}
+ * into off-heap memory in chunks, never into a heap array.
+ *
+ * <p>Writing produces exactly the bytes {@code np.save} produces for a C-ordered little-endian array
+ * (version 1.0 header with NumPy's spare space and padding to 64 bytes), atomically: a temporary file in the
+ * same folder is written, forced to disk and renamed over the target.
+ *
+ * <p>Arrays with a zero dimension are allowed both ways: {@code (0, 5)} reads as a 0×5 matrix and a 0×5
+ * matrix writes as {@code (0, 5)}, as NumPy does.
+ */
+public final class Npy {
+    private Npy() {}
+
+    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /**
+     * Largest header accepted. NumPy refuses headers over 10 000 characters by default and writes ~128 bytes
+     * for the arrays read here; the limit only stops a lying length field from costing a large heap array
+     * when the file happens to be big enough to pass the length check.
+     */
+    static final int MAX_HEADER_BYTES = 1 << 20;
+    /** NumPy's {@code ARRAY_ALIGN}: the preamble (magic to header end) is a multiple of this. */
+    private static final int ALIGN = 64;
+    /** NumPy's {@code GROWTH_AXIS_MAX_DIGITS}: spare header space so the first dimension can grow in place. */
+    private static final int GROWTH_AXIS_MAX_DIGITS = 21;
+    /** NumPy 1.x's {@code NPY_MAXDIMS}, so that what is written here loads in any NumPy. */
+    private static final int MAX_WRITE_RANK = 32;
+    /** Read/write chunk; bounds the staging memory and keeps each {@code ByteBuffer} view far below 2 GiB. */
+    private static final int CHUNK = 1 << 20;
+
+    private static final boolean NATIVE_LE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32 = FloatMatrix.F32;
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** The element types read here, with their canonical (little-endian) descr. */
+    enum Dtype {
+        F4("<f4", 4), F8("<f8", 8);
+
+        final String descr;
+        final int size;
+
+        Dtype(String descr, int size) {
+            this.descr = descr;
+            this.size = size;
+        }
+    }
+
+    /** A validated header: the data of {@code shape} in {@code dtype} fills the file from {@code dataOffset} to its end. */
+    record Header(int version, Dtype dtype, long[] shape, long dataOffset) {
+        long count() {
+            return shape.length == 1 ? shape[0] : shape[0] * shape[1];
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    /** The shape in the header, (n) or (rows, cols), after checking the header and the file length; reads no data. */
+    public static long[] shape(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeader(ch, file).shape().clone();
+        }
+    }
+
+    /** A 2-D array (rows, cols) as a matrix; a 1-D array (n,) is read as an n×1 column. */
+    public static FloatMatrix readMatrix(Path file) throws IOException {
+        return readMatrix(file, -1, -1);
+    }
+
+    /**
+     * Like {@link #readMatrix(Path)}, and fails unless the shape is {@code expectedRows × expectedCols};
+     * −1 accepts any count. A 1-D array counts as n×1.
+     */
+    public static FloatMatrix readMatrix(Path file, int expectedRows, int expectedCols) throws IOException {
+        checkExpected(expectedRows, "expectedRows");
+        checkExpected(expectedCols, "expectedCols");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readMatrix(ch, file, expectedRows, expectedCols);
+        }
+    }
+
+    /** A 1-D array (n,), or a 2-D (n, 1) column or (1, n) row, as a vector. */
+    public static FloatVec readVector(Path file) throws IOException {
+        return readVector(file, -1);
+    }
+
+    /** Like {@link #readVector(Path)}, and fails unless the length is {@code expectedLength} (−1: any). */
+    public static FloatVec readVector(Path file, int expectedLength) throws IOException {
+        checkExpected(expectedLength, "expectedLength");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readVector(ch, file, expectedLength);
+        }
+    }
+
+    private static void checkExpected(int n, String name) {
+        if (n < -1) {
+            throw new IllegalArgumentException(name + " must be -1 (any) or a count ≥ 0, not " + n);
+        }
+    }
+
+    /** The channel-level reader; {@code file} only names the source in messages (tests pass in-memory channels). */
+    static FloatMatrix readMatrix(SeekableByteChannel ch, Path file, int expectedRows, int expectedCols) throws IOException {
+        Header h = readHeader(ch, file);
+        int rows = (int) h.shape[0];
+        int cols = h.shape.length == 2 ? (int) h.shape[1] : 1;
+        if ((expectedRows != -1 && rows != expectedRows) || (expectedCols != -1 && cols != expectedCols)) {
+            throw new NpyFormatException(file, "expected shape (" + (expectedRows == -1 ? "*" : expectedRows) + ", "
+                    + (expectedCols == -1 ? "*" : expectedCols) + "), found " + pyShape(h.shape)
+                    + (h.shape.length == 1 ? " (a 1-D array, read as " + rows + "×1)" : ""));
+        }
+        FloatMatrix m = FloatMatrix.allocate(rows, cols);
+        try {
+            readData(ch, file, h, m.segment());
+        } catch (Throwable t) {
+            m.close();
+            throw t;
+        }
+        return m;
+    }
+
+    static FloatVec readVector(SeekableByteChannel ch, Path file, int expectedLength) throws IOException {
+        Header h = readHeader(ch, file);
+        long[] s = h.shape;
+        if (s.length == 2 && s[0] != 1 && s[1] != 1) {
+            throw new NpyFormatException(file, "expected a vector, shape (n,), (n, 1) or (1, n), found " + pyShape(s));
+        }
+        int n = (int) h.count(); // each dimension fits an int and one of them is 1
+        if (expectedLength != -1 && n != expectedLength) {
+            throw new NpyFormatException(file, "expected a vector of length " + expectedLength + ", found shape " + pyShape(s));
+        }
+        FloatVec v = FloatVec.allocate(n);
+        try {
+            readData(ch, file, h, v.segment());
+        } catch (Throwable t) {
+            v.close();
+            throw t;
+        }
+        return v;
+    }
+
+    /** Reads the data of a validated header into {@code dst} (count floats, contiguous). */
+    private static void readData(SeekableByteChannel ch, Path file, Header h, MemorySegment dst) throws IOException {
+        long count = h.count();
+        ch.position(h.dataOffset);
+        if (h.dtype == Dtype.F4) {
+            long bytes = count * Float.BYTES;
+            for (long done = 0; done < bytes; ) {
+                int n = (int) Math.min(CHUNK, bytes - done);
+                readFully(ch, dst.asSlice(done, n).asByteBuffer(), file, h, done);
+                done += n;
+            }
+            if (!NATIVE_LE) { // the file is little-endian; swap in place (copy handles overlap)
+                MemorySegment.copy(dst, F32_LE, 0, dst, F32, 0, count);
+            }
+        } else {
+            try (Arena arena = Arena.ofConfined()) {
+                int stageDoubles = (int) Math.min(CHUNK / Double.BYTES, Math.max(1, count));
+                MemorySegment stage = arena.allocate((long) stageDoubles * Double.BYTES);
+                for (long done = 0; done < count; ) {
+                    int n = (int) Math.min(stageDoubles, count - done);
+                    readFully(ch, stage.asSlice(0, (long) n * Double.BYTES).asByteBuffer(), file, h, done * Double.BYTES);
+                    for (int i = 0; i < n; i++) {
+                        dst.setAtIndex(F32, done + i, (float) stage.getAtIndex(F64_LE, i));
+                    }
+                    done += n;
+                }
+            }
+        }
+    }
+
+    private static void readFully(SeekableByteChannel ch, ByteBuffer buf, Path file, Header h, long dataPos) throws IOException {
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                // The length was checked before reading: only a file changed under us gets here.
+                throw new NpyFormatException(file, "data truncated while reading: file ended at offset "
+                        + (h.dataOffset + dataPos + buf.position()) + " but header says " + pyShape(h.shape) + " of "
+                        + h.dtype.descr + " ends at " + (h.dataOffset + h.count() * h.dtype.size)
+                        + " (was the file changed while being read?)");
+            }
+        }
+    }
+
+    /** Reads and validates the preamble and header, and checks the data length against the file size. */
+    static Header readHeader(SeekableByteChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        ch.position(0);
+        while (pre.hasRemaining() && ch.read(pre) >= 0) {
+            // keep reading: a channel may return fewer bytes than asked
+        }
+        int have = pre.position();
+        for (int i = 0; i < Math.min(have, MAGIC.length); i++) {
+            if (pre.get(i) != MAGIC[i]) {
+                throw new NpyFormatException(file, "not a .npy file: bad magic at offset 0; expected "
+                        + escape(MAGIC, 0, MAGIC.length) + ", found " + escape(pre.array(), 0, Math.min(have, MAGIC.length))
+                        + (pre.get(0) == 'P' && have > 1 && pre.get(1) == 'K' ? " (a zip archive: an .npz is not read here)" : ""));
+            }
+        }
+        if (have < 10) {
+            throw new NpyFormatException(file, "truncated preamble: file has " + have
+                    + " bytes; a .npy preamble (magic \\x93NUMPY, version, header length) needs at least 10");
+        }
+        int major = pre.get(6) & 0xff;
+        int minor = pre.get(7) & 0xff;
+        if (major < 1 || major > 3 || minor != 0) {
+            throw new NpyFormatException(file, "unsupported .npy format version " + major + "." + minor
+                    + " at offset 6; expected 1.0, 2.0 or 3.0");
+        }
+        int preambleLength = major == 1 ? 10 : 12;
+        if (have < preambleLength) {
+            throw new NpyFormatException(file, "truncated preamble: a version " + major + ".0 preamble needs "
+                    + preambleLength + " bytes, file has " + have);
+        }
+        long headerLength = major == 1 ? pre.getShort(8) & 0xffff : pre.getInt(8) & 0xffff_ffffL;
+        if (headerLength > size - preambleLength) {
+            throw new NpyFormatException(file, "truncated header: header length at offset 8 says " + headerLength
+                    + " bytes after offset " + preambleLength + ", file has " + (size - preambleLength));
+        }
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw new NpyFormatException(file, "header length " + headerLength + " at offset 8 is above the limit of "
+                    + MAX_HEADER_BYTES + " bytes");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
+        ch.position(preambleLength);
+        while (hb.hasRemaining()) {
+            if (ch.read(hb) < 0) {
+                throw new NpyFormatException(file, "truncated header: file ended at offset " + (preambleLength + hb.position())
+                        + " inside a header of " + headerLength + " bytes (was the file changed while being read?)");
+            }
+        }
+        String text = major == 3 ? decodeUtf8(hb.array(), file, preambleLength) : new String(hb.array(), ISO_8859_1);
+        HeaderParser p = new HeaderParser(text, file, preambleLength, major == 3, major <= 2);
+        p.parse();
+        Dtype dtype = p.dtype();
+        long[] shape = p.shape();
+        if (p.fortranOrder) {
+            throw new NpyFormatException(file, "fortran_order: True (column-major data) at " + p.at(p.fortranAt)
+                    + " is not supported; expected False (save np.ascontiguousarray(a) instead)");
+        }
+
+        long dataOffset = preambleLength + headerLength;
+        long available = size - dataOffset;
+        long count = shape.length == 1 ? shape[0] : shape[0] * shape[1]; // each < 2^31: no overflow
+        long need = count <= Long.MAX_VALUE / dtype.size ? count * dtype.size : -1;
+        if (need < 0 || need > available) {
+            String needText = need < 0 ? BigInteger.valueOf(count).multiply(BigInteger.valueOf(dtype.size)).toString() : Long.toString(need);
+            throw new NpyFormatException(file, "data truncated: header says shape " + pyShape(shape) + " = " + needText
+                    + " bytes of " + p.descr + " after offset " + dataOffset + ", file has " + available);
+        }
+        if (need < available) {
+            throw new NpyFormatException(file, "trailing garbage: header says shape " + pyShape(shape) + " = " + need
+                    + " bytes of " + p.descr + " after offset " + dataOffset + ", file has " + available
+                    + " (" + (available - need) + " extra bytes from offset " + (dataOffset + need) + ")");
+        }
+        return new Header(major, dtype, shape, dataOffset);
+    }
+
+    private static String decodeUtf8(byte[] bytes, Path file, int base) throws NpyFormatException {
+        CharsetDecoder dec = UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never yields more chars than bytes
+        CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) {
+            r = dec.flush(out);
+        }
+        if (r.isError()) {
+            throw new NpyFormatException(file, "header is not valid UTF-8 (required by format version 3.0) at header offset "
+                    + in.position() + " (file offset " + (base + in.position()) + ")");
+        }
+        return out.flip().toString();
+    }
+
+    /**
+     * A parser for the subset of Python literal syntax NumPy headers use:
+     * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }}, keys in any order, any whitespace,
+     * optional trailing commas. It parses no nested values, so hostile input cannot make it recurse.
+     */
+    private static final class HeaderParser {
+        private static final int END = -1;
+
+        private final String s;
+        private final Path file;
+        private final int base;
+        private final boolean utf8;
+        /** Python 2 wrote long integers as {@code 3L}; NumPy still accepts that in version 1.0/2.0 headers. */
+        private final boolean allowLongSuffix;
+        private int i;
+
+        String descr;
+        int descrAt = -1;
+        boolean fortranOrder;
+        int fortranAt = -1;
+        private final List<Long> dims = new ArrayList<>();
+        private final List<Integer> dimAt = new ArrayList<>();
+        int shapeAt = -1;
+
+        HeaderParser(String s, Path file, int base, boolean utf8, boolean allowLongSuffix) {
+            this.s = s;
+            this.file = file;
+            this.base = base;
+            this.utf8 = utf8;
+            this.allowLongSuffix = allowLongSuffix;
+        }
+
+        /** "header offset H (file offset F)" for char index {@code at}, in bytes. */
+        String at(int at) {
+            int h = utf8 ? s.substring(0, at).getBytes(UTF_8).length : at;
+            return "header offset " + h + " (file offset " + (base + h) + ")";
+        }
+
+        private NpyFormatException malformed(int at, String what) {
+            String shown = s.length() > 200 ? s.substring(0, 200) + "…" : s;
+            return new NpyFormatException(file, "malformed header at " + at(at) + ": " + what + "; header: " + escape(shown));
+        }
+
+        private int peek() {
+            return i < s.length() ? s.charAt(i) : END;
+        }
+
+        private static String describe(int c) {
+            return c == END ? "the end of the header" : "'" + escape(String.valueOf((char) c)) + "'";
+        }
+
+        private void skipWs() {
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+                    return;
+                }
+                i++;
+            }
+        }
+
+        void parse() throws NpyFormatException {
+            skipWs();
+            if (peek() != '{') {
+                throw malformed(i, "expected '{' starting the header dict, found " + describe(peek()));
+            }
+            i++;
+            skipWs();
+            while (peek() != '}') {
+                int keyAt = i;
+                String key = string("a key ('descr', 'fortran_order' or 'shape')");
+                skipWs();
+                if (peek() != ':') {
+                    throw malformed(i, "expected ':' after key '" + escape(key) + "', found " + describe(peek()));
+                }
+                i++;
+                skipWs();
+                switch (key) {
+                    case "descr" -> {
+                        if (descrAt >= 0) {
+                            throw malformed(keyAt, "duplicate key 'descr'");
+                        }
+                        descrAt = i;
+                        if (peek() == '[') {
+                            throw new NpyFormatException(file, "structured dtype (a list of fields) at " + at(i)
+                                    + " is not supported; expected '<f4' or '<f8'");
+                        }
+                        descr = string("a dtype string such as '<f4'");
+                    }
+                    case "fortran_order" -> {
+                        if (fortranAt >= 0) {
+                            throw malformed(keyAt, "duplicate key 'fortran_order'");
+                        }
+                        fortranAt = i;
+                        fortranOrder = bool();
+                    }
+                    case "shape" -> {
+                        if (shapeAt >= 0) {
+                            throw malformed(keyAt, "duplicate key 'shape'");
+                        }
+                        shapeAt = i;
+                        tuple();
+                    }
+                    default -> throw malformed(keyAt, "unexpected key '" + escape(key)
+                            + "'; expected only 'descr', 'fortran_order' and 'shape'");
+                }
+                skipWs();
+                if (peek() == ',') {
+                    i++;
+                    skipWs();
+                } else if (peek() != '}') {
+                    throw malformed(i, "expected ',' or '}' after the value of '" + key + "', found " + describe(peek()));
+                }
+            }
+            i++;
+            skipWs();
+            if (i < s.length()) {
+                throw malformed(i, "expected only spaces and a newline after the header dict, found " + describe(peek()));
+            }
+            StringJoiner missing = new StringJoiner(", ");
+            if (descrAt < 0) missing.add("'descr'");
+            if (fortranAt < 0) missing.add("'fortran_order'");
+            if (shapeAt < 0) missing.add("'shape'");
+            if (missing.length() > 0) {
+                throw malformed(s.length(), "missing key(s) " + missing + "; expected 'descr', 'fortran_order' and 'shape'");
+            }
+        }
+
+        /** A quoted string without escapes (NumPy never writes any in the keys and values read here). */
+        private String string(String what) throws NpyFormatException {
+            int q = peek();
+            if (q != '\'' && q != '"') {
+                throw malformed(i, "expected " + what + " in quotes, found " + describe(q));
+            }
+            int start = ++i;
+            while (i < s.length() && s.charAt(i) != q) {
+                char c = s.charAt(i);
+                if (c == '\\' || c == '\n' || c == '\r') {
+                    throw malformed(i, "unsupported " + (c == '\\' ? "escape sequence" : "line break") + " inside a string");
+                }
+                i++;
+            }
+            if (i >= s.length()) {
+                throw malformed(start - 1, "unterminated string");
+            }
+            return s.substring(start, i++);
+        }
+
+        private boolean bool() throws NpyFormatException {
+            for (String word : new String[] {"True", "False"}) {
+                if (s.startsWith(word, i) && !isWordChar(i + word.length())) {
+                    i += word.length();
+                    return word.equals("True");
+                }
+            }
+            throw malformed(i, "expected True or False for 'fortran_order', found " + describe(peek()));
+        }
+
+        private boolean isWordChar(int at) {
+            if (at >= s.length()) {
+                return false;
+            }
+            char c = s.charAt(at);
+            return Character.isLetterOrDigit(c) || c == '_' || c == '.';
+        }
+
+        private void tuple() throws NpyFormatException {
+            int open = i;
+            if (peek() != '(') {
+                throw malformed(i, "expected a tuple such as (3, 4) for 'shape', found " + describe(peek()));
+            }
+            i++;
+            skipWs();
+            boolean comma = false;
+            while (peek() != ')') {
+                if (dims.size() == 64) { // NumPy's own limit; the rank check below rejects >2 anyway
+                    throw malformed(i, "more than 64 dimensions in 'shape'");
+                }
+                dimAt.add(i);
+                dims.add(integer());
+                skipWs();
+                if (peek() == ',') {
+                    comma = true;
+                    i++;
+                    skipWs();
+                } else if (peek() != ')') {
+                    throw malformed(i, "expected ',' or ')' in 'shape', found " + describe(peek()));
+                }
+            }
+            i++;
+            if (dims.size() == 1 && !comma) {
+                throw malformed(open, "'shape' (" + dims.get(0) + ") is an integer in parentheses, not a tuple; expected ("
+                        + dims.get(0) + ",)");
+            }
+        }
+
+        private long integer() throws NpyFormatException {
+            int start = i;
+            if (peek() == '-') {
+                throw malformed(i, "negative dimension in 'shape'; expected a non-negative integer");
+            }
+            if (peek() < '0' || peek() > '9') {
+                throw malformed(i, "expected a non-negative integer in 'shape', found " + describe(peek()));
+            }
+            long v = 0;
+            while (peek() >= '0' && peek() <= '9') {
+                int d = peek() - '0';
+                if (v > (Long.MAX_VALUE - d) / 10) {
+                    throw new NpyFormatException(file, "dimension " + digitsFrom(start) + " in 'shape' at " + at(start)
+                            + " is too large; expected at most " + Integer.MAX_VALUE);
+                }
+                v = v * 10 + d;
+                i++;
+            }
+            if (allowLongSuffix && peek() == 'L') {
+                i++;
+            }
+            if (isWordChar(i)) {
+                throw malformed(start, "malformed integer in 'shape' (found " + describe(peek()) + " after the digits)");
+            }
+            return v;
+        }
+
+        private String digitsFrom(int start) {
+            int end = start;
+            while (end < s.length() && end - start < 40 && s.charAt(end) >= '0' && s.charAt(end) <= '9') {
+                end++;
+            }
+            return s.substring(start, end) + (end - start == 40 ? "…" : "");
+        }
+
+        Dtype dtype() throws NpyFormatException {
+            String d = descr;
+            char order = d.length() == 3 ? d.charAt(0) : 0;
+            String kind = d.length() == 3 ? d.substring(1) : d;
+            boolean knownKind = kind.equals("f4") || kind.equals("f8");
+            if (knownKind) {
+                if (order == '<' || ((order == '|' || order == '=' || order == 0) && NATIVE_LE)) {
+                    return kind.equals("f4") ? Dtype.F4 : Dtype.F8;
+                }
+                if (order == '>') {
+                    throw new NpyFormatException(file, "unsupported dtype '" + escape(d) + "' (big-endian) at " + at(descrAt)
+                            + "; expected '<f4' or '<f8' (little-endian: save a.astype('<f4'))");
+                }
+                if (order == '|' || order == '=' || order == 0) {
+                    throw new NpyFormatException(file, "ambiguous dtype '" + escape(d) + "' (native byte order) at "
+                            + at(descrAt) + " on a big-endian machine; expected '<f4' or '<f8'");
+                }
+            }
+            throw new NpyFormatException(file, "unsupported dtype '" + escape(d) + "' at " + at(descrAt)
+                    + "; expected '<f4' or '<f8'");
+        }
+
+        long[] shape() throws NpyFormatException {
+            long[] shape = new long[dims.size()];
+            for (int k = 0; k < shape.length; k++) {
+                shape[k] = dims.get(k);
+            }
+            if (shape.length == 0 || shape.length > 2) {
+                throw new NpyFormatException(file, "unsupported " + shape.length + "-d shape " + pyShape(shape) + " at "
+                        + at(shapeAt) + "; expected (n,) or (rows, cols)");
+            }
+            for (int k = 0; k < shape.length; k++) {
+                if (shape[k] > Integer.MAX_VALUE) {
+                    throw new NpyFormatException(file, "dimension " + shape[k] + " of shape " + pyShape(shape) + " at "
+                            + at(dimAt.get(k)) + " is too large; expected at most " + Integer.MAX_VALUE);
+                }
+            }
+            return shape;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- writing
+
+    /** Writes {@code m} as a (rows, cols) {@code <f4} array; strided views are written row by row. */
+    public static void write(Path file, FloatMatrix m) throws IOException {
+        byte[] pre = preamble(dict(Dtype.F4, new long[] {m.rows(), m.cols()}));
+        writeAtomically(file, ch -> {
+            writeFully(ch, ByteBuffer.wrap(pre));
+            writeFloats(ch, m.segment(), m.rows(), m.cols(), m.stride());
+        });
+    }
+
+    /** Writes {@code v} as an (n,) {@code <f4} array. */
+    public static void write(Path file, FloatVec v) throws IOException {
+        byte[] pre = preamble(dict(Dtype.F4, new long[] {v.length()}));
+        writeAtomically(file, ch -> {
+            writeFully(ch, ByteBuffer.wrap(pre));
+            writeFloats(ch, v.segment(), 1, v.length(), v.length());
+        });
+    }
+
+    /**
+     * Writes small double results as a {@code <f8} array of the given shape (C order; rank 0 to 32, so a
+     * scalar is {@code write(file, new double[] {x})}). {@link #readMatrix} reads back ranks 1 and 2.
+     */
+    public static void write(Path file, double[] data, int... shape) throws IOException {
+        if (shape.length > MAX_WRITE_RANK) {
+            throw new IllegalArgumentException("rank " + shape.length + " is above NumPy's limit of " + MAX_WRITE_RANK);
+        }
+        long count = 1;
+        long[] s = new long[shape.length];
+        for (int k = 0; k < shape.length; k++) {
+            if (shape[k] < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + pyShape(toLongs(shape)));
+            }
+            s[k] = shape[k];
+            count = Math.multiplyExact(count, shape[k]);
+        }
+        if (count != data.length) {
+            throw new IllegalArgumentException("shape " + pyShape(s) + " holds " + count + " values, data has " + data.length);
+        }
+        byte[] pre = preamble(dict(Dtype.F8, s));
+        writeAtomically(file, ch -> {
+            writeFully(ch, ByteBuffer.wrap(pre));
+            try (Arena arena = Arena.ofConfined()) {
+                int stageDoubles = Math.max(1, Math.min(CHUNK / Double.BYTES, data.length));
+                MemorySegment stage = arena.allocate((long) stageDoubles * Double.BYTES);
+                for (int done = 0; done < data.length; ) {
+                    int n = Math.min(stageDoubles, data.length - done);
+                    MemorySegment.copy(data, done, stage, F64_LE, 0, n);
+                    writeFully(ch, stage.asSlice(0, (long) n * Double.BYTES).asByteBuffer());
+                    done += n;
+                }
+            }
+        });
+    }
+
+    private static long[] toLongs(int[] a) {
+        long[] r = new long[a.length];
+        for (int k = 0; k < a.length; k++) {
+            r[k] = a[k];
+        }
+        return r;
+    }
+
+    /** Packs rows of a (possibly strided) float region into a little-endian staging buffer and writes it out. */
+    private static void writeFloats(FileChannel ch, MemorySegment src, int rows, int cols, int stride) throws IOException {
+        long total = (long) rows * cols;
+        if (total == 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int stageFloats = (int) Math.min(CHUNK / Float.BYTES, total);
+            MemorySegment stage = arena.allocate((long) stageFloats * Float.BYTES);
+            int filled = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; ) {
+                    int n = Math.min(cols - c, stageFloats - filled);
+                    MemorySegment.copy(src, F32, ((long) r * stride + c) * Float.BYTES, stage, F32_LE, (long) filled * Float.BYTES, n);
+                    filled += n;
+                    c += n;
+                    if (filled == stageFloats) {
+                        writeFully(ch, stage.asByteBuffer());
+                        filled = 0;
+                    }
+                }
+            }
+            if (filled > 0) {
+                writeFully(ch, stage.asSlice(0, (long) filled * Float.BYTES).asByteBuffer());
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    /** The header dict exactly as NumPy's {@code _write_array_header} makes it, spare growth-axis space included. */
+    static String dict(Dtype dtype, long[] shape) {
+        String shapeRepr = pyShape(shape);
+        StringBuilder sb = new StringBuilder("{'descr': '").append(dtype.descr)
+                .append("', 'fortran_order': False, 'shape': ").append(shapeRepr).append(", }");
+        if (shape.length > 0) {
+            sb.repeat(' ', Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length()));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Magic, version, header length and the header padded with spaces and a final newline to a multiple of 64,
+     * as NumPy's {@code _wrap_header} does (note: an already aligned header still gets 64 spaces). Version 1.0
+     * unless the header length does not fit its 16-bit field, then 2.0.
+     */
+    static byte[] preamble(String dict) {
+        byte[] h = dict.getBytes(ISO_8859_1);
+        for (int major = 1; ; major = 2) {
+            int lengthBytes = major == 1 ? 2 : 4;
+            long hlen = h.length + 1L;
+            long pad = ALIGN - ((MAGIC.length + 2 + lengthBytes + hlen) % ALIGN);
+            long field = hlen + pad;
+            if (major == 1 && field > 0xFFFF) {
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(MAGIC.length + 2 + lengthBytes + field)).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(MAGIC).put((byte) major).put((byte) 0);
+            if (major == 1) {
+                b.putShort((short) field);
+            } else {
+                b.putInt(Math.toIntExact(field));
+            }
+            b.put(h);
+            for (long k = 0; k < pad; k++) {
+                b.put((byte) ' ');
+            }
+            b.put((byte) '\n');
+            return b.array();
+        }
+    }
+
+    interface Body {
+        void write(FileChannel ch) throws IOException;
+    }
+
+    /**
+     * Writes through a fresh temporary file in the target's folder (so the rename cannot cross file systems),
+     * forces it to disk, then renames it over the target: readers see the old file or the complete new one,
+     * never a partial one, even after a crash.
+     */
+    static void writeAtomically(Path file, Body body) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir == null) {
+            throw new IOException(file + ": cannot write to a file system root");
+        }
+        Path tmp = null;
+        FileChannel ch = null;
+        for (int attempt = 0; ch == null; attempt++) {
+            Path t = dir.resolve("." + target.getFileName() + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                tmp = t;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 9) {
+                    throw e;
+                }
+            }
+        }
+        try {
+            try (FileChannel c = ch) {
+                body.write(c);
+                c.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (Throwable t) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+        syncDirectory(dir);
+    }
+
+    /** Makes the rename durable. Not every platform can open a folder (Windows cannot); the rename is atomic regardless. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // best effort only: see above
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- text
+
+    /** A shape as Python's repr of a tuple: (), (3,), (3, 4). */
+    static String pyShape(long[] shape) {
+        if (shape.length == 1) {
+            return "(" + shape[0] + ",)";
+        }
+        StringJoiner j = new StringJoiner(", ", "(", ")");
+        for (long d : shape) {
+            j.add(Long.toString(d));
+        }
+        return j.toString();
+    }
+
+    /** Bytes as a quoted Python-style literal, e.g. '\x93NUMPY'. */
+    static String escape(byte[] b, int from, int to) {
+        StringBuilder sb = new StringBuilder("'");
+        for (int k = from; k < to; k++) {
+            int c = b[k] & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        return sb.append('\'').toString();
+    }
+
+    /** Control and non-ASCII characters escaped, so a message stays one readable line. */
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '\n') {
+                sb.append("\\n");
+            } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
