@@ -126,8 +126,23 @@ final class Packing {
                         FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER, m1).intoArray(dst, d + 8);
                     }
                 }
+            } else if (nr == NR) {
+                // Column c of the panel is contiguous in memory. Four columns side by side: four sequential read
+                // streams, and each k step's four values stored together.
+                for (int c = 0; c < NR; c += 4) {
+                    long c0 = (col0 + j + c) * ldb + p0;
+                    long c1 = c0 + ldb;
+                    long c2 = c1 + ldb;
+                    long c3 = c2 + ldb;
+                    for (int p = 0, d = off + c; p < kc; p++, d += NR) {
+                        dst[d] = b.getAtIndex(F32, c0 + p);
+                        dst[d + 1] = b.getAtIndex(F32, c1 + p);
+                        dst[d + 2] = b.getAtIndex(F32, c2 + p);
+                        dst[d + 3] = b.getAtIndex(F32, c3 + p);
+                    }
+                }
             } else {
-                // Column c of the panel is contiguous in memory: read it sequentially, scatter with stride NR.
+                // A partial panel at the right edge: column by column, zero padding beyond it.
                 for (int c = 0; c < nr; c++) {
                     long base = (col0 + j + c) * ldb + p0;
                     int d = off + c;
