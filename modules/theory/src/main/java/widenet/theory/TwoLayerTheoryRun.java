@@ -60,6 +60,11 @@ public final class TwoLayerTheoryRun implements AutoCloseable {
         return setupSeconds + predictions.seconds() + (empirical == null ? 0 : empirical.seconds());
     }
 
+    /** Seconds spent on the probes only (inside the training loop). */
+    public double probeSeconds() {
+        return seconds() - setupSeconds;
+    }
+
     /** theory.json: the data's spectral facts, this run's R′ and L(0), λ_min(H(k)) first and last, the arrays. */
     public Map<String, Object> summary() {
         Map<String, Object> s = theory.summary(delta, true);
