@@ -56,9 +56,7 @@ final class Arora2019 implements Reproduction {
         Idx.FashionMnistFiles files = Idx.FashionMnistFiles.in(dataDir(o));
         for (Path p : List.of(files.trainImages(), files.trainLabels())) {
             if (!Files.isRegularFile(p)) {
-                throw new InputException(o.data == null
-                        ? "Fashion-MNIST is not installed (no " + p + "); install it with: apt-get install dataset-fashion-mnist"
-                        : "--data " + o.data + ": no " + p.getFileName() + " there (expected the Fashion-MNIST IDX files, plain or .gz)");
+                throw new InputException(missingData(o.data, p));
             }
         }
     }
@@ -158,7 +156,8 @@ final class Arora2019 implements Reproduction {
                 NAME, n, classes, d, spectrum.lambdaMin(), spectrum.lambdaMax(), eta, o.lr != null ? " (given)" : " = 1/λ_max", theorySeconds));
 
         ctx.plan(runs.size());
-        double flops = runs.size() * ((steps + 1) * 4.0 * n * d * m + 2.0 * n * n * d);
+        double[] flops = new double[runs.size()];
+        java.util.Arrays.fill(flops, (steps + 1) * 4.0 * n * d * m + 2.0 * n * n * d);
         ctx.announce(flops, runs.size() * theorySeconds);
 
         List<MetricsTable> metrics = new ArrayList<>();
@@ -299,6 +298,13 @@ final class Arora2019 implements Reproduction {
         record.put("theory_seconds_data", theorySeconds);
         ctx.writeRecord(record);
         ctx.log(md.substring(md.indexOf("H∞:"), md.indexOf("\nCurves")).strip());
+    }
+
+    /** The error when an IDX file is missing: from Debian's folder (how to install it) or from {@code --data}. */
+    static String missingData(Path given, Path file) {
+        return given == null
+                ? "Fashion-MNIST is not installed (no " + file + "); install it with: apt-get install dataset-fashion-mnist"
+                : "--data " + given + ": no " + file.getFileName() + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
     }
 
     /** The indices of the first {@code each} images of each class, class A's first. */

@@ -40,9 +40,9 @@ final class Du2019 implements Reproduction {
     public void run(ReproductionContext ctx) throws Exception {
         ReproduceCommand o = ctx.options();
         boolean quick = ctx.quick();
-        int n = o.n != null ? o.n : quick ? 100 : 1000;
-        int d = o.d != null ? o.d : quick ? 100 : 1000;
-        List<Integer> widths = o.widths != null ? o.widths : quick ? List.of(200, 400, 800, 1600) : List.of(500, 1000, 2000, 4000, 8000);
+        int n = o.n != null ? o.n : quick ? 64 : 1000;
+        int d = o.d != null ? o.d : quick ? 64 : 1000;
+        List<Integer> widths = o.widths != null ? o.widths : quick ? List.of(128, 256, 512, 1024) : List.of(500, 1000, 2000, 4000, 8000);
         long steps = o.steps != null ? o.steps : 100;
         double eta = o.lr != null ? o.lr : 0.1;
         long seed = o.seed != null ? o.seed : 0;
@@ -55,10 +55,12 @@ final class Du2019 implements Reproduction {
         }
         ctx.plan(widths.size());
         // Per step: forward X Wᵀ and backward Gᵀ X, 2nmd multiply-adds each; λ_min(H(k)) adds n²m per evaluation.
-        double flops = 0, theorySeconds = 0;
+        double[] flops = new double[widths.size()];
+        double theorySeconds = 0;
         long probes = steps / theoryEvery + 2;
-        for (int m : widths) {
-            flops += (steps + 1) * 4.0 * n * d * m + probes * 2.0 * n * n * m + 2.0 * n * n * d;
+        for (int i = 0; i < widths.size(); i++) {
+            int m = widths.get(i);
+            flops[i] = (steps + 1) * 4.0 * n * d * m + probes * 2.0 * n * n * m + 2.0 * n * n * d;
             // ojAlgo on this kind of machine: ≈ 1.5 s for H∞'s eigenvectors and 0.5 s per eigenvalue solve at n = 1000.
             theorySeconds += Math.pow(n / 1000.0, 3) * (1.5 + 0.5 * probes);
         }

@@ -25,6 +25,9 @@ final class ReproductionContext {
     private final List<Map<String, Object>> runs = new ArrayList<>();
     private final long start = System.nanoTime();
     private int planned;
+    private double[] runFlops = new double[0];
+    private double flopsDone;
+    private double gdSecondsDone;
 
     ReproductionContext(Reproduction reproduction, ReproduceCommand options, RunFolder folder) {
         this.reproduction = reproduction;
@@ -74,8 +77,21 @@ final class ReproductionContext {
         r.put("theory_seconds", o.theorySeconds());
         r.put("final_loss", o.finalLoss());
         runs.add(r);
-        log(String.format("      done in %.1f s (gradient descent %.1f s, theory %.1f s) · final loss %s · elapsed %.0f s",
-                o.seconds(), o.gdSeconds(), o.theorySeconds(), o.finalLoss(), elapsed()));
+        String remaining = "";
+        if (runs.size() <= runFlops.length) {
+            flopsDone += runFlops[runs.size() - 1];
+            gdSecondsDone += o.gdSeconds();
+            double left = 0;
+            for (int i = runs.size(); i < runFlops.length; i++) {
+                left += runFlops[i];
+            }
+            if (left > 0) {
+                double rate = flopsDone / gdSecondsDone;
+                remaining = String.format(" · %.2f GFLOP/s so far, remaining ≈ %s", rate / 1e9, duration(left / rate));
+            }
+        }
+        log(String.format("      done in %.1f s (gradient descent %.1f s, theory %.1f s) · final loss %s · elapsed %s%s",
+                o.seconds(), o.gdSeconds(), o.theorySeconds(), o.finalLoss(), duration(elapsed()), remaining));
         return o;
     }
 
@@ -84,20 +100,24 @@ final class ReproductionContext {
     }
 
     /**
-     * The provider's GEMM speed on this machine in flop/s: 384³ products, timed for about 0.4 s after 0.4 s of
-     * warm-up (the JIT compiles vector code only after many calls), to turn a reproduction's flop count into an
-     * expected duration before it starts.
+     * The provider's GEMM speed on this machine in flop/s, to turn a reproduction's flop count into an expected
+     * duration before it starts: many small products first (the JIT compiles vector code only after many calls;
+     * a few large ones would be timed in the interpreter), then 384³ products timed for about 0.4 s.
      */
     double gemmFlopsPerSecond() {
-        int s = 384;
+        int s = 384, w = 48;
         try (Kernels k = KernelProviders.open(kernels(), threads());
              FloatMatrix a = FloatMatrix.allocate(s, s); FloatMatrix b = FloatMatrix.allocate(s, s); FloatMatrix c = FloatMatrix.allocate(s, s)) {
             a.fill(0.5f);
             b.fill(0.25f);
+            FloatMatrix as = a.block(0, w, 0, w), bs = b.block(0, w, 0, w), cs = c.block(0, w, 0, w);
             long warm = System.nanoTime();
-            do {
-                k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
-            } while (System.nanoTime() - warm < 400_000_000L);
+            for (int i = 0; i < 3000 && System.nanoTime() - warm < 1_000_000_000L; i++) {
+                k.gemm(Op.N, Op.T, 1f, as, bs, 0f, cs);
+                k.gemm(Op.N, Op.N, 1f, as, bs, 0f, cs);
+                k.gemm(Op.T, Op.N, 1f, as, bs, 0f, cs);
+            }
+            k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
             long t0 = System.nanoTime();
             int reps = 0;
             do {
@@ -109,8 +129,17 @@ final class ReproductionContext {
         }
     }
 
-    /** Prints the expected duration of {@code flops} GEMM work plus {@code otherSeconds}. */
-    void announce(double flops, double otherSeconds) {
+    /**
+     * Prints the expected duration: the runs' GEMM work ({@code runFlops}, one entry per planned run) at the
+     * calibrated speed, plus {@code otherSeconds}. After each run the estimate of what remains is updated from the
+     * speed measured so far.
+     */
+    void announce(double[] runFlops, double otherSeconds) {
+        this.runFlops = runFlops.clone();
+        double flops = 0;
+        for (double f : runFlops) {
+            flops += f;
+        }
         double rate = gemmFlopsPerSecond();
         double seconds = flops / rate + otherSeconds;
         log(String.format("%s: %d runs, about %.3g GFLOP of GEMM at %.2f GFLOP/s (%s, %d thread%s) + %.0f s of theory: expected ≈ %s",
