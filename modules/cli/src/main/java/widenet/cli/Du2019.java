@@ -82,7 +82,7 @@ final class Du2019 implements Reproduction {
         // ---- theory.json: the data's facts (the same for every width) and each width's R′ and λ_min(H(k)) ----
         Map<String, Object> first = theories.get(widths.get(0));
         Map<String, Object> theory = new LinkedHashMap<>();
-        for (String key : List.of("n", "d", "kernel", "eta", "eta_kernel", "loss", "lambda_0", "lambda_max", "condition_number",
+        for (String key : List.of("n", "d", "output_layer_in_kernel", "eta", "eta_kernel", "loss_factor", "lambda_0", "lambda_max", "condition_number",
                 "stability_limit_eta", "du_rate", "delta", "required_width", "y_norm_squared", "y_Hinv_y", "generalisation_measure")) {
             theory.put(key, first.get(key));
         }
@@ -164,14 +164,12 @@ final class Du2019 implements Reproduction {
 
         MarkdownTable perWidth = new MarkdownTable("m", "loss(0)", "loss(final)", "final/initial", "pattern change",
                 "max_r ‖w_r − w_r(0)‖", "R′ (Du et al.)", "λ_min(H(0))", "λ_min(H(final))", "GD seconds", "theory seconds");
-        List<Map<String, Object>> details = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             int m = widths.get(i);
             MetricsTable t = metrics.get(m);
             Map<String, Object> rec = runRecord(ctx, "m" + m);
             perWidth.row(m, t.first("loss"), finalLoss[i], lossRatio[i], finalPattern[i], finalDist[i], radius[i],
                     t.first("lambda_min_H"), lminFinal[i], rec.get("gd_seconds"), rec.get("theory_seconds"));
-            details.add(rec);
         }
 
         StringBuilder md = new StringBuilder();

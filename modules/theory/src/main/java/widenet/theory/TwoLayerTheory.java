@@ -109,19 +109,21 @@ public final class TwoLayerTheory {
     }
 
     /**
-     * The flat summary written to {@code theory.json}: named numbers, then the arrays {@code spectrum} (ascending)
+     * The flat summary written to {@code theory.json}: named numbers ({@code output_layer_in_kernel} 1 means the kernel
+     * is H∞ + κ²G∞; {@code loss_factor} is c in L = ½c‖u − y‖²), then the arrays {@code spectrum} (ascending)
      * and {@code projections} ((vᵢᵀy)², same order) when {@code withArrays}.
      */
     public Map<String, Object> summary(double delta, boolean withArrays) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("n", n);
         s.put("d", d);
-        s.put("kernel", kernelName());
+        // Named numbers only (the shared theory.json format): flags as 0/1.
+        s.put("output_layer_in_kernel", outputLayerTrained ? 1 : 0);
         s.put("eta", eta);
         s.put("eta_kernel", etaKernel);
-        s.put("loss", loss.toString());
+        s.put("loss_factor", lossFactor());
         s.put("kappa", kappa);
-        s.put("unit_norm_inputs", unitNorm);
+        s.put("unit_norm_inputs", unitNorm ? 1 : 0);
         s.put("lambda_0", lambda0());
         s.put("lambda_max", lambdaMax());
         s.put("condition_number", lambdaMax() / lambda0());

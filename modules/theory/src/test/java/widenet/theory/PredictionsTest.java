@@ -166,4 +166,49 @@ class PredictionsTest {
             }
         }
     }
+
+    /**
+     * Training a as well adds κ²G∞ to the kernel. One step at small η with m ≫ n: the measured ‖y − u(1)‖² follows
+     * the prediction with K = H∞ + κ²G∞ to within the finite-width fluctuation of the kernel (≈ 1/√m relative, times
+     * 2η‖r‖²λ_max) and the nonlinear terms, while dropping κ²G∞ moves the prediction by 2η·rᵀκ²G∞r ≈ 1 % of ‖r‖²
+     * here: the test asks for a gap below a fifth of that shift.
+     */
+    @Test
+    void outputLayerTrainingAddsKappaSquaredArcCosineKernel() {
+        int n = 8, d = 5, m = 40_000;
+        double eta = 0.05, kappa = 0.7;
+        SplittableRandom root = new SplittableRandom(12);
+        try (Kernels k = KernelProviders.open("scalar", 1); Dataset data = Dataset.unitSphere(n, d, root.split())) {
+            var cfg = new TwoLayerNetwork.Config(d, m, n, kappa, true, LossKind.SUM, true);
+            try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
+                 TwoLayerTheoryRun theory = new TwoLayerTheoryRun(k, data, cfg, eta, true, 0, 0.1);
+                 Trainer t = new Trainer(k, net, data, new TrainSettings(eta, 1, n, 1, 1), theory.probes())) {
+                List<double[]> rows = new ArrayList<>();
+                t.run(r -> rows.add(r.values()));
+                List<String> cols = t.columns();
+                double measured = rows.get(1)[cols.indexOf("loss")], predicted = rows.get(1)[cols.indexOf("pred_arora")];
+                double loss0 = rows.get(0)[cols.indexOf("loss")];
+                TwoLayerTheory withoutG = new TwoLayerTheory(k, data.x(), null, eta, LossKind.SUM, false, kappa);
+                double predictedWithoutG = 0.5 * withoutG.trajectory(residual0(k, data, cfg)).residualNormSquared(1);
+                double shift = Math.abs(predicted - predictedWithoutG);
+                assertTrue(shift > 0.005 * loss0, "κ²G∞ matters here: shift " + shift + " of L(0) = " + loss0);
+                assertTrue(Math.abs(measured - predicted) < shift / 5,
+                        "measured " + measured + ", predicted " + predicted + ", without κ²G∞ " + predictedWithoutG);
+            }
+        }
+    }
+
+    /** y − u(0) for the network the test's seed draws (the same stream: data first, then the weights). */
+    private static double[] residual0(Kernels k, Dataset data, TwoLayerNetwork.Config cfg) {
+        SplittableRandom root = new SplittableRandom(12);
+        root.split();
+        try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split())) {
+            net.forward(data.x(), data.y());
+            double[] r = new double[data.n()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = data.y().get(i, 0) - net.predictions().get(i, 0);
+            }
+            return r;
+        }
+    }
 }
