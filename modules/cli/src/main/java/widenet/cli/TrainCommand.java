@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import widenet.kernel.KernelProviders;
@@ -21,6 +22,8 @@ import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
+import widenet.theory.TwoLayerTheory;
+import widenet.theory.TwoLayerTheoryRun;
 import widenet.train.Dataset;
 import widenet.train.DivergenceException;
 import widenet.train.InputException;
@@ -30,7 +33,11 @@ import widenet.train.RunFolder;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
 
-/** {@code widenet train}: one gradient-descent run, written to an output folder as it goes. */
+/**
+ * {@code widenet train}: one gradient-descent run, written to an output folder as it goes. Reproductions run the
+ * same code path: {@link #parse} turns a {@code widenet train} command line into a command and {@link #runToFolder}
+ * runs it and says what happened.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network by gradient descent and write metrics.csv, run.json, init/ and final/ weights.",
                 "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere",
@@ -100,8 +107,41 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--theory", description = "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
+            + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + THEORY_AUTO_MAX_N + " (default: ${DEFAULT-VALUE}).",
+            defaultValue = "auto")
+    String theory;
+
+    @Option(names = "--theory-every", description = "λ_min(H(k)) every K steps; 0 = only at the first and last rows (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    long theoryEvery;
+
+    /** Above this n, {@code --theory auto} is off: H∞'s eigenvectors cost O(n³) (n = 2000: several seconds). */
+    static final int THEORY_AUTO_MAX_N = 2000;
+
+    /**
+     * What a run did: its folder, status, steps, wall time of the training loop, the part of it spent in gradient
+     * descent itself (the loop minus the theory probes), all theory time (H∞ set-up and probes) and the final loss.
+     */
+    record Outcome(Path folder, String status, long steps, double seconds, double gdSeconds, double theorySeconds,
+                   String finalLoss) {
+    }
+
+    /** A train command from its command-line arguments (without the word {@code train}), defaults applied. */
+    static TrainCommand parse(String... args) {
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd;
+    }
+
     @Override
     public Integer call() throws Exception {
+        runToFolder();
+        return 0;
+    }
+
+    /** Runs the training into its output folder; throws {@link DivergenceException} after writing when it diverges. */
+    Outcome runToFolder() throws Exception {
         validate();
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         SplittableRandom root = new SplittableRandom(seed);
@@ -119,6 +159,7 @@ final class TrainCommand implements Callable<Integer> {
                 RunFolder folder = RunFolder.create(outDir, force);
                 Map<String, Object> run = describe(k, data, net, settings);
                 run.put("status", "running");
+                TwoLayerTheoryRun theoryRun = theoryFor(k, data, net, batchSize == data.n());
                 Json.write(folder.resolve("run.json"), run);
                 saveParameters(net, folder.folder("init"));
                 log("widenet " + Main.version() + " · kernels: " + k.description());
@@ -127,8 +168,16 @@ final class TrainCommand implements Callable<Integer> {
                         + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
                         + " → " + folder.root());
 
+                if (theoryRun != null) {
+                    TwoLayerTheory t = theoryRun.theory();
+                    log(String.format("theory: λ₀ = %.4g, λ_max = %.4g (stable for η < %.4g), Du rate %.6f/step, measure %.4g (%.1f s)",
+                            t.lambda0(), t.lambdaMax(), t.stabilityLimitEta(), t.duRate(),
+                            (Double) theoryRun.summary().get("generalisation_measure"), theoryRun.seconds()));
+                }
+
                 long t0 = System.nanoTime();
-                try (Trainer trainer = new Trainer(k, net, data, settings);
+                try (TwoLayerTheoryRun closeTheory = theoryRun;
+                     Trainer trainer = new Trainer(k, net, data, settings, theoryRun == null ? java.util.List.of() : theoryRun.probes());
                      MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), trainer.columns());
                      Progress progress = Progress.create(quiet, steps, trainer.columns())) {
                     Trainer.Listener both = row -> {
@@ -139,20 +188,53 @@ final class TrainCommand implements Callable<Integer> {
                         trainer.run(both);
                     } catch (DivergenceException e) {
                         progress.close();
+                        writeTheory(folder, theoryRun, run);
                         finish(folder, run, "diverged", t0, trainer, e.getMessage());
                         throw e;
                     }
                     progress.close();
                     saveParameters(net, folder.folder("final"));
+                    writeTheory(folder, theoryRun, run);
                     finish(folder, run, "finished", t0, trainer, null);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
                             trainer.stepsDone(), seconds, 1e3 * seconds / Math.max(1, trainer.stepsDone()),
                             run.get("final_loss"), folder.root()));
+                    double probes = theoryRun == null ? 0 : theoryRun.probeSeconds();
+                    return new Outcome(folder.root(), "finished", trainer.stepsDone(), seconds, seconds - probes,
+                            theoryRun == null ? 0 : theoryRun.seconds(), (String) run.get("final_loss"));
                 }
             }
         }
-        return 0;
+    }
+
+    /** Whether this run gets the theory columns: {@code --theory on}, or {@code auto} within its limits. */
+    boolean theoryEnabled(int samples, boolean fullBatch) {
+        return switch (theory) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> model.equals(TwoLayerNetwork.KIND) && fullBatch && samples <= THEORY_AUTO_MAX_N;
+        };
+    }
+
+    private TwoLayerTheoryRun theoryFor(Kernels k, Dataset data, Network net, boolean fullBatch) {
+        if (!theoryEnabled(data.n(), fullBatch)) {
+            return null;
+        }
+        if (!(net instanceof TwoLayerNetwork t)) {
+            throw new InputException("--theory on: the theory columns are defined for --model two-layer, not " + net.kind());
+        }
+        return new TwoLayerTheoryRun(k, data, t.config(), lr, fullBatch,
+                theoryEvery == 0 ? Long.MAX_VALUE : theoryEvery, TwoLayerTheory.DEFAULT_DELTA);
+    }
+
+    /** theory.json beside metrics.csv, and the time the theory took into run.json. */
+    private static void writeTheory(RunFolder folder, TwoLayerTheoryRun theoryRun, Map<String, Object> run) throws IOException {
+        if (theoryRun != null) {
+            Json.write(folder.resolve("theory.json"), theoryRun.summary());
+            run.put("theory_seconds", theoryRun.seconds());
+            run.put("theory_probe_seconds", theoryRun.probeSeconds());
+        }
     }
 
     private void validate() {
@@ -178,6 +260,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--kappa must be positive and finite, got " + kappa);
         }
         LossKind.parse(loss);
+        if (!theory.equals("on") && !theory.equals("off") && !theory.equals("auto")) {
+            throw new InputException("--theory must be on, off or auto, got '" + theory + "'");
+        }
+        if (theoryEvery < 0) {
+            throw new InputException("--theory-every must be ≥ 0, got " + theoryEvery);
+        }
     }
 
     private Dataset loadData(SplittableRandom rng) throws IOException {
@@ -278,6 +366,8 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("x", xFile == null ? null : xFile.toString());
         settings.put("y", yFile == null ? null : yFile.toString());
         settings.put("init", initDir == null ? null : initDir.toString());
+        settings.put("theory", theoryEnabled(data.n(), s.batchSize() == data.n()));
+        settings.put("theory_every", theoryEvery);
         run.put("settings", settings);
         run.put("data", data.description());
         run.put("kernels", k.description());
