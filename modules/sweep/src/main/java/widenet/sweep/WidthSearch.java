@@ -10,14 +10,14 @@ import java.util.List;
  * narrow runs cost little next to the first passing one), then bisection between the last failing and the first
  * passing index: about log₂(m_min/m_lo) + log₂(p) + 1 cells.
  */
-final class WidthSearch {
+public final class WidthSearch {
     /** Evaluates one width (a cell, computed or read back). */
     interface Evaluator {
         CellResult evaluate(int width);
     }
 
     /** Where m_min lies relative to the grid. */
-    enum Status {
+    public enum Status {
         /** m_min is a grid width: the one given fails below it (or is the first grid width after a failing one). */
         FOUND,
         /** The smallest grid width already reaches the target: m_min ≤ that width (left-censored). */
@@ -25,13 +25,13 @@ final class WidthSearch {
         /** Not even the largest grid width reaches the target: m_min > that width (right-censored). */
         ABOVE_GRID;
 
-        String label() {
+        public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     /** The outcome: m_min (a grid width; the largest one tried for {@code ABOVE_GRID}) and every cell evaluated. */
-    record Result(int n, long seed, Status status, int mMin, List<CellResult> cells) {
+    public record Result(int n, long seed, Status status, int mMin, List<CellResult> cells) {
     }
 
     private WidthSearch() {
