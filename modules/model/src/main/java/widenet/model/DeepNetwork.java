@@ -12,6 +12,7 @@ import widenet.kernel.Epilogue;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
+import widenet.tensor.FloatVec;
 
 /**
  * A deep fully-connected network (Nguyen &amp; Mondelli, NeurIPS 2020; Nguyen, ICML 2021) of widths
@@ -162,6 +163,7 @@ public final class DeepNetwork implements Network {
     // Index 1..L (index 0 unused) so that the code reads like the math.
     private final FloatMatrix[] w, gradW, w0;
     private final FloatMatrix[] b, gradB, b0;   // n_l×1, only with biases
+    private final FloatVec[] bVec, gradBVec;    // the same as vectors, made once (a view is an object)
     private final FloatMatrix[] features;       // F_l: capacity×n_l, l = 1..L (F_L: the output)
     private final FloatMatrix[] derivative;     // σ′(Z_l): capacity×n_l, l = 1..L−1
     private final FloatMatrix[] deltaBuffer;    // two capacity×max(n_1..n_{L−1}) buffers, δ_l in deltaBuffer[l % 2]
@@ -242,6 +244,8 @@ public final class DeepNetwork implements Network {
         b = new FloatMatrix[depth + 1];
         gradB = new FloatMatrix[depth + 1];
         b0 = new FloatMatrix[depth + 1];
+        bVec = new FloatVec[depth + 1];
+        gradBVec = new FloatVec[depth + 1];
         features = new FloatMatrix[depth + 1];
         derivative = new FloatMatrix[depth];
         List<Parameter> ps = new ArrayList<>();
@@ -262,6 +266,8 @@ public final class DeepNetwork implements Network {
                 b[l] = FloatMatrix.allocate(n[l], 1);
                 gradB[l] = FloatMatrix.allocate(n[l], 1);
                 b0[l] = FloatMatrix.allocate(n[l], 1);
+                bVec[l] = b[l].asVector();
+                gradBVec[l] = gradB[l].asVector();
                 ps.add(Parameter.vector("b" + l, b[l], gradB[l], trainable[l]));
             }
         }
@@ -356,7 +362,7 @@ public final class DeepNetwork implements Network {
         for (int l = 1; l < depth; l++) {
             if (config.biases()) {
                 kernels.gemm(Op.N, Op.N, scale[l], in, w[l], 0f, t.f[l]);          // Z_l = s_l F_{l−1} W_l
-                kernels.addToRows(b[l].asVector(), t.f[l]);                         //      + b_l
+                kernels.addToRows(bVec[l], t.f[l]);                         //      + b_l
                 kernels.activate(config.activation(), t.f[l], t.f[l], t.d[l]);      // F_l = σ(Z_l), σ′(Z_l)
             } else {
                 kernels.gemm(Op.N, Op.N, scale[l], in, w[l], 0f, t.f[l], t.act[l]); // F_l = σ(s_l F_{l−1} W_l), σ′
@@ -365,7 +371,7 @@ public final class DeepNetwork implements Network {
         }
         kernels.gemm(Op.N, Op.N, scale[depth], in, w[depth], 0f, t.f[depth]);       // F_L = s_L F_{L−1} W_L
         if (config.biases()) {
-            kernels.addToRows(b[depth].asVector(), t.f[depth]);
+            kernels.addToRows(bVec[depth], t.f[depth]);
         }
         kernels.copy(t.f[depth], t.r);
         kernels.axpy(-1f, y, t.r);                                                   // R = F_L − Y
@@ -385,7 +391,7 @@ public final class DeepNetwork implements Network {
         if (trainable[top]) {
             kernels.gemm(Op.T, Op.N, c * scale[top], below, t.r, 0f, gradW[top]);    // ∇W_L = s_L F_{L−1}ᵀ (c R)
             if (config.biases()) {
-                kernels.columnSums(t.r, gradB[top].asVector());
+                kernels.columnSums(t.r, gradBVec[top]);
                 kernels.scale(c, gradB[top]);                                        // ∇b_L = c Σ_rows R
             }
         }
@@ -400,7 +406,7 @@ public final class DeepNetwork implements Network {
                 FloatMatrix in = l > 1 ? t.f[l - 1] : lastX;
                 kernels.gemm(Op.T, Op.N, scale[l], in, delta, 0f, gradW[l]);        // ∇W_l = s_l F_{l−1}ᵀ δ_l
                 if (config.biases()) {
-                    kernels.columnSums(delta, gradB[l].asVector());                 // ∇b_l = Σ_rows δ_l
+                    kernels.columnSums(delta, gradBVec[l]);                 // ∇b_l = Σ_rows δ_l
                 }
             }
             upper = delta;
