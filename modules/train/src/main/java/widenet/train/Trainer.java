@@ -3,7 +3,6 @@ package widenet.train;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import widenet.kernel.Kernels;
 import widenet.model.Network;
 import widenet.model.Parameter;
@@ -73,7 +72,9 @@ public final class Trainer implements AutoCloseable {
     private final FloatMatrix lastBatchX;
     private final FloatMatrix lastBatchY;
     private final int[] order;
-    private final SplittableRandom shuffle;
+    private final long shuffleSeed;
+    private long rngState;
+    private long epoch;
     private int cursor;
     private long stepsDone;
     private final Row row;
@@ -115,7 +116,6 @@ public final class Trainer implements AutoCloseable {
         if (fullBatch) {
             batchX = batchY = lastBatchX = lastBatchY = null;
             order = null;
-            shuffle = null;
         } else {
             batchX = FloatMatrix.allocate(batch, data.d());
             batchY = FloatMatrix.allocate(batch, data.k());
@@ -123,11 +123,10 @@ public final class Trainer implements AutoCloseable {
             lastBatchX = rest == 0 ? batchX : batchX.rows(0, rest);
             lastBatchY = rest == 0 ? batchY : batchY.rows(0, rest);
             order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            shuffle = new SplittableRandom(settings.shuffleSeed());
-            shuffleOrder();
+        }
+        this.shuffleSeed = settings.shuffleSeed();
+        if (!fullBatch) {
+            shuffleOrder(0);
         }
         this.probes = probes.toArray(new Probe[0]);
         this.probeValues = new double[this.probes.length][];
@@ -243,7 +242,7 @@ public final class Trainer implements AutoCloseable {
     /** Gathers the next batch of the current epoch's order (reshuffling at the epoch's end) and runs forward. */
     private double sgdForward() {
         if (cursor >= n) {
-            shuffleOrder();
+            shuffleOrder(epoch + 1);
             cursor = 0;
         }
         int b = Math.min(batch, n - cursor);
@@ -265,15 +264,35 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Fisher–Yates with the run's seeded generator: the same seed gives the same batches. */
-    private void shuffleOrder() {
+    /**
+     * The sample order of epoch {@code e}: Fisher–Yates from the identity, driven by SplitMix64 seeded with
+     * (seed, e). A pure function of the seed and the epoch, so a run can resume mid-epoch from (epoch, cursor).
+     */
+    private void shuffleOrder(long e) {
+        epoch = e;
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        rngState = shuffleSeed ^ (0x9E3779B97F4A7C15L * (e + 1));
         for (int i = n - 1; i > 0; i--) {
-            int j = shuffle.nextInt(i + 1);
+            int j = (int) Long.remainderUnsigned(nextRandom(), i + 1);
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
     }
+
+    /** SplitMix64 (Steele, Lea &amp; Flood 2014): a state that is one long, so it costs nothing to keep or restore. */
+    private long nextRandom() {
+        long z = (rngState += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The epoch and position in it of the next mini-batch (0 for full-batch GD). */
+    public long epoch() { return epoch; }
+    public int cursor() { return cursor; }
 
     @Override
     public void close() {
