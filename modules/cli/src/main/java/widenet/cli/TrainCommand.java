@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import widenet.kernel.Activation;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.DeepNetwork;
+import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.Parameter;
@@ -60,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Network: two-layer or deep (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
+    @Option(names = "--model", description = "Network: two-layer, deep or implicit (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
     String model;
 
     @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
@@ -108,8 +110,31 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--biases", description = "Deep: add a bias b_l to every layer (initially 0).")
     boolean biases;
 
-    @Option(names = "--freeze", description = "Deep: layers (1-based, comma list) that gradient descent leaves fixed.")
+    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, B, u, v (e.g. A,B).")
     String freeze;
+
+
+    @Option(names = "--gamma", description = "implicit: Ã = (γ/√m)·A; ‖Ã‖₂ ≈ 2γ at init (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
+    double gamma;
+
+    @Option(names = "--tol", description = "implicit: fixed points stop at ‖Δ‖_F ≤ tol·‖·‖_F (default: ${DEFAULT-VALUE}).", defaultValue = "1e-6")
+    double tol;
+
+    @Option(names = "--max-iter", description = "implicit: fixed-point iteration budget; exceeding it stops the run (default: ${DEFAULT-VALUE}).", defaultValue = "500")
+    int maxIter;
+
+    @Option(names = "--phi-relu", description = "implicit: input injection φ(x) = relu(Bx/√d) instead of Bx/√d.")
+    boolean phiRelu;
+
+    @Option(names = "--output-skip", description = "implicit: output ŷ = uᵀz* + vᵀφ(x) (trains v too).")
+    boolean outputSkip;
+
+    @Option(names = "--output-init-std", description = "implicit: u, v ~ N(0, s²) at init; 1 draws every weight N(0, 1) (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    double outputInitStd;
+
+    @Option(names = "--require-contraction", description = "implicit: stop unless ‖Ã‖₂ < 1 (checked at init and every --theory-every steps).")
+    boolean requireContraction;
+
 
 
     @Option(names = "--batch", description = "Mini-batch size for SGD (default: n, full-batch GD).")
@@ -130,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--y", description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
     Path yFile;
 
-    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep.")
+    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), B (m×d), u (m), v (m) for implicit.")
     Path initDir;
 
     @Option(names = "--out", description = "Output folder (default: runs/train-<time>).")
@@ -149,7 +174,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--theory-every", description = {"Theory metrics every K steps.",
             "two-layer: λ_min(H(k)); 0 = only at the first and last rows (default: 10).",
-            "deep: spectra, σ_min(F1), feature Gram; 0 = never (default: at the first and last step only)."})
+            "deep: spectra, σ_min(F1), feature Gram; 0 = never (default: at the first and last step only).",
+            "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."})
     Long theoryEvery;
 
     /** Above this n, {@code --theory auto} is off: H∞'s eigenvectors cost O(n³) (n = 2000: several seconds). */
@@ -189,7 +215,8 @@ final class TrainCommand implements Callable<Integer> {
              Dataset data = loadData(dataRng)) {
             int batchSize = batch != null ? batch : data.n();
             TrainSettings settings = new TrainSettings(lr, steps, batchSize, every, shuffleSeed);
-            try (Network net = createNetwork(k, data, initRng)) {
+            try (Network net = createNetwork(k, data, initRng);
+                 Probes implicitProbes = createProbes(k, net, data)) {
                 List<String> warnings = new ArrayList<>();
                 if (net instanceof DeepNetwork deep) {
                     String why = deep.config().pyramidViolation(data.n());
@@ -202,7 +229,10 @@ final class TrainCommand implements Callable<Integer> {
                         ? new DeepTheoryProbe(k, deep, theoryEvery == null ? Long.MAX_VALUE : theoryEvery, steps,
                                 DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE)
                         : null;
-                List<Probe> probes = theory == null ? List.of() : List.of(theory);
+                List<Probe> probes = new ArrayList<>(implicitProbes.list());
+                if (theory != null) {
+                    probes.add(theory);
+                }
                 Path outDir = out != null ? out
                         : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
                 RunFolder folder = RunFolder.create(outDir, force);
@@ -216,6 +246,7 @@ final class TrainCommand implements Callable<Integer> {
                 log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
                         + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
                         + (net instanceof DeepNetwork dn ? " widths=" + dn.config().widthsSpec() + " σ=" + dn.config().activation() : "")
+                        + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + gamma : "")
                         + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
                         + " → " + folder.root());
 
@@ -296,10 +327,15 @@ final class TrainCommand implements Callable<Integer> {
 
     private void validate() {
         boolean deep = model.equals(DeepNetwork.KIND);
-        if (!model.equals(TwoLayerNetwork.KIND) && !deep) {
-            throw new InputException("unknown --model '" + model + "'; available: two-layer, deep");
+        if (!model.equals(TwoLayerNetwork.KIND) && !deep && !model.equals(ImplicitNetwork.KIND)) {
+            throw new InputException("unknown --model '" + model + "'; available: two-layer, deep, implicit");
+        }
+        boolean implicit = model.equals(ImplicitNetwork.KIND);
+        if (implicit) {
+            validateImplicit();
         }
         for (String o : deep ? List.of("--width", "--kappa", "--train-output-layer")
+                : implicit ? List.of("--widths", "--activation", "--weight-init", "--output-scale", "--biases")
                 : List.of("--widths", "--activation", "--weight-init", "--output-scale", "--biases", "--freeze")) {
             if (given(o)) {
                 throw new InputException(o + " does not apply to --model " + model
@@ -404,6 +440,44 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private void validateImplicit() {
+        if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+            throw new InputException("--gamma must be non-negative and finite, got " + gamma);
+        }
+        if (!(tol > 0 && tol < 1)) {
+            throw new InputException("--tol must be in (0, 1), got " + tol);
+        }
+        if (maxIter < 1) {
+            throw new InputException("--max-iter must be at least 1, got " + maxIter);
+        }
+        if (theoryEvery != null && theoryEvery < 1) {
+            throw new InputException("--theory-every must be at least 1 for --model implicit, got " + theoryEvery);
+        }
+        if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
+            throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
+        }
+        List<String> names = outputSkip ? List.of("A", "B", "u", "v") : List.of("A", "B", "u");
+        for (String f : implicitFreeze()) {
+            if (!names.contains(f)) {
+                throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)
+                        + (outputSkip ? "" : " (v only with --output-skip)"));
+            }
+        }
+        if (new HashSet<>(implicitFreeze()).containsAll(names)) {
+            throw new InputException("--freeze " + freeze + " leaves nothing to train");
+        }
+    }
+
+    /** --freeze for the implicit model: parameter names. */
+    private List<String> implicitFreeze() {
+        return freeze == null || freeze.isBlank() ? List.of() : Arrays.stream(freeze.split(",")).map(String::trim).toList();
+    }
+
+    /** --theory-every for the implicit model (default 10). */
+    private long implicitTheoryEvery() {
+        return theoryEvery == null ? 10 : theoryEvery;
+    }
+
     private Dataset loadData(SplittableRandom rng) throws IOException {
         boolean deep = parsedWidths != null;
         if (xFile == null) {
@@ -440,6 +514,11 @@ final class TrainCommand implements Callable<Integer> {
         Network net;
         if (parsedWidths != null) {
             net = new DeepNetwork(k, deepConfig(data.n()), rng);
+        } else if (model.equals(ImplicitNetwork.KIND)) {
+            var cfg = new ImplicitNetwork.Config(data.d(), width, data.n(), gamma, phiRelu, outputSkip, outputInitStd,
+                    LossKind.parse(loss), Set.copyOf(implicitFreeze()), new ImplicitNetwork.Solver(tol, maxIter),
+                    requireContraction, implicitTheoryEvery());
+            net = new ImplicitNetwork(k, cfg, rng);
         } else {
             var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
                     LossKind.parse(loss), reluGradAtZero == null || reluGradAtZero == 1);
@@ -454,6 +533,23 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return net;
+    }
+
+    /** The theory columns of the model: λ_min(ZZᵀ) every --theory-every steps for the implicit network. */
+    private Probes createProbes(Kernels k, Network net, Dataset data) {
+        return new Probes(net instanceof ImplicitNetwork ? List.of(new EquilibriumGramProbe(k, data.n(), implicitTheoryEvery())) : List.of());
+    }
+
+    /** The run's probes, closed (their buffers freed) with the run. */
+    private record Probes(List<Probe> list) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            for (Probe p : list) {
+                if (p instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
     }
 
     /**
@@ -526,6 +622,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         settings.put("loss", LossKind.parse(loss).toString());
         settings.put("relu_grad_at_zero", reluGradAtZero != null ? reluGradAtZero : net instanceof DeepNetwork ? 0 : 1);
+        if (model.equals(ImplicitNetwork.KIND)) {
+            Map<String, Object> implicit = new LinkedHashMap<>();
+            implicit.put("gamma", gamma);
+            implicit.put("tol", tol);
+            implicit.put("max_iter", maxIter);
+            implicit.put("phi_relu", phiRelu);
+            implicit.put("output_skip", outputSkip);
+            implicit.put("output_init_std", outputInitStd);
+            implicit.put("require_contraction", requireContraction);
+            implicit.put("freeze", implicitFreeze());
+            implicit.put("theory_every", implicitTheoryEvery());
+            settings.put("implicit", implicit);
+        }
         settings.put("kernels", k.provider());
         settings.put("threads", k.threads());
         settings.put("x", xFile == null ? null : xFile.toString());
