@@ -4,7 +4,7 @@ import java.util.List;
 import widenet.kernel.Kernels;
 import widenet.model.ImplicitNetwork;
 import widenet.model.Network;
-import widenet.theory.FeatureGram;
+import widenet.theory.KernelFeatureGram;
 import widenet.train.Probe;
 
 /**
@@ -14,11 +14,11 @@ import widenet.train.Probe;
  * cannot depend on either, and the theory module stays free of the trainer.
  */
 final class EquilibriumGramProbe implements Probe, AutoCloseable {
-    private final FeatureGram gram;
+    private final KernelFeatureGram gram;
     private final long every;
 
     EquilibriumGramProbe(Kernels kernels, int n, long every) {
-        this.gram = new FeatureGram(kernels, n);
+        this.gram = new KernelFeatureGram(kernels, n);
         this.every = every;
     }
 

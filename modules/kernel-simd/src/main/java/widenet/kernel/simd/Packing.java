@@ -7,7 +7,6 @@ import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -107,27 +106,34 @@ final class Packing {
             int nr = Math.min(NR, cols - j);
             int off = q * NR * kc;
             if (!transposed) {
-                // Each k step's NR column values are contiguous in memory: two vector copies (masked at the edge,
-                // where the masked-off lanes load as the zero padding).
-                if (nr == NR) {
-                    for (int p = 0; p < kc; p++) {
-                        long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
-                        int d = off + p * NR;
-                        FloatVector.fromMemorySegment(S, b, src, ORDER).intoArray(dst, d);
-                        FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER).intoArray(dst, d + 8);
+                // Each k step's NR column values are contiguous in memory: one bulk copy per k step (an intrinsic
+                // that allocates nothing; vector loads here were boxed by C2 on some shapes), zero padding beyond
+                // a partial panel at the right edge.
+                for (int p = 0; p < kc; p++) {
+                    long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
+                    int d = off + p * NR;
+                    MemorySegment.copy(b, F32, src, dst, d, nr);
+                    if (nr < NR) {
+                        java.util.Arrays.fill(dst, d + nr, d + NR, 0f);
                     }
-                } else {
-                    VectorMask<Float> m0 = S.indexInRange(0, nr);
-                    VectorMask<Float> m1 = S.indexInRange(8, nr);
-                    for (int p = 0; p < kc; p++) {
-                        long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
-                        int d = off + p * NR;
-                        FloatVector.fromMemorySegment(S, b, src, ORDER, m0).intoArray(dst, d);
-                        FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER, m1).intoArray(dst, d + 8);
+                }
+            } else if (nr == NR) {
+                // Column c of the panel is contiguous in memory. Four columns side by side: four sequential read
+                // streams, and each k step's four values stored together.
+                for (int c = 0; c < NR; c += 4) {
+                    long c0 = (col0 + j + c) * ldb + p0;
+                    long c1 = c0 + ldb;
+                    long c2 = c1 + ldb;
+                    long c3 = c2 + ldb;
+                    for (int p = 0, d = off + c; p < kc; p++, d += NR) {
+                        dst[d] = b.getAtIndex(F32, c0 + p);
+                        dst[d + 1] = b.getAtIndex(F32, c1 + p);
+                        dst[d + 2] = b.getAtIndex(F32, c2 + p);
+                        dst[d + 3] = b.getAtIndex(F32, c3 + p);
                     }
                 }
             } else {
-                // Column c of the panel is contiguous in memory: read it sequentially, scatter with stride NR.
+                // A partial panel at the right edge: column by column, zero padding beyond it.
                 for (int c = 0; c < nr; c++) {
                     long base = (col0 + j + c) * ldb + p0;
                     int d = off + c;

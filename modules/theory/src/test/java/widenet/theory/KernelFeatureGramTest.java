@@ -9,7 +9,7 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.tensor.FloatMatrix;
 
-class FeatureGramTest {
+class KernelFeatureGramTest {
 
     /**
      * λ_min and λ_max of F Fᵀ against the same Gram built in double. Tolerance: Weyl's inequality with the float
@@ -21,7 +21,7 @@ class FeatureGramTest {
         SplittableRandom rng = new SplittableRandom(5);
         try (Kernels k = KernelProviders.open("scalar", 1);
              FloatMatrix f = FloatMatrix.allocate(b, m);
-             FeatureGram gram = new FeatureGram(k, 30)) {
+             KernelFeatureGram gram = new KernelFeatureGram(k, 30)) {
             double[] g = new double[b * b];
             for (int i = 0; i < b; i++) {
                 for (int j = 0; j < m; j++) {
