@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.LossKind;
@@ -21,14 +23,13 @@ import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
+import widenet.train.CheckpointPolicy;
 import widenet.train.Dataset;
-import widenet.train.DivergenceException;
+import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
-import widenet.train.Json;
-import widenet.train.MetricsCsv;
-import widenet.train.RunFolder;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
+import widenet.train.TrainingRun;
 
 /** {@code widenet train}: one gradient-descent run, written to an output folder as it goes. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -100,9 +101,45 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--checkpoint-every", paramLabel = "K|DURATION", defaultValue = CheckpointPolicy.DEFAULT,
+            description = "Write a checkpoint every K steps, or every DURATION of wall time (30s, 5m, 1h); 0: only when "
+                    + "interrupted (default: ${DEFAULT-VALUE}).")
+    String checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its last good checkpoint, with its recorded settings.")
+    Path resume;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Exit code of a run stopped by SIGINT/SIGTERM (the JVM itself exits with 130 or 143 then). */
+    static final int EXIT_INTERRUPTED = 130;
+
     @Override
     public Integer call() throws Exception {
-        validate();
+        CheckpointPolicy policy = CheckpointPolicy.parse(checkpointEvery);
+        if (resume == null) {
+            validate();
+            return train(null, policy);
+        }
+        if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
+            log("nothing to resume: the run in " + resume + " has finished (see its run.json)");
+            return 0;
+        }
+        try (TrainingRun session = TrainingRun.resume(resume)) {
+            ResumeOptions.apply(spec, spec.commandLine().getParseResult(), session.settings());
+            validate();
+            for (String s : session.skippedCheckpoints()) {
+                System.err.println("widenet: skipping a damaged checkpoint: " + s);
+            }
+            log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
+            return train(session, policy);
+        }
+    }
+
+    /** One run: a new one in --out ({@code session} null) or the resumed {@code session}. */
+    private int train(TrainingRun session, CheckpointPolicy policy) throws Exception {
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom dataRng = root.split();
@@ -113,46 +150,34 @@ final class TrainCommand implements Callable<Integer> {
              Dataset data = loadData(dataRng)) {
             int batchSize = batch != null ? batch : data.n();
             TrainSettings settings = new TrainSettings(lr, steps, batchSize, every, shuffleSeed);
-            try (Network net = createNetwork(k, data, initRng)) {
-                Path outDir = out != null ? out
-                        : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-                RunFolder folder = RunFolder.create(outDir, force);
-                Map<String, Object> run = describe(k, data, net, settings);
-                run.put("status", "running");
-                Json.write(folder.resolve("run.json"), run);
-                saveParameters(net, folder.folder("init"));
+            try (Network net = createNetwork(k, data, initRng);
+                 TrainingRun run = session != null ? session : TrainingRun.create(outDir(), force)) {
                 log("widenet " + Main.version() + " · kernels: " + k.description());
                 log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
                         + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
                         + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
-                        + " → " + folder.root());
-
-                long t0 = System.nanoTime();
+                        + " · checkpoints " + policy + " → " + run.folder().root());
                 try (Trainer trainer = new Trainer(k, net, data, settings);
-                     MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), trainer.columns());
                      Progress progress = Progress.create(quiet, steps, trainer.columns())) {
-                    Trainer.Listener both = row -> {
-                        csv.onRow(row);
-                        progress.onRow(row);
-                    };
-                    try {
-                        trainer.run(both);
-                    } catch (DivergenceException e) {
-                        progress.close();
-                        finish(folder, run, "diverged", t0, trainer, e.getMessage());
-                        throw e;
-                    }
+                    TrainingRun.Outcome o = run.train(trainer, describe(k, data, net, settings), policy, progress,
+                            GracefulShutdown.jvm());
                     progress.close();
-                    saveParameters(net, folder.folder("final"));
-                    finish(folder, run, "finished", t0, trainer, null);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (!o.finished()) {
+                        System.err.println("widenet: interrupted at step " + o.step() + "; resume with: " + run.resumeCommand());
+                        return EXIT_INTERRUPTED;
+                    }
                     log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
-                            trainer.stepsDone(), seconds, 1e3 * seconds / Math.max(1, trainer.stepsDone()),
-                            run.get("final_loss"), folder.root()));
+                            trainer.stepsDone(), o.seconds(), 1e3 * o.seconds() / Math.max(1, trainer.stepsDone()),
+                            o.finalLoss(), run.folder().root()));
                 }
             }
         }
         return 0;
+    }
+
+    private Path outDir() {
+        return out != null ? out
+                : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     private void validate() {
@@ -205,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
         var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
                 LossKind.parse(loss), reluGradAtZero == 1);
         Network net = new TwoLayerNetwork(k, cfg, rng);
-        if (initDir != null) {
+        if (initDir != null && resume == null) {   // a resumed run takes its initial weights from the checkpoint
             try {
                 loadParameters(net, initDir);
             } catch (IOException | RuntimeException e) {
@@ -244,17 +269,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void saveParameters(Network net, Path dir) throws IOException {
-        for (Parameter p : net.parameters()) {
-            Path file = dir.resolve(p.name() + ".npy");
-            if (p.vector()) {
-                Npy.write(file, p.value().asVector());
-            } else {
-                Npy.write(file, p.value());
-            }
-        }
-    }
-
     private Map<String, Object> describe(Kernels k, Dataset data, Network net, TrainSettings s) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("widenet_version", Main.version());
@@ -287,30 +301,6 @@ final class TrainCommand implements Callable<Integer> {
         run.put("cores", Runtime.getRuntime().availableProcessors());
         run.put("started", Instant.now().toString());
         return run;
-    }
-
-    private static void finish(RunFolder folder, Map<String, Object> run, String status, long t0, Trainer trainer,
-                               String message) throws IOException {
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        run.put("status", status);
-        if (message != null) {
-            run.put("message", message);
-        }
-        run.put("finished", Instant.now().toString());
-        run.put("steps_done", trainer.stepsDone());
-        run.put("train_seconds", seconds);
-        run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
-        run.put("final_loss", lastLoss(folder));
-        Json.write(folder.resolve("run.json"), run);
-    }
-
-    /** The loss of the last metrics row, as written. */
-    private static String lastLoss(RunFolder folder) throws IOException {
-        var lines = Files.readAllLines(folder.resolve("metrics.csv"));
-        if (lines.size() < 2) {
-            return null;
-        }
-        return lines.get(lines.size() - 1).split(",")[2];
     }
 
     private void log(String s) {
