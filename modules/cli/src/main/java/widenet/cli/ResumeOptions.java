@@ -12,9 +12,9 @@ import widenet.train.InputException;
 /**
  * {@code widenet train --resume DIR}: the run's settings come from its checkpoint. An option given on the command
  * line must agree with the recorded value ({@code --lr 0.2 differs from the checkpoint's 0.1}); the others take the
- * recorded values. The rule that links them: option {@code --long-name} is the setting {@code long_name} of
- * {@code run.json}'s "settings" object. So an option that changes results must be recorded there under that key;
- * options that only steer the run ({@link #RUN_CONTROL}) are free.
+ * recorded values. The rule that links them: an option named {@code --some-name} (any of its names) is the setting
+ * {@code some_name} of {@code run.json}'s "settings" object. So every option must either be recorded there under
+ * such a key or be listed in {@link #RUN_CONTROL} (options that only steer the run); otherwise resume refuses.
  */
 final class ResumeOptions {
     /** Options that do not change the results, allowed with any value on resume. */
@@ -25,32 +25,46 @@ final class ResumeOptions {
     private ResumeOptions() {
     }
 
-    static String key(OptionSpec o) {
-        return o.longestName().replaceFirst("^-+", "").replace('-', '_');
+    /** The setting an option is recorded as: the first of its names that {@code settings} has, as snake_case. */
+    static String key(OptionSpec o, Map<String, Object> settings) {
+        for (String name : o.names()) {
+            String k = name.replaceFirst("^-+", "").replace('-', '_');
+            if (settings.containsKey(k)) {
+                return k;
+            }
+        }
+        return null;
     }
 
-    /** Refuses options that differ from {@code settings}, then sets every other option to its recorded value. */
+    /**
+     * Refuses options that differ from {@code settings}, then sets every other option to its recorded value. An
+     * option that is neither run control nor recorded is refused too: resuming without knowing its value could
+     * silently continue a different run.
+     */
     static void apply(CommandSpec spec, ParseResult parsed, Map<String, Object> settings) {
         if (parsed.hasMatchedOption("--out")) {
             throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
         }
         for (OptionSpec o : spec.options()) {
-            if (RUN_CONTROL.contains(o.longestName()) || o.longestName().equals("--out")) {
+            if (RUN_CONTROL.contains(o.longestName()) || o.longestName().equals("--out") || o.usageHelp() || o.versionHelp()) {
                 continue;
             }
-            String key = key(o);
+            String key = key(o, settings);
+            String name = key == null ? o.longestName() : "--" + key.replace('_', '-');
+            if (key == null) {
+                throw new InputException(parsed.hasMatchedOption(o.longestName())
+                        ? name + " cannot be given with --resume: the checkpoint does not record it"
+                        : "cannot resume: the checkpoint does not record " + name + " (written by another version of widenet?)");
+            }
             if (parsed.hasMatchedOption(o.longestName())) {
-                if (!settings.containsKey(key)) {
-                    throw new InputException(o.longestName() + " cannot be given with --resume: the checkpoint does not record it");
-                }
                 Object recorded = settings.get(key);
                 if (!same(o.getValue(), recorded)) {
                     String given = o.arity().max == 0 ? "" : " " + String.join(" ", parsed.matchedOption(o.longestName()).stringValues());
-                    throw new InputException(o.longestName() + given + " differs from the checkpoint's "
-                            + (o.arity().max == 0 ? o.longestName() + " " : "") + recorded);
+                    throw new InputException(name + given + " differs from the checkpoint's "
+                            + (o.arity().max == 0 ? name + " " : "") + recorded);
                 }
-            } else if (settings.containsKey(key) && !NOT_APPLIED.contains(key)) {
-                o.setValue(convert(settings.get(key), o.type(), o.longestName()));
+            } else if (!NOT_APPLIED.contains(key)) {
+                o.setValue(convert(settings.get(key), o.type(), name));
             }
         }
     }

@@ -157,10 +157,12 @@ final class TrainCommand implements Callable<Integer> {
                         + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
                         + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
                         + " · checkpoints " + policy + " → " + run.folder().root());
-                try (Trainer trainer = new Trainer(k, net, data, settings);
+                GracefulShutdown shutdown = GracefulShutdown.jvm();
+                // The JVM waits for this section on SIGINT/SIGTERM, so the message below is printed before it exits.
+                try (GracefulShutdown.Section section = shutdown.protect();
+                     Trainer trainer = new Trainer(k, net, data, settings);
                      Progress progress = Progress.create(quiet, steps, trainer.columns())) {
-                    TrainingRun.Outcome o = run.train(trainer, describe(k, data, net, settings), policy, progress,
-                            GracefulShutdown.jvm());
+                    TrainingRun.Outcome o = run.train(trainer, describe(k, data, net, settings), policy, progress, shutdown);
                     progress.close();
                     if (!o.finished()) {
                         System.err.println("widenet: interrupted at step " + o.step() + "; resume with: " + run.resumeCommand());

@@ -138,36 +138,56 @@ public final class Checkpoints {
     }
 
     private static CheckpointManifest.Entry writeArray(Path dir, String rel, Parameter p) throws IOException {
-        faults.beforeWrite(rel);
         Path file = dir.resolve(rel);
-        if (p.vector()) {
-            Npy.write(file, p.value().asVector());
-        } else {
-            Npy.write(file, p.value());
+        try {
+            faults.beforeWrite(rel);
+            if (p.vector()) {
+                Npy.write(file, p.value().asVector());
+            } else {
+                Npy.write(file, p.value());
+            }
+            return entry(file, rel);
+        } catch (IOException e) {
+            throw naming(file, e);
         }
-        return entry(file, rel);
+    }
+
+    /** The error with the file it concerns, so the one-line message says where (Npy's own errors may not). */
+    static java.nio.file.FileSystemException naming(Path file, IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            return f;
+        }
+        var f = new java.nio.file.FileSystemException(file.toString(), null, RunLock.reason(e));
+        f.initCause(e);
+        return f;
     }
 
     private static CheckpointManifest.Entry writeBytes(Path dir, String rel, byte[] bytes) throws IOException {
-        faults.beforeWrite(rel);
         Path file = dir.resolve(rel);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            faults.beforeWrite(rel);
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
             ch.force(true);
+        } catch (IOException e) {
+            throw naming(file, e);
         }
         return new CheckpointManifest.Entry(rel, bytes.length, CheckpointManifest.crc32(bytes, bytes.length));
     }
 
     private static CheckpointManifest.Entry copyVerified(Path src, Path dir, String rel, CheckpointManifest.Entry expected)
             throws IOException {
-        faults.beforeWrite(rel);
         Path file = dir.resolve(rel);
-        Files.copy(src, file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
+        try {
+            faults.beforeWrite(rel);
+            Files.copy(src, file);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            throw naming(file, e);
         }
         CheckpointManifest.Entry e = entry(file, rel);
         if (expected != null && (e.bytes() != expected.bytes() || e.crc32() != expected.crc32())) {

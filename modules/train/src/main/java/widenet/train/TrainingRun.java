@@ -221,8 +221,8 @@ public final class TrainingRun implements AutoCloseable {
             } catch (DivergenceException e) {
                 finish(run, "diverged", trainer, e.getMessage());
                 throw e;
-            } catch (UncheckedIOException e) {
-                throw outputFailure(e.getCause());
+            } catch (UncheckedIOException e) {   // metrics.csv: its message names the file
+                throw outputFailure(e.getMessage(), e.getCause());
             }
             if (at < trainer.settings().steps()) {
                 csv.sync();
@@ -258,7 +258,11 @@ public final class TrainingRun implements AutoCloseable {
 
     private OutputException outputFailure(IOException e) {
         String what = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() : folder.root().toString();
-        return new OutputException("cannot write " + what + ": " + RunLock.reason(e) + "; "
+        return outputFailure("cannot write " + what + ": " + RunLock.reason(e), e);
+    }
+
+    private OutputException outputFailure(String problem, IOException e) {
+        return new OutputException(problem + "; "
                 + (lastCheckpoint >= 0 ? "the checkpoint at step " + lastCheckpoint + " is kept: fix the folder and resume with: " + resumeCommand()
                         : "no checkpoint was written yet"), e);
     }
