@@ -182,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                 : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
-    private void validate() {
+    void validate() {
         if (!model.equals(TwoLayerNetwork.KIND)) {
             throw new InputException("unknown --model '" + model + "'; available: two-layer");
         }
