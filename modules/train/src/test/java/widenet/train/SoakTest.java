@@ -39,7 +39,8 @@ import widenet.model.TwoLayerNetwork;
  */
 @Tag("soak")
 class SoakTest {
-    static final long STEPS = 20_000, CHECKPOINT_EVERY = 100;
+    /** {@code bin/soak -Dsoak.steps=100000} for a longer run (a multiple of 20). */
+    static final long STEPS = Long.getLong("soak.steps", 20_000), CHECKPOINT_EVERY = 100;
 
     @TempDir
     Path tmp;
