@@ -243,6 +243,42 @@ class TrainingRunTest {
         }
     }
 
+    /**
+     * The loop {@link TrainingRun} drives (a boundary that polls the stop flag and the checkpoint policy every step)
+     * allocates nothing between checkpoints: measured with the thread's allocation counter from inside the boundary,
+     * over 3000 steps of full-batch GD and SGD, after 1000 steps of warm-up. Same bound as TrainerTest's.
+     */
+    @Test
+    void theLoopBetweenCheckpointsAllocatesNothing() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int batch : new int[] {24, 5}) {
+            java.util.SplittableRandom root = new java.util.SplittableRandom(2);
+            try (widenet.kernel.Kernels k = widenet.kernel.KernelProviders.open("scalar", 1);
+                 Dataset data = Dataset.unitSphere(24, 8, root.split());
+                 widenet.model.TwoLayerNetwork net = new widenet.model.TwoLayerNetwork(k,
+                         new widenet.model.TwoLayerNetwork.Config(8, 16, 24, 1.0, true, widenet.model.LossKind.MEAN, true), root.split());
+                 Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 5000, batch, 1_000_000, 3))) {
+                GracefulShutdown shutdown = GracefulShutdown.manual();
+                CheckpointPolicy policy = CheckpointPolicy.parse("1h");
+                policy.start(System.nanoTime());
+                long[] bytes = new long[2];
+                t.run(row -> { }, step -> {
+                    if (step == 1000) {
+                        bytes[0] = mx.getCurrentThreadAllocatedBytes();
+                    } else if (step == 4000) {
+                        bytes[1] = mx.getCurrentThreadAllocatedBytes();
+                    }
+                    if (policy.due(step, System.nanoTime())) {
+                        throw new AssertionError("no checkpoint is due within an hour");
+                    }
+                    return shutdown.requested();
+                });
+                long allocated = bytes[1] - bytes[0];
+                assertTrue(allocated < 2048, "batch " + batch + ": 3000 steps allocated " + allocated + " bytes");
+            }
+        }
+    }
+
     @Test
     void manifestRoundTripsAndRejectsUnsafePaths() {
         var m = new CheckpointManifest(12, List.of(new CheckpointManifest.Entry("checkpoint.json", 10, 0xdeadbeefL),
