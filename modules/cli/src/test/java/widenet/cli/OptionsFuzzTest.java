@@ -16,7 +16,8 @@ import widenet.train.Json;
 /**
  * Jazzer fuzz tests of the {@code train} command's option values and of {@code --resume} applying a checkpoint's
  * recorded settings: every input is accepted or refused with the errors the CLI turns into exit code 2 and a
- * one-line message (picocli's {@link CommandLine.ParameterException}, {@link InputException}, or the
+ * one-line message (picocli's {@link CommandLine.ParameterException} or, for an unreadable {@code @file},
+ * {@link CommandLine.InitializationException}, {@link InputException}, or the
  * {@link IllegalArgumentException} of a value parser), never another exception. Nothing is trained.
  */
 class OptionsFuzzTest {
@@ -48,7 +49,7 @@ class OptionsFuzzTest {
             new CommandLine(cmd).parseArgs(args(data, 4).toArray(new String[0]));
             cmd.validate();
             assertNotNull(CheckpointPolicy.parse(cmd.checkpointEvery));
-        } catch (CommandLine.ParameterException | InputException e) {
+        } catch (CommandLine.ParameterException | CommandLine.InitializationException | InputException e) {
             requireMessage(e);
         } catch (IllegalArgumentException e) {   // value parsers, e.g. LossKind.parse
             requireMessage(e);
@@ -70,10 +71,18 @@ class OptionsFuzzTest {
             CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(new String[0]));
             ResumeOptions.apply(cl.getCommandSpec(), parsed, settings);
             cmd.validate();
-        } catch (CommandLine.ParameterException | InputException e) {
+        } catch (CommandLine.ParameterException | CommandLine.InitializationException | InputException e) {
             requireMessage(e);
         } catch (IllegalArgumentException e) {
             requireMessage(e);
         }
+    }
+
+    /** The finding: an "@file" argument naming a folder was an uncaught InitializationException (exit 1, stack trace). */
+    @org.junit.jupiter.api.Test
+    void anArgumentFileThatCannotBeReadIsABadInput() {
+        TrainCommandTest.Result r = TrainCommandTest.run("train", "--loss", "@.");
+        org.junit.jupiter.api.Assertions.assertEquals(2, r.code(), r.err());
+        org.junit.jupiter.api.Assertions.assertEquals("widenet: Could not read argument file @.: . (Is a directory)", r.err().strip());
     }
 }
