@@ -2,6 +2,7 @@ package widenet.cli;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,61 +11,70 @@ import picocli.CommandLine.ParseResult;
 import widenet.train.InputException;
 
 /**
- * {@code widenet train --resume DIR}: the run's settings come from its checkpoint. An option given on the command
- * line must agree with the recorded value ({@code --lr 0.2 differs from the checkpoint's 0.1}); the others take the
- * recorded values. The rule that links them: an option named {@code --some-name} (any of its names) is the setting
- * {@code some_name} of {@code run.json}'s "settings" object. So every option must either be recorded there under
- * such a key or be listed in {@link #RUN_CONTROL} (options that only steer the run); otherwise resume refuses.
+ * {@code widenet train --resume DIR}: the run's options come from its checkpoint. A new run records the effective
+ * value of every option ({@link #record}, under {@code settings.options} of {@code run.json}, which the checkpoint
+ * keeps) by the option's first name; resuming sets each option to its recorded value ({@link #apply}). An option
+ * given on the command line must agree with the recorded value ({@code --lr 0.2 differs from the checkpoint's 0.1}).
+ * Options that only steer the run ({@link #RUN_CONTROL}) are neither recorded nor checked. So a new option needs
+ * nothing to be resumable, unless it is run control, in which case it belongs in that list.
  */
 final class ResumeOptions {
     /** Options that do not change the results, allowed with any value on resume. */
-    static final Set<String> RUN_CONTROL = Set.of("--resume", "--quiet", "--checkpoint-every", "--help", "--version", "--force");
-    /** Recorded settings that are not applied: the initial weights come from the checkpoint. */
-    static final Set<String> NOT_APPLIED = Set.of("init");
+    static final Set<String> RUN_CONTROL = Set.of("--resume", "--quiet", "--checkpoint-every", "--force", "--out");
+    /** Recorded options that are not applied: the initial weights come from the checkpoint. */
+    static final Set<String> NOT_APPLIED = Set.of("--init");
 
     private ResumeOptions() {
     }
 
-    /** The setting an option is recorded as: the first of its names that {@code settings} has, as snake_case. */
-    static String key(OptionSpec o, Map<String, Object> settings) {
-        for (String name : o.names()) {
-            String k = name.replaceFirst("^-+", "").replace('-', '_');
-            if (settings.containsKey(k)) {
-                return k;
+    private static boolean recorded(OptionSpec o) {
+        return !RUN_CONTROL.contains(o.names()[0]) && !o.usageHelp() && !o.versionHelp();
+    }
+
+    /** Every option's effective value (JSON-ready: numbers, booleans, strings, null), by its first name. */
+    static Map<String, Object> record(CommandSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (OptionSpec o : spec.options()) {
+            if (recorded(o)) {
+                Object v = o.getValue();
+                out.put(o.names()[0], v instanceof Path p ? p.toString() : v);
             }
         }
-        return null;
+        return out;
     }
 
     /**
-     * Refuses options that differ from {@code settings}, then sets every other option to its recorded value. An
-     * option that is neither run control nor recorded is refused too: resuming without knowing its value could
-     * silently continue a different run.
+     * Refuses options that differ from the recorded ones and {@code --out}, then sets every other option to its
+     * recorded value. {@code settings} is the checkpoint's copy of {@code run.json}'s settings.
      */
     static void apply(CommandSpec spec, ParseResult parsed, Map<String, Object> settings) {
         if (parsed.hasMatchedOption("--out")) {
             throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
         }
+        if (!(settings.get("options") instanceof Map<?, ?> options)) {
+            throw new InputException("cannot resume: the checkpoint does not record the run's options (written by an older widenet?)");
+        }
         for (OptionSpec o : spec.options()) {
-            if (RUN_CONTROL.contains(o.longestName()) || o.longestName().equals("--out") || o.usageHelp() || o.versionHelp()) {
+            if (!recorded(o)) {
                 continue;
             }
-            String key = key(o, settings);
-            String name = key == null ? o.longestName() : "--" + key.replace('_', '-');
-            if (key == null) {
-                throw new InputException(parsed.hasMatchedOption(o.longestName())
-                        ? name + " cannot be given with --resume: the checkpoint does not record it"
-                        : "cannot resume: the checkpoint does not record " + name + " (written by another version of widenet?)");
+            String name = o.names()[0];
+            boolean given = parsed.hasMatchedOption(name);
+            if (!options.containsKey(name)) {   // an option newer than the checkpoint: its default is what the run had
+                if (given) {
+                    throw new InputException(name + " cannot be given with --resume: the checkpoint does not record it");
+                }
+                continue;
             }
-            if (parsed.hasMatchedOption(o.longestName())) {
-                Object recorded = settings.get(key);
+            Object recorded = options.get(name);
+            if (given) {
                 if (!same(o.getValue(), recorded)) {
-                    String given = o.arity().max == 0 ? "" : " " + String.join(" ", parsed.matchedOption(o.longestName()).stringValues());
-                    throw new InputException(name + given + " differs from the checkpoint's "
+                    String value = o.arity().max == 0 ? "" : " " + String.join(" ", parsed.matchedOption(name).stringValues());
+                    throw new InputException(name + value + " differs from the checkpoint's "
                             + (o.arity().max == 0 ? name + " " : "") + recorded);
                 }
-            } else if (!NOT_APPLIED.contains(key)) {
-                o.setValue(convert(settings.get(key), o.type(), name));
+            } else if (!NOT_APPLIED.contains(name)) {
+                o.setValue(convert(recorded, o.type(), name));
             }
         }
     }
@@ -94,12 +104,14 @@ final class ResumeOptions {
         }
         try {
             if (type == String.class) {
-                return v.toString();
-            }
-            if (type == Path.class) {
-                return Path.of(v.toString());
-            }
-            if (type == boolean.class || type == Boolean.class) {
+                if (v instanceof String s) {
+                    return s;
+                }
+            } else if (type == Path.class) {
+                if (v instanceof String s) {
+                    return Path.of(s);
+                }
+            } else if (type == boolean.class || type == Boolean.class) {
                 if (v instanceof Boolean b) {
                     return b;
                 }
@@ -118,6 +130,10 @@ final class ResumeOptions {
         } catch (ArithmeticException | java.nio.file.InvalidPathException | NumberFormatException e) {
             // fall through to the error below
         }
-        throw new InputException("the checkpoint records " + option + " as '" + v + "', not a " + type.getSimpleName());
+        throw new InputException("the checkpoint records " + option + " as '" + abbreviate(String.valueOf(v)) + "', not a " + type.getSimpleName());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
     }
 }

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import widenet.kernel.Kernels;
+import widenet.model.FixedPointException;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.FloatMatrix;
@@ -77,6 +78,7 @@ public final class Trainer implements AutoCloseable {
     private long epoch;
     private int cursor;
     private long stepsDone;
+    private long stepAttempted;
     private final Row row;
     private double prevLoss = Double.NaN;
     private long prevStep;
@@ -194,9 +196,19 @@ public final class Trainer implements AutoCloseable {
      * Runs from {@link #stepsDone()} (0, or where {@link #resumeAt} put it) to {@code settings.steps()}, reporting
      * rows at step 0, every {@code every} steps and at the end, and asking {@code boundary} between steps whether
      * to stop. Returns the step it stopped at: {@code settings.steps()} when it ran to the end. Throws
-     * {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite.
+     * {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite,
+     * and (without such a row: there is no loss to report) when the network cannot be evaluated, e.g. an equilibrium
+     * network's fixed point does not converge ({@link FixedPointException}).
      */
     public long run(Listener listener, Boundary boundary) {
+        try {
+            return runSteps(listener, boundary);
+        } catch (FixedPointException e) {
+            throw new DivergenceException(stepAttempted, e);
+        }
+    }
+
+    private long runSteps(Listener listener, Boundary boundary) {
         long steps = settings.steps();
         long first = stepsDone;
         runStartNanos = System.nanoTime() - (long) (elapsedBefore * 1e9);
@@ -205,6 +217,7 @@ public final class Trainer implements AutoCloseable {
             if (k > first && k < steps && boundary.stopAt(k)) {
                 return k;
             }
+            stepAttempted = k;
             long t0 = System.nanoTime();
             boolean report = k == 0 || k == steps || k % settings.every() == 0;
             double loss = Double.NaN;

@@ -53,6 +53,17 @@ public final class TrainingRun implements AutoCloseable {
     public record Outcome(boolean finished, long step, double seconds, String finalLoss) {
     }
 
+    /**
+     * What the caller adds when the run ends (finished or diverged), before {@code run.json} is written for the last
+     * time: e.g. theory summaries into {@code run}, or files of its own into the run folder.
+     */
+    @FunctionalInterface
+    public interface Finisher {
+        Finisher NONE = (run, status) -> { };
+
+        void beforeFinish(Map<String, Object> run, String status) throws IOException;
+    }
+
     private final RunFolder folder;
     private final RunLock lock;
     private final Checkpoints.Latest latest;
@@ -157,13 +168,19 @@ public final class TrainingRun implements AutoCloseable {
      */
     public Outcome train(Trainer trainer, Map<String, Object> description, CheckpointPolicy policy,
                          Trainer.Listener progress, GracefulShutdown shutdown) {
+        return train(trainer, description, policy, progress, shutdown, Finisher.NONE);
+    }
+
+    /** As {@link #train(Trainer, Map, CheckpointPolicy, Trainer.Listener, GracefulShutdown)}, with {@code finisher}. */
+    public Outcome train(Trainer trainer, Map<String, Object> description, CheckpointPolicy policy,
+                         Trainer.Listener progress, GracefulShutdown shutdown, Finisher finisher) {
         try (GracefulShutdown.Section guard = shutdown.protect()) {
-            return trainProtected(trainer, description, policy, progress, shutdown);
+            return trainProtected(trainer, description, policy, progress, shutdown, finisher);
         }
     }
 
     private Outcome trainProtected(Trainer trainer, Map<String, Object> description, CheckpointPolicy policy,
-                                   Trainer.Listener progress, GracefulShutdown shutdown) {
+                                   Trainer.Listener progress, GracefulShutdown shutdown, Finisher finisher) {
         Network net = trainer.network();
         Path initDir = folder.folder("init");
         Map<String, Object> run;
@@ -219,6 +236,7 @@ public final class TrainingRun implements AutoCloseable {
             try {
                 at = trainer.run(rows, boundary);
             } catch (DivergenceException e) {
+                finisher.beforeFinish(run, "diverged");
                 finish(run, "diverged", trainer, e.getMessage());
                 throw e;
             } catch (UncheckedIOException e) {   // metrics.csv: its message names the file
@@ -234,6 +252,7 @@ public final class TrainingRun implements AutoCloseable {
             }
             saveParameters(net.parameters(), folder.folder("final"));
             csv.sync();
+            finisher.beforeFinish(run, "finished");
             String loss = finish(run, "finished", trainer, null);
             Checkpoints.deleteAll(folder.root());
             return new Outcome(true, at, trainer.position().elapsedSeconds(), loss);

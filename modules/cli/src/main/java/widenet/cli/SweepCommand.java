@@ -1,0 +1,164 @@
+package widenet.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import widenet.kernel.KernelProviders;
+import widenet.model.LossKind;
+import widenet.report.Report;
+import widenet.sweep.LogLogFit;
+import widenet.sweep.Sweep;
+import widenet.sweep.SweepSettings;
+
+/**
+ * {@code widenet sweep}: how wide is wide enough. For each n, the smallest width m_min(n) whose full-batch GD run
+ * reaches L(k)/L(0) ≤ ρ within K steps, then the exponent α of m_min ∝ n^α. Options left unset take the preset's
+ * value (the default preset, or {@code --quick}).
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Find the smallest width m_min(n) that reaches a target loss ratio within a step budget, over a grid",
+                "of n (galloping + bisection over a geometric width grid, several seeds, median over seeds), fit",
+                "m_min ∝ n^α with a 95% CI and compare α with the theorems' 6 (Du et al.), 2 (LeCun init, pyramid) and 1",
+                "(Nguyen 2021). Cells run concurrently; a stopped sweep resumes where it was (same --out, same settings).",
+                "Writes sweep.json, sweep.csv, cells.csv, cells/<n>-<m>-<seed>/cell.json, summary.md and report.html."})
+final class SweepCommand implements Callable<Integer> {
+
+    /** The settings of a preset; options given on the command line override them one by one. */
+    record Preset(String n, int d, int seeds, double lr, long steps, double target, int widthMin, int widthMax, int perOctave) {
+    }
+
+    static final Preset FULL = new Preset("64,128,256,512,1024", 64, 3, 0.2, 300, 1e-3, 4, 4096, 4);
+    static final Preset QUICK = new Preset("16,32,64,128,256", 24, 3, 0.3, 200, 1e-2, 2, 1024, 2);
+
+    @Option(names = "--quick", description = "Small preset (~1 minute on 2 cores): n = " + "16..256" + ", d = 24, 3 seeds.")
+    boolean quick;
+
+    @Option(names = "--n", split = ",", paramLabel = "N[,N…]", description = "Sample counts (default: 64,128,256,512,1024; quick: 16,32,64,128,256).")
+    List<Integer> ns;
+
+    @Option(names = "--d", description = "Fixed input dimension of the data (default: 64; quick: 24).")
+    Integer d;
+
+    @Option(names = "--d-per-n", paramLabel = "R", description = "Instead of --d: d = ⌈R·n⌉ for each n.")
+    Double dPerN;
+
+    @Option(names = "--seeds", description = "Seeds per n (default: 3).")
+    Integer seeds;
+
+    @Option(names = "--seed", description = "First seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    long seed;
+
+    @Option(names = {"--lr", "--eta"}, description = "Step size η (default: 0.2; quick: 0.3).")
+    Double lr;
+
+    @Option(names = "--steps", description = "Step budget K (default: 300; quick: 200).")
+    Long steps;
+
+    @Option(names = {"--target", "--rho"}, description = "Target loss ratio ρ: reached when L(k)/L(0) ≤ ρ (default: 0.001; quick: 0.01).")
+    Double target;
+
+    @Option(names = "--width-min", description = "Smallest grid width (default: 4; quick: 2).")
+    Integer widthMin;
+
+    @Option(names = "--width-max", description = "Largest grid width (default: 4096; quick: 1024).")
+    Integer widthMax;
+
+    @Option(names = "--per-octave", description = "Grid widths per doubling of m (default: 4; quick: 2).")
+    Integer perOctave;
+
+    @Option(names = "--kappa", description = "w_r(0) ~ N(0, κ²I) (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    double kappa;
+
+    @Option(names = "--loss", description = "sum or mean (default: ${DEFAULT-VALUE}).", defaultValue = "sum")
+    String loss;
+
+    @Option(names = "--kernels", description = "Kernel provider (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    String kernels;
+
+    @Option(names = "--threads-per-cell", description = "Threads of each cell's kernels (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int threadsPerCell;
+
+    @Option(names = "--cells-at-once", description = "Cells trained concurrently (default: cores / threads-per-cell).")
+    Integer cellsAtOnce;
+
+    @Option(names = "--out", description = "Sweep folder; an existing sweep with the same settings is resumed (default: runs/sweep-<time>).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Preset p = quick ? QUICK : FULL;
+        List<Integer> nList = ns != null ? ns : parse(p.n());
+        SweepSettings s = new SweepSettings(nList, d != null ? d : p.d(), dPerN != null ? dPerN : 0,
+                seeds != null ? seeds : p.seeds(), seed, lr != null ? lr : p.lr(), steps != null ? steps : p.steps(),
+                target != null ? target : p.target(), widthMin != null ? widthMin : p.widthMin(),
+                widthMax != null ? widthMax : p.widthMax(), perOctave != null ? perOctave : p.perOctave(), kappa,
+                LossKind.parse(loss), kernels, threadsPerCell);
+        KernelProviders.named(kernels);   // fail now, not in the first cell, when the provider is missing
+        int cores = Runtime.getRuntime().availableProcessors();
+        int atOnce = cellsAtOnce != null ? cellsAtOnce : Math.max(1, cores / threadsPerCell);
+        Path dir = out != null ? out
+                : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("widenet_version", Main.version());
+        extra.put("command", "sweep");
+        log(String.format(Locale.ROOT, "widenet %s · sweep n = %s, d = %s, %d seeds, η = %s, K = %d, ρ = %s · %s kernels, %d cell(s) at once × %d thread(s) → %s",
+                Main.version(), s.ns(), s.dPerN() > 0 ? "⌈" + s.dPerN() + "·n⌉" : Integer.toString(s.d()), s.seeds(), s.lr(), s.steps(),
+                s.target(), kernels, atOnce, threadsPerCell, dir));
+        long t0 = System.nanoTime();
+        int[] count = {0};
+        Sweep sweep = new Sweep(dir, s, atOnce, (r, reused) -> {
+            count[0]++;
+            if (!quiet) {
+                System.out.printf(Locale.ROOT, "  %4d  n=%-5d m=%-6d seed=%-3d %-11s L(k)/L(0)=%.3g at k=%d%s%n", count[0],
+                        r.cell().n(), r.cell().width(), r.cell().seed(), r.status(), r.ratio(), r.stepsRun(),
+                        reused ? "  (read back)" : String.format(Locale.ROOT, "  %.1f s", r.seconds()));
+                System.out.flush();
+            }
+        }, extra);
+        Sweep.Outcome o = sweep.run();
+        ReportCommand.headless();
+        Report.write(dir, dir.resolve("report.html"));
+        if (!quiet) {
+            for (Sweep.Width w : o.widths()) {
+                System.out.printf(Locale.ROOT, "n = %-5d m_min = %s  (seeds: %s)%n", w.n(),
+                        !Double.isFinite(w.median()) ? "above the grid" : w.median() == Math.rint(w.median())
+                                ? Long.toString((long) w.median()) : String.format(Locale.ROOT, "%.1f", w.median()),
+                        String.join(", ", w.chains().stream().map(c -> c.status().name().equals("ABOVE_GRID") ? ">" + c.mMin()
+                                : c.status().name().equals("BELOW_GRID") ? "≤" + c.mMin() : Integer.toString(c.mMin())).toList()));
+            }
+            LogLogFit f = o.fit();
+            System.out.println(f == null ? "no fit: too few chains with m_min inside the grid"
+                    : String.format(Locale.ROOT, "α = %.3f, 95%% CI [%.3f, %.3f] over %d chains (R² = %.3f); theorems: 6 (Du), 2 (LeCun/pyramid), 1 (Nguyen 2021)",
+                    f.alpha(), f.ciLow(), f.ciHigh(), f.points(), f.r2()));
+            System.out.printf(Locale.ROOT, "done: %d cells trained, %d read back, %.1f s → %s%n", o.cellsComputed(), o.cellsReused(),
+                    (System.nanoTime() - t0) / 1e9, dir.resolve("report.html"));
+        }
+        return 0;
+    }
+
+    private static List<Integer> parse(String list) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : list.split(",")) {
+            out.add(Integer.parseInt(s.strip()));
+        }
+        return out;
+    }
+
+    private void log(String s) {
+        if (!quiet) {
+            System.out.println(s);
+        }
+    }
+
+}
