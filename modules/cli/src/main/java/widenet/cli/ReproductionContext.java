@@ -101,33 +101,39 @@ final class ReproductionContext {
 
     /**
      * The provider's GEMM speed on this machine in flop/s, to turn a reproduction's flop count into an expected
-     * duration before it starts: 128³ and 256³ products for up to 1.5 s first (the JIT compiles vector code only
-     * after many calls, and a large product timed cold runs in the interpreter), then 256³ products timed for
-     * 0.5 s. On a shared machine this is rough; the estimate is refined from the measured speed after each run.
+     * duration before it starts. The JIT compiles vector code only after many calls, and on a loaded machine that
+     * takes seconds: small products first, then 256³ products timed in 0.3 s slices until the speed stops rising
+     * (two slices within 15 %) or the time budget (2 s with --quick, 8 s otherwise) runs out. Still rough on a shared
+     * machine; the estimate is refined from the measured speed after each run.
      */
     double gemmFlopsPerSecond() {
-        int s = 256, w = 128;
+        int s = 256;
+        long budget = (quick() ? 2_000_000_000L : 8_000_000_000L);
+        long start = System.nanoTime();
         try (Kernels k = KernelProviders.open(kernels(), threads());
              FloatMatrix a = FloatMatrix.allocate(s, s); FloatMatrix b = FloatMatrix.allocate(s, s); FloatMatrix c = FloatMatrix.allocate(s, s)) {
             a.fill(0.5f);
             b.fill(0.25f);
-            FloatMatrix as = a.block(0, w, 0, w), bs = b.block(0, w, 0, w), cs = c.block(0, w, 0, w);
-            long warm = System.nanoTime();
-            for (int i = 0; i < 400 && System.nanoTime() - warm < 1_500_000_000L; i++) {
-                k.gemm(Op.N, Op.T, 1f, as, bs, 0f, cs);
-                k.gemm(Op.T, Op.N, 1f, as, bs, 0f, cs);
-                if (i % 4 == 0) {
-                    k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
+            for (int w : new int[] {16, 32, 64}) {
+                FloatMatrix as = a.block(0, w, 0, w), bs = b.block(0, w, 0, w), cs = c.block(0, w, 0, w);
+                long t = System.nanoTime();
+                while (System.nanoTime() - t < budget / 12) {
+                    k.gemm(Op.N, Op.T, 1f, as, bs, 0f, cs);
+                    k.gemm(Op.T, Op.N, 1f, as, bs, 0f, cs);
                 }
             }
-            long t0 = System.nanoTime();
-            int reps = 0;
+            double previous = 0, rate = 0;
             do {
-                k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
-                reps++;
-            } while (System.nanoTime() - t0 < 500_000_000L);
-            double sec = (System.nanoTime() - t0) / 1e9;
-            return reps * 2.0 * s * s * s / sec;
+                long t0 = System.nanoTime();
+                int reps = 0;
+                do {
+                    k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
+                    reps++;
+                } while (System.nanoTime() - t0 < 300_000_000L);
+                previous = rate;
+                rate = reps * 2.0 * s * s * s / ((System.nanoTime() - t0) / 1e9);
+            } while (rate > 1.15 * previous && System.nanoTime() - start < budget);
+            return rate;
         }
     }
 

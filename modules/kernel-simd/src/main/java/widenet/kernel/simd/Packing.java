@@ -7,7 +7,6 @@ import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -107,23 +106,15 @@ final class Packing {
             int nr = Math.min(NR, cols - j);
             int off = q * NR * kc;
             if (!transposed) {
-                // Each k step's NR column values are contiguous in memory: two vector copies (masked at the edge,
-                // where the masked-off lanes load as the zero padding).
-                if (nr == NR) {
-                    for (int p = 0; p < kc; p++) {
-                        long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
-                        int d = off + p * NR;
-                        FloatVector.fromMemorySegment(S, b, src, ORDER).intoArray(dst, d);
-                        FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER).intoArray(dst, d + 8);
-                    }
-                } else {
-                    VectorMask<Float> m0 = S.indexInRange(0, nr);
-                    VectorMask<Float> m1 = S.indexInRange(8, nr);
-                    for (int p = 0; p < kc; p++) {
-                        long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
-                        int d = off + p * NR;
-                        FloatVector.fromMemorySegment(S, b, src, ORDER, m0).intoArray(dst, d);
-                        FloatVector.fromMemorySegment(S, b, src + 8 * Float.BYTES, ORDER, m1).intoArray(dst, d + 8);
+                // Each k step's NR column values are contiguous in memory: one bulk copy per k step (an intrinsic
+                // that allocates nothing; vector loads here were boxed by C2 on some shapes), zero padding beyond
+                // a partial panel at the right edge.
+                for (int p = 0; p < kc; p++) {
+                    long src = ((p0 + p) * ldb + col0 + j) * Float.BYTES;
+                    int d = off + p * NR;
+                    MemorySegment.copy(b, F32, src, dst, d, nr);
+                    if (nr < NR) {
+                        java.util.Arrays.fill(dst, d + nr, d + NR, 0f);
                     }
                 }
             } else if (nr == NR) {
