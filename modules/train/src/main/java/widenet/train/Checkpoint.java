@@ -43,10 +43,19 @@ public record Checkpoint(Path dir, CheckpointManifest manifest, CheckpointState 
      * Du et al., is what the original run captured at step 0), then the weights and extra state at {@link #step()}.
      */
     public void restore(Network net, Dataset data) {
+        restore(net, data, () -> { });
+    }
+
+    /**
+     * As {@link #restore(Network, Dataset)}, calling {@code atInitialState} while the network is at its restored
+     * initial state (e.g. {@link Trainer#replayProbesAtStepZero()}).
+     */
+    public void restore(Network net, Dataset data, Runnable atInitialState) {
         requireCompatible(net, data);
         load(net.parameters(), "init");
         net.forward(data.x(), data.y());
         net.markInitialState();
+        atInitialState.run();
         load(net.parameters(), "params");
         load(net.extraState(), "state");
     }

@@ -289,6 +289,15 @@ public final class Trainer implements AutoCloseable {
         elapsedBefore = p.elapsedSeconds();
     }
 
+    /**
+     * The probes' step-0 measurement again, on the network's current state: a resumed run calls it on the restored
+     * initial state (W(0), forward on the full data), so that probes that capture a reference at step 0 (L(0),
+     * u(0), λ_min(H(0))…) have it back. The values are discarded.
+     */
+    public void replayProbesAtStepZero() {
+        measureProbes(0, true);
+    }
+
     private void measureProbes(long k, boolean always) {
         int at = 0;
         for (int i = 0; i < probes.length; i++) {

@@ -200,7 +200,7 @@ public final class TrainingRun implements AutoCloseable {
                 csv = new MetricsCsv(folder.resolve(METRICS), trainer.columns());
             } else {
                 Checkpoint cp = latest.checkpoint();
-                cp.restore(net, trainer.data());
+                cp.restore(net, trainer.data(), trainer::replayProbesAtStepZero);
                 trainer.resumeAt(cp.state().position());
                 settings = cp.state().settings();
                 initFiles = restoreInitFolder(cp, net, initDir);
