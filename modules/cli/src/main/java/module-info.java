@@ -1,6 +1,7 @@
-/** The widenet command line: {@code widenet train …}, {@code widenet sweep …}, {@code widenet report …}. */
+/** The widenet command line: {@code widenet train|theory|reproduce|sweep|report …}. */
 module widenet.cli {
     requires widenet.train;
+    requires widenet.theory;
     requires widenet.sweep;
     requires widenet.report;
     requires info.picocli;

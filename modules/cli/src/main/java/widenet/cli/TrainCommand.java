@@ -6,38 +6,63 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import widenet.kernel.Activation;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
+import widenet.model.DeepNetwork;
+import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
+import widenet.model.WeightInit;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
+import widenet.theory.TwoLayerTheory;
+import widenet.theory.TwoLayerTheoryRun;
 import widenet.train.Dataset;
 import widenet.train.DivergenceException;
 import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.MetricsCsv;
+import widenet.train.Probe;
 import widenet.train.RunFolder;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
+import widenet.theory.DeepTheoryProbe;
 
-/** {@code widenet train}: one gradient-descent run, written to an output folder as it goes. */
+/**
+ * {@code widenet train}: one gradient-descent run, written to an output folder as it goes. Reproductions run the
+ * same code path: {@link #parse} turns a {@code widenet train} command line into a command and {@link #runToFolder}
+ * runs it and says what happened.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network by gradient descent and write metrics.csv, run.json, init/ and final/ weights.",
                 "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere",
                 "in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Network: two-layer (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "Network: two-layer, deep or implicit (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
     String model;
 
     @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
@@ -67,8 +92,50 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--loss", description = "sum: ½Σ(u−y)² as in the paper; mean: (1/2n)Σ(u−y)² (default: ${DEFAULT-VALUE}).", defaultValue = "sum")
     String loss;
 
-    @Option(names = "--relu-grad-at-zero", description = "ReLU′(0): 1 as in Du et al., or 0 (default: ${DEFAULT-VALUE}).", defaultValue = "1")
-    int reluGradAtZero;
+    @Option(names = "--relu-grad-at-zero", description = "ReLU′(0): 1 or 0 (default: 1 for two-layer as in Du et al., 0 for deep as in Nguyen 2021).")
+    Integer reluGradAtZero;
+
+    @Option(names = "--widths", description = "Deep: widths d,n1,…,nL of every layer, input d first, outputs k last (e.g. 64,512,64,32,1).")
+    String widths;
+
+    @Option(names = "--activation", description = "Deep: relu, leaky-relu[:α], smooth-leaky-relu[:α[:β]] or identity (default: ${DEFAULT-VALUE}).", defaultValue = "relu")
+    String activation;
+
+    @Option(names = "--weight-init", description = "Deep: lecun, he, xavier, ntk[:c] or standard[:v]; one for all layers or a comma list, one per layer (default: ${DEFAULT-VALUE}).", defaultValue = "lecun")
+    String weightInit;
+
+    @Option(names = "--output-scale", description = "Deep: multiply the output layer's initial draw by s, or 'zero' (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    String outputScale;
+
+    @Option(names = "--biases", description = "Deep: add a bias b_l to every layer (initially 0).")
+    boolean biases;
+
+    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, B, u, v (e.g. A,B).")
+    String freeze;
+
+
+    @Option(names = "--gamma", description = "implicit: Ã = (γ/√m)·A; ‖Ã‖₂ ≈ 2γ at init (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
+    double gamma;
+
+    @Option(names = "--tol", description = "implicit: fixed points stop at ‖Δ‖_F ≤ tol·‖·‖_F (default: ${DEFAULT-VALUE}).", defaultValue = "1e-6")
+    double tol;
+
+    @Option(names = "--max-iter", description = "implicit: fixed-point iteration budget; exceeding it stops the run (default: ${DEFAULT-VALUE}).", defaultValue = "500")
+    int maxIter;
+
+    @Option(names = "--phi-relu", description = "implicit: input injection φ(x) = relu(Bx/√d) instead of Bx/√d.")
+    boolean phiRelu;
+
+    @Option(names = "--output-skip", description = "implicit: output ŷ = uᵀz* + vᵀφ(x) (trains v too).")
+    boolean outputSkip;
+
+    @Option(names = "--output-init-std", description = "implicit: u, v ~ N(0, s²) at init; 1 draws every weight N(0, 1) (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    double outputInitStd;
+
+    @Option(names = "--require-contraction", description = "implicit: stop unless ‖Ã‖₂ < 1 (checked at init and every --theory-every steps).")
+    boolean requireContraction;
+
+
 
     @Option(names = "--batch", description = "Mini-batch size for SGD (default: n, full-batch GD).")
     Integer batch;
@@ -85,10 +152,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--x", description = "Inputs X (n×d .npy, float32 or float64) instead of synthetic data.")
     Path xFile;
 
-    @Option(names = "--y", description = "Labels y (n or n×1 .npy) for --x.")
+    @Option(names = "--y", description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
     Path yFile;
 
-    @Option(names = "--init", description = "Start from DIR/W.npy (m×d) and DIR/a.npy (m) instead of a random draw.")
+    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), B (m×d), u (m), v (m) for implicit.")
     Path initDir;
 
     @Option(names = "--out", description = "Output folder (default: runs/train-<time>).")
@@ -100,8 +167,43 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--theory", description = "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
+            + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + THEORY_AUTO_MAX_N + " (default: ${DEFAULT-VALUE}).",
+            defaultValue = "auto")
+    String theory;
+
+    @Option(names = "--theory-every", description = {"Theory metrics every K steps.",
+            "two-layer: λ_min(H(k)); 0 = only at the first and last rows (default: 10).",
+            "deep: spectra, σ_min(F1), feature Gram; 0 = never (default: at the first and last step only).",
+            "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."})
+    Long theoryEvery;
+
+    /** Above this n, {@code --theory auto} is off: H∞'s eigenvectors cost O(n³) (n = 2000: several seconds). */
+    static final int THEORY_AUTO_MAX_N = 2000;
+
+    /**
+     * What a run did: its folder, status, steps, wall time of the training loop, the part of it spent in gradient
+     * descent itself (the loop minus the theory probes), all theory time (H∞ set-up and probes) and the final loss.
+     */
+    record Outcome(Path folder, String status, long steps, double seconds, double gdSeconds, double theorySeconds,
+                   String finalLoss) {
+    }
+
+    /** A train command from its command-line arguments (without the word {@code train}), defaults applied. */
+    static TrainCommand parse(String... args) {
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd;
+    }
+
     @Override
     public Integer call() throws Exception {
+        runToFolder();
+        return 0;
+    }
+
+    /** Runs the training into its output folder; throws {@link DivergenceException} after writing when it diverges. */
+    Outcome runToFolder() throws Exception {
         validate();
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         SplittableRandom root = new SplittableRandom(seed);
@@ -113,22 +215,55 @@ final class TrainCommand implements Callable<Integer> {
              Dataset data = loadData(dataRng)) {
             int batchSize = batch != null ? batch : data.n();
             TrainSettings settings = new TrainSettings(lr, steps, batchSize, every, shuffleSeed);
-            try (Network net = createNetwork(k, data, initRng)) {
+            try (Network net = createNetwork(k, data, initRng);
+                 Probes implicitProbes = createProbes(k, net, data)) {
+                List<String> warnings = new ArrayList<>();
+                if (net instanceof DeepNetwork deep) {
+                    String why = deep.config().pyramidViolation(data.n());
+                    if (why != null) {
+                        warnings.add(why + "; training anyway");
+                        err().println("widenet: warning: " + why + "; training anyway");
+                    }
+                }
+                DeepTheoryProbe theory = net instanceof DeepNetwork deep && (theoryEvery == null || theoryEvery > 0)
+                        ? new DeepTheoryProbe(k, deep, theoryEvery == null ? Long.MAX_VALUE : theoryEvery, steps,
+                                DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE)
+                        : null;
+                List<Probe> probes = new ArrayList<>(implicitProbes.list());
+                if (theory != null) {
+                    probes.add(theory);
+                }
                 Path outDir = out != null ? out
                         : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
                 RunFolder folder = RunFolder.create(outDir, force);
                 Map<String, Object> run = describe(k, data, net, settings);
+                run.put("warnings", warnings);
                 run.put("status", "running");
+                TwoLayerTheoryRun theoryRun = theoryFor(k, data, net, batchSize == data.n());
                 Json.write(folder.resolve("run.json"), run);
                 saveParameters(net, folder.folder("init"));
                 log("widenet " + Main.version() + " · kernels: " + k.description());
                 log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
                         + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
+                        + (net instanceof DeepNetwork dn ? " widths=" + dn.config().widthsSpec() + " σ=" + dn.config().activation() : "")
+                        + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + gamma : "")
                         + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
                         + " → " + folder.root());
 
+                if (theoryRun != null) {
+                    TwoLayerTheory t = theoryRun.theory();
+                    log(String.format("theory: λ₀ = %.4g, λ_max = %.4g (stable for η < %.4g), Du rate %.6f/step, measure %.4g (%.1f s)",
+                            t.lambda0(), t.lambdaMax(), t.stabilityLimitEta(), t.duRate(),
+                            (Double) theoryRun.summary().get("generalisation_measure"), theoryRun.seconds()));
+                }
+
                 long t0 = System.nanoTime();
-                try (Trainer trainer = new Trainer(k, net, data, settings);
+                List<Probe> allProbes = new java.util.ArrayList<>(probes);
+                if (theoryRun != null) {
+                    allProbes.addAll(theoryRun.probes());
+                }
+                try (TwoLayerTheoryRun closeTheory = theoryRun;
+                     Trainer trainer = new Trainer(k, net, data, settings, allProbes);
                      MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), trainer.columns());
                      Progress progress = Progress.create(quiet, steps, trainer.columns())) {
                     Trainer.Listener both = row -> {
@@ -139,36 +274,87 @@ final class TrainCommand implements Callable<Integer> {
                         trainer.run(both);
                     } catch (DivergenceException e) {
                         progress.close();
+                        writeTheory(folder, theoryRun, run);
+                        putTheory(run, theory);
                         finish(folder, run, "diverged", t0, trainer, e.getMessage());
                         throw e;
                     }
                     progress.close();
                     saveParameters(net, folder.folder("final"));
+                    writeTheory(folder, theoryRun, run);
+                    putTheory(run, theory);
                     finish(folder, run, "finished", t0, trainer, null);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
                             trainer.stepsDone(), seconds, 1e3 * seconds / Math.max(1, trainer.stepsDone()),
                             run.get("final_loss"), folder.root()));
+                    double probeSeconds = theoryRun == null ? 0 : theoryRun.probeSeconds();
+                    return new Outcome(folder.root(), "finished", trainer.stepsDone(), seconds, seconds - probeSeconds,
+                            theoryRun == null ? 0 : theoryRun.seconds(), (String) run.get("final_loss"));
                 }
             }
         }
-        return 0;
+    }
+
+    /** Whether this run gets the theory columns: {@code --theory on}, or {@code auto} within its limits. */
+    boolean theoryEnabled(int samples, boolean fullBatch) {
+        return switch (theory) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> model.equals(TwoLayerNetwork.KIND) && fullBatch && samples <= THEORY_AUTO_MAX_N;
+        };
+    }
+
+    private TwoLayerTheoryRun theoryFor(Kernels k, Dataset data, Network net, boolean fullBatch) {
+        if (!theoryEnabled(data.n(), fullBatch)) {
+            return null;
+        }
+        if (!(net instanceof TwoLayerNetwork t)) {
+            throw new InputException("--theory on: the theory columns are defined for --model two-layer, not " + net.kind());
+        }
+        return new TwoLayerTheoryRun(k, data, t.config(), lr, fullBatch,
+                theoryEvery == null ? 10 : theoryEvery == 0 ? Long.MAX_VALUE : theoryEvery, TwoLayerTheory.DEFAULT_DELTA);
+    }
+
+    /** theory.json beside metrics.csv, and the time the theory took into run.json. */
+    private static void writeTheory(RunFolder folder, TwoLayerTheoryRun theoryRun, Map<String, Object> run) throws IOException {
+        if (theoryRun != null) {
+            Json.write(folder.resolve("theory.json"), theoryRun.summary());
+            run.put("theory_seconds", theoryRun.seconds());
+            run.put("theory_probe_seconds", theoryRun.probeSeconds());
+        }
     }
 
     private void validate() {
-        if (!model.equals(TwoLayerNetwork.KIND)) {
-            throw new InputException("unknown --model '" + model + "'; available: two-layer");
+        boolean deep = model.equals(DeepNetwork.KIND);
+        if (!model.equals(TwoLayerNetwork.KIND) && !deep && !model.equals(ImplicitNetwork.KIND)) {
+            throw new InputException("unknown --model '" + model + "'; available: two-layer, deep, implicit");
         }
-        if (xFile == null && (n <= 0 || d <= 0)) {
+        boolean implicit = model.equals(ImplicitNetwork.KIND);
+        if (implicit) {
+            validateImplicit();
+        }
+        for (String o : deep ? List.of("--width", "--kappa", "--train-output-layer")
+                : implicit ? List.of("--widths", "--activation", "--weight-init", "--output-scale", "--biases")
+                : List.of("--widths", "--activation", "--weight-init", "--output-scale", "--biases", "--freeze")) {
+            if (given(o)) {
+                throw new InputException(o + " does not apply to --model " + model
+                        + (deep ? " (deep networks take --widths d,n1,…,nL)" : " (it is an option of --model deep)"));
+            }
+        }
+        if (deep) {
+            validateDeep();
+        }
+        if (xFile == null && (n <= 0 || (!deep && d <= 0))) {
             throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
         }
-        if (width <= 0) {
+        if (!deep && width <= 0) {
             throw new InputException("--width must be positive, got " + width);
         }
         if ((xFile == null) != (yFile == null)) {
             throw new InputException("--x and --y go together: give both or neither");
         }
-        if (reluGradAtZero != 0 && reluGradAtZero != 1) {
+        if (reluGradAtZero != null && reluGradAtZero != 0 && reluGradAtZero != 1) {
             throw new InputException("--relu-grad-at-zero must be 1 or 0, got " + reluGradAtZero);
         }
         if (threads != null && threads < 1) {
@@ -178,17 +364,140 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--kappa must be positive and finite, got " + kappa);
         }
         LossKind.parse(loss);
+        if (!theory.equals("on") && !theory.equals("off") && !theory.equals("auto")) {
+            throw new InputException("--theory must be on, off or auto, got '" + theory + "'");
+        }
+        if (theoryEvery != null && theoryEvery < 0) {
+            throw new InputException("--theory-every must be ≥ 0, got " + theoryEvery);
+        }
+    }
+
+    /** Whether the option was on the command line (not just its default). */
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private PrintWriter err() {
+        return spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+    }
+
+    private int[] parsedWidths;
+
+    /** --widths, --activation, --weight-init, --output-scale, --freeze, --theory-every: parsed and checked. */
+    private void validateDeep() {
+        if (widths == null) {
+            throw new InputException("--model deep needs --widths d,n1,…,nL (input dimension first, outputs last), e.g. --widths 64,512,64,32,1");
+        }
+        try {
+            parsedWidths = Arrays.stream(widths.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new InputException("--widths '" + widths + "' is not a comma-separated list of integers");
+        }
+        if (parsedWidths.length < 2) {
+            throw new InputException("--widths '" + widths + "' has " + parsedWidths.length
+                    + " width; give at least 2: the input dimension d and the number of outputs k");
+        }
+        for (int l = 0; l < parsedWidths.length; l++) {
+            if (parsedWidths[l] <= 0) {
+                throw new InputException("--widths '" + widths + "': width n" + l + " = " + parsedWidths[l] + " must be positive");
+            }
+        }
+        if (xFile == null && given("--d") && d != parsedWidths[0]) {
+            throw new InputException("--widths starts with " + parsedWidths[0] + " but --d is " + d
+                    + "; the first width is the input dimension d");
+        }
+        deepConfig(1);   // activation, initialisation, output scale, frozen layers
+    }
+
+    private DeepNetwork.Config deepConfig(int capacity) {
+        Activation act = Activation.parse(activation, reluGradAtZero != null && reluGradAtZero == 1);
+        List<WeightInit> inits = Arrays.stream(weightInit.split(",")).map(WeightInit::parse).toList();
+        double scale;
+        if (outputScale.trim().equalsIgnoreCase("zero")) {
+            scale = 0;
+        } else {
+            try {
+                scale = Double.parseDouble(outputScale);
+            } catch (NumberFormatException e) {
+                throw new InputException("--output-scale '" + outputScale + "' is neither a number nor 'zero'");
+            }
+        }
+        Set<Integer> frozen = new TreeSet<>();
+        if (freeze != null && !freeze.isBlank()) {
+            for (String f : freeze.split(",")) {
+                try {
+                    frozen.add(Integer.parseInt(f.trim()));
+                } catch (NumberFormatException e) {
+                    throw new InputException("--freeze '" + freeze + "' is not a comma-separated list of layer numbers");
+                }
+            }
+        }
+        try {
+            return new DeepNetwork.Config(parsedWidths, capacity, act, inits, scale, biases, LossKind.parse(loss), frozen);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--model deep: " + e.getMessage(), e);
+        }
+    }
+
+    private void validateImplicit() {
+        if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+            throw new InputException("--gamma must be non-negative and finite, got " + gamma);
+        }
+        if (!(tol > 0 && tol < 1)) {
+            throw new InputException("--tol must be in (0, 1), got " + tol);
+        }
+        if (maxIter < 1) {
+            throw new InputException("--max-iter must be at least 1, got " + maxIter);
+        }
+        if (theoryEvery != null && theoryEvery < 1) {
+            throw new InputException("--theory-every must be at least 1 for --model implicit, got " + theoryEvery);
+        }
+        if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
+            throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
+        }
+        List<String> names = outputSkip ? List.of("A", "B", "u", "v") : List.of("A", "B", "u");
+        for (String f : implicitFreeze()) {
+            if (!names.contains(f)) {
+                throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)
+                        + (outputSkip ? "" : " (v only with --output-skip)"));
+            }
+        }
+        if (new HashSet<>(implicitFreeze()).containsAll(names)) {
+            throw new InputException("--freeze " + freeze + " leaves nothing to train");
+        }
+    }
+
+    /** --freeze for the implicit model: parameter names. */
+    private List<String> implicitFreeze() {
+        return freeze == null || freeze.isBlank() ? List.of() : Arrays.stream(freeze.split(",")).map(String::trim).toList();
+    }
+
+    /** --theory-every for the implicit model (default 10). */
+    private long implicitTheoryEvery() {
+        return theoryEvery == null ? 10 : theoryEvery;
     }
 
     private Dataset loadData(SplittableRandom rng) throws IOException {
+        boolean deep = parsedWidths != null;
         if (xFile == null) {
-            return Dataset.unitSphere(n, d, rng);
+            return deep ? Dataset.unitSphere(n, parsedWidths[0], parsedWidths[parsedWidths.length - 1], rng)
+                    : Dataset.unitSphere(n, d, rng);
         }
         FloatMatrix x = Npy.readMatrix(xFile);
         try {
             Dataset.requireFinite(x, xFile.toString());
-            FloatMatrix y = Npy.readMatrix(yFile, x.rows(), 1);
+            if (deep && x.cols() != parsedWidths[0]) {
+                throw new InputException("--widths starts with " + parsedWidths[0] + " but " + xFile + " has d = " + x.cols()
+                        + " columns; the first width is the input dimension d");
+            }
+            FloatMatrix y = Npy.readMatrix(yFile, x.rows(), deep ? -1 : 1);
             try {
+                int k = deep ? parsedWidths[parsedWidths.length - 1] : 1;
+                if (y.cols() != k) {
+                    throw new InputException("--widths ends with " + k + " but " + yFile + " has k = " + y.cols()
+                            + " label columns; the last width is the number of outputs k");
+                }
                 Dataset.requireFinite(y, yFile.toString());
                 return new Dataset(x, y, xFile + " (n=" + x.rows() + ", d=" + x.cols() + "), " + yFile);
             } catch (RuntimeException e) {
@@ -202,9 +511,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Network createNetwork(Kernels k, Dataset data, SplittableRandom rng) throws IOException {
-        var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
-                LossKind.parse(loss), reluGradAtZero == 1);
-        Network net = new TwoLayerNetwork(k, cfg, rng);
+        Network net;
+        if (parsedWidths != null) {
+            net = new DeepNetwork(k, deepConfig(data.n()), rng);
+        } else if (model.equals(ImplicitNetwork.KIND)) {
+            var cfg = new ImplicitNetwork.Config(data.d(), width, data.n(), gamma, phiRelu, outputSkip, outputInitStd,
+                    LossKind.parse(loss), Set.copyOf(implicitFreeze()), new ImplicitNetwork.Solver(tol, maxIter),
+                    requireContraction, implicitTheoryEvery());
+            net = new ImplicitNetwork(k, cfg, rng);
+        } else {
+            var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
+                    LossKind.parse(loss), reluGradAtZero == null || reluGradAtZero == 1);
+            net = new TwoLayerNetwork(k, cfg, rng);
+        }
         if (initDir != null) {
             try {
                 loadParameters(net, initDir);
@@ -214,6 +533,23 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return net;
+    }
+
+    /** The theory columns of the model: λ_min(ZZᵀ) every --theory-every steps for the implicit network. */
+    private Probes createProbes(Kernels k, Network net, Dataset data) {
+        return new Probes(net instanceof ImplicitNetwork ? List.of(new EquilibriumGramProbe(k, data.n(), implicitTheoryEvery())) : List.of());
+    }
+
+    /** The run's probes, closed (their buffers freed) with the run. */
+    private record Probes(List<Probe> list) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            for (Probe p : list) {
+                if (p instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
     }
 
     /**
@@ -263,21 +599,49 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("model", model);
         settings.put("n", data.n());
         settings.put("d", data.d());
-        settings.put("width", width);
+        if (net instanceof DeepNetwork deep) {
+            DeepNetwork.Config c = deep.config();
+            settings.put("widths", Arrays.stream(c.widths()).boxed().toList());
+            settings.put("activation", c.activation().toString());
+            settings.put("weight_init", c.inits().stream().map(WeightInit::toString).toList());
+            settings.put("output_scale", c.outputScale());
+            settings.put("biases", c.biases());
+            settings.put("freeze", List.copyOf(c.frozen()));
+            settings.put("theory_every", theoryEvery == null ? "first and last step" : theoryEvery == 0 ? "never" : theoryEvery);
+        } else {
+            settings.put("width", width);
+        }
         settings.put("lr", lr);
         settings.put("steps", steps);
         settings.put("batch", s.batchSize());
         settings.put("every", every);
         settings.put("seed", seed);
-        settings.put("kappa", kappa);
-        settings.put("train_output_layer", trainOutputLayer);
+        if (net instanceof TwoLayerNetwork) {
+            settings.put("kappa", kappa);
+            settings.put("train_output_layer", trainOutputLayer);
+        }
         settings.put("loss", LossKind.parse(loss).toString());
-        settings.put("relu_grad_at_zero", reluGradAtZero);
+        settings.put("relu_grad_at_zero", reluGradAtZero != null ? reluGradAtZero : net instanceof DeepNetwork ? 0 : 1);
+        if (model.equals(ImplicitNetwork.KIND)) {
+            Map<String, Object> implicit = new LinkedHashMap<>();
+            implicit.put("gamma", gamma);
+            implicit.put("tol", tol);
+            implicit.put("max_iter", maxIter);
+            implicit.put("phi_relu", phiRelu);
+            implicit.put("output_skip", outputSkip);
+            implicit.put("output_init_std", outputInitStd);
+            implicit.put("require_contraction", requireContraction);
+            implicit.put("freeze", implicitFreeze());
+            implicit.put("theory_every", implicitTheoryEvery());
+            settings.put("implicit", implicit);
+        }
         settings.put("kernels", k.provider());
         settings.put("threads", k.threads());
         settings.put("x", xFile == null ? null : xFile.toString());
         settings.put("y", yFile == null ? null : yFile.toString());
         settings.put("init", initDir == null ? null : initDir.toString());
+        settings.put("theory", theoryEnabled(data.n(), s.batchSize() == data.n()));
+        settings.putIfAbsent("theory_every", theoryEvery == null ? 10 : theoryEvery);
         run.put("settings", settings);
         run.put("data", data.description());
         run.put("kernels", k.description());
@@ -287,6 +651,16 @@ final class TrainCommand implements Callable<Integer> {
         run.put("cores", Runtime.getRuntime().availableProcessors());
         run.put("started", Instant.now().toString());
         return run;
+    }
+
+    private void putTheory(Map<String, Object> run, DeepTheoryProbe theory) {
+        if (theory == null) {
+            return;
+        }
+        run.put("theory", theory.summary());
+        for (String note : theory.notes()) {
+            log("note: " + note);
+        }
     }
 
     private static void finish(RunFolder folder, Map<String, Object> run, String status, long t0, Trainer trainer,

@@ -49,11 +49,13 @@ class TrainCommandTest {
         Path out = tmp.resolve("run");
         Result r = run(with(SMALL, "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        for (String f : List.of("metrics.csv", "run.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
+        for (String f : List.of("metrics.csv", "run.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy", "theory.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
-        assertEquals("step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist,step_ms,time_s", lines.get(0));
+        // --theory auto is on for this small full-batch two-layer run (TheoryAndReproduceTest covers the columns).
+        assertEquals("step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist,"
+                + "pred_du_bound,pred_arora,radius_R,lambda_min_H,step_ms,time_s", lines.get(0));
         assertEquals(1 + 7, lines.size());
         assertTrue(lines.get(1).startsWith("0,"));
         Map<String, Object> run = Json.read(out.resolve("run.json"));

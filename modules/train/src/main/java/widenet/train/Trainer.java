@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import widenet.kernel.Kernels;
+import widenet.model.FixedPointException;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.FloatMatrix;
@@ -77,6 +78,7 @@ public final class Trainer implements AutoCloseable {
     private long epoch;
     private int cursor;
     private long stepsDone;
+    private long stepAttempted;
     private final Row row;
     private final Probe[] probes;
     private final double[][] probeValues;
@@ -154,15 +156,26 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Runs {@code settings.steps()} steps, reporting rows at step 0, every {@code every} steps and at the end.
-     * Throws {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite.
+     * Throws {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite,
+     * and (without such a row: there is no loss to report) when the network cannot be evaluated, e.g. an equilibrium
+     * network's fixed point does not converge ({@link FixedPointException}).
      */
     public void run(Listener listener) {
+        try {
+            runSteps(listener);
+        } catch (FixedPointException e) {
+            throw new DivergenceException(stepAttempted, e);
+        }
+    }
+
+    private void runSteps(Listener listener) {
         long steps = settings.steps();
         long start = System.nanoTime();
         double lastStepMillis = 0;
         double prevLoss = Double.NaN;
         long prevStep = 0;
         for (long k = 0; ; k++) {
+            stepAttempted = k;
             long t0 = System.nanoTime();
             boolean report = k == 0 || k == steps || k % settings.every() == 0;
             double loss = Double.NaN;

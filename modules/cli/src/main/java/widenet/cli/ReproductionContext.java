@@ -1,0 +1,178 @@
+package widenet.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import widenet.kernel.KernelProviders;
+import widenet.kernel.Kernels;
+import widenet.kernel.Op;
+import widenet.tensor.FloatMatrix;
+import widenet.train.Json;
+import widenet.train.RunFolder;
+
+/**
+ * What a reproduction runs in: its folder, the common options, a way to train one variant into a standard run
+ * folder (through {@link TrainCommand}, so a variant is exactly the recorded {@code widenet train} command line),
+ * progress output and the {@code reproduction.json} record.
+ */
+final class ReproductionContext {
+    private final Reproduction reproduction;
+    private final ReproduceCommand options;
+    private final RunFolder folder;
+    private final List<Map<String, Object>> runs = new ArrayList<>();
+    private final long start = System.nanoTime();
+    private int planned;
+    private double[] runFlops = new double[0];
+    private double flopsDone;
+    private double gdSecondsDone;
+
+    ReproductionContext(Reproduction reproduction, ReproduceCommand options, RunFolder folder) {
+        this.reproduction = reproduction;
+        this.options = options;
+        this.folder = folder;
+    }
+
+    ReproduceCommand options() { return options; }
+    boolean quick() { return options.quick; }
+    Path root() { return folder.root(); }
+    Path resolve(String name) { return folder.resolve(name); }
+    Path folder(String name) { return folder.folder(name); }
+    String kernels() { return options.kernels; }
+    int threads() { return options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors(); }
+
+    void log(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    /** How many runs are planned, for the "[i/N]" progress prefix. */
+    void plan(int runs) {
+        planned = runs;
+    }
+
+    /**
+     * Trains one variant into {@code DIR/name} with the {@code widenet train} arguments {@code args} (kernels,
+     * threads, theory and output folder are added here).
+     */
+    TrainCommand.Outcome train(String name, List<String> args) throws Exception {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--kernels", kernels(), "--threads", Integer.toString(threads()), "--theory", "on"));
+        if (options.verbose == null || !options.verbose) {
+            all.add("--quiet");
+        }
+        List<String> shown = new ArrayList<>(all);
+        all.addAll(List.of("--out", folder.resolve(name).toString(), "--force"));
+        log(String.format("[%d/%d] %s: widenet train %s", runs.size() + 1, Math.max(planned, runs.size() + 1), name, String.join(" ", shown)));
+        TrainCommand cmd = TrainCommand.parse(all.toArray(new String[0]));
+        TrainCommand.Outcome o = cmd.runToFolder();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", name);
+        r.put("command", "widenet train " + String.join(" ", shown) + " --out " + name);
+        r.put("steps", o.steps());
+        r.put("seconds", o.seconds());
+        r.put("gd_seconds", o.gdSeconds());
+        r.put("theory_seconds", o.theorySeconds());
+        r.put("final_loss", o.finalLoss());
+        runs.add(r);
+        String remaining = "";
+        if (runs.size() <= runFlops.length) {
+            flopsDone += runFlops[runs.size() - 1];
+            gdSecondsDone += o.gdSeconds();
+            double left = 0;
+            for (int i = runs.size(); i < runFlops.length; i++) {
+                left += runFlops[i];
+            }
+            if (left > 0) {
+                double rate = flopsDone / gdSecondsDone;
+                remaining = String.format(" · %.2f GFLOP/s so far, remaining ≈ %s", rate / 1e9, duration(left / rate));
+            }
+        }
+        log(String.format("      done in %.1f s (gradient descent %.1f s, theory %.1f s) · final loss %s · elapsed %s%s",
+                o.seconds(), o.gdSeconds(), o.theorySeconds(), o.finalLoss(), duration(elapsed()), remaining));
+        return o;
+    }
+
+    double elapsed() {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The provider's GEMM speed on this machine in flop/s, to turn a reproduction's flop count into an expected
+     * duration before it starts. The JIT compiles vector code only after many calls, and on a loaded machine that
+     * takes seconds: small products first, then 256³ products timed in 0.3 s slices until the speed stops rising
+     * (two slices within 15 %) or the time budget (2 s with --quick, 8 s otherwise) runs out. Still rough on a shared
+     * machine; the estimate is refined from the measured speed after each run.
+     */
+    double gemmFlopsPerSecond() {
+        int s = 256;
+        long budget = (quick() ? 2_000_000_000L : 8_000_000_000L);
+        long start = System.nanoTime();
+        try (Kernels k = KernelProviders.open(kernels(), threads());
+             FloatMatrix a = FloatMatrix.allocate(s, s); FloatMatrix b = FloatMatrix.allocate(s, s); FloatMatrix c = FloatMatrix.allocate(s, s)) {
+            a.fill(0.5f);
+            b.fill(0.25f);
+            for (int w : new int[] {16, 32, 64}) {
+                FloatMatrix as = a.block(0, w, 0, w), bs = b.block(0, w, 0, w), cs = c.block(0, w, 0, w);
+                long t = System.nanoTime();
+                while (System.nanoTime() - t < budget / 12) {
+                    k.gemm(Op.N, Op.T, 1f, as, bs, 0f, cs);
+                    k.gemm(Op.T, Op.N, 1f, as, bs, 0f, cs);
+                }
+            }
+            double previous = 0, rate = 0;
+            do {
+                long t0 = System.nanoTime();
+                int reps = 0;
+                do {
+                    k.gemm(Op.N, Op.T, 1f, a, b, 0f, c);
+                    reps++;
+                } while (System.nanoTime() - t0 < 300_000_000L);
+                previous = rate;
+                rate = reps * 2.0 * s * s * s / ((System.nanoTime() - t0) / 1e9);
+            } while (rate > 1.15 * previous && System.nanoTime() - start < budget);
+            return rate;
+        }
+    }
+
+    /**
+     * Prints the expected duration: the runs' GEMM work ({@code runFlops}, one entry per planned run) at the
+     * calibrated speed, plus {@code otherSeconds}. After each run the estimate of what remains is updated from the
+     * speed measured so far.
+     */
+    void announce(double[] runFlops, double otherSeconds) {
+        this.runFlops = runFlops.clone();
+        double flops = 0;
+        for (double f : runFlops) {
+            flops += f;
+        }
+        double rate = gemmFlopsPerSecond();
+        double seconds = flops / rate + otherSeconds;
+        log(String.format("%s: %d runs, about %.3g GFLOP of GEMM at %.2f GFLOP/s (%s, %d thread%s) + %.0f s of theory: expected ≈ %s (rough; refined after each run)",
+                reproduction.name(), planned, flops / 1e9, rate / 1e9, kernels(), threads(), threads() == 1 ? "" : "s",
+                otherSeconds, duration(seconds)));
+    }
+
+    static String duration(double s) {
+        return s < 90 ? String.format("%.0f s", s) : s < 5400 ? String.format("%.1f min", s / 60) : String.format("%.1f h", s / 3600);
+    }
+
+    /** reproduction.json: name, paper, runs, quick, then the reproduction's own entries, then timings. */
+    void writeRecord(Map<String, Object> extra) throws java.io.IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", reproduction.name());
+        r.put("paper", reproduction.paper());
+        r.put("runs", runs.stream().map(m -> m.get("name")).toList());
+        r.put("quick", quick());
+        r.put("widenet_version", Main.version());
+        r.put("kernels", kernels());
+        r.put("threads", threads());
+        r.putAll(extra);
+        r.put("run_details", runs);
+        r.put("seconds", elapsed());
+        r.put("finished", Instant.now().toString());
+        Json.write(folder.resolve("reproduction.json"), r);
+    }
+}

@@ -1,0 +1,133 @@
+package widenet.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import widenet.kernel.KernelProviders;
+import widenet.kernel.Kernels;
+import widenet.model.LossKind;
+import widenet.tensor.FloatMatrix;
+import widenet.tensor.Npy;
+import widenet.theory.TwoLayerTheory;
+import widenet.train.Dataset;
+import widenet.train.InputException;
+import widenet.train.Json;
+
+/**
+ * {@code widenet theory}: the spectral facts of the two-layer network's H∞ for a data set, without training: λ₀,
+ * λ_max, the stability limit, the generalisation measure and the width Du et al.'s theorem asks for.
+ */
+@Command(name = "theory", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print λ₀ = λ_min(H∞), λ_max, the stable step, the measure sqrt(2yᵀ(H∞)⁻¹y/n) and the width",
+                "m = n⁶/(λ₀⁴δ³) of Du et al.'s Theorem 4.1 (constant 1) for a data set, without training.",
+                "With no --x: the synthetic data `widenet train` draws for the same --n, --d, --seed."})
+final class TheoryCommand implements Callable<Integer> {
+
+    @Option(names = "--x", description = "Inputs X (n×d .npy).")
+    Path xFile;
+
+    @Option(names = "--y", description = "Labels y (n or n×1 .npy) for --x; without them there is no measure.")
+    Path yFile;
+
+    @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int n;
+
+    @Option(names = "--d", description = "Input dimension of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int d;
+
+    @Option(names = "--seed", description = "Seed of the synthetic data, as in `widenet train` (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--delta", description = "Failure probability δ in the required width (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
+    double delta;
+
+    @Option(names = {"--lr", "--eta"}, description = "Step size η for the Du rate 1 − ηλ₀/2 (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
+    double lr;
+
+    @Option(names = "--loss", description = "sum or mean: sets the step's kernel units (default: ${DEFAULT-VALUE}).", defaultValue = "sum")
+    String loss;
+
+    @Option(names = "--json", description = "Also write the facts (and the arrays spectrum, projections) to this file.")
+    Path json;
+
+    @Option(names = "--kernels", description = "Kernel provider for the Gram GEMM (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    String kernels;
+
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(delta > 0 && delta < 1)) {
+            throw new InputException("--delta must be in (0, 1), got " + delta);
+        }
+        if (yFile != null && xFile == null) {
+            throw new InputException("--y needs --x");
+        }
+        if (xFile == null && (n <= 0 || d <= 0)) {
+            throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
+        }
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        long t0 = System.nanoTime();
+        try (Kernels k = KernelProviders.open(kernels, threadCount)) {
+            FloatMatrix x;
+            double[] y = null;
+            String source;
+            if (xFile == null) {
+                // The same stream `widenet train --seed` draws its data from.
+                try (Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(seed).split())) {
+                    x = FloatMatrix.allocate(data.n(), data.d());
+                    x.copyFrom(data.x());
+                    y = column(data.y());
+                    source = data.description() + ", seed " + seed;
+                }
+            } else {
+                x = Npy.readMatrix(xFile);
+                Dataset.requireFinite(x, xFile.toString());
+                if (yFile != null) {
+                    try (FloatMatrix ym = Npy.readMatrix(yFile, x.rows(), 1)) {
+                        Dataset.requireFinite(ym, yFile.toString());
+                        y = column(ym);
+                    }
+                }
+                source = xFile + " (n=" + x.rows() + ", d=" + x.cols() + ")" + (yFile != null ? ", " + yFile : "");
+            }
+            TwoLayerTheory theory;
+            try (FloatMatrix owned = x) {
+                theory = new TwoLayerTheory(k, owned, y, lr, LossKind.parse(loss), false, 1.0);
+            }
+            Map<String, Object> s = theory.summary(delta, true);
+            s.put("seconds", (System.nanoTime() - t0) / 1e9);
+            System.out.println("data: " + source);
+            if (!theory.unitNormInputs()) {
+                System.out.printf("note: inputs are not unit-norm (max |‖x‖ − 1| = %.3g); H∞ uses the angle form xᵢᵀxⱼ(π − θᵢⱼ)/(2π)%n",
+                        theory.maxNormDeviation());
+            }
+            System.out.printf("λ₀ = λ_min(H∞)         %.6g%n", theory.lambda0());
+            System.out.printf("λ_max(H∞)              %.6g  (condition number %.4g)%n", theory.lambdaMax(), theory.lambdaMax() / theory.lambda0());
+            System.out.printf("stable step            η < 2/λ_max = %.6g%n", theory.stabilityLimitEta());
+            System.out.printf("Du rate at η = %-8s 1 − ηλ₀/2 = %.6f per step%n", lr, theory.duRate());
+            if (y != null) {
+                System.out.printf("yᵀ(H∞)⁻¹y              %.6g%n", (Double) s.get("y_Hinv_y"));
+                System.out.printf("measure                sqrt(2yᵀ(H∞)⁻¹y/n) = %.6g%n", (Double) s.get("generalisation_measure"));
+            }
+            System.out.printf("required width         m = n⁶/(λ₀⁴δ³) = %.4g  (δ = %s, constant 1)%n", (Double) s.get("required_width"), delta);
+            if (json != null) {
+                Json.write(json, s);
+                System.out.println("wrote " + json);
+            }
+        }
+        return 0;
+    }
+
+    private static double[] column(FloatMatrix m) {
+        double[] v = new double[m.rows()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = m.get(i, 0);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,159 @@
+package widenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import widenet.train.Json;
+
+/**
+ * {@code widenet reproduce}: the folder layout shared with {@code widenet report}, and checks in the summary that are
+ * computed from the run folders (recomputed here from each run's metrics.csv), not written in.
+ */
+class ReproduceCommandTest {
+    @TempDir
+    Path tmp;
+
+    static void assertRunFolder(Path run) {
+        for (String f : List.of("run.json", "metrics.csv", "theory.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), run + "/" + f);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void du2019Quick() throws IOException {
+        Path out = tmp.resolve("du");
+        String log = TheoryCommandTest.stdout(() -> assertEquals(0,
+                TrainCommandTest.run("reproduce", "du2019", "--quick", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
+        assertTrue(log.contains("expected ≈"), "the expected duration is printed first: " + log);
+        Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
+        assertEquals("du2019", rec.get("name"));
+        assertEquals(true, rec.get("quick"));
+        List<String> runs = (List<String>) rec.get("runs");
+        assertEquals(List.of("m128", "m256", "m512", "m1024"), runs);
+        double[] dist = new double[runs.size()], pattern = new double[runs.size()];
+        boolean falls = true;
+        for (int i = 0; i < runs.size(); i++) {
+            assertRunFolder(out.resolve(runs.get(i)));
+            MetricsTable t = MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"));
+            assertEquals(101, t.size());
+            dist[i] = t.last("w_dist_max_row");
+            pattern[i] = t.last("pattern_change");
+            falls &= Du2019.falls(t.column("loss"));
+        }
+        Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
+        assertEquals(falls, checks.get("loss_falls_every_width"));
+        assertEquals(Du2019.strictlyDecreasing(dist), checks.get("wider_moves_less"));
+        assertEquals(Du2019.strictlyDecreasing(pattern), checks.get("wider_flips_fewer"));
+        assertEquals(null, checks.get("within_30_percent_of_paper"), "no paper comparison at quick sizes");
+        // The columns of series/final_vs_width.csv are the runs' last rows.
+        MetricsTable fin = MetricsTable.read(out.resolve("series/final_vs_width.csv"));
+        for (int i = 0; i < runs.size(); i++) {
+            assertEquals(dist[i], fin.column("w_dist_max_row")[i], 0);
+            assertEquals(pattern[i], fin.column("pattern_change")[i], 0);
+        }
+        for (String s : List.of("loss", "pattern_change", "w_dist_max_row", "predictions")) {
+            assertEquals("step", Files.readAllLines(out.resolve("series/" + s + ".csv")).get(0).split(",")[0]);
+        }
+        Map<String, Object> theory = Json.read(out.resolve("theory.json"));
+        assertTrue(((Number) theory.get("lambda_0")).doubleValue() > 0);
+        assertEquals(64, ((List<?>) theory.get("spectrum")).size());
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("| quantity | paper | widenet | ratio |"), md);
+        assertTrue(md.contains(Du2019.list(dist)) && md.contains(Du2019.list(pattern)), "the summary shows the measured values");
+    }
+
+    /** A tiny IDX pair: 3 classes of 6×6 images, each class a bright pattern plus noise, 60 images per class. */
+    static Path tinyIdx(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        int perClass = 60, classes = 3, side = 6, count = perClass * classes;
+        SplittableRandom rng = new SplittableRandom(1);
+        ByteArrayOutputStream img = new ByteArrayOutputStream(), lab = new ByteArrayOutputStream();
+        try (DataOutputStream i = new DataOutputStream(img); DataOutputStream l = new DataOutputStream(lab)) {
+            i.writeInt(0x00000803);
+            i.writeInt(count);
+            i.writeInt(side);
+            i.writeInt(side);
+            l.writeInt(0x00000801);
+            l.writeInt(count);
+            for (int k = 0; k < count; k++) {
+                int c = k % classes;
+                l.writeByte(c);
+                for (int p = 0; p < side * side; p++) {
+                    boolean on = (p * (c + 2)) % 5 < 2;
+                    i.writeByte((on ? 150 : 20) + rng.nextInt(60));
+                }
+            }
+        }
+        Files.write(dir.resolve("train-images-idx3-ubyte"), img.toByteArray());
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), lab.toByteArray());
+        return dir;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void arora2019QuickOnATinyIdxPair() throws IOException {
+        Path data = tinyIdx(tmp.resolve("idx")), out = tmp.resolve("arora");
+        TheoryCommandTest.stdout(() -> assertEquals(0, TrainCommandTest.run("reproduce", "arora2019", "--quick", "--data", data.toString(),
+                "--n", "60", "--width", "300", "--steps", "60", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
+        Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
+        List<String> runs = (List<String>) rec.get("runs");
+        assertEquals(List.of("random0", "random50", "random100"), runs);
+        double[] ratio = new double[runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+            assertRunFolder(out.resolve(runs.get(i)));
+            MetricsTable t = MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"));
+            ratio[i] = t.last("loss") / t.first("loss");
+        }
+        Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
+        assertEquals(ratio[1] > ratio[0] && ratio[2] > ratio[0], checks.get("random_labels_converge_slower"));
+        assertTrue((Boolean) checks.get("random_labels_converge_slower"), "true labels of separable classes are learnt faster");
+        MetricsTable m = MetricsTable.read(out.resolve("series/measure_vs_fraction.csv"));
+        assertEquals(List.of(0.0, 0.5, 1.0), List.of(m.column("random_fraction")[0], m.column("random_fraction")[1], m.column("random_fraction")[2]));
+        double[] measure = m.column("generalisation_measure");
+        assertEquals(measure[1] > measure[0] && measure[2] > measure[0], checks.get("measure_smallest_for_true_labels"));
+        double[] gaps = m.column("trajectory_gap_max");
+        double worst = Math.max(gaps[0], Math.max(gaps[1], gaps[2]));
+        assertEquals(worst, ((Number) rec.get("trajectory_gap_max")).doubleValue(), 0);
+        assertEquals(worst <= 0.1, checks.get("trajectory_tracks_within_10_percent"));
+        assertEquals(60, Files.readAllLines(out.resolve("series/spectrum.csv")).size() - 1);
+        assertTrue(Files.isRegularFile(out.resolve("data/X.npy")) && Files.isRegularFile(out.resolve("data/y_random50.npy")));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| random labels |"));
+    }
+
+    @Test
+    void refusalsExitWith2AndWriteNothing() throws IOException {
+        for (String name : List.of("nguyen-mondelli2020", "nguyen2021", "gao2022")) {
+            Path out = tmp.resolve(name);
+            TrainCommandTest.Result r = TrainCommandTest.run("reproduce", name, "--quick", "--kernels", "scalar", "--out", out.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("not yet available"), r.err());
+            assertFalse(Files.exists(out), "no half result");
+        }
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        TrainCommandTest.Result r = TrainCommandTest.run("reproduce", "arora2019", "--data", empty.toString(), "--kernels", "scalar",
+                "--out", tmp.resolve("a").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("train-images-idx3-ubyte"), r.err());
+        assertTrue(Arora2019.missingData(null, Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+                .contains("apt-get install dataset-fashion-mnist"));
+        r = TrainCommandTest.run("reproduce", "du2019", "--classes", "0,1", "--kernels", "scalar", "--out", tmp.resolve("b").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("does not use --classes"), r.err());
+        r = TrainCommandTest.run("reproduce", "lecun1998", "--kernels", "scalar");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("available: du2019, arora2019"), r.err());
+        assertFalse(r.err().contains("\tat "));
+    }
+}

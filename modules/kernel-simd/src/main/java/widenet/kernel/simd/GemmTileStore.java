@@ -1,0 +1,141 @@
+package widenet.kernel.simd;
+
+import static widenet.kernel.simd.GemmBlocking.MR;
+import static widenet.kernel.simd.GemmBlocking.NR;
+import static widenet.kernel.simd.Lanes.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import widenet.kernel.Epilogue;
+import widenet.tensor.FloatMatrix;
+
+/**
+ * Writes a microkernel tile into C: C = α·AB + β·C for the first KC block of the K dimension, C += α·AB for the
+ * later ones, and after the last one the epilogue σ (σ′ into the derivative matrix). One instance per GEMM task,
+ * configured per call and only read while the workers run.
+ *
+ * <p>β = 0 never reads C, so NaN or garbage there is ignored. Partial tiles at C's right and bottom edges use masked
+ * vector loads and stores: the same arithmetic as full tiles, and no access outside C.
+ */
+final class GemmTileStore {
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
+
+    private final VectorActivation activation = new VectorActivation();
+    private float alpha;
+    private float beta;
+    private MemorySegment c;
+    private long ldc;
+    private boolean hasActivation;
+    private MemorySegment d;
+    private long ldd;
+
+    void set(float alpha, float beta, FloatMatrix c, Epilogue epilogue) {
+        this.alpha = alpha;
+        this.beta = beta;
+        this.c = c.segment();
+        this.ldc = c.stride();
+        this.hasActivation = !epilogue.isNone();
+        if (hasActivation) {
+            activation.set(epilogue.activationOrNull());
+        }
+        FloatMatrix deriv = epilogue.derivative();
+        this.d = deriv == null ? null : deriv.segment();
+        this.ldd = deriv == null ? 0 : deriv.stride();
+    }
+
+    /** Whether the tile at this block may go straight from the microkernel's registers into C, with no epilogue. */
+    boolean direct(int mr, int nr, boolean last) {
+        return mr == MR && nr == NR && !(last && hasActivation);
+    }
+
+    /** Whether the tile may go straight into C with a ReLU or leaky ReLU epilogue done in registers. */
+    boolean directLeaky(int mr, int nr, boolean last) {
+        return mr == MR && nr == NR && last && hasActivation && activation.isPiecewiseLinear();
+    }
+
+    VectorActivation activation() {
+        return activation;
+    }
+
+    /** The derivative matrix's memory, or null. */
+    MemorySegment d() {
+        return d;
+    }
+
+    /** Byte offset of D(row, col). */
+    long derivativeOffset(int row, int col) {
+        return (row * ldd + col) * Float.BYTES;
+    }
+
+    long derivativeRowBytes() {
+        return ldd * Float.BYTES;
+    }
+
+    MemorySegment c() {
+        return c;
+    }
+
+    /** Byte offset of C(row, col). */
+    long offset(int row, int col) {
+        return (row * ldc + col) * Float.BYTES;
+    }
+
+    /** Bytes between C's rows. */
+    long rowBytes() {
+        return ldc * Float.BYTES;
+    }
+
+    float alpha() {
+        return alpha;
+    }
+
+    float beta() {
+        return beta;
+    }
+
+    /** Drops the references to the caller's matrices once the call is over. */
+    void clear() {
+        c = null;
+        d = null;
+    }
+
+    /**
+     * Stores rows [0, mr) × columns [0, nr) of {@code tile} (row length NR) at C(row, col).
+     *
+     * @param first whether this is the first KC block (apply β)
+     * @param last  whether this is the last KC block (apply the epilogue)
+     */
+    void store(float[] tile, int row, int col, int mr, int nr, boolean first, boolean last) {
+        boolean epilogue = last && hasActivation;
+        int lanes0 = Math.min(nr, Lanes.LENGTH);
+        int lanes1 = nr - lanes0;
+        for (int r = 0; r < mr; r++) {
+            long cOff = ((row + r) * ldc + col) * Float.BYTES;
+            int t = r * NR;
+            storeVector(tile, t, cOff, lanes0, first);
+            if (lanes1 > 0) {
+                storeVector(tile, t + Lanes.LENGTH, cOff + (long) Lanes.LENGTH * Float.BYTES, lanes1, first);
+            }
+            if (epilogue) {
+                activation.apply(c, cOff, c, cOff, d, ((row + r) * ldd + col) * Float.BYTES, nr);
+            }
+        }
+    }
+
+    /** α·AB + β′·C with β′ = β for the first KC block, 1 after it: the arithmetic of {@link GemmMicrokernel#multiplyUpdate}. */
+    private void storeVector(float[] tile, int t, long cOff, int lanes, boolean first) {
+        FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
+        boolean writeOnly = first && beta == 0f;
+        float betaOrOne = first ? beta : 1f;
+        if (lanes == Lanes.LENGTH) {
+            FloatVector v = writeOnly ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne));
+            v.intoMemorySegment(c, cOff, ORDER);
+        } else {
+            VectorMask<Float> m = S.indexInRange(0, lanes);
+            FloatVector v = writeOnly ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).mul(betaOrOne));
+            v.intoMemorySegment(c, cOff, ORDER, m);
+        }
+    }
+}
