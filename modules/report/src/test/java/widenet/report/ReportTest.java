@@ -226,6 +226,8 @@ class ReportTest {
         assertEquals("1e-3", Numbers.tick(0.0009999999999999998 + 1e-19));
         assertEquals("0.95", Numbers.tick(0.95));
         assertEquals("200", Numbers.tick(200));
+        assertEquals("1000", Numbers.tick(1000.0000000000001));
+        assertEquals("2.5", Numbers.tick(2.5));
         assertEquals("2000", Numbers.cell(2000));
         assertEquals("0.125", Numbers.cell(0.125));
         assertEquals("1.2346e-07", Numbers.cell(1.23456e-7));
