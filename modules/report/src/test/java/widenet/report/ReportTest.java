@@ -222,6 +222,24 @@ class ReportTest {
     }
 
     @Test
+    void columnsFindTheirCharts() {
+        assertEquals("distance", MetricCharts.groupOf("w_dist_max_row"));
+        assertEquals("distance", MetricCharts.groupOf("w2_dist_scaled"));
+        assertEquals("pattern", MetricCharts.groupOf("pattern_change2"));
+        assertEquals("w#_norm2", MetricCharts.groupOf("w1_norm2"), "per-layer columns share a chart");
+        assertEquals("w#_norm2", MetricCharts.groupOf("w12_norm2"));
+        assertEquals("lambda_min_H", MetricCharts.groupOf("lambda_min_H"));
+        List<String> cols = List.of("step", "loss", "w_dist_max_row", "pred_du_bound", "pred_w_dist_max_row", "radius_R");
+        assertEquals("loss", MetricCharts.companionOf("pred_du_bound", cols));
+        assertEquals("w_dist_max_row", MetricCharts.companionOf("pred_w_dist_max_row", cols));
+        assertEquals("w_dist_max_row", MetricCharts.companionOf("radius_R", cols));
+        assertEquals(null, MetricCharts.companionOf("loss", cols));
+        assertTrue(MetricCharts.autoLog(new double[] {1e-3, Double.NaN, 2}));
+        assertFalse(MetricCharts.autoLog(new double[] {0, 1, 1000}), "zero cannot go on a log axis");
+        assertFalse(MetricCharts.autoLog(new double[] {1, 50}), "less than two decades");
+    }
+
+    @Test
     void numbersAndTicksReadWell() throws IOException {
         assertEquals("1e-3", Numbers.tick(0.0009999999999999998 + 1e-19));
         assertEquals("0.95", Numbers.tick(0.95));
