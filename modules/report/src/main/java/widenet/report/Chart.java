@@ -136,8 +136,7 @@ final class Chart {
     /** The chart as an {@code <svg>} element scaled to its container (viewBox, no fixed size); ids start with {@code id}. */
     String svg(String id) {
         XYSeriesCollection data = new XYSeriesCollection();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
-        r.setDrawSeriesLineAsPath(true);
+        XYLineAndShapeRenderer r = new TaggedRenderer();
         Shape dot = new Ellipse2D.Double(-3, -3, 6, 6);
         int k = 0;
         java.util.Set<String> names = new java.util.HashSet<>();

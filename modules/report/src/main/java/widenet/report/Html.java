@@ -15,7 +15,7 @@ final class Html {
             h1{font-size:1.55em;margin:.4em 0 .1em}h2{font-size:1.2em;margin:1.6em 0 .5em;border-bottom:1px solid #ccc;padding-bottom:.2em}
             h3{font-size:1.05em}.sub{color:#666;margin:0 0 1em}
             table{border-collapse:collapse;margin:.4em 0 1em;background:#fff;font-size:.9em}
-            th,td{border:1px solid #d4d4d4;padding:3px 9px;text-align:left;vertical-align:top}
+            th,td{border:1px solid #d4d4d4;padding:3px 9px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
             th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}
             table.kv-table{display:inline-table;margin-right:26px;vertical-align:top}
             .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
@@ -88,6 +88,13 @@ final class Html {
                     .append('>').append(escape(e.getValue())).append("</td></tr>");
         }
         body.append("</table>\n");
+        return this;
+    }
+
+    /** A small heading over the next table. */
+    Html caption(String text) {
+        closeCharts();
+        body.append("<h3>").append(escape(text)).append("</h3>\n");
         return this;
     }
 

@@ -93,11 +93,43 @@ final class JsonValues {
         for (Map.Entry<String, Object> e : m.entrySet()) {
             String key = prefix + e.getKey();
             Object v = e.getValue();
+            if (isTable(v)) {
+                continue;   // shown as its own table (see tables)
+            }
             if (v instanceof Map<?, ?> nested) {
                 @SuppressWarnings("unchecked") Map<String, Object> n = (Map<String, Object>) nested;
                 flatten(key + ".", n, out);
             } else {
                 out.put(key, format(v));
+            }
+        }
+    }
+
+    /** A non-empty array of objects, e.g. one entry per run: shown as a table rather than a cell. */
+    static boolean isTable(Object v) {
+        return v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(e -> e instanceof Map);
+    }
+
+    /** Adds a table (header: the union of the objects' keys) for every array of objects in {@code m}, recursively. */
+    static void addTables(Html page, Map<String, Object> m) {
+        addTables(page, "", m);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addTables(Html page, String prefix, Map<String, Object> m) {
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            if (isTable(e.getValue())) {
+                List<Map<String, Object>> rows = (List<Map<String, Object>>) e.getValue();
+                java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+                rows.forEach(r -> keys.addAll(r.keySet()));
+                List<List<String>> cells = new java.util.ArrayList<>();
+                for (Map<String, Object> r : rows) {
+                    cells.add(keys.stream().map(k -> format(r.get(k))).toList());
+                }
+                page.caption(prefix + e.getKey());
+                page.table(List.copyOf(keys), cells);
+            } else if (e.getValue() instanceof Map<?, ?> nested) {
+                addTables(page, prefix + e.getKey() + ".", (Map<String, Object>) nested);
             }
         }
     }

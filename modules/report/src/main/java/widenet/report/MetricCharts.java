@@ -12,7 +12,8 @@ import java.util.Set;
  *   <li>{@code loss} on a log axis; {@code rate} on a log axis with Du et al.'s 1 − ηλ₀/2 ({@code du_rate} of
  *       theory.json) as a line; every column with "dist" in its name on one log-axis chart (distance from
  *       initialisation); {@code pattern*} on a linear axis; {@code lambda_min*} with λ₀ and λ₀/2; any other
- *       column on its own chart, on a log axis when all its values are positive and span two decades or more;
+ *       column on its own chart (per-layer columns such as w1_norm2, w2_norm2 together, as w#_norm2), on a log
+ *       axis when all its values are positive and span two decades or more;
  *       {@code step_ms} last.</li>
  *   <li>Predictions are drawn dashed over what they predict: {@code pred_X} over column X when there is one,
  *       otherwise over the loss (the theory's predictions are in loss units); {@code radius_R} (Du et al.'s R′)
@@ -48,7 +49,8 @@ final class MetricCharts {
         if (column.startsWith("pattern")) {
             return "pattern";
         }
-        return column;
+        // per-layer columns of deep networks (w1_norm2, w2_norm2, …) share a chart: the layer number becomes '#'
+        return column.matches("[A-Za-z_]*\\d+.*") ? column.replaceFirst("\\d+", "#") : column;
     }
 
     private record Group(String title, String yLabel, Boolean log, String caption) {
@@ -66,6 +68,7 @@ final class MetricCharts {
             case "step_ms" -> new Group("Wall time per step", "ms", false, "Wall time of the step k−1 → k.");
             default -> group.startsWith("lambda_min")
                     ? new Group(group, group, false, "Measured every few steps; reference lines λ₀ = λ_min(H∞) and λ₀/2 (Du et al. keep λ_min(H(k)) ≥ λ₀/2).")
+                    : group.contains("#") ? new Group(group + " (one line per layer)", group, null, null)
                     : new Group(group, group, null, null);
         };
     }

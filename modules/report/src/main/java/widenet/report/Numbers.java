@@ -32,6 +32,9 @@ final class Numbers {
             return "0";
         }
         double a = Math.abs(v);
+        if (a >= 1 && a < 1e5 && Math.abs(v - Math.rint(v)) < 1e-9 * a) {
+            return Long.toString((long) Math.rint(v));
+        }
         if (a >= 1e-3 && a < 1e5) {
             String s = String.format(Locale.ROOT, "%.3g", v);
             if (s.contains(".") && !s.contains("e")) {

@@ -61,6 +61,7 @@ final class ReproductionPage {
         if (!checks.isEmpty()) {
             page.keyValues("Checks", JsonValues.flatten(checks));
         }
+        JsonValues.addTables(page, head);
         if (Files.isRegularFile(dir.resolve("summary.md"))) {
             page.section("Summary (summary.md)");
             page.markdown(Markdown.toHtml(read(dir.resolve("summary.md"))));

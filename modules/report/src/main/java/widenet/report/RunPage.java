@@ -24,6 +24,7 @@ final class RunPage {
         page.section("Settings");
         page.keyValues(null, JsonValues.flatten(settings));
         page.keyValues(null, JsonValues.flatten(rest));
+        JsonValues.addTables(page, rest);
 
         page.section("Curves (" + metrics.size() + " rows of metrics.csv)");
         for (Map.Entry<Chart, String> c : MetricCharts.charts(Map.of(name(dir), metrics), theory)) {

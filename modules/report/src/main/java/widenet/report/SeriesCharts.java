@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Charts of a {@code series/*.csv} file: x is the first column, one line per other column. Columns of comparable
- * size (medians of |value| within a factor 1000) share one chart; otherwise each column gets its own. Scales:
+ * Charts of a {@code series/*.csv} file: x is the first column, one line per other column. Against steps
+ * ({@code step}, {@code k}, {@code epoch}) the columns are variants of one quantity (one per width, or measured
+ * against predicted) and share one chart, as long as their sizes are comparable (medians of |value| within a
+ * factor 1000); against anything else (a width, n) each column is its own quantity and gets its own chart. Scales:
  * names with "pattern" are linear; with "loss", "dist", "rate", "ratio" or "spectrum" logarithmic (non-positive
  * points dropped); otherwise log when the values are positive and span two decades. The x axis is logarithmic for
  * a width or sample-count axis ({@code width}, {@code m}, {@code n}) or positive values spanning two decades.
@@ -31,7 +33,11 @@ final class SeriesCharts {
         if (ys.isEmpty()) {
             return out;
         }
-        if (comparable(t, ys)) {
+        boolean stepAxis = switch (xName.toLowerCase(Locale.ROOT)) {
+            case "step", "k", "epoch", "steps" -> true;
+            default -> false;
+        };
+        if (stepAxis && comparable(t, ys)) {
             Chart c = new Chart(file, xName, file).logX(logX).logY(logFor(file, t, ys));
             for (String y : ys) {
                 c.add(y, x, t.numbers(y), Chart.Style.LINE);

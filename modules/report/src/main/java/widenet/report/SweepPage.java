@@ -57,6 +57,7 @@ final class SweepPage {
             }
         }
         page.keyValues(null, JsonValues.flatten(other));
+        JsonValues.addTables(page, other);
 
         page.section("Exponent of m_min ∝ n^α");
         if (fit.isEmpty()) {
