@@ -53,6 +53,10 @@ public final class GemmThroughput {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("scaling")) {
+            scaling(args.length > 1 ? Integer.parseInt(args[1]) : 1024);
+            return;
+        }
         int[] threadCounts = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Object[][] all = {
             {"512^3 NN", Op.N, Op.N, 512, 512, 512},
@@ -144,6 +148,43 @@ public final class GemmThroughput {
             }
             System.out.printf("  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%s%n", name, ours, theirs,
                     theirs == 0 ? Double.NaN : ours / theirs, epilogue.isNone() ? "" : "  (OpenBLAS: same GEMM, no epilogue)");
+        }
+    }
+
+    /**
+     * 1 against 2 threads on an n³ GEMM, alternating call by call-batch so both see the same background load: prints
+     * the best GFLOP/s of each and the median of the per-round speedups.
+     */
+    private static void scaling(int n) {
+        try (Kernels one = KernelProviders.open("simd", 1); Kernels two = KernelProviders.open("simd", 2);
+             FloatMatrix a = FloatMatrix.allocate(n, n); FloatMatrix b = FloatMatrix.allocate(n, n);
+             FloatMatrix c = FloatMatrix.allocate(n, n)) {
+            fill(a, new Random(1));
+            fill(b, new Random(2));
+            double flops = 2.0 * n * n * n;
+            int reps = (int) Math.max(2, 2e9 / flops);
+            double best1 = 0;
+            double best2 = 0;
+            double[] speedups = new double[15];
+            for (int round = -3; round < speedups.length; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    one.gemm(Op.N, Op.N, 1f, a, b, 0f, c, Epilogue.NONE);
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    two.gemm(Op.N, Op.N, 1f, a, b, 0f, c, Epilogue.NONE);
+                }
+                long t2 = System.nanoTime();
+                if (round >= 0) {
+                    best1 = Math.max(best1, flops * reps / (t1 - t0));
+                    best2 = Math.max(best2, flops * reps / (t2 - t1));
+                    speedups[round] = (double) (t1 - t0) / (t2 - t1);
+                }
+            }
+            java.util.Arrays.sort(speedups);
+            System.out.printf("%d³ NN: 1 thread best %.1f GFLOP/s, 2 threads best %.1f GFLOP/s, best/best %.2f, median "
+                    + "speedup %.2f%n", n, best1, best2, best2 / best1, speedups[speedups.length / 2]);
         }
     }
 
