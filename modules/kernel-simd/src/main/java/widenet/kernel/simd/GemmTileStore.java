@@ -111,12 +111,18 @@ final class GemmTileStore {
         boolean epilogue = last && hasActivation;
         int lanes0 = Math.min(nr, Lanes.LENGTH);
         int lanes1 = nr - lanes0;
+        // Fields into locals: C2 would read them again after every store through the segment.
+        MemorySegment c = this.c;
+        float alpha = this.alpha;
+        boolean writeOnly = first && beta == 0f;
+        float betaOrOne = first ? beta : 1f;
         for (int r = 0; r < mr; r++) {
             long cOff = ((row + r) * ldc + col) * Float.BYTES;
             int t = r * NR;
-            storeVector(tile, t, cOff, lanes0, first);
+            storeVector(tile, t, c, cOff, lanes0, alpha, betaOrOne, writeOnly);
             if (lanes1 > 0) {
-                storeVector(tile, t + Lanes.LENGTH, cOff + (long) Lanes.LENGTH * Float.BYTES, lanes1, first);
+                storeVector(tile, t + Lanes.LENGTH, c, cOff + (long) Lanes.LENGTH * Float.BYTES, lanes1, alpha, betaOrOne,
+                        writeOnly);
             }
             if (epilogue) {
                 activation.apply(c, cOff, c, cOff, d, ((row + r) * ldd + col) * Float.BYTES, nr);
@@ -124,18 +130,26 @@ final class GemmTileStore {
         }
     }
 
-    /** α·AB + β′·C with β′ = β for the first KC block, 1 after it: the arithmetic of {@link GemmMicrokernel#multiplyUpdate}. */
-    private void storeVector(float[] tile, int t, long cOff, int lanes, boolean first) {
+    /**
+     * α·AB + β′·C (or α·AB without reading C), β′ = β for the first KC block and 1 after it: the arithmetic of
+     * {@link GemmMicrokernel#multiplyUpdate} and {@link GemmMicrokernel#multiplyWrite}.
+     */
+    private static void storeVector(float[] tile, int t, MemorySegment c, long cOff, int lanes, float alpha,
+                                    float betaOrOne, boolean writeOnly) {
         FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
-        boolean writeOnly = first && beta == 0f;
-        float betaOrOne = first ? beta : 1f;
         if (lanes == Lanes.LENGTH) {
-            FloatVector v = writeOnly ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne));
-            v.intoMemorySegment(c, cOff, ORDER);
+            if (writeOnly) {
+                ab.intoMemorySegment(c, cOff, ORDER);
+            } else {
+                ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne)).intoMemorySegment(c, cOff, ORDER);
+            }
         } else {
             VectorMask<Float> m = S.indexInRange(0, lanes);
-            FloatVector v = writeOnly ? ab : ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).mul(betaOrOne));
-            v.intoMemorySegment(c, cOff, ORDER, m);
+            if (writeOnly) {
+                ab.intoMemorySegment(c, cOff, ORDER, m);
+            } else {
+                ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).mul(betaOrOne)).intoMemorySegment(c, cOff, ORDER, m);
+            }
         }
     }
 }

@@ -53,6 +53,14 @@ public final class GemmThroughput {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("interleaved")) {
+            interleaved();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("scaling")) {
+            scaling(args.length > 1 ? Integer.parseInt(args[1]) : 1024);
+            return;
+        }
         int[] threadCounts = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Object[][] all = {
             {"512^3 NN", Op.N, Op.N, 512, 512, 512},
@@ -144,6 +152,96 @@ public final class GemmThroughput {
             }
             System.out.printf("  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%s%n", name, ours, theirs,
                     theirs == 0 ? Double.NaN : ours / theirs, epilogue.isNone() ? "" : "  (OpenBLAS: same GEMM, no epilogue)");
+        }
+    }
+
+    /**
+     * One thread, ours and OpenBLAS call by call for 40 rounds per shape, for a busy machine: both see the same
+     * background load on average, so the median of the per-round ratios is meaningful even when absolute numbers are
+     * not. (Only one thread: OpenBLAS's spinning idle threads would distort call-by-call alternation.)
+     */
+    private static void interleaved() {
+        loadOpenBlas();
+        try {
+            setThreads.invokeExact(1);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+        Object[][] shapes = {{"512^3 NN", Op.N, Op.N, 512, 512, 512}, {"1024^3 NN", Op.N, Op.N, 1024, 1024, 1024},
+            {"NT 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000}, {"TN 4000x1000x1000", Op.T, Op.N, 4000, 1000, 1000},
+            {"narrow NN 4096x256x64", Op.N, Op.N, 4096, 256, 64}, {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
+            {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64}};
+        try (Kernels k = KernelProviders.open("simd", 1)) {
+            for (Object[] sh : shapes) {
+                Op opA = (Op) sh[1], opB = (Op) sh[2];
+                int m = (int) sh[3], n = (int) sh[4], kk = (int) sh[5];
+                try (FloatMatrix a = opA == Op.N ? FloatMatrix.allocate(m, kk) : FloatMatrix.allocate(kk, m);
+                     FloatMatrix b = opB == Op.N ? FloatMatrix.allocate(kk, n) : FloatMatrix.allocate(n, kk);
+                     FloatMatrix c = FloatMatrix.allocate(m, n)) {
+                    fill(a, new Random(1));
+                    fill(b, new Random(2));
+                    double flops = 2.0 * m * n * kk;
+                    int reps = (int) Math.max(1, 2e8 / flops);
+                    double[] ratios = new double[40];
+                    double bestOurs = 0, bestTheirs = 0;
+                    for (int round = -5; round < ratios.length; round++) {
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < reps; i++) {
+                            k.gemm(opA, opB, 1f, a, b, 0f, c, Epilogue.NONE);
+                        }
+                        long t1 = System.nanoTime();
+                        for (int i = 0; i < reps; i++) {
+                            openBlas(opA, opB, m, n, kk, a, b, c);
+                        }
+                        long t2 = System.nanoTime();
+                        if (round >= 0) {
+                            ratios[round] = (double) (t2 - t1) / (t1 - t0);
+                            bestOurs = Math.max(bestOurs, flops * reps / (t1 - t0));
+                            bestTheirs = Math.max(bestTheirs, flops * reps / (t2 - t1));
+                        }
+                    }
+                    java.util.Arrays.sort(ratios);
+                    System.out.printf("  %-24s 1 thread: simd best %6.1f, OpenBLAS best %6.1f GFLOP/s; median ratio %.2f "
+                            + "(quartiles %.2f–%.2f)%n", sh[0], bestOurs, bestTheirs, ratios[20], ratios[10], ratios[30]);
+                }
+            }
+        }
+    }
+
+    /**
+     * 1 against 2 threads on an n³ GEMM, alternating call by call-batch so both see the same background load: prints
+     * the best GFLOP/s of each and the median of the per-round speedups.
+     */
+    private static void scaling(int n) {
+        try (Kernels one = KernelProviders.open("simd", 1); Kernels two = KernelProviders.open("simd", 2);
+             FloatMatrix a = FloatMatrix.allocate(n, n); FloatMatrix b = FloatMatrix.allocate(n, n);
+             FloatMatrix c = FloatMatrix.allocate(n, n)) {
+            fill(a, new Random(1));
+            fill(b, new Random(2));
+            double flops = 2.0 * n * n * n;
+            int reps = (int) Math.max(2, 2e9 / flops);
+            double best1 = 0;
+            double best2 = 0;
+            double[] speedups = new double[15];
+            for (int round = -3; round < speedups.length; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    one.gemm(Op.N, Op.N, 1f, a, b, 0f, c, Epilogue.NONE);
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    two.gemm(Op.N, Op.N, 1f, a, b, 0f, c, Epilogue.NONE);
+                }
+                long t2 = System.nanoTime();
+                if (round >= 0) {
+                    best1 = Math.max(best1, flops * reps / (t1 - t0));
+                    best2 = Math.max(best2, flops * reps / (t2 - t1));
+                    speedups[round] = (double) (t1 - t0) / (t2 - t1);
+                }
+            }
+            java.util.Arrays.sort(speedups);
+            System.out.printf("%d³ NN: 1 thread best %.1f GFLOP/s, 2 threads best %.1f GFLOP/s, best/best %.2f, median "
+                    + "speedup %.2f%n", n, best1, best2, best2 / best1, speedups[speedups.length / 2]);
         }
     }
 
