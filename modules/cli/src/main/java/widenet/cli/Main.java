@@ -56,6 +56,19 @@ public final class Main {
             e.println("widenet: internal error: " + ex + " (set WIDENET_DEBUG=1 for the stack trace)");
             return 1;
         });
+        if (java.util.Arrays.stream(args).anyMatch(a -> a != null && a.startsWith("@"))) {
+            // picocli reads "@file" arguments as argument files; one it cannot read (a folder, no permission) is
+            // reported by execute() with a stack trace and exit 1, so check them here first (found by fuzzing).
+            try {
+                new CommandLine(new Main()).parseArgs(args);
+            } catch (CommandLine.InitializationException ex) {
+                Throwable cause = ex.getCause();
+                err.println("widenet: " + ex.getMessage() + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""));
+                return EXIT_INPUT;
+            } catch (CommandLine.ParameterException ex) {
+                // execute() reports it below
+            }
+        }
         return cl.execute(args);
     }
 

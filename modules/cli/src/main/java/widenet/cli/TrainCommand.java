@@ -37,15 +37,17 @@ import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
 import widenet.theory.TwoLayerTheory;
 import widenet.theory.TwoLayerTheoryRun;
+import widenet.train.CheckpointPolicy;
 import widenet.train.Dataset;
 import widenet.train.DivergenceException;
+import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
 import widenet.train.Json;
-import widenet.train.MetricsCsv;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
+import widenet.train.TrainingRun;
 import widenet.theory.DeepTheoryProbe;
 
 /**
@@ -167,6 +169,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--checkpoint-every", paramLabel = "K|DURATION", defaultValue = CheckpointPolicy.DEFAULT,
+            description = "Write a checkpoint every K steps, or every DURATION of wall time (30s, 5m, 1h); 0: only when "
+                    + "interrupted (default: ${DEFAULT-VALUE}).")
+    String checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its last good checkpoint, with its recorded settings.")
+    Path resume;
+
+    /** Exit code of a run stopped by SIGINT/SIGTERM (the JVM itself exits with 130 or 143 then). */
+    static final int EXIT_INTERRUPTED = 130;
+
     @Option(names = "--theory", description = "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
             + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + THEORY_AUTO_MAX_N + " (default: ${DEFAULT-VALUE}).",
             defaultValue = "auto")
@@ -198,13 +212,35 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        runToFolder();
-        return 0;
+        if (resume == null) {
+            return runToFolder().status().equals("interrupted") ? EXIT_INTERRUPTED : 0;
+        }
+        if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
+            log("nothing to resume: the run in " + resume + " has finished (see its run.json)");
+            return 0;
+        }
+        try (TrainingRun session = TrainingRun.resume(resume)) {
+            ResumeOptions.apply(spec, spec.commandLine().getParseResult(), session.settings());
+            for (String s : session.skippedCheckpoints()) {
+                err().println("widenet: skipping a damaged checkpoint: " + s);
+            }
+            log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
+            return runToFolder(session).status().equals("interrupted") ? EXIT_INTERRUPTED : 0;
+        }
     }
 
-    /** Runs the training into its output folder; throws {@link DivergenceException} after writing when it diverges. */
+    /**
+     * Runs the training into its output folder; throws {@link DivergenceException} after writing when it diverges.
+     * Status "interrupted" when SIGINT/SIGTERM stopped it (after a checkpoint: {@code --resume} continues it).
+     */
     Outcome runToFolder() throws Exception {
+        return runToFolder(null);
+    }
+
+    /** As {@link #runToFolder()}: a new run in --out ({@code session} null) or the resumed {@code session}. */
+    Outcome runToFolder(TrainingRun session) throws Exception {
         validate();
+        CheckpointPolicy policy = CheckpointPolicy.parse(checkpointEvery);
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom dataRng = root.split();
@@ -235,62 +271,58 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 Path outDir = out != null ? out
                         : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-                RunFolder folder = RunFolder.create(outDir, force);
                 Map<String, Object> run = describe(k, data, net, settings);
                 run.put("warnings", warnings);
-                run.put("status", "running");
                 TwoLayerTheoryRun theoryRun = theoryFor(k, data, net, batchSize == data.n());
-                Json.write(folder.resolve("run.json"), run);
-                saveParameters(net, folder.folder("init"));
-                log("widenet " + Main.version() + " · kernels: " + k.description());
-                log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
-                        + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
-                        + (net instanceof DeepNetwork dn ? " widths=" + dn.config().widthsSpec() + " σ=" + dn.config().activation() : "")
-                        + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + gamma : "")
-                        + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
-                        + " → " + folder.root());
+                GracefulShutdown shutdown = GracefulShutdown.jvm();
+                // The JVM waits for this section on SIGINT/SIGTERM, so the message below is printed before it exits.
+                try (GracefulShutdown.Section section = shutdown.protect();
+                     TrainingRun folder = session != null ? session : TrainingRun.create(outDir, force)) {
+                    log("widenet " + Main.version() + " · kernels: " + k.description());
+                    log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
+                            + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
+                            + (net instanceof DeepNetwork dn ? " widths=" + dn.config().widthsSpec() + " σ=" + dn.config().activation() : "")
+                            + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + gamma : "")
+                            + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
+                            + " · checkpoints " + policy + " → " + folder.folder().root());
 
-                if (theoryRun != null) {
-                    TwoLayerTheory t = theoryRun.theory();
-                    log(String.format("theory: λ₀ = %.4g, λ_max = %.4g (stable for η < %.4g), Du rate %.6f/step, measure %.4g (%.1f s)",
-                            t.lambda0(), t.lambdaMax(), t.stabilityLimitEta(), t.duRate(),
-                            (Double) theoryRun.summary().get("generalisation_measure"), theoryRun.seconds()));
-                }
-
-                long t0 = System.nanoTime();
-                List<Probe> allProbes = new java.util.ArrayList<>(probes);
-                if (theoryRun != null) {
-                    allProbes.addAll(theoryRun.probes());
-                }
-                try (TwoLayerTheoryRun closeTheory = theoryRun;
-                     Trainer trainer = new Trainer(k, net, data, settings, allProbes);
-                     MetricsCsv csv = new MetricsCsv(folder.resolve("metrics.csv"), trainer.columns());
-                     Progress progress = Progress.create(quiet, steps, trainer.columns())) {
-                    Trainer.Listener both = row -> {
-                        csv.onRow(row);
-                        progress.onRow(row);
-                    };
-                    try {
-                        trainer.run(both);
-                    } catch (DivergenceException e) {
-                        progress.close();
-                        writeTheory(folder, theoryRun, run);
-                        putTheory(run, theory);
-                        finish(folder, run, "diverged", t0, trainer, e.getMessage());
-                        throw e;
+                    if (theoryRun != null) {
+                        TwoLayerTheory t = theoryRun.theory();
+                        log(String.format("theory: λ₀ = %.4g, λ_max = %.4g (stable for η < %.4g), Du rate %.6f/step, measure %.4g (%.1f s)",
+                                t.lambda0(), t.lambdaMax(), t.stabilityLimitEta(), t.duRate(),
+                                (Double) theoryRun.summary().get("generalisation_measure"), theoryRun.seconds()));
                     }
-                    progress.close();
-                    saveParameters(net, folder.folder("final"));
-                    writeTheory(folder, theoryRun, run);
-                    putTheory(run, theory);
-                    finish(folder, run, "finished", t0, trainer, null);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
-                            trainer.stepsDone(), seconds, 1e3 * seconds / Math.max(1, trainer.stepsDone()),
-                            run.get("final_loss"), folder.root()));
-                    double probeSeconds = theoryRun == null ? 0 : theoryRun.probeSeconds();
-                    return new Outcome(folder.root(), "finished", trainer.stepsDone(), seconds, seconds - probeSeconds,
-                            theoryRun == null ? 0 : theoryRun.seconds(), (String) run.get("final_loss"));
+
+                    List<Probe> allProbes = new java.util.ArrayList<>(probes);
+                    if (theoryRun != null) {
+                        allProbes.addAll(theoryRun.probes());
+                    }
+                    try (TwoLayerTheoryRun closeTheory = theoryRun;
+                         Trainer trainer = new Trainer(k, net, data, settings, allProbes);
+                         Progress progress = Progress.create(quiet, steps, trainer.columns())) {
+                        TrainingRun.Finisher finisher = (r, status) -> {
+                            writeTheory(folder.folder(), theoryRun, r);
+                            putTheory(r, theory);
+                        };
+                        TrainingRun.Outcome o;
+                        try {
+                            o = folder.train(trainer, run, policy, progress, shutdown, finisher);
+                        } finally {
+                            progress.close();
+                        }
+                        double probeSeconds = theoryRun == null ? 0 : theoryRun.probeSeconds();
+                        double theorySeconds = theoryRun == null ? 0 : theoryRun.seconds();
+                        if (!o.finished()) {
+                            err().println("widenet: interrupted at step " + o.step() + "; resume with: " + folder.resumeCommand());
+                            return new Outcome(folder.folder().root(), "interrupted", o.step(), o.seconds(),
+                                    o.seconds() - probeSeconds, theorySeconds, null);
+                        }
+                        log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
+                                trainer.stepsDone(), o.seconds(), 1e3 * o.seconds() / Math.max(1, trainer.stepsDone()),
+                                o.finalLoss(), folder.folder().root()));
+                        return new Outcome(folder.folder().root(), "finished", trainer.stepsDone(), o.seconds(),
+                                o.seconds() - probeSeconds, theorySeconds, o.finalLoss());
+                    }
                 }
             }
         }
@@ -325,7 +357,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void validate() {
+    void validate() {
         boolean deep = model.equals(DeepNetwork.KIND);
         if (!model.equals(TwoLayerNetwork.KIND) && !deep && !model.equals(ImplicitNetwork.KIND)) {
             throw new InputException("unknown --model '" + model + "'; available: two-layer, deep, implicit");
@@ -524,7 +556,7 @@ final class TrainCommand implements Callable<Integer> {
                     LossKind.parse(loss), reluGradAtZero == null || reluGradAtZero == 1);
             net = new TwoLayerNetwork(k, cfg, rng);
         }
-        if (initDir != null) {
+        if (initDir != null && resume == null) {   // a resumed run takes its initial weights from the checkpoint
             try {
                 loadParameters(net, initDir);
             } catch (IOException | RuntimeException e) {
@@ -580,17 +612,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void saveParameters(Network net, Path dir) throws IOException {
-        for (Parameter p : net.parameters()) {
-            Path file = dir.resolve(p.name() + ".npy");
-            if (p.vector()) {
-                Npy.write(file, p.value().asVector());
-            } else {
-                Npy.write(file, p.value());
-            }
-        }
-    }
-
     private Map<String, Object> describe(Kernels k, Dataset data, Network net, TrainSettings s) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("widenet_version", Main.version());
@@ -642,6 +663,9 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("init", initDir == null ? null : initDir.toString());
         settings.put("theory", theoryEnabled(data.n(), s.batchSize() == data.n()));
         settings.putIfAbsent("theory_every", theoryEvery == null ? 10 : theoryEvery);
+        if (spec != null) {
+            settings.put("options", ResumeOptions.record(spec));   // what --resume restores, option by option
+        }
         run.put("settings", settings);
         run.put("data", data.description());
         run.put("kernels", k.description());
@@ -661,30 +685,6 @@ final class TrainCommand implements Callable<Integer> {
         for (String note : theory.notes()) {
             log("note: " + note);
         }
-    }
-
-    private static void finish(RunFolder folder, Map<String, Object> run, String status, long t0, Trainer trainer,
-                               String message) throws IOException {
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        run.put("status", status);
-        if (message != null) {
-            run.put("message", message);
-        }
-        run.put("finished", Instant.now().toString());
-        run.put("steps_done", trainer.stepsDone());
-        run.put("train_seconds", seconds);
-        run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
-        run.put("final_loss", lastLoss(folder));
-        Json.write(folder.resolve("run.json"), run);
-    }
-
-    /** The loss of the last metrics row, as written. */
-    private static String lastLoss(RunFolder folder) throws IOException {
-        var lines = Files.readAllLines(folder.resolve("metrics.csv"));
-        if (lines.size() < 2) {
-            return null;
-        }
-        return lines.get(lines.size() - 1).split(",")[2];
     }
 
     private void log(String s) {

@@ -192,7 +192,7 @@ class ImplicitTrainCommandTest {
                 {with("--max-iter", "0"), "--max-iter must be at least 1"},
                 {new String[] {"train", "--model", "implicit", "--theory-every", "0", "--kernels", "scalar"}, "--theory-every must be at least 1"},
                 {with("--output-init-std", "NaN"), "--output-init-std"},
-                {new String[] {"train", "--model", "deq", "--kernels", "scalar"}, "available: two-layer, implicit"},
+                {new String[] {"train", "--model", "deq", "--kernels", "scalar"}, "available: two-layer, deep, implicit"},
         };
         for (Object[] c : cases) {
             String[] args = (String[]) c[0];

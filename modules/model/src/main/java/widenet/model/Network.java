@@ -45,6 +45,18 @@ public interface Network extends AutoCloseable {
     /** Remembers the current weights (and, if the last forward pass was on the full data, its activation state) as the initial state k = 0. */
     void markInitialState();
 
+    /**
+     * Buffers other than the {@link #parameters()} that influence later steps, e.g. the previous step's equilibrium
+     * an implicit network warm-starts its fixed-point iteration from. A checkpoint saves their values and a resumed
+     * run restores them, so that it continues bit for bit; a model with such state that does not list it here
+     * resumes onto a different trajectory. {@link Parameter#gradient()} may be null and {@code trainable} is false.
+     * Their values at construction must be what the original run had before its first forward pass (a function of
+     * the settings, not of time or a global random source). None by default.
+     */
+    default List<Parameter> extraState() {
+        return List.of();
+    }
+
     /** Names of the model-specific metrics, the columns {@link #measure} fills. */
     List<String> metricNames();
 

@@ -24,7 +24,7 @@ public final class SpectralNorm implements AutoCloseable {
     private final FloatVec x;          // right singular vector estimate, not normalised: ‖x‖ = xNorm
     private final FloatVec y;          // M x/‖x‖
     private final FloatVec start;      // a fixed unit vector
-    private final FloatMatrix xRow, yRow;
+    private final FloatMatrix xColumn, yColumn;   // the vectors as m×1 views, for sumOfSquares
     private double xNorm;
     private int lastIterations;
 
@@ -39,8 +39,8 @@ public final class SpectralNorm implements AutoCloseable {
         x = FloatVec.allocate(cols);
         y = FloatVec.allocate(rows);
         start = FloatVec.allocate(cols);
-        xRow = x.asRow();
-        yRow = y.asRow();
+        xColumn = x.asColumn();
+        yColumn = y.asColumn();
         SplittableRandom rng = new SplittableRandom(0x5eed);
         double norm2 = 0;
         for (int j = 0; j < cols; j++) {
@@ -67,17 +67,18 @@ public final class SpectralNorm implements AutoCloseable {
         }
         double sigma = 0;
         lastIterations = 0;
-        // The normalisations ride on the GEMVs' α, so an iteration is two GEMVs and two sums of squares.
+        // The normalisations ride on the GEMVs' α, so an iteration is two GEMVs and two sums of squares. (Not dot and
+        // scale, nor sums over 1×m rows: in the simd provider some of those allocate for short vectors.)
         for (int t = 1; t <= maxIterations; t++) {
             lastIterations = t;
             kernels.gemv(Op.N, (float) (1 / xNorm), m, x, 0f, y);      // y = M x̂, x̂ = x/‖x‖
-            double ny = Math.sqrt(kernels.sumOfSquares(yRow));
+            double ny = Math.sqrt(kernels.sumOfSquares(yColumn));
             if (!(ny > 0) || !Double.isFinite(ny)) {
                 restart();                                               // M x̂ = 0 (or NaN): restart next time
                 return ny == 0 ? 0 : Double.NaN;
             }
             kernels.gemv(Op.T, (float) (1 / ny), m, y, 0f, x);          // x = Mᵀy/‖y‖, so ‖x‖ = σ_t
-            double next = Math.sqrt(kernels.sumOfSquares(xRow));
+            double next = Math.sqrt(kernels.sumOfSquares(xColumn));
             if (!(next > 0) || !Double.isFinite(next)) {
                 restart();
                 return next == 0 ? 0 : Double.NaN;

@@ -8,6 +8,9 @@ import widenet.model.Network;
  * Gram matrix H(k) (the theory module) or feature-matrix singular values (deep networks). A probe may be expensive:
  * it runs only on rows whose step is a multiple of {@link #every()} (and on the first and last rows); its columns
  * are NaN elsewhere. The network's last forward pass is on the full data set when a probe runs.
+ *
+ * <p>Resumed runs ({@link TrainingRun}): a probe is called with step 0 once more on the restored initial state, so a
+ * reference it takes at step 0 is restored; anything else it accumulates over the steps sees only the resumed part.
  */
 public interface Probe {
     /** Column names, in the order {@link #measure} fills them. */

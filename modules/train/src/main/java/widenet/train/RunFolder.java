@@ -22,7 +22,7 @@ public final class RunFolder {
             }
             if (Files.isDirectory(dir) && !force) {
                 try (Stream<Path> s = Files.list(dir)) {
-                    if (s.findAny().isPresent()) {
+                    if (s.anyMatch(f -> !f.getFileName().toString().equals(RunLock.FILE))) {
                         throw new InputException("--out " + dir + " is not empty; choose another folder or add --force to overwrite");
                     }
                 }
@@ -35,6 +35,14 @@ public final class RunFolder {
         } catch (IOException e) {
             throw new InputException("cannot create --out " + dir + ": " + e, e);
         }
+    }
+
+    /** An existing run folder, e.g. one being resumed. */
+    public static RunFolder existing(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new InputException(dir + " is not a folder");
+        }
+        return new RunFolder(dir);
     }
 
     public Path root() { return root; }

@@ -80,6 +80,10 @@ public final class Trainer implements AutoCloseable {
     private long stepsDone;
     private long stepAttempted;
     private final Row row;
+    private double prevLoss = Double.NaN;
+    private long prevStep;
+    private double elapsedBefore;
+    private long runStartNanos;
     private final Probe[] probes;
     private final double[][] probeValues;
 
@@ -152,29 +156,67 @@ public final class Trainer implements AutoCloseable {
     }
 
     public Network network() { return network; }
+    public Dataset data() { return data; }
+    public TrainSettings settings() { return settings; }
     public long stepsDone() { return stepsDone; }
 
     /**
-     * Runs {@code settings.steps()} steps, reporting rows at step 0, every {@code every} steps and at the end.
-     * Throws {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite,
+     * Between two steps: called at step boundary k (W(k) is computed, nothing of step k is done yet: no forward pass,
+     * no metrics row k) for every k with start &lt; k &lt; steps, where start is where {@link #run} began. What the
+     * trainer is at that moment is {@link #position()}. Returning true stops the run there. Must not allocate on
+     * the steps where it does nothing (the training loop is allocation-free).
+     */
+    public interface Boundary {
+        Boundary NONE = step -> false;
+
+        boolean stopAt(long step);
+    }
+
+    /**
+     * Where a run stands at a step boundary: the steps done, the next mini-batch (epoch, cursor), and the last
+     * metrics row written before it (its step and loss, from which the next row's {@code rate} is computed).
+     * Together with the network's weights and {@link widenet.model.Network#extraState()} and the initial state the
+     * metrics compare against, this is all a run needs to continue bit for bit.
+     */
+    public record Position(long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds) {
+        public Position {
+            if (step < 0 || epoch < 0 || cursor < 0 || lastRowStep < 0 || lastRowStep > step) {
+                throw new IllegalArgumentException("inconsistent trainer position: step " + step + ", epoch " + epoch
+                        + ", cursor " + cursor + ", last row at step " + lastRowStep);
+            }
+        }
+    }
+
+    /** Runs every step (see {@link #run(Listener, Boundary)}) with nothing between steps. */
+    public void run(Listener listener) {
+        run(listener, Boundary.NONE);
+    }
+
+    /**
+     * Runs from {@link #stepsDone()} (0, or where {@link #resumeAt} put it) to {@code settings.steps()}, reporting
+     * rows at step 0, every {@code every} steps and at the end, and asking {@code boundary} between steps whether
+     * to stop. Returns the step it stopped at: {@code settings.steps()} when it ran to the end. Throws
+     * {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite,
      * and (without such a row: there is no loss to report) when the network cannot be evaluated, e.g. an equilibrium
      * network's fixed point does not converge ({@link FixedPointException}).
      */
-    public void run(Listener listener) {
+    public long run(Listener listener, Boundary boundary) {
         try {
-            runSteps(listener);
+            return runSteps(listener, boundary);
         } catch (FixedPointException e) {
             throw new DivergenceException(stepAttempted, e);
         }
     }
 
-    private void runSteps(Listener listener) {
+    private long runSteps(Listener listener, Boundary boundary) {
         long steps = settings.steps();
-        long start = System.nanoTime();
+        long first = stepsDone;
+        runStartNanos = System.nanoTime() - (long) (elapsedBefore * 1e9);
         double lastStepMillis = 0;
-        double prevLoss = Double.NaN;
-        long prevStep = 0;
-        for (long k = 0; ; k++) {
+        for (long k = first; ; k++) {
+            if (k > first && k < steps && boundary.stopAt(k)) {
+                return k;
+            }
             stepAttempted = k;
             long t0 = System.nanoTime();
             boolean report = k == 0 || k == steps || k % settings.every() == 0;
@@ -193,7 +235,7 @@ public final class Trainer implements AutoCloseable {
                 network.measure(row.model);
                 measureProbes(k, k == 0 || k == steps);
                 row.stepMillis = k == 0 ? (System.nanoTime() - t0) / 1e6 : lastStepMillis;
-                row.elapsedSeconds = (System.nanoTime() - start) / 1e9;
+                row.elapsedSeconds = (System.nanoTime() - runStartNanos) / 1e9;
                 listener.onRow(row);
                 prevLoss = loss;
                 prevStep = k;
@@ -202,7 +244,7 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             if (k == steps) {
-                break;
+                return k;
             }
             if (fullBatch) {
                 network.backward();
@@ -217,6 +259,43 @@ public final class Trainer implements AutoCloseable {
             stepsDone = k + 1;
             lastStepMillis = (System.nanoTime() - t0) / 1e6;
         }
+    }
+
+    /** The trainer's position at the current step boundary (meaningful between steps, e.g. in a {@link Boundary}). */
+    public Position position() {
+        double elapsed = runStartNanos == 0 ? elapsedBefore : (System.nanoTime() - runStartNanos) / 1e9;
+        return new Position(stepsDone, epoch, cursor, prevStep, prevLoss, elapsed);
+    }
+
+    /**
+     * Puts a fresh trainer at {@code p}, so that {@link #run} continues there: the caller has restored the network
+     * (its initial state, weights and extra state at step {@code p.step()}) and the metrics rows before it.
+     */
+    public void resumeAt(Position p) {
+        if (p.step() > settings.steps()) {
+            throw new IllegalArgumentException("position at step " + p.step() + " is past the run's " + settings.steps() + " steps");
+        }
+        if (fullBatch ? p.epoch() != 0 || p.cursor() != 0 : p.cursor() > n) {
+            throw new IllegalArgumentException("position epoch " + p.epoch() + ", cursor " + p.cursor() + " does not fit "
+                    + (fullBatch ? "full-batch GD" : "SGD on n = " + n));
+        }
+        if (!fullBatch) {
+            shuffleOrder(p.epoch());
+        }
+        cursor = p.cursor();
+        stepsDone = p.step();
+        prevStep = p.lastRowStep();
+        prevLoss = p.lastRowLoss();
+        elapsedBefore = p.elapsedSeconds();
+    }
+
+    /**
+     * The probes' step-0 measurement again, on the network's current state: a resumed run calls it on the restored
+     * initial state (W(0), forward on the full data), so that probes that capture a reference at step 0 (L(0),
+     * u(0), λ_min(H(0))…) have it back. The values are discarded.
+     */
+    public void replayProbesAtStepZero() {
+        measureProbes(0, true);
     }
 
     private void measureProbes(long k, boolean always) {

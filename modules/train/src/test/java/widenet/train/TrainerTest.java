@@ -118,8 +118,17 @@ class TrainerTest {
                 var cfg = new TwoLayerNetwork.Config(16, 64, 48, 1.0, true, LossKind.MEAN, true);
                 try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
                      Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 0, batch, 1, 9))) {
-                    for (int i = 0; i < 3000; i++) {
-                        t.step();
+                    // Warm-up until C2 has compiled the kernels (interpreted or C1-compiled Vector API code boxes
+                    // vectors): rounds of 1000 steps, at most 20. A real per-step allocation would not stop, and
+                    // fails below.
+                    for (int round = 0; round < 20; round++) {
+                        long start = mx.getCurrentThreadAllocatedBytes();
+                        for (int i = 0; i < 1000; i++) {
+                            t.step();
+                        }
+                        if (mx.getCurrentThreadAllocatedBytes() - start < 2048) {
+                            break;
+                        }
                     }
                     long before = mx.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 2000; i++) {

@@ -1,0 +1,84 @@
+package widenet.train;
+
+/**
+ * Turns SIGINT/SIGTERM into a clean stop: a JVM shutdown hook that, instead of letting the JVM exit mid-step, asks
+ * the running trainings to stop ({@link #requested()}, polled at step boundaries) and waits until every
+ * {@link #protect() protected} section has closed, i.e. the current step is finished, the checkpoint written and
+ * the metrics flushed. The JVM then exits with the signal's status (130 for INT, 143 for TERM).
+ *
+ * <p>One per JVM through {@link #jvm()}; tests make their own with {@link #manual()} and call {@link #request()}.
+ * Code that owns the process and runs several trainings (a sweep) checks {@link #requested()} before starting the
+ * next one. Never call {@code System.exit} inside a protected section: it would wait for the hook, which waits for
+ * the section.
+ */
+public final class GracefulShutdown {
+    private static GracefulShutdown jvm;
+    private volatile boolean requested;
+    private int active;
+
+    private GracefulShutdown() {
+    }
+
+    /** The process-wide instance, its shutdown hook installed on first use. */
+    public static synchronized GracefulShutdown jvm() {
+        if (jvm == null) {
+            GracefulShutdown g = new GracefulShutdown();
+            Runtime.getRuntime().addShutdownHook(new Thread(g::onShutdown, "widenet-graceful-shutdown"));
+            jvm = g;
+        }
+        return jvm;
+    }
+
+    /** An instance with no hook, stopped only by {@link #request()}. */
+    public static GracefulShutdown manual() {
+        return new GracefulShutdown();
+    }
+
+    /** Whether a stop was asked for: finish the current step, checkpoint, return. */
+    public boolean requested() {
+        return requested;
+    }
+
+    public void request() {
+        requested = true;
+    }
+
+    /** A section the JVM must not exit in the middle of (a training run with its final writes). */
+    public interface Section extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public Section protect() {
+        synchronized (this) {
+            active++;
+        }
+        return new Section() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (GracefulShutdown.this) {
+                    if (!closed) {
+                        closed = true;
+                        active--;
+                        GracefulShutdown.this.notifyAll();
+                    }
+                }
+            }
+        };
+    }
+
+    private void onShutdown() {
+        requested = true;
+        synchronized (this) {
+            while (active > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}
