@@ -72,20 +72,21 @@ class DeepTrainingTest {
         }
     }
 
-    static java.util.stream.Stream<String> allocationGuardedProviders() {
-        return java.util.stream.Stream.of("scalar");
-    }
+    /** Upper bound on the measuring rounds' time: bounds how long a real failure takes to report. */
+    static final long WARM_UP_LIMIT_NANOS = 90_000_000_000L;
 
     /**
      * After warm-up a deep training step (every layer's forward GEMM, backward GEMMs, bias sums, update) allocates
-     * nothing on the heap, full batch and mini-batch, with biases and a frozen layer (see TrainerTest for the bound).
+     * nothing on the heap, full batch and mini-batch, with biases, a frozen layer and an output width (2) that is not
+     * a multiple of the vector length. Measured with the thread's allocation counter over rounds of 2000 steps until
+     * one allocates less than the bound (a few stray objects from the JIT or the measurement, not a per-step
+     * allocation, which would be ≥ 16 bytes × 2000): interpreted and C1-compiled Vector API code boxes vectors, and
+     * on a busy machine C2 may take many rounds to compile every path; code that keeps allocating once compiled fails
+     * after the time limit.
      */
     @ParameterizedTest
-    @MethodSource("allocationGuardedProviders")
+    @MethodSource("widenet.train.TrainerTest#providers")
     void trainingStepAllocatesNothing(String provider) {
-        // Known open defect (measured 2026-11-23): with the simd provider the deep step allocates 1–90 KB/step,
-        // varying with C2's inlining (masked vector tails, e.g. a 2-wide output layer, and some GEMM shapes), so
-        // this guard covers the model's own code through the scalar provider until that is fixed.
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int batch : new int[] {48, 20}) {
             SplittableRandom root = new SplittableRandom(21);
@@ -97,12 +98,19 @@ class DeepTrainingTest {
                 for (int i = 0; i < 3000; i++) {
                     t.step();
                 }
-                long before = mx.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 2000; i++) {
-                    t.step();
-                }
-                long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-                assertTrue(allocated < 2048, provider + ", batch " + batch + ": 2000 steps allocated " + allocated + " bytes");
+                long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+                long allocated;
+                int rounds = 0;
+                do {
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 2000; i++) {
+                        t.step();
+                    }
+                    allocated = mx.getCurrentThreadAllocatedBytes() - before;
+                    rounds++;
+                } while (allocated >= 2048 && System.nanoTime() < deadline);
+                assertTrue(allocated < 2048, provider + ", batch " + batch + ": 2000 steps allocated " + allocated
+                        + " bytes in the last of " + rounds + " rounds");
             }
         }
     }
