@@ -1,15 +1,15 @@
 package widenet.kernel.simd;
 
+import static widenet.kernel.simd.Lanes.F32;
 import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import widenet.kernel.Activation;
 
 /**
- * The elementwise operations, one row at a time with full vectors and a masked tail, spread over the pool by rows
+ * The elementwise operations, one row at a time with full vectors and a scalar tail, spread over the pool by rows
  * (or by column ranges when there are fewer rows than threads) once they are large enough to pay for it. Each
  * output element depends only on the inputs at its own position, so the result is the same for any partition and,
  * because the arithmetic is the scalar reference's operation for operation, bit-identical to it.
@@ -168,7 +168,8 @@ final class ElementwiseTask implements ParallelTask {
         }
     }
 
-    // One loop per operation: full vectors load and store plainly, the row's tail (fewer than L lanes) through a mask.
+    // One loop per operation: full vectors, then the row's tail (fewer than L elements) in scalar code with the same
+    // arithmetic. Not masked vectors: C2 boxed the masks and masked loads/stores on some shapes (allocating per call).
 
     /** out = (r_i·c)·mask, the reference's order of multiplications. */
     private static void scaleOuterMasked(float ri, MemorySegment c, long co, MemorySegment mask, long mo, MemorySegment out,
@@ -178,10 +179,8 @@ final class ElementwiseTask implements ParallelTask {
             FloatVector.fromMemorySegment(S, c, co, ORDER).mul(ri).mul(FloatVector.fromMemorySegment(S, mask, mo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
         }
-        if (j < count) {
-            VectorMask<Float> m = S.indexInRange(0, count - j);
-            FloatVector.fromMemorySegment(S, c, co, ORDER, m).mul(ri)
-                    .mul(FloatVector.fromMemorySegment(S, mask, mo, ORDER, m)).intoMemorySegment(out, oo, ORDER, m);
+        for (; j < count; j++, co += Float.BYTES, mo += Float.BYTES, oo += Float.BYTES) {
+            out.set(F32, oo, c.get(F32, co) * ri * mask.get(F32, mo));
         }
     }
 
@@ -191,10 +190,8 @@ final class ElementwiseTask implements ParallelTask {
             FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(FloatVector.fromMemorySegment(S, y, yo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
         }
-        if (j < count) {
-            VectorMask<Float> m = S.indexInRange(0, count - j);
-            FloatVector.fromMemorySegment(S, x, xo, ORDER, m).mul(FloatVector.fromMemorySegment(S, y, yo, ORDER, m))
-                    .intoMemorySegment(out, oo, ORDER, m);
+        for (; j < count; j++, xo += Float.BYTES, yo += Float.BYTES, oo += Float.BYTES) {
+            out.set(F32, oo, x.get(F32, xo) * y.get(F32, yo));
         }
     }
 
@@ -205,10 +202,8 @@ final class ElementwiseTask implements ParallelTask {
             FloatVector.fromMemorySegment(S, y, yo, ORDER).add(FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(alpha))
                     .intoMemorySegment(y, yo, ORDER);
         }
-        if (j < count) {
-            VectorMask<Float> m = S.indexInRange(0, count - j);
-            FloatVector.fromMemorySegment(S, y, yo, ORDER, m)
-                    .add(FloatVector.fromMemorySegment(S, x, xo, ORDER, m).mul(alpha)).intoMemorySegment(y, yo, ORDER, m);
+        for (; j < count; j++, xo += Float.BYTES, yo += Float.BYTES) {
+            y.set(F32, yo, y.get(F32, yo) + x.get(F32, xo) * alpha);
         }
     }
 
@@ -217,9 +212,8 @@ final class ElementwiseTask implements ParallelTask {
         for (; j + L <= count; j += L, xo += VBYTES) {
             FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(alpha).intoMemorySegment(x, xo, ORDER);
         }
-        if (j < count) {
-            VectorMask<Float> m = S.indexInRange(0, count - j);
-            FloatVector.fromMemorySegment(S, x, xo, ORDER, m).mul(alpha).intoMemorySegment(x, xo, ORDER, m);
+        for (; j < count; j++, xo += Float.BYTES) {
+            x.set(F32, xo, x.get(F32, xo) * alpha);
         }
     }
 
@@ -229,10 +223,8 @@ final class ElementwiseTask implements ParallelTask {
             FloatVector.fromMemorySegment(S, out, oo, ORDER).add(FloatVector.fromMemorySegment(S, v, vo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
         }
-        if (j < count) {
-            VectorMask<Float> m = S.indexInRange(0, count - j);
-            FloatVector.fromMemorySegment(S, out, oo, ORDER, m).add(FloatVector.fromMemorySegment(S, v, vo, ORDER, m))
-                    .intoMemorySegment(out, oo, ORDER, m);
+        for (; j < count; j++, vo += Float.BYTES, oo += Float.BYTES) {
+            out.set(F32, oo, out.get(F32, oo) + v.get(F32, vo));
         }
     }
 }

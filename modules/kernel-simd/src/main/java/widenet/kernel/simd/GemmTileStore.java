@@ -6,7 +6,6 @@ import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import widenet.kernel.Epilogue;
 import widenet.tensor.FloatMatrix;
@@ -16,8 +15,8 @@ import widenet.tensor.FloatMatrix;
  * later ones, and after the last one the epilogue σ (σ′ into the derivative matrix). One instance per GEMM task,
  * configured per call and only read while the workers run.
  *
- * <p>β = 0 never reads C, so NaN or garbage there is ignored. Partial tiles at C's right and bottom edges use masked
- * vector loads and stores: the same arithmetic as full tiles, and no access outside C.
+ * <p>β = 0 never reads C, so NaN or garbage there is ignored. Partial tiles at C's right and bottom edges store their
+ * partial rows in scalar code: the same arithmetic as full tiles, and no access outside C.
  */
 final class GemmTileStore {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
@@ -136,19 +135,18 @@ final class GemmTileStore {
      */
     private static void storeVector(float[] tile, int t, MemorySegment c, long cOff, int lanes, float alpha,
                                     float betaOrOne, boolean writeOnly) {
-        FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
         if (lanes == Lanes.LENGTH) {
+            FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
             if (writeOnly) {
                 ab.intoMemorySegment(c, cOff, ORDER);
             } else {
                 ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne)).intoMemorySegment(c, cOff, ORDER);
             }
         } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            if (writeOnly) {
-                ab.intoMemorySegment(c, cOff, ORDER, m);
-            } else {
-                ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER, m).mul(betaOrOne)).intoMemorySegment(c, cOff, ORDER, m);
+            // A partial row in scalar code, same arithmetic: masked stores were boxed by C2 on some shapes.
+            for (int l = 0; l < lanes; l++, cOff += Float.BYTES) {
+                float v = tile[t + l] * alpha;
+                c.set(Lanes.F32, cOff, writeOnly ? v : v + c.get(Lanes.F32, cOff) * betaOrOne);
             }
         }
     }

@@ -4,7 +4,6 @@ import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -95,7 +94,7 @@ final class GemvTask implements ParallelTask {
         return (int) ((long) units * w / workers);
     }
 
-    /** Σ_p a_ip·x_p in two 8-lane FMA accumulators, lanes added in order. */
+    /** Σ_p a_ip·x_p in two 8-lane FMA accumulators, lanes added in order, then the scalar tail. */
     private float rowDot(int i) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
@@ -107,16 +106,23 @@ final class GemvTask implements ParallelTask {
             acc1 = FloatVector.fromMemorySegment(S, a, ao + VBYTES, ORDER)
                     .fma(FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER), acc1);
         }
-        for (; p < cols; p += L, ao += VBYTES, xo += VBYTES) {
-            VectorMask<Float> m = S.indexInRange(p, cols);
-            acc0 = FloatVector.fromMemorySegment(S, a, ao, ORDER, m).fma(FloatVector.fromMemorySegment(S, x, xo, ORDER, m), acc0);
+        if (p + L <= cols) {
+            acc0 = FloatVector.fromMemorySegment(S, a, ao, ORDER).fma(FloatVector.fromMemorySegment(S, x, xo, ORDER), acc0);
+            p += L;
+            ao += VBYTES;
+            xo += VBYTES;
+        }
+        // The tail (< 8 elements) in scalar code: a masked vector tail was boxed by C2 on short rows.
+        float tail = 0f;
+        for (; p < cols; p++, ao += Float.BYTES, xo += Float.BYTES) {
+            tail = Math.fma(a.get(Lanes.F32, ao), x.get(Lanes.F32, xo), tail);
         }
         FloatVector sum = acc0.add(acc1);
         float total = 0f;
         for (int l = 0; l < L; l++) {
             total += sum.lane(l);
         }
-        return total;
+        return total + tail;
     }
 
     /** y_j for j in [c0, c1) of the transposed case. */

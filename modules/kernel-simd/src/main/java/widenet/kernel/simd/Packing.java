@@ -3,11 +3,8 @@ package widenet.kernel.simd;
 import static widenet.kernel.simd.GemmBlocking.MR;
 import static widenet.kernel.simd.GemmBlocking.NR;
 import static widenet.kernel.simd.Lanes.F32;
-import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous micro-panel order the {@link GemmMicrokernel} streams through,
@@ -16,13 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * only feeds tile rows and columns that are never stored.
  */
 final class Packing {
-    private static final VectorSpecies<Float> S = Lanes.SPECIES;
-    /** MR floats: one k step of an A micro-panel. */
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-
     static {
-        if (S4.length() != MR || MR != 4) {
-            throw new AssertionError("packA is written for MR = 4: one k step is one 128-bit vector, or four floats");
+        if (MR != 4) {
+            throw new AssertionError("packA is written for MR = 4: one k step of an A micro-panel is four floats");
         }
     }
 
@@ -69,8 +62,7 @@ final class Packing {
     }
 
     /**
-     * op(A) = Aᵀ: each k step's MR row values are MR contiguous floats of the stored row p, copied with one 128-bit
-     * vector. The loop runs along the stored rows (four at a time, filling one 64-byte line of each micro-panel),
+     * op(A) = Aᵀ: each k step's MR row values are MR contiguous floats of the stored row p. The loop runs along the stored rows (four at a time, filling one 64-byte line of each micro-panel),
      * not down the micro-panels: walking a panel would read one line per stored row at the matrix's stride, which for
      * a power-of-two stride maps every read to the same L1 set.
      */
@@ -83,7 +75,12 @@ final class Packing {
                 for (int s = 0; s < steps; s++, d += MR) {
                     long src = (p0 + p + s) * lda + row0 + i;
                     if (mr == MR) {
-                        FloatVector.fromMemorySegment(S4, a, src * Float.BYTES, ORDER).intoArray(dst, d);
+                        // Four scalar copies: a 128-bit vector here was boxed by C2 (allocating on every TN and
+                        // TT call), and MemorySegment.copy costs more than it moves at four floats.
+                        dst[d] = a.getAtIndex(F32, src);
+                        dst[d + 1] = a.getAtIndex(F32, src + 1);
+                        dst[d + 2] = a.getAtIndex(F32, src + 2);
+                        dst[d + 3] = a.getAtIndex(F32, src + 3);
                     } else {
                         for (int r = 0; r < MR; r++) {
                             dst[d + r] = r < mr ? a.getAtIndex(F32, src + r) : 0f;

@@ -1,10 +1,10 @@
 package widenet.kernel.simd;
 
+import static widenet.kernel.simd.Lanes.F32;
 import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Sums over matrices: totals (Σ x·y, Σ a², Σ (a − b)², the count of a ≠ b), per-row sums and column sums.
  *
  * <p>Determinism: a total is cut into fixed chunks of {@link #CHUNK} consecutive elements (row-major order,
- * whatever the stride). Each row segment of a chunk is summed in float in 16 vector lanes, its lanes added in lane
- * order in double, the segments of a chunk and then the chunks' partial sums added in order in double. Neither the chunks nor the order depend on the
+ * whatever the stride). Each row segment of a chunk is summed in float in 16 vector lanes (and its last < 8
+ * elements in one scalar float), its lanes added in lane order in double and then the scalar tail, the segments of a chunk and then the chunks' partial sums added in order in double. Neither the chunks nor the order depend on the
  * thread count, so every thread count gives the same bits. A row sum is one such sum over its row. Column sums add
  * the rows in index order in float, exactly like the scalar reference.
  */
@@ -180,9 +180,11 @@ final class ReductionTask implements ParallelTask {
         return total;
     }
 
-    // Segment sums: two 8-lane float accumulators (to hide the FMA latency), a masked tail (masked-off lanes load as
-    // zeros, which add nothing), the two added, then the 8 lanes added in lane order in double. Each keeps its
-    // vectors to itself: a vector passed to a method the JIT does not inline is boxed.
+    // Segment sums: two 8-lane float accumulators (to hide the FMA latency), one more single vector if it fits, the
+    // two added, the 8 lanes added in lane order in double, then the tail (fewer than 8 elements) summed in float
+    // in scalar code. Not a masked vector tail: C2 boxed masks and masked loads on short rows (24–32 floats),
+    // allocating per call. Each keeps its vectors to itself: a vector passed to a method the JIT does not inline is
+    // boxed.
 
     private double products(long xo, long yo, int len) {
         FloatVector acc0 = FloatVector.zero(S);
@@ -193,16 +195,22 @@ final class ReductionTask implements ParallelTask {
             acc1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER)
                     .fma(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER), acc1);
         }
-        for (; q < len; q += L, xo += VBYTES, yo += VBYTES) {
-            VectorMask<Float> m = S.indexInRange(q, len);
-            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, m).fma(FloatVector.fromMemorySegment(S, y, yo, ORDER, m), acc0);
+        if (q + L <= len) {
+            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
+            q += L;
+            xo += VBYTES;
+            yo += VBYTES;
+        }
+        float tail = 0f;
+        for (; q < len; q++, xo += Float.BYTES, yo += Float.BYTES) {
+            tail = Math.fma(x.get(F32, xo), y.get(F32, yo), tail);
         }
         FloatVector sum = acc0.add(acc1);
         double total = 0.0;
         for (int l = 0; l < L; l++) {
             total += sum.lane(l);
         }
-        return total;
+        return total + tail;
     }
 
     private double squares(long xo, int len) {
@@ -215,16 +223,23 @@ final class ReductionTask implements ParallelTask {
             acc0 = a0.fma(a0, acc0);
             acc1 = a1.fma(a1, acc1);
         }
-        for (; q < len; q += L, xo += VBYTES) {
-            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, S.indexInRange(q, len));
+        if (q + L <= len) {
+            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xo, ORDER);
             acc0 = a0.fma(a0, acc0);
+            q += L;
+            xo += VBYTES;
+        }
+        float tail = 0f;
+        for (; q < len; q++, xo += Float.BYTES) {
+            float v = x.get(F32, xo);
+            tail = Math.fma(v, v, tail);
         }
         FloatVector sum = acc0.add(acc1);
         double total = 0.0;
         for (int l = 0; l < L; l++) {
             total += sum.lane(l);
         }
-        return total;
+        return total + tail;
     }
 
     private double squaredDifferences(long xo, long yo, int len) {
@@ -238,17 +253,24 @@ final class ReductionTask implements ParallelTask {
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
         }
-        for (; q < len; q += L, xo += VBYTES, yo += VBYTES) {
-            VectorMask<Float> m = S.indexInRange(q, len);
-            FloatVector d0 = FloatVector.fromMemorySegment(S, x, xo, ORDER, m).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER, m));
+        if (q + L <= len) {
+            FloatVector d0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
             acc0 = d0.fma(d0, acc0);
+            q += L;
+            xo += VBYTES;
+            yo += VBYTES;
+        }
+        float tail = 0f;
+        for (; q < len; q++, xo += Float.BYTES, yo += Float.BYTES) {
+            float v = x.get(F32, xo) - y.get(F32, yo);
+            tail = Math.fma(v, v, tail);
         }
         FloatVector sum = acc0.add(acc1);
         double total = 0.0;
         for (int l = 0; l < L; l++) {
             total += sum.lane(l);
         }
-        return total;
+        return total + tail;
     }
 
     /** The number of positions where x ≠ y (IEEE: NaN differs from everything, −0 equals +0). */
@@ -259,10 +281,10 @@ final class ReductionTask implements ParallelTask {
             count += FloatVector.fromMemorySegment(S, x, xo, ORDER)
                     .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER)).trueCount();
         }
-        if (q < len) {
-            VectorMask<Float> m = S.indexInRange(0, len - q);
-            count += FloatVector.fromMemorySegment(S, x, xo, ORDER, m)
-                    .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER, m)).and(m).trueCount();
+        for (; q < len; q++, xo += Float.BYTES, yo += Float.BYTES) {
+            if (x.get(F32, xo) != y.get(F32, yo)) {
+                count++;
+            }
         }
         return count;
     }
@@ -287,10 +309,8 @@ final class ReductionTask implements ParallelTask {
                 FloatVector acc = i == 0 ? FloatVector.zero(S) : FloatVector.fromMemorySegment(S, out, oo, ORDER);
                 acc.add(FloatVector.fromMemorySegment(S, x, xo, ORDER)).intoMemorySegment(out, oo, ORDER);
             }
-            if (j < count) {
-                VectorMask<Float> m = S.indexInRange(0, count - j);
-                FloatVector acc = i == 0 ? FloatVector.zero(S) : FloatVector.fromMemorySegment(S, out, oo, ORDER, m);
-                acc.add(FloatVector.fromMemorySegment(S, x, xo, ORDER, m)).intoMemorySegment(out, oo, ORDER, m);
+            for (; j < count; j++, xo += Float.BYTES, oo += Float.BYTES) {
+                out.set(F32, oo, (i == 0 ? 0f : out.get(F32, oo)) + x.get(F32, xo));
             }
         }
         if (rows == 0) {

@@ -158,6 +158,11 @@ final class SimdKernels implements Kernels {
         return reductions.countDifferent(a.segment(), a.stride(), b.segment(), b.stride(), a.rows(), a.cols());
     }
 
+    /** The pool's worker threads (not the caller): for tests that account for what they allocate. */
+    Thread[] workerThreads() {
+        return pool.workerThreads();
+    }
+
     @Override
     public void close() {
         pool.close();

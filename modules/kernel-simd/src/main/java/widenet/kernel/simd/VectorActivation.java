@@ -1,5 +1,6 @@
 package widenet.kernel.simd;
 
+import static widenet.kernel.simd.Lanes.F32;
 import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
@@ -22,6 +23,13 @@ final class VectorActivation {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int L = Lanes.LENGTH;
     private static final long VBYTES = (long) L * Float.BYTES;
+
+    /**
+     * Two vectors per thread (σ at 0, σ′ after it) for the smooth variant's row tails: made once per thread (the pool's
+     * fixed workers and the caller), a map lookup after that.
+     */
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> MemorySegment.ofArray(new float[2 * Lanes.LENGTH]));
 
     private int kind;
     private float alpha;
@@ -75,35 +83,56 @@ final class VectorActivation {
         }
     }
 
-    // Each loop runs full vectors, then one masked vector for the tail, so tail lanes get exactly the same arithmetic.
-    // Loads and stores happen inside the per-vector methods: no vector crosses a call. The parameters of σ reach
-    // them as arguments, not fields: C2 assumes a store through a MemorySegment may change any field, and would
-    // read them again after every vector.
+    // Each loop runs full vectors, then the tail (fewer than L elements) in scalar code with the reference's
+    // arithmetic, which for identity, ReLU and leaky ReLU is the vectors' too (the smooth variant's is not: its
+    // tail goes through a scratch vector). Not masked vectors: C2 boxed masks and masked
+    // loads/stores on some shapes, allocating per call. Loads and stores happen inside the per-vector methods: no
+    // vector crosses a call. The parameters of σ reach them as arguments, not fields: C2 assumes a store through a
+    // MemorySegment may change any field, and would read them again after every vector.
 
     private void identity(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
-        for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            int lanes = Math.min(L, count - i);
-            if (z != out || zOff != outOff) {
-                copyVector(z, zOff, out, outOff, lanes);
+        if (z != out || zOff != outOff) {
+            MemorySegment.copy(z, zOff, out, outOff, (long) count * Float.BYTES);
+        }
+        if (d != null) {
+            int i = 0;
+            for (; i + L <= count; i += L, dOff += VBYTES) {
+                FloatVector.broadcast(S, 1f).intoMemorySegment(d, dOff, ORDER);
             }
-            if (d != null) {
-                onesVector(d, dOff, lanes);
+            for (; i < count; i++, dOff += Float.BYTES) {
+                d.set(F32, dOff, 1f);
             }
         }
     }
 
     private void relu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         boolean gradAtZero = this.gradAtZero;
-        for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            reluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i), gradAtZero);
+        int i = 0;
+        for (; i + L <= count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
+            reluVector(z, zOff, out, outOff, d, dOff, gradAtZero);
+        }
+        for (; i < count; i++, zOff += Float.BYTES, outOff += Float.BYTES, dOff += Float.BYTES) {
+            float x = z.get(F32, zOff);
+            if (d != null) {
+                d.set(F32, dOff, x > 0f || (gradAtZero && x == 0f) ? 1f : 0f);
+            }
+            out.set(F32, outOff, x > 0f ? x : 0f);
         }
     }
 
     private void leakyRelu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         boolean gradAtZero = this.gradAtZero;
         float alpha = this.alpha;
-        for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            leakyReluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i), alpha, gradAtZero);
+        int i = 0;
+        for (; i + L <= count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
+            leakyReluVector(z, zOff, out, outOff, d, dOff, alpha, gradAtZero);
+        }
+        for (; i < count; i++, zOff += Float.BYTES, outOff += Float.BYTES, dOff += Float.BYTES) {
+            float x = z.get(F32, zOff);
+            if (d != null) {
+                d.set(F32, dOff, x > 0f || (gradAtZero && x == 0f) ? 1f : alpha);
+            }
+            out.set(F32, outOff, x > 0f ? x : alpha * x);
         }
     }
 
@@ -111,92 +140,59 @@ final class VectorActivation {
                                  int count) {
         float alpha = this.alpha;
         float beta = this.beta;
-        for (int i = 0; i < count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
-            smoothLeakyReluVector(z, zOff, out, outOff, d, dOff, Math.min(L, count - i), alpha, beta);
+        int i = 0;
+        for (; i + L <= count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
+            smoothLeakyReluVector(z, zOff, out, outOff, d, dOff, alpha, beta);
         }
-    }
-
-    private static void copyVector(MemorySegment z, long zOff, MemorySegment out, long outOff, int lanes) {
-        if (lanes == L) {
-            FloatVector.fromMemorySegment(S, z, zOff, ORDER).intoMemorySegment(out, outOff, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            FloatVector.fromMemorySegment(S, z, zOff, ORDER, m).intoMemorySegment(out, outOff, ORDER, m);
-        }
-    }
-
-    private static void onesVector(MemorySegment d, long dOff, int lanes) {
-        if (lanes == L) {
-            FloatVector.broadcast(S, 1f).intoMemorySegment(d, dOff, ORDER);
-        } else {
-            FloatVector.broadcast(S, 1f).intoMemorySegment(d, dOff, ORDER, S.indexInRange(0, lanes));
+        if (i < count) {
+            // The tail goes through this thread's scratch vector, so that it gets the vector arithmetic (a scalar
+            // tail would give other bits than the same element inside a full vector, e.g. in a full GEMM tile).
+            long bytes = (long) (count - i) * Float.BYTES;
+            MemorySegment scratch = SCRATCH.get();
+            MemorySegment.copy(z, zOff, scratch, 0, bytes);
+            smoothLeakyReluVector(scratch, 0, scratch, 0, d == null ? null : scratch, VBYTES, alpha, beta);
+            MemorySegment.copy(scratch, 0, out, outOff, bytes);
+            if (d != null) {
+                MemorySegment.copy(scratch, VBYTES, d, dOff, bytes);
+            }
         }
     }
 
     private static void reluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
-                                   int lanes, boolean gradAtZero) {
-        FloatVector x = lanes == L ? FloatVector.fromMemorySegment(S, z, zOff, ORDER)
-                : FloatVector.fromMemorySegment(S, z, zOff, ORDER, S.indexInRange(0, lanes));
+                                   boolean gradAtZero) {
+        FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
         VectorMask<Float> pos = x.compare(VectorOperators.GT, 0f);
         FloatVector y = FloatVector.zero(S).blend(x, pos);
-        if (lanes == L) {
-            if (d != null) {
-                // Two statements rather than ?: between masks, which C2 would box.
-                if (gradAtZero) {
-                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
-                } else {
-                    FloatVector.zero(S).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
-                }
+        if (d != null) {
+            // Two statements rather than ?: between masks, which C2 would box.
+            if (gradAtZero) {
+                FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
+            } else {
+                FloatVector.zero(S).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
             }
-            y.intoMemorySegment(out, outOff, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            if (d != null) {
-                // Two statements rather than ?: between masks, which C2 would box.
-                if (gradAtZero) {
-                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER, m);
-                } else {
-                    FloatVector.zero(S).blend(1f, pos).intoMemorySegment(d, dOff, ORDER, m);
-                }
-            }
-            y.intoMemorySegment(out, outOff, ORDER, m);
         }
+        y.intoMemorySegment(out, outOff, ORDER);
     }
 
     private static void leakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
-                                        long dOff, int lanes, float alpha, boolean gradAtZero) {
-        FloatVector x = lanes == L ? FloatVector.fromMemorySegment(S, z, zOff, ORDER)
-                : FloatVector.fromMemorySegment(S, z, zOff, ORDER, S.indexInRange(0, lanes));
+                                        long dOff, float alpha, boolean gradAtZero) {
+        FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
         VectorMask<Float> pos = x.compare(VectorOperators.GT, 0f);
         FloatVector y = x.mul(alpha).blend(x, pos);
-        if (lanes == L) {
-            if (d != null) {
-                // Two statements rather than ?: between masks, which C2 would box.
-                if (gradAtZero) {
-                    FloatVector.broadcast(S, alpha).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
-                } else {
-                    FloatVector.broadcast(S, alpha).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
-                }
+        if (d != null) {
+            // Two statements rather than ?: between masks, which C2 would box.
+            if (gradAtZero) {
+                FloatVector.broadcast(S, alpha).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
+            } else {
+                FloatVector.broadcast(S, alpha).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
             }
-            y.intoMemorySegment(out, outOff, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            if (d != null) {
-                // Two statements rather than ?: between masks, which C2 would box.
-                if (gradAtZero) {
-                    FloatVector.broadcast(S, alpha).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER, m);
-                } else {
-                    FloatVector.broadcast(S, alpha).blend(1f, pos).intoMemorySegment(d, dOff, ORDER, m);
-                }
-            }
-            y.intoMemorySegment(out, outOff, ORDER, m);
         }
+        y.intoMemorySegment(out, outOff, ORDER);
     }
 
     private static void smoothLeakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
-                                              long dOff, int lanes, float alpha, float beta) {
-        FloatVector x = lanes == L ? FloatVector.fromMemorySegment(S, z, zOff, ORDER)
-                : FloatVector.fromMemorySegment(S, z, zOff, ORDER, S.indexInRange(0, lanes));
+                                              long dOff, float alpha, float beta) {
+        FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
         // σ(x) = αx + (1−α)·softplus(βx)/β with softplus(t) = max(t, 0) + log1p(e), e = exp(−|t|), and
         // σ′(x) = α + (1−α)·sigmoid(t), sigmoid(t) = (t ≥ 0 ? 1 : e)/(1 + e): one EXP serves both, and
         // neither form overflows. Operation order as in Activation.apply.
@@ -210,19 +206,10 @@ final class VectorActivation {
                 .blend(e, w.compare(VectorOperators.EQ, 1f));
         FloatVector softplus = t.max(0f).add(log1p);
         FloatVector y = x.mul(alpha).add(softplus.mul(1f - alpha).div(beta));
-        if (lanes == L) {
-            if (d != null) {
-                FloatVector num = e.blend(1f, t.compare(VectorOperators.GE, 0f));
-                num.div(w).mul(1f - alpha).add(alpha).intoMemorySegment(d, dOff, ORDER);
-            }
-            y.intoMemorySegment(out, outOff, ORDER);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, lanes);
-            if (d != null) {
-                FloatVector num = e.blend(1f, t.compare(VectorOperators.GE, 0f));
-                num.div(w).mul(1f - alpha).add(alpha).intoMemorySegment(d, dOff, ORDER, m);
-            }
-            y.intoMemorySegment(out, outOff, ORDER, m);
+        if (d != null) {
+            FloatVector num = e.blend(1f, t.compare(VectorOperators.GE, 0f));
+            num.div(w).mul(1f - alpha).add(alpha).intoMemorySegment(d, dOff, ORDER);
         }
+        y.intoMemorySegment(out, outOff, ORDER);
     }
 }

@@ -47,6 +47,11 @@ final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
+    /** The worker threads (not the caller): for tests that account for what they allocate. */
+    Thread[] workerThreads() {
+        return workers.clone();
+    }
+
     /** Runs {@code t} on every thread (the caller is worker 0) and returns when all shares are done. */
     void run(ParallelTask t) {
         run(t, threads);

@@ -3,6 +3,10 @@ package widenet.kernel.simd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import widenet.kernel.Activation;
 import widenet.kernel.Epilogue;
@@ -13,19 +17,27 @@ import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 
 /**
- * After warm-up no kernel call allocates on the calling thread's heap: no boxed vectors (a vector escaping into a
- * method the JIT did not inline would be boxed), no per-call tasks, lambdas or buffers. Measured with
- * {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()} around many calls; workers run the same
- * code as the caller's share, so the caller's count covers the code paths.
+ * After warm-up no kernel call allocates on the Java heap, on the calling thread or on the pool's workers: no boxed
+ * vectors (a vector or mask escaping into code the JIT did not inline or intrinsify is boxed: masked tails and
+ * short rows were such cases), no per-call tasks, lambdas or buffers.
+ *
+ * <p>Every {@link Kernels} operation runs on awkward shapes (1, 7, 17, 24, 31, 32, 63, 65, 257 and one above the
+ * parallel threshold), every GEMM on every transpose combination and epilogue, with β = 0 and β ≠ 0. Each is
+ * measured on its own with {@link com.sun.management.ThreadMXBean} (the caller's and each worker's allocated-bytes
+ * counters) and must show 0 bytes over {@link #CALLS} calls. Interpreted and C1-compiled Vector API code boxes every
+ * vector, so the operations are repeated until C2 has compiled them; the rounds are bounded by time, so a real
+ * failure is reported in {@link #WARM_UP_LIMIT_NANOS} at most.
  */
 class AllocationTest {
-    /** Slack for the measurement itself and rare JVM-internal allocations; far below one allocation per call. */
-    private static final long ALLOWED_BYTES = 512;
+    /** Sizes around the vector length (8), the microkernel tile (4×16), KC (256), and 1. */
+    private static final int[] AWKWARD = {1, 7, 17, 24, 31, 32, 63, 65, 257};
+    /** Calls per measurement: one allocation in any of them fails it. */
+    private static final int CALLS = 3;
     /**
-     * Upper bound on the extra warm-up rounds: C2 compiles everything within a few of them on an idle machine; on a
-     * busy one its compiler threads may lag. This only bounds the time a real failure takes to report.
+     * Upper bound on the warm-up: C2 compiles every path within a few seconds on an idle machine; on a loaded one its
+     * compiler threads lag. This only bounds the time a real failure takes to report.
      */
-    private static final long WARM_UP_LIMIT_NANOS = 40_000_000_000L;
+    private static final long WARM_UP_LIMIT_NANOS = 60_000_000_000L;
 
     @Test
     void oneThread() {
@@ -38,109 +50,176 @@ class AllocationTest {
     }
 
     private static void assertNoAllocation(int threads) {
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Kernels k = KernelProviders.open("simd", threads); TestData data = new TestData(7)) {
-            Workload w = new Workload(data);
-            // Warm up until the JIT has compiled every path with C2 (interpreted and C1-compiled Vector API code boxes
-            // every vector). The JIT's own allocations happen on its threads and are not counted here. A path that
-            // keeps allocating once compiled fails after the last round.
-            long allocated = Long.MAX_VALUE;
-            int calls = 0;
-            // C2 compiles a method after ~5000 calls or 40000 loop iterations: every operand here is long enough
-            // that its loops get there within this many runs.
-            for (int i = 0; i < 500; i++) {
-                w.runCheap(k);
-                if (i % 10 == 0) {
-                    w.run(k);
-                }
+            Thread[] workers = ((SimdKernels) k).workerThreads();
+            long[] workerIds = new long[workers.length];
+            for (int w = 0; w < workers.length; w++) {
+                workerIds[w] = workers[w].threadId();
+            }
+            Map<String, Runnable> ops = new Workload(k, data).ops;
+            Map<String, Long> pending = new LinkedHashMap<>();
+            for (String name : ops.keySet()) {
+                pending.put(name, -1L);
             }
             long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
-            while (allocated > ALLOWED_BYTES && System.nanoTime() < deadline) {
-                for (int i = 0; i < 20; i++) {
-                    w.run(k);
+            int rounds = 0;
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                rounds++;
+                // Every operation runs each round (the warm-up of the ones still pending depends on shared code).
+                for (Runnable op : ops.values()) {
+                    op.run();
                 }
-                long before = bean.getCurrentThreadAllocatedBytes();
-                calls = 0;
-                for (int i = 0; i < 20; i++) {
-                    calls += w.run(k);
+                for (Map.Entry<String, Long> e : pending.entrySet()) {
+                    e.setValue(allocatedBytes(mx, workerIds, ops.get(e.getKey())));
                 }
-                allocated = bean.getCurrentThreadAllocatedBytes() - before;
+                pending.values().removeIf(bytes -> bytes == 0L);
             }
-            assertTrue(allocated <= ALLOWED_BYTES, allocated + " bytes allocated by " + calls + " kernel calls on "
-                    + threads + " thread(s) after warm-up");
+            StringBuilder failures = new StringBuilder();
+            pending.forEach((name, bytes) -> failures.append("\n  ").append(name).append(": ").append(bytes)
+                    .append(" bytes in ").append(CALLS).append(" calls"));
+            assertTrue(pending.isEmpty(), pending.size() + " of " + ops.size() + " kernel operations still allocate on "
+                    + threads + " thread(s) after " + rounds + " warm-up rounds:" + failures);
         }
     }
 
-    /** Every kernel, with sizes above the parallel thresholds, and every GEMM transpose and epilogue kind. */
+    /**
+     * Bytes allocated by {@link #CALLS} runs of {@code op} on the calling thread and the workers. The workers'
+     * counters are read outside the window of the caller's (reading another thread's counter may allocate); workers
+     * are idle (spinning or parked, which allocates nothing) between calls.
+     */
+    private static long allocatedBytes(com.sun.management.ThreadMXBean mx, long[] workerIds, Runnable op) {
+        long workersBefore = 0;
+        for (long id : workerIds) {
+            workersBefore += mx.getThreadAllocatedBytes(id);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < CALLS; i++) {
+            op.run();
+        }
+        long caller = mx.getCurrentThreadAllocatedBytes() - before;
+        long workersAfter = 0;
+        for (long id : workerIds) {
+            workersAfter += mx.getThreadAllocatedBytes(id);
+        }
+        return caller + (workersAfter - workersBefore);
+    }
+
+    /** Every operation on every shape, each as a named {@link Runnable} made once. */
     private static final class Workload {
-        final FloatMatrix a = mat(300, 40);
-        final FloatMatrix aT = mat(40, 300);
-        final FloatMatrix b = mat(40, 260);
-        final FloatMatrix bT = mat(260, 40);
-        final FloatMatrix c = mat(300, 260);
-        final FloatMatrix c2 = mat(300, 260);
-        final FloatMatrix d = mat(300, 260);
-        final FloatVec rowVec = FloatVec.allocate(300);
-        final FloatVec colVec = FloatVec.allocate(260);
-        final FloatVec x = FloatVec.allocate(40);
-        final FloatVec longVec = FloatVec.allocate(4096);
-        final FloatMatrix small = mat(40, 260);
-        final Epilogue relu = Epilogue.relu(d, true);
-        final Epilogue leaky = Epilogue.activation(Activation.leakyRelu(0.1f, false), d);
-        final Epilogue smooth = Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), d);
-        final Epilogue identity = Epilogue.activation(Activation.identity(), null);
-        final Activation reluAct = Activation.relu(false);
-        final Activation smoothAct = Activation.smoothLeakyRelu(0.2f, 2f);
+        final Map<String, Runnable> ops = new LinkedHashMap<>();
+        final TestData data;
         double sink;
 
-        Workload(TestData data) {
-            for (FloatMatrix m : new FloatMatrix[] {a, aT, b, bT, c, c2, d, small}) {
-                fillFrom(data, m);
+        Workload(Kernels k, TestData data) {
+            this.data = data;
+            gemms(k);
+            for (int rows : new int[] {1, 3, 257}) {
+                for (int cols : AWKWARD) {
+                    matrixOps(k, rows, cols, cols % 2 == 1);
+                }
             }
+            // Above the parallel threshold with fewer rows than threads: the column split.
+            matrixOps(k, 1, 70_001, false);
+            for (int n : AWKWARD) {
+                vectorOps(k, n);
+            }
+            vectorOps(k, 70_001);
         }
 
-        private static FloatMatrix mat(int r, int c) {
-            return FloatMatrix.allocate(r, c);
-        }
-
-        private static void fillFrom(TestData data, FloatMatrix m) {
-            for (int i = 0; i < m.rows(); i++) {
-                for (int j = 0; j < m.cols(); j++) {
-                    m.set(i, j, 2 * data.random.nextFloat() - 1);
+        private void gemms(Kernels k) {
+            List<int[]> shapes = new ArrayList<>();
+            // Each awkward size once as M, as N and as K.
+            for (int i = 0; i < AWKWARD.length; i++) {
+                shapes.add(new int[] {AWKWARD[i], AWKWARD[(i + 3) % AWKWARD.length], AWKWARD[(i + 6) % AWKWARD.length]});
+            }
+            // Above the parallel threshold, cut along M and along N, with two KC blocks.
+            shapes.add(new int[] {257, 65, 257});
+            shapes.add(new int[] {65, 257, 257});
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], kk = s[2];
+                FloatMatrix a = data.matrix(m, kk, false), aT = data.matrix(kk, m, true);
+                FloatMatrix b = data.matrix(kk, n, true), bT = data.matrix(n, kk, false);
+                FloatMatrix c = data.matrix(m, n, n % 2 == 0);
+                FloatMatrix d = data.matrix(m, n, false);
+                Map<String, Epilogue> epilogues = new LinkedHashMap<>();
+                epilogues.put("none", Epilogue.NONE);
+                epilogues.put("relu+mask", Epilogue.relu(d, false));
+                epilogues.put("relu(0)=1", Epilogue.relu(null, true));
+                epilogues.put("leaky+derivative", Epilogue.activation(Activation.leakyRelu(0.1f, true), d));
+                epilogues.put("smooth+derivative", Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), d));
+                epilogues.put("identity", Epilogue.activation(Activation.identity(), null));
+                for (Op opA : Op.values()) {
+                    for (Op opB : Op.values()) {
+                        FloatMatrix left = opA == Op.N ? a : aT;
+                        FloatMatrix right = opB == Op.N ? b : bT;
+                        for (Map.Entry<String, Epilogue> e : epilogues.entrySet()) {
+                            Epilogue epilogue = e.getValue();
+                            for (float beta : new float[] {0f, 0.5f}) {
+                                // α small enough that repeated β = 0.5 updates keep C bounded.
+                                ops.put("gemm " + opA + opB + " " + m + "×" + n + "×" + kk + " β=" + beta + " " + e.getKey(),
+                                        () -> k.gemm(opA, opB, 0.01f, left, right, beta, c, epilogue));
+                            }
+                        }
+                    }
                 }
             }
         }
 
-        int run(Kernels k) {
-            k.gemm(Op.N, Op.N, 0.01f, a, b, 0f, c, Epilogue.NONE);
-            k.gemm(Op.N, Op.T, 0.01f, a, bT, 0.5f, c, relu);
-            k.gemm(Op.T, Op.N, 0.01f, aT, b, 0f, c, leaky);
-            k.gemm(Op.T, Op.T, 0.01f, aT, bT, 0f, c, smooth);
-            k.gemm(Op.N, Op.N, 0.01f, a, b, 1f, c, identity);
-            return 5 + runCheap(k);
+        private void matrixOps(Kernels k, int rows, int cols, boolean strided) {
+            String shape = " " + rows + "×" + cols + (strided ? " strided" : "");
+            FloatMatrix x = data.matrix(rows, cols, strided);
+            FloatMatrix y = data.matrix(rows, cols, false);
+            FloatMatrix out = data.matrix(rows, cols, strided);
+            FloatMatrix d = data.matrix(rows, cols, false);
+            FloatVec rowVec = FloatVec.allocate(rows);
+            FloatVec colVec = FloatVec.allocate(cols);
+            rowVec.fill(0.5f);
+            colVec.fill(0.25f);
+            Activation relu = Activation.relu(false);
+            Activation reluAtZero = Activation.relu(true);
+            Activation leaky = Activation.leakyRelu(0.1f, false);
+            Activation smooth = Activation.smoothLeakyRelu(0.2f, 2f);
+            Activation identity = Activation.identity();
+            ops.put("activate relu+derivative" + shape, () -> k.activate(relu, x, out, d));
+            ops.put("activate relu(0)=1+derivative in place" + shape, () -> k.activate(reluAtZero, out, out, d));
+            ops.put("activate relu" + shape, () -> k.activate(relu, x, out, null));
+            ops.put("activate leaky+derivative" + shape, () -> k.activate(leaky, x, out, d));
+            ops.put("activate smooth+derivative" + shape, () -> k.activate(smooth, x, out, d));
+            ops.put("activate identity+derivative" + shape, () -> k.activate(identity, x, out, d));
+            ops.put("scaleOuterMasked" + shape, () -> k.scaleOuterMasked(0.5f, rowVec, colVec, d, out));
+            ops.put("hadamard" + shape, () -> k.hadamard(x, y, out));
+            ops.put("axpy" + shape, () -> k.axpy(0.1f, x, out));
+            ops.put("scale" + shape, () -> k.scale(0.99f, out));
+            ops.put("copy" + shape, () -> k.copy(x, out));
+            ops.put("addToRows" + shape, () -> k.addToRows(colVec, out));
+            ops.put("sumOfSquares" + shape, () -> sink += k.sumOfSquares(x));
+            ops.put("sumOfSquaredDifferences" + shape, () -> sink += k.sumOfSquaredDifferences(x, y));
+            ops.put("rowSumsOfSquaredDifferences" + shape, () -> k.rowSumsOfSquaredDifferences(x, y, rowVec));
+            ops.put("rowSumsOfSquares" + shape, () -> k.rowSumsOfSquares(x, rowVec));
+            ops.put("columnSums" + shape, () -> k.columnSums(x, colVec));
+            ops.put("countDifferent" + shape, () -> sink += k.countDifferent(x, y));
+            FloatVec xCols = FloatVec.allocate(cols);
+            FloatVec xRows = FloatVec.allocate(rows);
+            xCols.fill(0.5f);
+            xRows.fill(0.5f);
+            FloatVec yRows = FloatVec.allocate(rows);
+            FloatVec yCols = FloatVec.allocate(cols);
+            ops.put("gemv N β=0" + shape, () -> k.gemv(Op.N, 1f, x, xCols, 0f, yRows));
+            ops.put("gemv N β=0.5" + shape, () -> k.gemv(Op.N, 1f, x, xCols, 0.5f, yRows));
+            ops.put("gemv T β=0" + shape, () -> k.gemv(Op.T, 1f, x, xRows, 0f, yCols));
+            ops.put("gemv T β=0.5" + shape, () -> k.gemv(Op.T, 1f, x, xRows, 0.5f, yCols));
         }
 
-        /** Everything but the GEMMs. */
-        int runCheap(Kernels k) {
-            k.gemv(Op.N, 1f, a, x, 0f, rowVec);
-            k.gemv(Op.T, 1f, b, x, 0.5f, colVec);
-            k.activate(reluAct, c, c2, d);
-            k.activate(smoothAct, small, small, null);
-            k.scaleOuterMasked(0.5f, rowVec, colVec, d, c2);
-            k.hadamard(c, d, c2);
-            k.axpy(0.1f, c, c2);
-            k.axpy(0.1f, colVec, colVec);
-            k.scale(0.99f, c2);
-            k.copy(c2, c);
-            k.addToRows(colVec, c);
-            sink += k.dot(longVec, longVec);
-            sink += k.sumOfSquares(c);
-            sink += k.sumOfSquaredDifferences(c, c2);
-            k.rowSumsOfSquaredDifferences(c, c2, rowVec);
-            k.rowSumsOfSquares(c, rowVec);
-            k.columnSums(c, colVec);
-            sink += k.countDifferent(c, c2);
-            return 18;
+        private void vectorOps(Kernels k, int n) {
+            FloatVec x = FloatVec.allocate(n);
+            FloatVec y = FloatVec.allocate(n);
+            for (int i = 0; i < n; i++) {
+                x.set(i, 2 * data.random.nextFloat() - 1);
+                y.set(i, 2 * data.random.nextFloat() - 1);
+            }
+            ops.put("dot " + n, () -> sink += k.dot(x, y));
+            ops.put("axpy vector " + n, () -> k.axpy(0.1f, x, y));
         }
     }
 }

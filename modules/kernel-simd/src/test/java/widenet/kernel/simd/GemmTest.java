@@ -291,7 +291,7 @@ class GemmTest {
     @Test
     void edgeTilesMatchFullTilesBitForBit() {
         // The same elements computed inside full tiles (8×32: two 4×16 tiles each way) and in edge tiles (7×31):
-        // full tiles go straight from registers to C, edge tiles through the tile buffer and masked stores. Both
+        // full tiles go straight from registers to C, edge tiles through the tile buffer and scalar stores of partial rows. Both
         // must do the same arithmetic, so every element shared by the two calls is bit-identical.
         Epilogue[] kinds = {Epilogue.NONE, Epilogue.relu(null, true), Epilogue.relu(null, false),
             Epilogue.activation(Activation.leakyRelu(0.1f, true), null), Epilogue.activation(Activation.identity(), null),
