@@ -20,7 +20,8 @@
  *   n d m default to 1000 1000 4000; threads come from OPENBLAS_NUM_THREADS. W untimed steps first (default 2),
  *   then timed steps until at least S steps (default 5) and SECONDS seconds (default 3) have passed, so that a
  *   12-ms narrow step and a 500-ms wide one both get a stable median.
- * Output: gdstep,c-openblas,n,d,m,threads,median_ms,min_ms,max_ms,steps,loss_first,loss_last
+ * Output: gdstep,c-openblas,n,d,m,threads,median_ms,min_ms,max_ms,steps,loss_first,loss_last, then a comment line
+ * "# phases_ms sgemm_nt=… elementwise=… sgemm_tn=… saxpy=…" with each phase's median.
  */
 #include "bench_util.h"
 
@@ -58,12 +59,18 @@ static void init_problem(problem_t *p, int n, int d, int m, float eta) {
     for (int r = 0; r < m; r++) p->a[r] = rng_uniform(&rng) < 0.5 ? -1.0f : 1.0f;
 }
 
-/* One GD step; returns the loss at the weights before the step. */
-static double gd_step(problem_t *p) {
+enum { PHASES = 4 };
+static const char *phase_names[PHASES] = {"sgemm_nt", "elementwise", "sgemm_tn", "saxpy"};
+
+/* One GD step; returns the loss at the weights before the step. phase_ms, if not NULL, gets the time of each
+ * phase (forward sgemm, the elementwise pass, backward sgemm, update) in milliseconds. */
+static double gd_step(problem_t *p, double *phase_ms) {
     const int n = p->n, d = p->d, m = p->m;
     const float inv_sqrt_m = (float) (1.0 / sqrt((double) m));
+    double t0 = now_seconds();
 
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, d, 1.0f, p->x, d, p->w, d, 0.0f, p->z, m);
+    double t1 = now_seconds();
 
     double loss = 0;
     for (int i = 0; i < n; i++) {
@@ -77,8 +84,17 @@ static double gd_step(problem_t *p) {
         for (int r = 0; r < m; r++) row[r] = row[r] >= 0.0f ? scale * p->a[r] : 0.0f;
     }
 
+    double t2 = now_seconds();
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, d, n, 1.0f, p->z, m, p->x, d, 0.0f, p->grad_w, d);
+    double t3 = now_seconds();
     cblas_saxpy(m * d, -p->eta, p->grad_w, 1, p->w, 1);
+    double t4 = now_seconds();
+    if (phase_ms) {
+        phase_ms[0] = 1e3 * (t1 - t0);
+        phase_ms[1] = 1e3 * (t2 - t1);
+        phase_ms[2] = 1e3 * (t3 - t2);
+        phase_ms[3] = 1e3 * (t4 - t3);
+    }
     return loss;
 }
 
@@ -120,26 +136,40 @@ int main(int argc, char **argv) {
 
     double loss_first = 0, loss_last = 0;
     for (int s = 0; s < warmup; s++) {
-        double loss = gd_step(&p);
+        double loss = gd_step(&p, NULL);
         if (s == 0) loss_first = loss;
     }
     enum { MAX_STEPS = 100000 };
     double *ms = malloc(sizeof(double) * MAX_STEPS);
-    if (!ms) { fprintf(stderr, "out of memory\n"); return 1; }
+    double *phase_ms = malloc(sizeof(double) * MAX_STEPS * PHASES);
+    if (!ms || !phase_ms) { fprintf(stderr, "out of memory\n"); return 1; }
     int steps = 0;
     double start = now_seconds();
     while (steps < MAX_STEPS && (steps < min_steps || now_seconds() - start < min_seconds)) {
         double t0 = now_seconds();
-        loss_last = gd_step(&p);
+        loss_last = gd_step(&p, phase_ms + (size_t) steps * PHASES);
         ms[steps] = 1e3 * (now_seconds() - t0);
         if (warmup == 0 && steps == 0) loss_first = loss_last;
         steps++;
     }
+    /* Per-phase medians (each phase's own median over the steps), before ms is sorted. */
+    double phase_median[PHASES];
+    double *column = malloc(sizeof(double) * steps);
+    if (!column) { fprintf(stderr, "out of memory\n"); return 1; }
+    for (int f = 0; f < PHASES; f++) {
+        for (int s = 0; s < steps; s++) column[s] = phase_ms[(size_t) s * PHASES + f];
+        phase_median[f] = sort_and_median(column, steps);
+    }
+    free(column);
     double median = sort_and_median(ms, steps);
     printf("# openblas %s; core %s\n", openblas_get_config(), openblas_get_corename());
     printf("# gdstep,impl,n,d,m,threads,median_ms,min_ms,max_ms,steps,loss_first,loss_last\n");
     printf("gdstep,c-openblas,%d,%d,%d,%d,%.3f,%.3f,%.3f,%d,%.6g,%.6g\n", p.n, p.d, p.m, openblas_get_num_threads(),
            median, ms[0], ms[steps - 1], steps, loss_first, loss_last);
+    printf("# phases_ms");
+    for (int f = 0; f < PHASES; f++) printf(" %s=%.3f", phase_names[f], phase_median[f]);
+    printf(" (medians)\n");
     free(ms);
+    free(phase_ms);
     return 0;
 }

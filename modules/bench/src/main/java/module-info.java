@@ -15,6 +15,8 @@ module widenet.bench {
     requires widenet.train;   // and, transitively, widenet.model
     // jmh-core 1.37 is an automatic module; its manifest names it jmh.core.
     requires jmh.core;
+    // GdStepPhases counts heap allocation per step with com.sun.management.ThreadMXBean.
+    requires jdk.management;
 
     // Not needed on the class path, but makes the jar runnable from the module path too: JMH instantiates the
     // generated benchmark classes and the @State classes reflectively.
