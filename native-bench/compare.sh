@@ -54,13 +54,14 @@ threads_csv=$(IFS=,; echo "${threads[*]}")
 # GEMM shapes as <opA><opB>:<M>x<N>x<K> (the JMH `shape` parameter and sgemm_bench's argument alike).
 # GD-step sizes as n d m.
 if ((quick)); then
-  simd_shapes=(NN:512x512x512 NT:1000x4000x1000 TN:4000x1000x1000 NT:4096x256x64)
+  simd_shapes=(NN:512x512x512 NN:1024x1024x1024 NT:1000x4000x1000 TN:4000x1000x1000 NT:4096x256x64)
   scalar_shapes=(NN:256x256x256 NT:4096x256x64)
   gd_sizes=("1000 1000 4000" "4096 64 256")
   jmh_gemm_opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
   jmh_gd_opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
   sgemm_opts=(--warmup 0.3 --time 1 --min-reps 3)
   gd_opts=(--warmup 1 --steps 3 --time 1)
+  jmh_deep_opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
 else
   simd_shapes=(NN:256x256x256 NN:512x512x512 NN:1024x1024x1024 NN:2048x2048x2048
                NT:1000x4000x1000 TN:4000x1000x1000
@@ -71,7 +72,11 @@ else
   jmh_gd_opts=()     # 2 forks, 3 + 5 two-second iterations
   sgemm_opts=(--warmup 1 --time 3 --min-reps 5)
   gd_opts=(--warmup 2 --steps 5 --time 4)
+  jmh_deep_opts=(-f 1)   # 1 fork of 3 + 5 two-second iterations: ≈ 40 s per thread count
 fi
+# The deep MLP of DeepStepBenchmark, beside PyTorch autograd (native-bench/deep_step_torch.py).
+deep_widths=784-1024-1024-1024-1
+deep_batch=1000
 # The scalar provider is ≈ 1 GFLOP/s: a GD step at n = d = 1000, m = 4000 would take ≈ 16 s, so it only runs the
 # narrow network.
 scalar_gd_size=n4096_d64_m256
@@ -155,6 +160,8 @@ if provider_ok simd; then
     -p provider=simd -p threads="$threads_csv" -p shape="$(join_csv "${simd_shapes[@]}")"
   run_jmh gdstep-simd 'widenet\.bench\.GdStepBenchmark\.' "${jmh_gd_opts[@]}" \
     -p provider=simd -p threads="$threads_csv" -p size="$gd_size_params"
+  run_jmh deepstep-simd 'widenet\.bench\.DeepStepBenchmark\.' "${jmh_deep_opts[@]}" \
+    -p provider=simd -p threads="$threads_csv" -p widths="$deep_widths" -p batch="$deep_batch" -p biases=false
 else
   say "simd provider $(provider_status simd): skipping widenet-simd benchmarks"
 fi
@@ -170,6 +177,7 @@ fi
 all_shapes=$(printf '%s\n' "${simd_shapes[@]}" "${scalar_shapes[@]}" | awk '!seen[$0]++')
 : >"$raw/native-sgemm.csv"
 : >"$raw/native-gdstep.csv"
+: >"$raw/native-deepstep.csv"
 for t in "${threads[@]}"; do
   export OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t
   say "OpenBLAS sgemm, $t thread(s)"
@@ -184,6 +192,9 @@ for t in "${threads[@]}"; do
       "$python" "$here/gd_step_numpy.py" --threads "$t" "${gd_opts[@]}" "$n" "$d" "$m"
     } | tee -a "$raw/native-gdstep.csv" | sed '/^#/d; s/^/    /'
   done
+  say "deep step $deep_widths, batch $deep_batch, $t thread(s): PyTorch autograd"
+  "$python" "$here/deep_step_torch.py" --threads "$t" "${gd_opts[@]}" --widths "$deep_widths" --batch "$deep_batch" \
+    | tee -a "$raw/native-deepstep.csv" | sed '/^#/d; s/^/    /'
 done
 unset OPENBLAS_NUM_THREADS OMP_NUM_THREADS MKL_NUM_THREADS
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw/machine.txt"

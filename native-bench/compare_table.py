@@ -78,8 +78,14 @@ def read_jmh(raw):
                 name = row["Benchmark"]
                 bench, _, secondary = name.partition(":")
                 bench = bench.rsplit(".", 2)[-2]          # widenet.bench.GemmBenchmark.gemm -> GemmBenchmark
-                kind = "gd" if bench == "GdStepBenchmark" else "gemm"
-                key = row.get("Param: size") if kind == "gd" else canonical_shape(row.get("Param: shape", ""))
+                kind = {"GdStepBenchmark": "gd", "DeepStepBenchmark": "deep", "GemmBenchmark": "gemm",
+                        "ScalarGemmBenchmark": "gemm"}.get(bench)
+                if kind is None:
+                    continue   # a benchmark this table has no place for
+                key = (row.get("Param: size") if kind == "gd" else row.get("Param: widths") if kind == "deep"
+                       else canonical_shape(row.get("Param: shape", "")))
+                if kind == "deep" and row.get("Param: biases", "false") != "false":
+                    continue
                 provider = row.get("Param: provider", "?")
                 threads = int(row.get("Param: threads", "1"))
                 if kind == "gemm" and row.get("Param: epilogue", "none") != "none":
@@ -130,6 +136,7 @@ def main():
     timings, allocations = read_jmh(raw)
     sgemm_rows, sgemm_comments = read_native(os.path.join(raw, "native-sgemm.csv"), "sgemm")
     gd_rows, _ = read_native(os.path.join(raw, "native-gdstep.csv"), "gdstep")
+    deep_rows, _ = read_native(os.path.join(raw, "native-deepstep.csv"), "deepstep")
     simd_status = provider_status(raw, "simd")
     missing_simd = "not built" if simd_status == "not built" else ("unavailable" if simd_status != "available" else "–")
 
@@ -162,6 +169,8 @@ def main():
         out.append("")
         out.append(f"**simd provider {simd_status}**: widenet-simd columns are empty; build "
                    "`modules/kernel-simd` (merge main) and run again.")
+
+    targets_at = len(out)   # the targets summary goes here, once every number is known
 
     # ---- GEMM ----
     threads = sorted({int(r[5]) for r in sgemm_rows} | {k[3] for k in timings if k[0] == "gemm"})
@@ -241,6 +250,91 @@ def main():
     out.append("")
     out.append(table(["n, d, m", "threads", "widenet-simd", "widenet-scalar"] + [label for _, label in GD_IMPLS],
                      rows) if rows else "(no GD-step results)")
+
+    # ---- deep step ----
+    native_deep = {(r[2], int(r[4])): float(r[5]) for r in deep_rows}
+    deep_widths = sorted({k[2] for k in timings if k[0] == "deep"} | {w for w, _ in native_deep})
+    rows = []
+    for widths in deep_widths:
+        for t in sorted({k[3] for k in timings if k[0] == "deep"} | {t for _, t in native_deep}):
+            simd = timings.get(("deep", "simd", widths, t))
+            torch_ms = native_deep.get((widths, t))
+            if simd is None and torch_ms is None:
+                continue
+            rows.append([f"`{widths}`", str(t), (fmt(simd[0]) + ("" if math.isnan(simd[1]) else f" ± {simd[1]:.1f}"))
+                         if simd else missing_simd, fmt(torch_ms),
+                         ratio(torch_ms / simd[0]) if simd and torch_ms else "–"])
+    if rows:
+        out.append("")
+        out.append("## One GD step of a deep ReLU MLP, batch 1000, no biases, ms (lower is better)")
+        out.append("")
+        out.append("widenet: `DeepStepBenchmark` (`Trainer.step()` on a `DeepNetwork`), JMH mean ± 99.9 % error; "
+                   "PyTorch: `deep_step_torch.py` (autograd, same widths, He init, square loss), median step.")
+        out.append("")
+        out.append(table(["widths", "threads", "widenet-simd", "PyTorch autograd", "PyTorch / widenet"], rows))
+
+    # ---- scaling ----
+    rows = []
+    for shape in shapes:
+        s1, s2 = timings.get(("gemm", "simd", shape, 1)), timings.get(("gemm", "simd", shape, 2))
+        b1, b2 = openblas.get((shape, 1)), openblas.get((shape, 2))
+        if (s1 and s2) or (b1 and b2):
+            rows.append([f"`{shape}`", ratio(s1[0] / s2[0]) if s1 and s2 else "–", ratio(b1 / b2) if b1 and b2 else "–"])
+    if rows:
+        out.append("")
+        out.append("## GEMM, 2 threads against 1 (time at 1 thread / time at 2 threads)")
+        out.append("")
+        out.append(table(["shape", "widenet-simd", "OpenBLAS"], rows))
+
+    # ---- targets (issue 4) ----
+    def gemm_ratio(shape, t):
+        simd = timings.get(("gemm", "simd", shape, t))
+        blas_ms = openblas.get((shape, t))
+        return blas_ms / simd[0] if simd and blas_ms else None
+
+    def gd_ratio(impl, t, size="n1000_d1000_m4000"):
+        simd = timings.get(("gd", "simd", size, t))
+        base = native_gd.get((impl, size, t))
+        return simd[0] / base if simd and base else None
+
+    def verdict(value, goal, at_least):
+        if value is None:
+            return "not measured"
+        return "met" if (value >= goal if at_least else value <= goal) else "missed"
+
+    target_rows = []
+    for label, shapes_of, goal in [("GEMM square ≥ 1024, simd / OpenBLAS GFLOP/s", ["NN:1024x1024x1024", "NN:2048x2048x2048"], 0.9),
+                                   ("GEMM NT/TN of the network, simd / OpenBLAS", ["NT:1000x4000x1000", "TN:4000x1000x1000"], 0.9),
+                                   ("GEMM narrow outputs, simd / OpenBLAS", ["NN:4096x256x64", "NT:4096x256x64",
+                                                                           "TN:4096x256x64", "TN:256x64x4096"], 1.5)]:
+        for shape in shapes_of:
+            for t in threads:
+                v = gemm_ratio(shape, t)
+                if v is not None or shape in shapes:
+                    target_rows.append([label, f"`{shape}`", str(t), ratio(v), f"≥ {goal:.2f}×", verdict(v, goal, True)])
+    s1 = timings.get(("gemm", "simd", "NN:1024x1024x1024", 1))
+    s2 = timings.get(("gemm", "simd", "NN:1024x1024x1024", 2))
+    v = s1[0] / s2[0] if s1 and s2 else None
+    target_rows.append(["2 threads / 1 thread, simd", "`NN:1024x1024x1024`", "2 vs 1", ratio(v), "≥ 1.80×",
+                        verdict(v, 1.8, True)])
+    for t in gd_threads:
+        v = gd_ratio("c-openblas", t)
+        target_rows.append(["GD step time, widenet / C + OpenBLAS", "n = d = 1000, m = 4000", str(t), ratio(v), "≤ 1.10×",
+                            verdict(v, 1.1, False)])
+        for impl, name in [("torch-manual", "PyTorch manual"), ("torch-autograd", "PyTorch autograd")]:
+            v = gd_ratio(impl, t)
+            target_rows.append([f"GD step time, widenet / {name}", "n = d = 1000, m = 4000", str(t), ratio(v),
+                                "< 1.00×", verdict(v, 1.0 - 1e-9, False)])
+    for bench, provider, key, t, b in allocations:
+        if bench in ("GdStepBenchmark", "DeepStepBenchmark") and provider == "simd":
+            target_rows.append([f"allocation, {bench}", f"`{key}`", str(t), f"{fmt(b)} B/op", "≈ 0 (JMH noise)", "see note"])
+    summary = ["", "## Targets of issue 4", "",
+               "Ratios from this run (GEMM: widenet GFLOP/s / OpenBLAS GFLOP/s; GD step: widenet time / baseline "
+               "time). JMH's `-prof gc` B/op of a step that takes hundreds of ms is JMH's own per-iteration "
+               "allocation (≈ 5–7 KB) divided by the few steps of an iteration; `GdStepPhases` counts a step's "
+               "allocation exactly (0 bytes).", "",
+               table(["target", "shape", "threads", "measured", "goal", ""], target_rows)]
+    out[targets_at:targets_at] = summary
 
     # ---- allocation ----
     if allocations:

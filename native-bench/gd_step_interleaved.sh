@@ -47,7 +47,7 @@ for t in $threads_list; do
     torch=$("$python" "$here/gd_step_torch.py" --threads "$t" --warmup 1 --steps 3 --time 2 "$n" "$d" "$m")
     "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xms1g -cp "$jar" \
       widenet.bench.GdStepPhases --threads "$t" --rounds 3 "$n" "$d" "$m" 2>/dev/null >"$out/java-$t-$r.txt"
-    wide=$(awk '/Trainer.step\(\)/ { print $2 }' "$out/java-$t-$r.txt")
+    wide=$(awk '/^  Trainer.step\(\)/ { print $2 }' "$out/java-$t-$r.txt")
     c_ms=$(echo "$c" | awk -F, '/^gdstep,c-openblas/ { print $7 }')
     torch_ms=$(echo "$torch" | awk -F, '/^gdstep,torch-manual/ { print $7 }')
     autograd_ms=$(echo "$torch" | awk -F, '/^gdstep,torch-autograd/ { print $7 }')
