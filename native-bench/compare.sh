@@ -6,7 +6,7 @@
 #
 # Usage: native-bench/compare.sh [--threads "1 2"] [--quick] [--no-gc] [--no-build]
 #   --threads LIST  thread counts to compare (default "1 2")
-#   --quick         a few shapes, short iterations, one fork: checks the plumbing in a couple of minutes;
+#   --quick         a few shapes, short iterations, one fork: checks the plumbing in a few minutes;
 #                   its numbers are indicative only
 #   --no-gc         leave out JMH's -prof gc (allocation per op)
 #   --no-build      use the existing modules/bench/target/benchmarks.jar
@@ -57,11 +57,13 @@ if ((quick)); then
   simd_shapes=(NN:512x512x512 NN:1024x1024x1024 NT:1000x4000x1000 TN:4000x1000x1000 NT:4096x256x64)
   scalar_shapes=(NN:256x256x256 NT:4096x256x64)
   gd_sizes=("1000 1000 4000" "4096 64 256")
-  jmh_gemm_opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
-  jmh_gd_opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
+  # Two 2-second warm-ups: with less, C2 may not have compiled the Vector API code yet on a loaded machine, and
+  # interpreted vector code boxes (megabytes per op under -prof gc, a fraction of the speed).
+  jmh_gemm_opts=(-f 1 -wi 2 -i 3 -w 2s -r 1s)
+  jmh_gd_opts=(-f 1 -wi 2 -i 3 -w 2s -r 1s)
   sgemm_opts=(--warmup 0.3 --time 1 --min-reps 3)
   gd_opts=(--warmup 1 --steps 3 --time 1)
-  jmh_deep_opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
+  jmh_deep_opts=(-f 1 -wi 2 -i 3 -w 2s -r 1s)
 else
   simd_shapes=(NN:256x256x256 NN:512x512x512 NN:1024x1024x1024 NN:2048x2048x2048
                NT:1000x4000x1000 TN:4000x1000x1000
