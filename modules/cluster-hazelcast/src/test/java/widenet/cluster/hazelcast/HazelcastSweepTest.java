@@ -1,0 +1,130 @@
+package widenet.cluster.hazelcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import widenet.model.LossKind;
+import widenet.sweep.Cell;
+import widenet.sweep.CellResult;
+import widenet.sweep.Sweep;
+import widenet.sweep.SweepSettings;
+import widenet.sweep.WidthSearch;
+
+/**
+ * Three members in this JVM on loopback (a submitting member that also trains cells and two workers, one cell at
+ * a time each); one worker is killed while it trains a cell. Every cell must still be trained, reported to the
+ * sweep exactly once, with the same numbers as the local sweep.
+ */
+class HazelcastSweepTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * n = 16…64 in d = 8, 2 seeds, up to 800 steps: cells of a few to a few hundred milliseconds on the scalar
+     * kernels, so a worker is caught inside one.
+     */
+    static SweepSettings settings() {
+        return new SweepSettings(List.of(16, 32, 64), 8, 0, 2, 0, 0.3, 800, 0.001, 2, 256, 2, 1.0, LossKind.SUM, "scalar", 1);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void everyCellFinishesExactlyOnceWithTheLocalNumbersWhenAWorkerDiesMidCell() throws Exception {
+        SweepSettings s = settings();
+        Sweep.Outcome local = new Sweep(tmp.resolve("local"), s, 2, null, Map.of()).run();
+
+        List<Integer> ports = freePorts(3);
+        List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+        String cluster = "widenet-test-" + UUID.randomUUID();
+        Map<Cell, AtomicInteger> reported = new ConcurrentHashMap<>();
+        try (HazelcastCellExecutor submitter = HazelcastCellExecutor.start(new ClusterOptions(members, cluster, ports.get(0)), 1);
+             HazelcastWorker survivor = HazelcastWorker.start(new ClusterOptions(members, cluster, ports.get(1)), 1, r -> { });
+             HazelcastWorker victim = HazelcastWorker.start(new ClusterOptions(members, cluster, ports.get(2)), 1, r -> { })) {
+            submitter.awaitDataMembers(3, Duration.ofSeconds(20));
+
+            Sweep sweep = new Sweep(tmp.resolve("cluster"), s, 2 * s.ns().size() * s.seeds(),
+                    (r, reused) -> reported.computeIfAbsent(r.cell(), c -> new AtomicInteger()).incrementAndGet(),
+                    Map.of(), submitter);
+            CompletableFuture<Sweep.Outcome> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sweep.run();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            while (victim.cellsRunning() == 0) {
+                assertTrue(!running.isDone(), "the sweep ended before the victim trained a cell");
+                Thread.onSpinWait();
+            }
+            // Cells the victim finished before it died reached the submitter; the one it trains now is lost with it.
+            int finishedByVictim = victim.cellsFinished();
+            victim.crash();
+            Sweep.Outcome clustered = running.get(45, TimeUnit.SECONDS);
+
+            assertEquals(results(local), results(clustered), "cell results (wall time aside)");
+            assertEquals(chains(local), chains(clustered), "m_min of every chain");
+            assertEquals(local.cellsComputed(), clustered.cellsComputed());
+            assertEquals(local.cellsComputed(), reported.size());
+            reported.forEach((c, k) -> assertEquals(1, k.get(), "reports of cell " + c.dirName()));
+            // (a cell the victim finished in the instant between the count and the crash ran again elsewhere: counted once)
+            int finished = MemberCells.of(submitter.instanceName()).finished() + survivor.cellsFinished() + finishedByVictim;
+            assertEquals(local.cellsComputed(), finished, "cells trained to the end, over all members");
+            assertTrue(survivor.cellsFinished() + MemberCells.of(submitter.instanceName()).finished() > 0);
+            assertEquals(Files.readString(tmp.resolve("local/sweep.csv")), Files.readString(tmp.resolve("cluster/sweep.csv")));
+            assertEquals(withoutSeconds(tmp.resolve("local/cells.csv")), withoutSeconds(tmp.resolve("cluster/cells.csv")));
+        }
+    }
+
+    private static List<CellResult> results(Sweep.Outcome o) {
+        List<CellResult> all = new ArrayList<>();
+        for (WidthSearch.Result c : o.chains()) {
+            for (CellResult r : c.cells()) {
+                all.add(new CellResult(r.cell(), r.d(), r.lossInitial(), r.lossFinal(), r.stepReached(), r.stepsRun(), r.status(), 0));
+            }
+        }
+        all.sort(Comparator.comparing((CellResult r) -> r.cell().dirName()));
+        return all;
+    }
+
+    private static List<String> chains(Sweep.Outcome o) {
+        return o.chains().stream().map(c -> c.n() + "/" + c.seed() + ": " + c.status() + " " + c.mMin()).toList();
+    }
+
+    /** cells.csv without its last column (wall seconds). */
+    private static List<String> withoutSeconds(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    /** Ports free on loopback now (the members bind them a moment later; another process could take one between). */
+    static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return held.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+}
