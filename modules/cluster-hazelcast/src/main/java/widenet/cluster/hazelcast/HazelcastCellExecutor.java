@@ -15,18 +15,20 @@ import widenet.train.InputException;
 /**
  * Trains a sweep's cells on a Hazelcast cluster. This process is itself a member: a full member that trains
  * {@code cellThreads} cells at once beside the workers (so one command on one machine is a working cluster), or,
- * with {@code cellThreads = 0}, a lite member that only submits. Each cell is a task on a durable executor: stored
- * on its partition's owner and on one backup, so when the owner dies mid-cell the backup, now the owner, runs the
- * cell again, and the waiting future here gets that run's result. Cells are deterministic, so the numbers are the
+ * with {@code cellThreads = 0}, a lite member that only submits. Each cell is a task on a durable executor, sent
+ * to the member with the most free cell threads ({@link Placement}) and stored on its partition's owner and on one
+ * backup, so when the owner dies mid-cell the backup, now the owner, runs the cell again, and the waiting future here gets that run's result. Cells are deterministic, so the numbers are the
  * same whichever member trained them.
  */
 public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable {
     private final HazelcastInstance member;
     private final DurableExecutorService cells;
+    private final Placement placement;
 
     private HazelcastCellExecutor(HazelcastInstance member) {
         this.member = member;
         this.cells = member.getDurableExecutorService(MemberConfigs.EXECUTOR);
+        this.placement = new Placement(member);
     }
 
     /** Joins (or founds) the cluster; {@code cellThreads} cells run on this member at once, none when 0. */
@@ -66,8 +68,10 @@ public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable 
 
     @Override
     public CellResult run(SweepSettings settings, Cell cell) {
-        Future<CellOutcome> future = cells.submit(new CellTask(settings, cell));
+        Placement.Slot slot = null;
         try {
+            slot = placement.acquire();
+            Future<CellOutcome> future = cells.submitToKeyOwner(new CellTask(settings, cell), slot.key());
             return future.get().result();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -78,6 +82,10 @@ public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable 
                 throw new InputException("cell " + cell.dirName() + " on a cluster member: " + c.getMessage());
             }
             throw new IllegalStateException("cell " + cell.dirName() + " failed on the cluster: " + c, c);
+        } finally {
+            if (slot != null) {
+                placement.release(slot);
+            }
         }
     }
 

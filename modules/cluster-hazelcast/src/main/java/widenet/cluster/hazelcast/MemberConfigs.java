@@ -11,6 +11,8 @@ import java.util.logging.Logger;
 final class MemberConfigs {
     /** The durable executor that runs sweep cells. */
     static final String EXECUTOR = "widenet-sweep-cells";
+    /** Member attribute: how many cells the member trains at once (its executor's pool size). */
+    static final String CELL_THREADS = "widenet.cell-threads";
 
     /** Held so the level stays set (java.util.logging keeps loggers weakly). */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
@@ -31,6 +33,7 @@ final class MemberConfigs {
         // SIGINT/SIGTERM: leave the cluster gracefully (partitions and the stored cell tasks move to the others).
         c.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
         c.setLiteMember(cellThreads == 0);
+        c.getMemberAttributeConfig().setAttribute(CELL_THREADS, Integer.toString(cellThreads));
 
         NetworkConfig net = c.getNetworkConfig();
         net.setPort(options.port()).setPortAutoIncrement(true).setPortCount(100);
