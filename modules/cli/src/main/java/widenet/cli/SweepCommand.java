@@ -158,7 +158,12 @@ final class SweepCommand implements Callable<Integer> {
                     "members_training_at_start", onCluster.dataMembers(), "cells_here", here));
         }
         try {
-            return sweep(s, dir, atOnce, extra, executor, t0);
+            int code = sweep(s, dir, atOnce, extra, executor, t0);
+            if (onCluster != null) {
+                log(String.format(Locale.ROOT, "cluster: median overhead per cell %.2f ms (round trip minus training time)",
+                        onCluster.medianOverheadMillis()));
+            }
+            return code;
         } finally {
             if (onCluster != null) {
                 onCluster.close();

@@ -3,6 +3,8 @@ package widenet.cluster.hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.durableexecutor.DurableExecutorService;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -24,6 +26,8 @@ public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable 
     private final HazelcastInstance member;
     private final DurableExecutorService cells;
     private final Placement placement;
+    /** Per cell: round trip here minus the cell's own training time (ns), i.e. what going through the cluster costs. */
+    private final List<Long> overheads = new ArrayList<>();
 
     private HazelcastCellExecutor(HazelcastInstance member) {
         this.member = member;
@@ -71,8 +75,14 @@ public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable 
         Placement.Slot slot = null;
         try {
             slot = placement.acquire();
+            long t0 = System.nanoTime();
             Future<CellOutcome> future = cells.submitToKeyOwner(new CellTask(settings, cell), slot.key());
-            return future.get().result();
+            CellResult r = future.get().result();
+            long overhead = System.nanoTime() - t0 - Math.round(r.seconds() * 1e9);
+            synchronized (overheads) {
+                overheads.add(overhead);
+            }
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("sweep interrupted while cell " + cell.dirName() + " ran on the cluster");
@@ -87,6 +97,15 @@ public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable 
                 placement.release(slot);
             }
         }
+    }
+
+    /** The median per-cell overhead so far (round trip minus training time), in milliseconds; NaN before any cell. */
+    public double medianOverheadMillis() {
+        long[] v;
+        synchronized (overheads) {
+            v = overheads.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        return v.length == 0 ? Double.NaN : (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0) / 1e6;
     }
 
     String instanceName() {
