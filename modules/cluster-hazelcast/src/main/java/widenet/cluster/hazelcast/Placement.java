@@ -41,15 +41,25 @@ final class Placement {
     record Slot(UUID member, String key) {
     }
 
-    /** Takes a free slot, waiting for one; the caller must {@link #release} it. */
+    /** How long a sweep waits when no member trains cells (all left or died) before it gives up. */
+    static final long ALONE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+
+    /**
+     * Takes a free slot, waiting for one; the caller must {@link #release} it.
+     *
+     * @throws widenet.train.InputException when no member has trained cells for {@link #ALONE_NANOS}
+     */
     synchronized Slot acquire() throws InterruptedException {
+        long aloneSince = -1;
         while (true) {
             Member best = null;
             int bestFree = 0;
+            int dataMembers = 0;
             for (Member m : hz.getCluster().getMembers()) {
                 if (m.isLiteMember()) {
                     continue;
                 }
+                dataMembers++;
                 int free = threads(m) - inFlight.getOrDefault(m.getUuid(), 0);
                 if (free > bestFree) {
                     best = m;
@@ -60,6 +70,14 @@ final class Placement {
             if (key != null) {
                 inFlight.merge(best.getUuid(), 1, Integer::sum);
                 return new Slot(best.getUuid(), key);
+            }
+            if (dataMembers > 0) {
+                aloneSince = -1;
+            } else if (aloneSince < 0) {
+                aloneSince = System.nanoTime();
+            } else if (System.nanoTime() - aloneSince > ALONE_NANOS) {
+                throw new widenet.train.InputException("hazelcast: no member of the cluster trains cells (every worker left) for "
+                        + ALONE_NANOS / 1_000_000_000 + " s; start a worker or resume the sweep later with the same --out");
             }
             wait(200);   // released slots notify; members joining or partitions migrating are seen on the next look
         }

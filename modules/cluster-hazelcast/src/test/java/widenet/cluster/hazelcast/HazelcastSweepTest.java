@@ -101,6 +101,7 @@ class HazelcastSweepTest {
             assertEquals(local.cellsComputed(), clustered.cellsComputed());
             assertEquals(local.cellsComputed(), reported.size());
             reported.forEach((c, k) -> assertEquals(1, k.get(), "reports of cell " + c.dirName()));
+            assertTrue(survivor.cellsFinished() > 0, "the surviving worker trained cells too");
             assertEquals(1, trainedBySurvivors.getOrDefault(caught.get(), new AtomicInteger()).get(),
                     "the cell lost with the victim ran again on a survivor, once");
             for (Cell c : reported.keySet()) {
