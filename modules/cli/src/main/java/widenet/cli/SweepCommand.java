@@ -106,7 +106,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "ENGINE", description = "Train the cells on a cluster: hazelcast (this process joins as a member; see 'widenet worker').")
     String cluster;
 
-    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT][,…]", description = "With --cluster: members to join (default: 127.0.0.1, this machine only).")
+    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT]", description = "With --cluster: members to join (default: 127.0.0.1, this machine only).")
     List<String> members;
 
     @Option(names = "--cluster-name", description = "With --cluster: the cluster's name (default: " + ClusterOptions.DEFAULT_CLUSTER_NAME + ").")

@@ -23,7 +23,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--cluster", required = true, paramLabel = "ENGINE", description = "The cluster engine: hazelcast.")
     String cluster;
 
-    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT][,…]", description = "Members to join (default: 127.0.0.1, this machine only).")
+    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT]", description = "Members to join (default: 127.0.0.1, this machine only).")
     List<String> members;
 
     @Option(names = "--cluster-name", description = "The cluster's name (default: " + ClusterOptions.DEFAULT_CLUSTER_NAME + ").")
