@@ -1,8 +1,9 @@
-/** The widenet command line: {@code widenet train|theory|reproduce|sweep|report …}. */
+/** The widenet command line: {@code widenet train|theory|reproduce|sweep|report|worker …}. */
 module widenet.cli {
     requires widenet.train;
     requires widenet.theory;
     requires widenet.sweep;
+    requires widenet.cluster.hazelcast;
     requires widenet.report;
     requires info.picocli;
     requires me.tongfei.progressbar;

@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import widenet.cluster.hazelcast.ClusterOptions;
+import widenet.cluster.hazelcast.HazelcastCellExecutor;
 import widenet.kernel.KernelProviders;
 import widenet.model.LossKind;
 import widenet.report.Report;
+import widenet.sweep.CellExecutor;
 import widenet.sweep.LogLogFit;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
@@ -100,6 +103,24 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--cluster", paramLabel = "ENGINE", description = "Train the cells on a cluster: hazelcast (this process joins as a member; see 'widenet worker').")
+    String cluster;
+
+    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT]", description = "With --cluster: members to join (default: 127.0.0.1, this machine only).")
+    List<String> members;
+
+    @Option(names = "--cluster-name", description = "With --cluster: the cluster's name (default: " + ClusterOptions.DEFAULT_CLUSTER_NAME + ").")
+    String clusterName;
+
+    @Option(names = "--port", description = "With --cluster: first port this member binds to (default: " + ClusterOptions.DEFAULT_PORT + ", the next free one above).")
+    Integer port;
+
+    @Option(names = "--cells-here", description = "With --cluster: cells this process trains at once beside the workers; 0 only submits (default: cores / threads-per-cell).")
+    Integer cellsHere;
+
+    @Option(names = "--min-members", description = "With --cluster: wait (up to 2 min) until this many members train cells (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int minMembers;
+
     @Override
     public Integer call() throws Exception {
         Preset p = quick ? QUICK : FULL;
@@ -110,6 +131,7 @@ final class SweepCommand implements Callable<Integer> {
                 widthMax != null ? widthMax : p.widthMax(), perOctave != null ? perOctave : p.perOctave(), kappa,
                 LossKind.parse(loss), kernels, threadsPerCell);
         KernelProviders.named(kernels);   // fail now, not in the first cell, when the provider is missing
+        ClusterOptions clusterOptions = clusterOptions();
         int cores = Runtime.getRuntime().availableProcessors();
         int atOnce = cellsAtOnce != null ? cellsAtOnce : Math.max(1, cores / threadsPerCell);
         Path dir = out != null ? out
@@ -117,10 +139,60 @@ final class SweepCommand implements Callable<Integer> {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("widenet_version", Main.version());
         extra.put("command", "sweep");
-        log(String.format(Locale.ROOT, "widenet %s · sweep n = %s, d = %s, %d seeds, η = %s, K = %d, ρ = %s · %s kernels, %d cell(s) at once × %d thread(s) → %s",
+        log(String.format(Locale.ROOT, "widenet %s · sweep n = %s, d = %s, %d seeds, η = %s, K = %d, ρ = %s · %s kernels, %s × %d thread(s) → %s",
                 Main.version(), s.ns(), s.dPerN() > 0 ? "⌈" + s.dPerN() + "·n⌉" : Integer.toString(s.d()), s.seeds(), s.lr(), s.steps(),
-                s.target(), kernels, atOnce, threadsPerCell, dir));
+                s.target(), kernels, clusterOptions == null ? atOnce + " cell(s) at once" : "cells on the Hazelcast cluster",
+                threadsPerCell, dir));
         long t0 = System.nanoTime();
+        HazelcastCellExecutor onCluster = null;
+        CellExecutor executor = CellExecutor.local();
+        if (clusterOptions != null) {
+            int here = cellsHere != null ? cellsHere : Math.max(1, cores / threadsPerCell);
+            onCluster = HazelcastCellExecutor.start(clusterOptions, here);
+            log("joined " + onCluster.describe() + (here == 0 ? "; this member only submits" : "; this member trains " + here + " cell(s) at once"));
+            onCluster.awaitDataMembers(minMembers, java.time.Duration.ofMinutes(2));
+            executor = onCluster;
+            // every (n, seed) chain waits on the cluster at once; the members' pools bound what trains
+            atOnce = cellsAtOnce != null ? cellsAtOnce : s.ns().size() * s.seeds();
+            extra.put("cluster", Map.of("engine", "hazelcast", "name", clusterOptions.clusterName(),
+                    "members_training_at_start", onCluster.dataMembers(), "cells_here", here));
+        }
+        try {
+            int code = sweep(s, dir, atOnce, extra, executor, t0);
+            if (onCluster != null) {
+                log(String.format(Locale.ROOT, "cluster: median overhead per cell %.2f ms (round trip minus training time)",
+                        onCluster.medianOverheadMillis()));
+            }
+            return code;
+        } finally {
+            if (onCluster != null) {
+                onCluster.close();
+            }
+        }
+    }
+
+    /** The cluster to train on, or null for this process. */
+    private ClusterOptions clusterOptions() {
+        if (cluster == null) {
+            if (members != null || clusterName != null || port != null || cellsHere != null) {
+                throw new widenet.train.InputException("--members, --cluster-name, --port and --cells-here need --cluster hazelcast");
+            }
+            return null;
+        }
+        if (!cluster.equals("hazelcast")) {
+            throw new widenet.train.InputException("--cluster: expected hazelcast, got '" + cluster + "'");
+        }
+        if (cellsHere != null && cellsHere < 0) {
+            throw new widenet.train.InputException("--cells-here must be at least 0, got " + cellsHere);
+        }
+        if (minMembers < 1) {
+            throw new widenet.train.InputException("--min-members must be at least 1, got " + minMembers);
+        }
+        return ClusterOptions.of(members, clusterName, port);
+    }
+
+    private Integer sweep(SweepSettings s, Path dir, int atOnce, Map<String, Object> extra, CellExecutor executor, long t0)
+            throws Exception {
         int[] count = {0};
         Sweep sweep = new Sweep(dir, s, atOnce, (r, reused) -> {
             count[0]++;
@@ -130,7 +202,7 @@ final class SweepCommand implements Callable<Integer> {
                         reused ? "  (read back)" : String.format(Locale.ROOT, "  %.1f s", r.seconds()));
                 System.out.flush();
             }
-        }, extra);
+        }, extra, executor);
         Sweep.Outcome o = sweep.run();
         ReportCommand.headless();
         Report.write(dir, dir.resolve("report.html"));

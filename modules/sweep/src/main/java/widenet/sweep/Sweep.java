@@ -59,6 +59,7 @@ public final class Sweep {
     private final int cellsAtOnce;
     private final Listener listener;
     private final Map<String, Object> extra;
+    private final CellExecutor executor;
     private final AtomicInteger computed = new AtomicInteger();
     private final AtomicInteger reused = new AtomicInteger();
 
@@ -66,6 +67,15 @@ public final class Sweep {
      * @param extra more top-level entries for {@code sweep.json} (e.g. the program version and command line)
      */
     public Sweep(Path folder, SweepSettings settings, int cellsAtOnce, Listener listener, Map<String, Object> extra) {
+        this(folder, settings, cellsAtOnce, listener, extra, CellExecutor.local());
+    }
+
+    /**
+     * A sweep whose cells are trained by {@code executor} (e.g. on cluster members); {@code cellsAtOnce} chains
+     * wait on it at once. The output folder is the same as with the local executor.
+     */
+    public Sweep(Path folder, SweepSettings settings, int cellsAtOnce, Listener listener, Map<String, Object> extra,
+                 CellExecutor executor) {
         if (cellsAtOnce < 1) {
             throw new InputException("--cells-at-once must be at least 1, got " + cellsAtOnce);
         }
@@ -75,6 +85,7 @@ public final class Sweep {
         this.cellsAtOnce = cellsAtOnce;
         this.listener = listener;
         this.extra = extra;
+        this.executor = java.util.Objects.requireNonNull(executor, "executor");
     }
 
     public WidthGrid grid() { return grid; }
@@ -235,7 +246,7 @@ public final class Sweep {
                 tell(r, true);
                 return r;
             }
-            CellResult r = CellRun.run(settings, cell);
+            CellResult r = executor.run(settings, cell);
             Json.write(file, r.toMap());
             computed.incrementAndGet();
             tell(r, false);
