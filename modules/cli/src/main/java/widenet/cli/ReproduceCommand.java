@@ -1,11 +1,16 @@
 package widenet.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -15,8 +20,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
+import widenet.train.CheckpointPolicy;
+import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
+import widenet.train.Json;
 import widenet.train.RunFolder;
+import widenet.train.RunLock;
 
 /** {@code widenet reproduce NAME}: a paper's experiment, as run folders plus a summary against the paper's numbers. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,8 +47,13 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: runs/reproduce-NAME-<time>).")
     Path out;
 
-    @Option(names = "--force", description = "Write into a non-empty --out folder.")
+    @Option(names = "--force", description = {"Start afresh in a non-empty --out folder, recomputing every variant.",
+            "Without it, the same command on the same --out continues a killed or stopped reproduction."})
     boolean force;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K|Ns",
+            description = "Each variant's checkpoint cadence: every K steps, or every N seconds (e.g. 60s, the default); 0: only when stopped.")
+    String checkpointEvery;
 
     @Option(names = "--kernels", description = "Kernel provider (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels;
@@ -92,8 +106,12 @@ final class ReproduceCommand implements Callable<Integer> {
     List<Double> fractions;
 
     /** Options every reproduction accepts. */
-    private static final List<String> COMMON = List.of("--quick", "--out", "--force", "--kernels", "--threads", "--verbose",
-            "--help", "--version");
+    private static final List<String> COMMON = List.of("--quick", "--out", "--force", "--checkpoint-every", "--kernels",
+            "--threads", "--verbose", "--help", "--version");
+    /** Options that only steer an invocation: not recorded, free to change when a reproduction is continued. */
+    private static final Set<String> RUN_CONTROL = Set.of("--out", "--force", "--checkpoint-every", "--verbose");
+    /** The reproduction's name and options, recorded in its folder when it starts, compared when it is continued. */
+    static final String COMMAND_FILE = "reproduce-command.json";
 
     @Override
     public Integer call() throws Exception {
@@ -122,12 +140,102 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         r.checkRunnable(this);
         KernelProviders.named(kernels);   // fail before any folder is made
+        if (checkpointEvery != null) {
+            CheckpointPolicy.parse(checkpointEvery);
+        }
         Path dir = out != null ? out
                 : Path.of("runs", "reproduce-" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunFolder folder = RunFolder.create(dir, force);
-        ReproductionContext ctx = new ReproductionContext(r, this, folder);
-        r.run(ctx);
-        ctx.log(String.format("%s: finished in %s → %s", name, ReproductionContext.duration(ctx.elapsed()), folder.root().resolve("summary.md")));
-        return 0;
+        Map<String, Object> command = recordCommand();
+        boolean continuing = !force && Files.isRegularFile(dir.resolve(COMMAND_FILE));
+        RunFolder folder;
+        if (continuing) {
+            requireSameCommand(dir, command);
+            folder = RunFolder.existing(dir);
+        } else {
+            folder = RunFolder.create(dir, force);
+        }
+        GracefulShutdown shutdown = GracefulShutdown.jvm();
+        // The lock keeps a second reproduction out of the folder; the section makes SIGINT/SIGTERM wait for the
+        // message below (the variant being trained checkpoints and stops at its next step boundary).
+        try (RunLock lock = RunLock.acquire(folder.root()); GracefulShutdown.Section section = shutdown.protect()) {
+            Json.write(folder.resolve(COMMAND_FILE), command);
+            ReproductionContext ctx = new ReproductionContext(r, this, folder, force, shutdown);
+            if (continuing) {
+                ctx.log(name + ": continuing the reproduction in " + dir + " (finished variants are kept, an unfinished one resumes from its checkpoint)");
+            }
+            try {
+                r.run(ctx);
+            } catch (ReproductionContext.Interrupted e) {
+                spec.commandLine().getErr().println("widenet: " + e.getMessage() + "; continue with: " + resumeCommand(dir));
+                spec.commandLine().getErr().flush();
+                return TrainCommand.EXIT_INTERRUPTED;
+            }
+            ctx.log(String.format("%s: finished in %s → %s", name, ReproductionContext.duration(ctx.elapsed()), folder.root().resolve("summary.md")));
+            return 0;
+        }
+    }
+
+    /** NAME and every option that shapes the results, by its first name (threads as the effective count), JSON-ready. */
+    private Map<String, Object> recordCommand() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (OptionSpec o : spec.options()) {
+            String on = o.names()[0];
+            if (RUN_CONTROL.contains(on) || o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            Object v = on.equals("--threads") ? (Integer) (threads != null ? threads : Runtime.getRuntime().availableProcessors()) : o.getValue();
+            options.put(on, v instanceof Path p ? p.toString() : v);
+        }
+        Map<String, Object> command = new LinkedHashMap<>();
+        command.put("name", name);
+        command.put("options", options);
+        // Through JSON and back, so that it compares with the recorded copy value by value.
+        return Json.parse(Json.toString(command).getBytes(StandardCharsets.UTF_8), COMMAND_FILE);
+    }
+
+    /** Refuses to continue a reproduction in {@code dir} with another name or other options, naming the first that differs. */
+    private static void requireSameCommand(Path dir, Map<String, Object> now) throws IOException {
+        Map<String, Object> was = Json.read(dir.resolve(COMMAND_FILE));
+        String advice = ": give the same options to continue it, or --force to start afresh (or another --out)";
+        if (!String.valueOf(now.get("name")).equals(String.valueOf(was.get("name")))) {
+            throw new InputException("--out " + dir + " holds a reproduction of " + was.get("name") + ", not " + now.get("name")
+                    + "; choose another folder or add --force to overwrite");
+        }
+        Map<?, ?> before = was.get("options") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> after = (Map<?, ?>) now.get("options");
+        for (Object option : after.keySet()) {
+            Object a = before.get(option), b = after.get(option);
+            if (!String.valueOf(a).equals(String.valueOf(b)) && !ResumeOptions.same(a, b)) {
+                throw new InputException("the reproduction in " + dir + " was run " + describe(option, a) + ", not "
+                        + describe(option, b) + advice);
+            }
+        }
+    }
+
+    private static String describe(Object option, Object value) {
+        if (value == null || Boolean.FALSE.equals(value)) {
+            return "without " + option;
+        }
+        if (Boolean.TRUE.equals(value)) {
+            return "with " + option;
+        }
+        return "with " + option + " " + (value instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : value);
+    }
+
+    /** This command line without --force, with --out: what continues the reproduction. */
+    private String resumeCommand(Path dir) {
+        List<String> args = new ArrayList<>(List.of("widenet", "reproduce"));
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        // The parse result's arguments start with those of the parent command, up to this command's name.
+        int from = original.indexOf(spec.name()) + 1;
+        for (String a : original.subList(from, original.size())) {
+            if (!a.equals("--force")) {
+                args.add(a.isEmpty() || a.matches(".*[\\s'\"$`].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+            }
+        }
+        if (out == null) {
+            args.addAll(List.of("--out", dir.toString()));
+        }
+        return String.join(" ", args);
     }
 }

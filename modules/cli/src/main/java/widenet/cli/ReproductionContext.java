@@ -10,18 +10,23 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
+import widenet.train.GracefulShutdown;
 import widenet.train.Json;
 import widenet.train.RunFolder;
+import widenet.train.TrainingRun;
 
 /**
  * What a reproduction runs in: its folder, the common options, a way to train one variant into a standard run
  * folder (through {@link TrainCommand}, so a variant is exactly the recorded {@code widenet train} command line),
- * progress output and the {@code reproduction.json} record.
+ * progress output and the {@code reproduction.json} record. Re-running the same command on the same folder continues
+ * it: finished variants are kept, an unfinished one resumes from its checkpoint.
  */
 final class ReproductionContext {
     private final Reproduction reproduction;
     private final ReproduceCommand options;
     private final RunFolder folder;
+    private final boolean fresh;
+    private final GracefulShutdown shutdown;
     private final List<Map<String, Object>> runs = new ArrayList<>();
     private final long start = System.nanoTime();
     private int planned;
@@ -29,10 +34,24 @@ final class ReproductionContext {
     private double flopsDone;
     private double gdSecondsDone;
 
-    ReproductionContext(Reproduction reproduction, ReproduceCommand options, RunFolder folder) {
+    /**
+     * {@code fresh}: recompute every variant (--force); otherwise a finished variant's folder is kept and an
+     * unfinished one resumes from its checkpoint. {@code shutdown}: asked before each variant (SIGINT/SIGTERM).
+     */
+    ReproductionContext(Reproduction reproduction, ReproduceCommand options, RunFolder folder, boolean fresh,
+                        GracefulShutdown shutdown) {
         this.reproduction = reproduction;
         this.options = options;
         this.folder = folder;
+        this.fresh = fresh;
+        this.shutdown = shutdown;
+    }
+
+    /** A variant was stopped by SIGINT/SIGTERM after its checkpoint (or before it started): the reproduction ends. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted(String variant, long step) {
+            super(step < 0 ? "interrupted before " + variant : "interrupted in " + variant + " at step " + step);
+        }
     }
 
     ReproduceCommand options() { return options; }
@@ -55,7 +74,10 @@ final class ReproductionContext {
 
     /**
      * Trains one variant into {@code DIR/name} with the {@code widenet train} arguments {@code args} (kernels,
-     * threads, theory and output folder are added here).
+     * threads, theory and checkpoint cadence are added here). Unless {@code fresh}, a variant that finished in an
+     * earlier invocation is kept as it is and one that was killed resumes from its checkpoint (bit-identical to an
+     * uninterrupted run); its recorded options must agree with {@code args}. Throws {@link Interrupted} when
+     * SIGINT/SIGTERM stopped it.
      */
     TrainCommand.Outcome train(String name, List<String> args) throws Exception {
         List<String> all = new ArrayList<>(args);
@@ -64,10 +86,32 @@ final class ReproductionContext {
             all.add("--quiet");
         }
         List<String> shown = new ArrayList<>(all);
-        all.addAll(List.of("--out", folder.resolve(name).toString(), "--force"));
-        log(String.format("[%d/%d] %s: widenet train %s", runs.size() + 1, Math.max(planned, runs.size() + 1), name, String.join(" ", shown)));
-        TrainCommand cmd = TrainCommand.parse(all.toArray(new String[0]));
-        TrainCommand.Outcome o = cmd.runToFolder();
+        if (options.checkpointEvery != null) {
+            all.addAll(List.of("--checkpoint-every", options.checkpointEvery));
+        }
+        String prefix = String.format("[%d/%d] %s", runs.size() + 1, Math.max(planned, runs.size() + 1), name);
+        if (shutdown.requested()) {
+            throw new Interrupted(name, -1);
+        }
+        Path dir = folder.resolve(name);
+        TrainCommand.Outcome o;
+        TrainingRun.Status status = fresh ? TrainingRun.Status.NONE : TrainingRun.status(dir);
+        if (status == TrainingRun.Status.FINISHED) {
+            o = TrainCommand.parse(all.toArray(new String[0])).finishedIn(dir);
+            log(String.format("%s: finished earlier, kept (%s)", prefix, dir));
+        } else {
+            log(String.format("%s: %swidenet train %s", prefix, status == TrainingRun.Status.RESUMABLE ? "resuming: " : "",
+                    String.join(" ", shown)));
+            if (fresh) {
+                all.addAll(List.of("--out", dir.toString(), "--force"));
+                o = TrainCommand.parse(all.toArray(new String[0])).runToFolder();
+            } else {
+                o = TrainCommand.parse(all.toArray(new String[0])).continueIn(dir);
+            }
+            if (o.status().equals("interrupted")) {
+                throw new Interrupted(name, o.steps());
+            }
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", name);
         r.put("command", "widenet train " + String.join(" ", shown) + " --out " + name);

@@ -230,6 +230,51 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
+     * Trains into {@code dir} as one of the runs of a larger command (a reproduction's variant), continuing what an
+     * earlier, killed invocation left: a run with a checkpoint resumes from it (via {@link TrainingRun#open}), anything
+     * else unfinished starts afresh. This command's options must agree with those the run recorded (an
+     * {@link InputException} names the one that differs). A finished run is the caller's to skip ({@link #finishedIn}).
+     */
+    Outcome continueIn(Path dir) throws Exception {
+        try (TrainingRun session = TrainingRun.open(dir)) {
+            if (session.resuming()) {
+                agreeWith(dir, session.settings());
+                for (String s : session.skippedCheckpoints()) {
+                    err().println("widenet: skipping a damaged checkpoint: " + s);
+                }
+            }
+            return runToFolder(session);
+        }
+    }
+
+    /** The outcome of the finished run in {@code dir}, as its run.json records it, after checking its options agree. */
+    Outcome finishedIn(Path dir) throws IOException {
+        Map<String, Object> run = Json.read(dir.resolve(TrainingRun.RUN_JSON));
+        if (!(run.get("settings") instanceof Map<?, ?> settings)) {
+            throw new InputException(dir.resolve(TrainingRun.RUN_JSON) + " records no settings");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recorded = (Map<String, Object>) settings;
+        agreeWith(dir, recorded);
+        double seconds = number(run, "train_seconds");
+        return new Outcome(dir, "finished", (long) number(run, "steps_done"), seconds,
+                seconds - number(run, "theory_probe_seconds"), number(run, "theory_seconds"),
+                run.get("final_loss") == null ? null : run.get("final_loss").toString());
+    }
+
+    private void agreeWith(Path dir, Map<String, Object> settings) {
+        try {
+            ResumeOptions.apply(spec, spec.commandLine().getParseResult(), settings);
+        } catch (InputException e) {
+            throw new InputException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double number(Map<String, Object> run, String key) {
+        return run.get(key) instanceof Number x ? x.doubleValue() : 0;
+    }
+
+    /**
      * Runs the training into its output folder; throws {@link DivergenceException} after writing when it diverges.
      * Status "interrupted" when SIGINT/SIGTERM stopped it (after a checkpoint: {@code --resume} continues it).
      */

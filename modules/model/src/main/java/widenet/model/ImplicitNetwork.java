@@ -43,6 +43,10 @@ import widenet.tensor.FloatVec;
  * from P = 0 (first iterate D ⊙ c·r uᵀ). Frozen parameters get no gradient; with A and B both frozen the adjoint is
  * not solved at all. All buffers are sized once; after warm-up forward and backward allocate nothing.
  *
+ * <p>Everything the next steps depend on besides the weights (the warm starts Z* and P with the input they belong
+ * to, the power-iteration iterate of ‖Ã‖₂, the contraction check's step counter, the last solves' counts) is in
+ * {@link #extraState()}, so a run resumed from a checkpoint continues bit for bit.
+ *
  * <p>A forward or adjoint iteration that does not reach its tolerance, iterates that overflow, or (when required)
  * ‖Ã‖₂ ≥ 1 at a check throw {@link FixedPointException}: the state would otherwise be meaningless or NaN.
  */
@@ -121,6 +125,8 @@ public final class ImplicitNetwork implements Network {
     private static final Activation RELU = Activation.relu(false);   // σ′(0) = 0: D = 1{h > 0}
     private static final int POWER_ITERATIONS = 200;
     private static final double POWER_TOL = 1e-6;
+    /** The scalar fields {@link #extraState()} packs: see {@link #packScalars()}. */
+    private static final int SCALAR_STATE = 9;
 
     private final Kernels kernels;
     private final Config config;
@@ -144,6 +150,7 @@ public final class ImplicitNetwork implements Network {
     private final FloatMatrix residual;         // r: capacity×1
     private final FloatMatrix lastInput;        // X of the stored equilibrium: capacity×d
     private final SpectralNorm spectralNorm;
+    private final PackedScalars scalars = new PackedScalars(SCALAR_STATE);
     private final List<Parameter> parameters;
     private final BatchViews<Batch> batches;
 
@@ -259,6 +266,56 @@ public final class ImplicitNetwork implements Network {
     @Override public int outputDim() { return 1; }
     @Override public int capacity() { return config.capacity(); }
     @Override public List<Parameter> parameters() { return parameters; }
+
+    /**
+     * The warm starts and solver state, as of this call: {@code Z_star} (the stored equilibrium, capacity×m),
+     * {@code P} (the stored adjoint), {@code X_last} (the input they belong to), {@code power_iterate} (the power
+     * iteration's vector for ‖Ã‖₂) and {@code solver_scalars} (the counters, flags and residuals, packed exactly).
+     * Which of the double buffers holds Z* and P is not state: both iterations overwrite the other buffer before
+     * reading it, so the values are restored into whichever is current.
+     */
+    @Override
+    public List<Parameter> extraState() {
+        packScalars();
+        return List.of(
+                Parameter.matrix("Z_star", zs[zCurrent], null, false),
+                Parameter.matrix("P", ps[pCurrent], null, false),
+                Parameter.matrix("X_last", lastInput, null, false),
+                Parameter.vector("power_iterate", spectralNorm.iterate(), null, false),
+                Parameter.vector("solver_scalars", scalars.column(), null, false));
+    }
+
+    private void packScalars() {
+        scalars.rewind().put(storedRows).put(adjointStored).put(stepsSinceCheck).put(lastNorm)
+                .put(forwardIterations).put(forwardResidual).put(adjointIterations).put(adjointResidual)
+                .put(spectralNorm.iterateNorm());
+    }
+
+    @Override
+    public void extraStateLoaded() {
+        scalars.rewind();
+        int rows = scalars.getInt(-1, config.capacity(), "stored equilibrium rows");
+        boolean adjoint = scalars.getBoolean("adjoint stored flag");
+        long sinceCheck = scalars.getLong();
+        if (sinceCheck < -1) {
+            throw new IllegalArgumentException("steps since the contraction check is " + sinceCheck + ", expected ≥ −1");
+        }
+        double norm = scalars.getDouble();
+        int fwdIterations = scalars.getInt(0, Integer.MAX_VALUE, "forward iterations");
+        double fwdResidual = scalars.getDouble();
+        int adjIterations = scalars.getInt(0, Integer.MAX_VALUE, "adjoint iterations");
+        double adjResidual = scalars.getDouble();
+        spectralNorm.restoreIterateNorm(scalars.getDouble());
+        storedRows = rows;
+        adjointStored = adjoint;
+        stepsSinceCheck = sinceCheck;
+        lastNorm = norm;
+        forwardIterations = fwdIterations;
+        forwardResidual = fwdResidual;
+        adjointIterations = adjIterations;
+        adjointResidual = adjResidual;
+        last = null;   // a backward pass needs a forward pass on the restored state first
+    }
     public Config config() { return config; }
     /** The equilibrium features Z* of the last forward pass (b×m, row i is zᵢ*). */
     public FloatMatrix equilibrium() { return last == null ? zs[0].rows(0, 0) : last.z[zCurrent]; }
@@ -524,7 +581,7 @@ public final class ImplicitNetwork implements Network {
     @Override
     public void close() {
         List<AutoCloseable> all = new ArrayList<>(List.of(a, gradA, a0, b, gradB, b0, u, gradU, u0, v, gradV, v0, phi,
-                zs[0], zs[1], mask, ps[0], ps[1], out, residual, lastInput, spectralNorm));
+                zs[0], zs[1], mask, ps[0], ps[1], out, residual, lastInput, spectralNorm, scalars));
         if (phiMask != null) {
             all.add(phiMask);
         }

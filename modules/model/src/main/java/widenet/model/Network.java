@@ -52,9 +52,19 @@ public interface Network extends AutoCloseable {
      * resumes onto a different trajectory. {@link Parameter#gradient()} may be null and {@code trainable} is false.
      * Their values at construction must be what the original run had before its first forward pass (a function of
      * the settings, not of time or a global random source). None by default.
+     *
+     * <p>Called when a checkpoint is written (the values as of that call are saved; a model may pack scalar fields
+     * into one of the buffers then) and when one is read; the names must not change over the run.
      */
     default List<Parameter> extraState() {
         return List.of();
+    }
+
+    /**
+     * Called after a checkpoint's values were copied into the {@link #extraState()} buffers, e.g. to unpack scalar
+     * fields from them. Throws {@link IllegalArgumentException} on values the model cannot have written.
+     */
+    default void extraStateLoaded() {
     }
 
     /** Names of the model-specific metrics, the columns {@link #measure} fills. */

@@ -93,6 +93,26 @@ public final class SpectralNorm implements AutoCloseable {
         return sigma;
     }
 
+    /**
+     * The kept iterate x (‖x‖ = {@link #iterateNorm()}) as a column: the state the next {@link #estimate} continues
+     * from, for a model to save and restore with its checkpoint state.
+     */
+    FloatMatrix iterate() {
+        return xColumn;
+    }
+
+    double iterateNorm() {
+        return xNorm;
+    }
+
+    /** Sets ‖x‖ after the iterate's values were restored (a positive finite norm). */
+    void restoreIterateNorm(double norm) {
+        if (!(norm > 0) || Double.isInfinite(norm)) {
+            throw new IllegalArgumentException("power-iteration norm must be positive and finite, got " + norm);
+        }
+        xNorm = norm;
+    }
+
     /** Iterations the last {@link #estimate} took. */
     public int lastIterations() {
         return lastIterations;

@@ -1,5 +1,7 @@
 package widenet.sweep;
 
+import java.nio.file.Path;
+
 /**
  * How a sweep trains one cell: here, on this JVM ({@link #local()}), or handed to something else (a cluster
  * member) that trains it with {@link #local()} and hands the result back. A cell's result depends only on the
@@ -14,8 +16,17 @@ public interface CellExecutor {
      */
     CellResult run(SweepSettings settings, Cell cell);
 
+    /**
+     * Trains {@code cell} given its folder on this machine, {@code cells/<n>-<m>-<seed>/}: an executor that trains
+     * here keeps the cell's checkpoints there, so an interrupted cell resumes; one that hands the cell elsewhere
+     * has no use for it.
+     */
+    default CellResult run(SweepSettings settings, Cell cell, Path cellDir) {
+        return run(settings, cell);
+    }
+
     /** Trains the cell on this JVM, on its own kernels with {@code settings.threadsPerCell()} threads. */
     static CellExecutor local() {
-        return CellRun::run;
+        return LocalCells.INSTANCE;
     }
 }

@@ -1,24 +1,81 @@
 package widenet.sweep;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import java.util.function.LongConsumer;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
+import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
+import widenet.train.Checkpoint;
+import widenet.train.CheckpointException;
+import widenet.train.CheckpointManifest;
+import widenet.train.CheckpointPolicy;
+import widenet.train.CheckpointState;
+import widenet.train.Checkpoints;
 import widenet.train.Dataset;
+import widenet.train.InputException;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
+import widenet.train.TrainingRun;
 
 /**
  * Trains one cell: the two-layer network of Du et al. (W trained, a fixed) by full-batch GD on its own kernels,
  * stopping at the first step k ≤ K with L(k)/L(0) ≤ ρ (then the run has reached the target: with a stable step
  * the loss decreases, so this is the same verdict as L(K)/L(0) ≤ ρ, for fewer steps).
+ *
+ * <p>Given its cell folder, a long cell checkpoints there ({@code checkpoints/step-<k>/}, the train module's format:
+ * weights, initial weights in {@code init/}, and the position with L(0) as exact bits) every
+ * {@link #CHECKPOINT_EVERY} of wall time and when it is cancelled, so a cell interrupted mid-run (a killed or
+ * cancelled sweep) resumes from its last checkpoint, bit-identical to an uninterrupted run. The checkpoints are
+ * removed when the cell ends: then the sweep writes its {@code cell.json}, and a finished cell is never recomputed.
  */
 final class CellRun {
+    /** Wall time between a cell's checkpoints: a cell shorter than this never writes one. */
+    static final String CHECKPOINT_EVERY = CheckpointPolicy.DEFAULT;
+    /** The cell's initial weights W(0), a(0), which every checkpoint copies (the train module's {@code init/}). */
+    private static final String INIT = "init";
+
     private CellRun() {
     }
 
+    /** The cell without checkpoints (nowhere to put them). */
     static CellResult run(SweepSettings s, Cell cell) {
+        return run(s, cell, null, CheckpointPolicy.never(), step -> { });
+    }
+
+    /** The cell, checkpointed in (and resumed from) {@code cellDir} every {@link #CHECKPOINT_EVERY}. */
+    static CellResult run(SweepSettings s, Cell cell, Path cellDir) {
+        return run(s, cell, cellDir, CheckpointPolicy.parse(CHECKPOINT_EVERY), step -> { });
+    }
+
+    /**
+     * The cell with checkpoints in {@code cellDir} (null: none) as {@code policy} says; {@code resumedAt} is told
+     * the step it resumed from, if it did.
+     */
+    static CellResult run(SweepSettings s, Cell cell, Path cellDir, CheckpointPolicy policy, LongConsumer resumedAt) {
+        try {
+            return train(s, cell, cellDir, policy, resumedAt);
+        } catch (UncheckedIOException | CheckpointException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Interrupted inside file I/O (a checkpoint read or write: ClosedByInterruptException); what is on
+                // disk is still a consistent set of complete checkpoints.
+                CancellationException c = new CancellationException("sweep cancelled during cell " + cell.dirName());
+                c.initCause(e);
+                throw c;
+            }
+            throw e;
+        }
+    }
+
+    private static CellResult train(SweepSettings s, Cell cell, Path cellDir, CheckpointPolicy policy, LongConsumer resumedAt) {
         long t0 = System.nanoTime();
         int n = cell.n(), d = s.dFor(n);
         try (Kernels k = KernelProviders.open(s.kernels(), s.threadsPerCell());
@@ -27,10 +84,33 @@ final class CellRun {
                      new TwoLayerNetwork.Config(d, cell.width(), n, s.kappa(), false, s.loss(), true),
                      new SplittableRandom(cell.initSeed()));
              Trainer trainer = new Trainer(k, net, data, new TrainSettings(s.lr(), s.steps(), n, s.steps(), 0))) {
+            Map<String, Object> settings = settings(s, cell, d);
+            Checkpointer checkpoints = cellDir == null ? null : new Checkpointer(cellDir, net, data, settings);
             double loss0 = Double.NaN;
-            for (long step = 0; ; step++) {
+            long first = 0;
+            double secondsBefore = 0;
+            if (checkpoints != null) {
+                Checkpoint cp = checkpoints.resume();
+                if (cp != null) {
+                    first = cp.step();
+                    loss0 = cp.state().position().lastRowLoss();
+                    secondsBefore = cp.state().position().elapsedSeconds();
+                    trainer.resumeAt(cp.state().position());
+                    resumedAt.accept(first);
+                }
+                policy.start(System.nanoTime());
+            }
+            long start = System.nanoTime() - (long) (secondsBefore * 1e9);
+            for (long step = first; ; step++) {
                 if (Thread.interrupted()) {
+                    if (checkpoints != null && step > first) {
+                        checkpoints.write(step, loss0, (System.nanoTime() - start) / 1e9);
+                    }
                     throw new CancellationException("sweep cancelled during cell " + cell.dirName());
+                }
+                if (checkpoints != null && step > first && step < s.steps() && policy.due(step, System.nanoTime())) {
+                    checkpoints.write(step, loss0, (System.nanoTime() - start) / 1e9);
+                    policy.written(System.nanoTime());
                 }
                 // L(k) at W(k); step() then moves W to W(k+1).
                 double loss = step < s.steps() ? trainer.step() : net.forward(data.x(), data.y());
@@ -41,10 +121,119 @@ final class CellRun {
                         : loss <= s.target() * loss0 ? CellResult.REACHED
                         : step == s.steps() ? CellResult.NOT_REACHED : null;
                 if (status != null) {
+                    if (checkpoints != null) {
+                        checkpoints.clear();
+                    }
                     return new CellResult(cell, d, loss0, loss, status.equals(CellResult.REACHED) ? step : -1,
-                            step, status, (System.nanoTime() - t0) / 1e9);
+                            step, status, secondsBefore + (System.nanoTime() - t0) / 1e9);
                 }
             }
+        }
+    }
+
+    /** Everything a cell's result depends on; a checkpoint written under other settings is refused. */
+    private static Map<String, Object> settings(SweepSettings s, Cell cell, int d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", cell.n());
+        m.put("d", d);
+        m.put("width", cell.width());
+        m.put("seed", cell.seed());
+        m.put("lr", s.lr());
+        m.put("steps", s.steps());
+        m.put("kappa", s.kappa());
+        m.put("loss", s.loss().toString());
+        m.put("kernels", s.kernels());
+        m.put("threads_per_cell", s.threadsPerCell());
+        return m;
+    }
+
+    /** A cell's checkpoints: the train module's format, with the initial weights in {@code cellDir/init/}. */
+    private static final class Checkpointer {
+        private final Path dir;
+        private final TwoLayerNetwork net;
+        private final Dataset data;
+        private final Map<String, Object> settings;
+        private Map<String, CheckpointManifest.Entry> initFiles;
+
+        Checkpointer(Path dir, TwoLayerNetwork net, Dataset data, Map<String, Object> settings) {
+            this.dir = dir;
+            this.net = net;
+            this.data = data;
+            this.settings = settings;
+        }
+
+        /**
+         * Restores the newest good checkpoint into the network and returns it, or returns null (a fresh start, the
+         * initial weights saved) when there is none or none usable: a cell is cheaper to recompute than to trust
+         * damaged files. Settings that differ from the checkpoint's are an {@link InputException}.
+         */
+        Checkpoint resume() {
+            try {
+                Checkpoint cp = null;
+                if (TrainingRun.status(dir) == TrainingRun.Status.RESUMABLE) {
+                    try {
+                        cp = Checkpoints.latest(dir).checkpoint();
+                    } catch (CheckpointException e) {
+                        cp = null;
+                    }
+                }
+                if (cp != null) {
+                    for (Map.Entry<String, Object> e : settings.entrySet()) {
+                        Object was = cp.state().settings().get(e.getKey());
+                        if (!String.valueOf(e.getValue()).equals(String.valueOf(was))) {
+                            throw new InputException(cp.dir() + ": the cell was checkpointed with " + e.getKey() + " = " + was
+                                    + ", the sweep now has " + e.getValue());
+                        }
+                    }
+                    cp.restore(net, data);
+                    initFiles = Checkpoints.describeFiles(dir.resolve(INIT), net.parameters());
+                    return cp;
+                }
+                clear();
+                Files.createDirectories(dir);
+                TrainingRun.saveParameters(net.parameters(), dir.resolve(INIT));
+                initFiles = Checkpoints.describeFiles(dir.resolve(INIT), net.parameters());
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cell " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The checkpoint at step boundary {@code step} (W(step) in the network), L(0) kept as the last row's loss. */
+        void write(long step, double loss0, double seconds) {
+            try {
+                Checkpoints.write(dir, net, dir.resolve(INIT), initFiles, new CheckpointState(
+                        new Trainer.Position(step, 0, 0, 0, loss0, seconds), net.kind(), names(net.parameters()),
+                        names(net.extraState()), CheckpointState.DataFingerprint.of(data), settings));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cell " + dir + ": cannot write a checkpoint: " + e.getMessage(), e);
+            }
+        }
+
+        /** Removes the checkpoints and initial weights (the cell ended, or starts afresh). */
+        void clear() {
+            try {
+                deleteAll();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cell " + dir + ": cannot remove its checkpoints: " + e.getMessage(), e);
+            }
+        }
+
+        private void deleteAll() throws IOException {
+            Checkpoints.deleteAll(dir);
+            Path init = dir.resolve(INIT);
+            if (Files.isDirectory(init)) {
+                try (var files = Files.list(init)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(init);
+            }
+        }
+
+        private static List<String> names(List<Parameter> params) {
+            return params.stream().map(Parameter::name).toList();
         }
     }
 }

@@ -33,7 +33,7 @@ import widenet.train.Json;
  * first), each cell on its own kernels with {@code threadsPerCell} threads. A cell's result depends only on the
  * settings and (n, m, seed), so it is the same whichever chains ran beside it. Resuming: a cell whose
  * {@code cell.json} exists is read back, never recomputed; a cell interrupted mid-run has no {@code cell.json} and
- * runs again from the start.
+ * resumes from its last checkpoint ({@link CellRun}).
  */
 public final class Sweep {
     public static final String KIND = "widenet-sweep";
@@ -246,7 +246,7 @@ public final class Sweep {
                 tell(r, true);
                 return r;
             }
-            CellResult r = executor.run(settings, cell);
+            CellResult r = executor.run(settings, cell, file.getParent());
             Json.write(file, r.toMap());
             computed.incrementAndGet();
             tell(r, false);

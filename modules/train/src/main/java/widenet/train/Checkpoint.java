@@ -58,6 +58,12 @@ public record Checkpoint(Path dir, CheckpointManifest manifest, CheckpointState 
         atInitialState.run();
         load(net.parameters(), "params");
         load(net.extraState(), "state");
+        try {
+            net.extraStateLoaded();
+        } catch (RuntimeException e) {
+            throw new CheckpointException(dir.resolve("state") + ": cannot restore the " + net.kind() + " network's state: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Copies {@code folder/<name>.npy} into each parameter's value, checking the shape. */

@@ -2,6 +2,7 @@ package widenet.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -16,16 +17,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.management.ObjectName;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import widenet.kernel.Activation;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
+import widenet.model.DeepNetwork;
+import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
+import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
+import widenet.model.WeightInit;
 
 /**
- * A long run must not grow: 20 000 SGD steps with a metrics row every 10 steps and a checkpoint every 100 (200
+ * A long run must not grow, for each model: 20 000 SGD steps with a metrics row every 10 steps and a checkpoint every 100 (200
  * checkpoints written, each replacing an older one), sampling at the first checkpoint (after warm-up), in the
  * middle and at the end: Java heap used after a full GC, off-heap memory (the NMT category "Other", where
  * {@code Arena} allocations land, plus NIO buffer pools), resident set size and open file descriptors.
@@ -54,18 +62,39 @@ class SoakTest {
         }
     }
 
-    @Test
-    void memoryAndFileDescriptorsStayFlatOverALongRunWithCheckpoints() throws Exception {
+    /** The report of every model soaked in this JVM, written to target/soak-report.txt after each. */
+    private static final StringBuilder REPORTS = new StringBuilder();
+
+    /**
+     * The models: {@code two-layer} (d = 32, m = 256), {@code deep} (widths 32, 256, 64, 1, ReLU, biases) and
+     * {@code implicit} (d = 32, m = 128, γ = 0.2, the contraction check every 100 steps; its warm starts are
+     * checkpoint state). {@code bin/soak -Dsoak.models=implicit} soaks one.
+     */
+    static Network network(String model, Kernels k, int n, int d, SplittableRandom rng) {
+        return switch (model) {
+            case "two-layer" -> new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, 256, n, 1.0, true, LossKind.MEAN, true), rng);
+            case "deep" -> new DeepNetwork(k, new DeepNetwork.Config(new int[] {d, 256, 64, 1}, n, Activation.parse("relu", false),
+                    List.of(WeightInit.LECUN), 1.0, true, LossKind.MEAN, Set.of()), rng);
+            case "implicit" -> new ImplicitNetwork(k, new ImplicitNetwork.Config(d, 128, n, 0.2, false, false, 1.0, LossKind.MEAN,
+                    Set.of(), ImplicitNetwork.Solver.DEFAULT, true, 100), rng);
+            default -> throw new IllegalArgumentException(model);
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"two-layer", "deep", "implicit"})
+    void memoryAndFileDescriptorsStayFlatOverALongRunWithCheckpoints(String model) throws Exception {
+        assumeTrue(List.of(System.getProperty("soak.models", "two-layer,deep,implicit").split(",")).contains(model), "not selected");
         assertTrue(nmtOther() >= 0, "run with -XX:NativeMemoryTracking=summary (bin/soak does)");
         List<Sample> samples = new ArrayList<>();
-        int n = 128, d = 32, m = 256;
+        int n = 128, d = 32;
         SplittableRandom root = new SplittableRandom(1);
         Path dir = tmp.resolve("soak");
         try (Kernels k = KernelProviders.open("scalar", 1);
              Dataset data = Dataset.unitSphere(n, d, root.split());
-             TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, m, n, 1.0, true, LossKind.MEAN, true), root.split());
+             Network net = network(model, k, n, d, root.split());
              TrainingRun run = TrainingRun.create(dir, false);
-             Trainer t = new Trainer(k, net, data, new TrainSettings(0.05, STEPS, 16, 10, 5))) {
+             Trainer t = new Trainer(k, net, data, new TrainSettings(model.equals("two-layer") ? 0.05 : 0.02, STEPS, 16, 10, 5))) {
             Trainer.Listener sampler = row -> {
                 if (row.step == CHECKPOINT_EVERY + 10 || row.step == STEPS / 2 || row.step == STEPS - 10) {
                     samples.add(sample(row.step == STEPS / 2 ? "middle" : row.step < STEPS / 2 ? "start" : "end", row.step, dir));
@@ -75,7 +104,7 @@ class SoakTest {
             TrainingRun.Outcome o = run.train(t, description, CheckpointPolicy.everySteps(CHECKPOINT_EVERY), sampler, GracefulShutdown.manual());
             assertTrue(o.finished());
         }
-        StringBuilder report = new StringBuilder("soak: " + STEPS + " SGD steps (n=128, d=32, m=256, batch 16, scalar, 1 thread), "
+        StringBuilder report = new StringBuilder("soak " + model + ": " + STEPS + " SGD steps (n=128, d=32, batch 16, scalar, 1 thread), "
                 + "checkpoint every " + CHECKPOINT_EVERY + " steps, JVM " + Runtime.version() + "\n");
         samples.forEach(s -> report.append(s).append('\n'));
         if (samples.size() == 3) {
@@ -89,7 +118,8 @@ class SoakTest {
             report.append('\n');
         }
         System.out.print(report);
-        Files.writeString(Path.of("target", "soak-report.txt"), report);
+        REPORTS.append(report);
+        Files.writeString(Path.of("target", "soak-report.txt"), REPORTS);
         assertEquals(3, samples.size());
         Sample mid = samples.get(1), end = samples.get(2);
         assertTrue(end.heapAfterGc() - mid.heapAfterGc() < (1 << 20), "heap grew: " + report);
