@@ -55,11 +55,14 @@ final class ReproductionContext {
 
     /**
      * Trains one variant into {@code DIR/name} with the {@code widenet train} arguments {@code args} (kernels,
-     * threads, theory and output folder are added here).
+     * threads, output folder and, for the two-layer model, {@code --theory on} are added here).
      */
     TrainCommand.Outcome train(String name, List<String> args) throws Exception {
         List<String> all = new ArrayList<>(args);
-        all.addAll(List.of("--kernels", kernels(), "--threads", Integer.toString(threads()), "--theory", "on"));
+        all.addAll(List.of("--kernels", kernels(), "--threads", Integer.toString(threads())));
+        if (!all.contains("--model") || all.get(all.indexOf("--model") + 1).equals("two-layer")) {
+            all.addAll(List.of("--theory", "on"));   // H∞'s columns; deep and implicit runs bring their own probes
+        }
         if (options.verbose == null || !options.verbose) {
             all.add("--quiet");
         }
