@@ -86,13 +86,6 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
         return String.format(java.util.Locale.ROOT, "%.4g", v);
     }
 
-    /** {@code v} padded with NaN to {@code n} values (a stopped run has fewer rows than the others). */
-    static double[] padded(double[] v, int n) {
-        double[] out = java.util.Arrays.copyOf(v, Math.max(n, v.length));
-        java.util.Arrays.fill(out, v.length, out.length, Double.NaN);
-        return out;
-    }
-
     static double min(double[] v) {
         double m = Double.POSITIVE_INFINITY;
         for (double x : v) {

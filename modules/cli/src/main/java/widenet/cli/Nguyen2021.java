@@ -21,10 +21,11 @@ import widenet.train.Json;
 final class Nguyen2021 implements Reproduction {
     static final String NAME = "nguyen2021";
     /**
-     * η = ETA_FACTOR/λ_max(K(0)). The N = 256–512 ReLU/He networks of the README converge at 1–1.6/λ_max(K(0)); the
-     * small --quick LeCun network at w = N diverges at 1/λ_max, so half of it.
+     * η = factor/λ_max(K(0)). The N = 256–512 ReLU/He networks of the README converge at 1.2–1.6/λ_max(K(0)), and
+     * at 0.5/λ_max the He runs here stay at 10⁻⁶–10⁻⁴ of L(0) after 1000 steps; the small --quick LeCun network at
+     * w = N diverges at 1/λ_max, so half of it there.
      */
-    static final double ETA_FACTOR = 0.5;
+    static final double ETA_FACTOR = 1.0, ETA_FACTOR_QUICK = 0.5;
 
     /**
      * The initialisations and the order of width the paper's theorems ask of the wide layer for each (our reading
@@ -55,7 +56,8 @@ final class Nguyen2021 implements Reproduction {
         int d = o.d != null ? o.d : quick ? 16 : 64;
         int h = quick ? 16 : 128;
         List<Integer> wide = o.widths != null ? o.widths : List.of(n, 2 * n, 4 * n);
-        long steps = o.steps != null ? o.steps : quick ? 400 : 1000;
+        long steps = o.steps != null ? o.steps : quick ? 400 : 1500;
+        double etaFactor = quick ? ETA_FACTOR_QUICK : ETA_FACTOR;
         long seed = o.seed != null ? o.seed : 0;
         long every = o.every != null ? o.every : quick ? 5 : 10;
         long theoryEvery = o.theoryEvery != null ? o.theoryEvery : steps / 10;
@@ -80,7 +82,7 @@ final class Nguyen2021 implements Reproduction {
                 List<String> network = List.of("--model", "deep", "--n", "" + n, "--widths", d + "," + h + "," + h + "," + w + ",1",
                         "--activation", "relu", "--weight-init", init[1], "--seed", "" + seed);
                 vs.add(DeepVariant.train(ctx, init[0] + "_w" + w, network, List.of("--steps", "" + steps, "--every", "" + every,
-                        "--theory-every", "" + theoryEvery), o.lr, ETA_FACTOR));
+                        "--theory-every", "" + theoryEvery), o.lr, etaFactor));
             }
             byInit.put(init[0], vs);
         }
@@ -151,7 +153,7 @@ final class Nguyen2021 implements Reproduction {
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
-        theory.put("eta_rule", o.lr != null ? "η = " + o.lr + " (given)" : "η = " + ETA_FACTOR + "/λ_max(K(0)), K the empirical NTK at initialisation");
+        theory.put("eta_rule", o.lr != null ? "η = " + o.lr + " (given)" : "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation");
         for (DeepVariant v : all) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("eta", v.eta());
@@ -184,7 +186,7 @@ final class Nguyen2021 implements Reproduction {
                         + "parameterisation (N(0, 1) weights, √(2/fan_in) in the forward pass); ½Σ(f − y)², full-batch GD on every layer for %d "
                         + "steps, %s; seed %d%s. Kernels: %s, %d thread(s).%n%n",
                 n, d, d, h, h, wide, steps,
-                o.lr != null ? "η = " + o.lr : "η = " + ETA_FACTOR + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
+                o.lr != null ? "η = " + o.lr : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
                 seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("The paper: a single wide layer of width linear, quadratic or cubic in N, depending on the initialisation, suffices for "
                 + "GD to reach a global minimum (prior work: every layer Ω(N⁸)); the proof tracks λ_min(F_{L−1}F_{L−1}ᵀ). "
@@ -209,7 +211,7 @@ final class Nguyen2021 implements Reproduction {
         settings.put("wide_widths", wide);
         settings.put("inits", INITS.stream().map(i -> i[1]).toList());
         settings.put("steps", steps);
-        settings.put("lr", o.lr != null ? o.lr : ETA_FACTOR + "/lambda_max(K(0))");
+        settings.put("lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))");
         settings.put("seed", seed);
         settings.put("theory_every", theoryEvery);
         record.put("settings", settings);
