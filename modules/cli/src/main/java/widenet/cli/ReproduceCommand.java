@@ -32,7 +32,8 @@ import widenet.train.RunLock;
         description = {"Reproduce a paper's experiment: one standard run folder per variant, theory.json, summary.md",
                 "(the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
                 "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on",
-                "Fashion-MNIST); nguyen-mondelli2020, nguyen2021, gao2022 need models not yet in this build."})
+                "Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide",
+                "layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."})
 final class ReproduceCommand implements Callable<Integer> {
 
     @Spec
@@ -69,10 +70,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--n", description = "Samples.")
     Integer n;
 
-    @Option(names = "--d", description = "Input dimension (du2019).")
+    @Option(names = "--d", description = "Input dimension (du2019, nguyen-mondelli2020, nguyen2021, gao2022).")
     Integer d;
 
-    @Option(names = "--widths", split = ",", description = "Widths, comma-separated (du2019).")
+    @Option(names = "--widths", split = ",", description = "Widths, comma-separated (du2019: m; nguyen-mondelli2020: n₁; nguyen2021: the wide layer; gao2022: m).")
     List<Integer> widths;
 
     @Option(names = {"--width", "--m"}, description = "Width (arora2019).")

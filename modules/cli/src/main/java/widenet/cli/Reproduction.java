@@ -31,37 +31,9 @@ interface Reproduction {
         Map<String, Supplier<Reproduction>> m = new LinkedHashMap<>();
         m.put(Du2019.NAME, Du2019::new);
         m.put(Arora2019.NAME, Arora2019::new);
-        m.put("nguyen-mondelli2020", () -> needsModel("nguyen-mondelli2020",
-                "Nguyen & Mondelli, Global convergence of deep networks with one wide layer followed by pyramidal topology (NeurIPS 2020)",
-                "the deep pyramidal model"));
-        m.put("nguyen2021", () -> needsModel("nguyen2021",
-                "Nguyen, On the proof of global convergence of gradient descent for deep ReLU networks with linear widths (ICML 2021)",
-                "the deep ReLU model"));
-        m.put("gao2022", () -> needsModel("gao2022",
-                "Gao, Liu, Liu, Rajan, Gao, A global convergence theory for deep ReLU implicit networks via over-parameterization (ICLR 2022)",
-                "the implicit (equilibrium) model"));
+        m.put(NguyenMondelli2020.NAME, NguyenMondelli2020::new);
+        m.put(Nguyen2021.NAME, Nguyen2021::new);
+        m.put(Gao2022.NAME, Gao2022::new);
         return m;
-    }
-
-    /**
-     * A reproduction whose model is not in this build yet: it refuses to run with a clear message rather than
-     * produce a half result. When the model lands, replace the entry in {@link #all()} with its class.
-     */
-    static Reproduction needsModel(String name, String paper, String model) {
-        return new Reproduction() {
-            @Override public String name() { return name; }
-            @Override public String paper() { return paper; }
-            @Override public Set<String> options() { return Set.of(); }
-
-            @Override
-            public void checkRunnable(ReproduceCommand options) {
-                throw new InputException("reproduce " + name + " needs " + model + ", which is not yet available in this build");
-            }
-
-            @Override
-            public void run(ReproductionContext ctx) {
-                checkRunnable(null);
-            }
-        };
     }
 }

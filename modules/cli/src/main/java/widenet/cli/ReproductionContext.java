@@ -74,14 +74,17 @@ final class ReproductionContext {
 
     /**
      * Trains one variant into {@code DIR/name} with the {@code widenet train} arguments {@code args} (kernels,
-     * threads, theory and checkpoint cadence are added here). Unless {@code fresh}, a variant that finished in an
-     * earlier invocation is kept as it is and one that was killed resumes from its checkpoint (bit-identical to an
-     * uninterrupted run); its recorded options must agree with {@code args}. Throws {@link Interrupted} when
+     * threads, checkpoint cadence and, for the two-layer model, {@code --theory on} are added here). Unless
+     * {@code fresh}, a variant that finished in an earlier invocation is kept as it is and one that was killed
+     * resumes from its checkpoint (bit-identical to an uninterrupted run); its recorded options must agree with {@code args}. Throws {@link Interrupted} when
      * SIGINT/SIGTERM stopped it.
      */
     TrainCommand.Outcome train(String name, List<String> args) throws Exception {
         List<String> all = new ArrayList<>(args);
-        all.addAll(List.of("--kernels", kernels(), "--threads", Integer.toString(threads()), "--theory", "on"));
+        all.addAll(List.of("--kernels", kernels(), "--threads", Integer.toString(threads())));
+        if (!all.contains("--model") || all.get(all.indexOf("--model") + 1).equals("two-layer")) {
+            all.addAll(List.of("--theory", "on"));   // H∞'s columns; deep and implicit runs bring their own probes
+        }
         if (options.verbose == null || !options.verbose) {
             all.add("--quiet");
         }

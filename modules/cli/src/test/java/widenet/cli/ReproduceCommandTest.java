@@ -132,15 +132,114 @@ class ReproduceCommandTest {
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| random labels |"));
     }
 
+    /** Runs a --quick reproduction with the scalar kernels on one thread; returns its reproduction.json. */
+    private Map<String, Object> quick(String name, Path out) throws IOException {
+        String log = TheoryCommandTest.stdout(() -> assertEquals(0,
+                TrainCommandTest.run("reproduce", name, "--quick", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
+        assertTrue(log.contains("expected ≈"), "the expected duration is printed first: " + log);
+        Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
+        assertEquals(name, rec.get("name"));
+        assertEquals(true, rec.get("quick"));
+        for (String f : List.of("summary.md", "theory.json", "series/loss.csv", "series/final_vs_width.csv")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("## Checks (computed from the run folders)"));
+        // widenet report renders it, one chart at least per series file
+        TrainCommandTest.Result r = TrainCommandTest.run("report", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(out.resolve("report.html"));
+        try (var files = Files.list(out.resolve("series"))) {
+            for (Path f : files.toList()) {
+                assertTrue(html.contains("From series/" + f.getFileName()), "a chart of " + f);
+            }
+        }
+        return rec;
+    }
+
+    private static void assertDeepRunFolder(Path run, int layers) {
+        for (String f : List.of("run.json", "metrics.csv", "init/W1.npy", "init/W" + layers + ".npy", "final/W" + layers + ".npy")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), run + "/" + f);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void nguyenMondelli2020Quick() throws IOException {
+        Path out = tmp.resolve("nm");
+        Map<String, Object> rec = quick("nguyen-mondelli2020", out);
+        List<String> runs = (List<String>) rec.get("runs");
+        assertEquals(List.of("n1_64", "n1_128", "n1_256", "smooth_n1_64"), runs);
+        boolean f1Positive = true;
+        double[] move = new double[3];
+        for (int i = 0; i < runs.size(); i++) {
+            assertDeepRunFolder(out.resolve(runs.get(i)), 4);
+            MetricsTable t = MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"));
+            assertEquals(81, t.size());
+            for (double v : t.column("f1_smin")) {
+                f1Positive &= Double.isNaN(v) || v > 0;
+            }
+            if (i < 3) {
+                move[i] = t.last("w1_dist_scaled");
+            }
+        }
+        Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
+        assertEquals(f1Positive, checks.get("f1_sigma_min_positive"));
+        assertEquals(Du2019.strictlyDecreasing(move), checks.get("wider_first_layer_moves_less"));
+        assertEquals(true, checks.get("pyramid_topology"));
+        // the step size came from a 0-step run of the same network
+        assertTrue(Files.isRegularFile(out.resolve("calibration/n1_64/run.json")));
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void nguyen2021Quick() throws IOException {
+        Path out = tmp.resolve("ng");
+        Map<String, Object> rec = quick("nguyen2021", out);
+        List<String> runs = (List<String>) rec.get("runs");
+        Map<String, Object> stopped = (Map<String, Object>) rec.get("stopped_runs");
+        assertEquals(9, runs.size() + stopped.size());
+        boolean gramPositive = true;
+        for (String init : List.of("lecun", "he", "ntk")) {
+            for (int w : new int[] {64, 128}) {
+                Path run = out.resolve(init + "_w" + w);
+                assertDeepRunFolder(run, 4);
+                double g0 = MetricsTable.read(run.resolve("metrics.csv")).first("flast_gram_lmin");
+                gramPositive &= g0 > 0;
+            }
+        }
+        assertEquals(gramPositive, ((Map<String, Object>) rec.get("checks")).get("gram_positive_at_init_from_2N"));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| lecun |"));
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void gao2022Quick() throws IOException {
+        Path out = tmp.resolve("gao");
+        Map<String, Object> rec = quick("gao2022", out);
+        assertEquals(List.of("m64", "m128", "m256"), rec.get("runs"));
+        boolean contraction = true;
+        for (String run : List.of("m64", "m128", "m256")) {
+            for (String f : List.of("run.json", "metrics.csv", "init/A.npy", "init/B.npy", "final/A.npy")) {
+                assertTrue(Files.isRegularFile(out.resolve(run).resolve(f)), run + "/" + f);
+            }
+            MetricsTable t = MetricsTable.read(out.resolve(run).resolve("metrics.csv"));
+            assertEquals(61, t.size());
+            for (double v : t.column("a_tilde_norm")) {
+                contraction &= v < 1;
+            }
+        }
+        Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
+        assertEquals(contraction, checks.get("contraction_every_row"));
+        // γ too large: both runs stop with the promised messages (deterministic, whatever the machine)
+        assertEquals(true, checks.get("gamma_too_large_stops"));
+        Map<String, Object> stopped = (Map<String, Object>) rec.get("stopped_runs");
+        assertTrue(((String) stopped.get("gamma0.7_required")).contains("contraction is required"), stopped.toString());
+        assertTrue(((String) stopped.get("gamma2.0")).contains("not a contraction"), stopped.toString());
+        assertEquals("diverged", Json.read(out.resolve("gamma2.0/run.json")).get("status"));
+    }
+
     @Test
     void refusalsExitWith2AndWriteNothing() throws IOException {
-        for (String name : List.of("nguyen-mondelli2020", "nguyen2021", "gao2022")) {
-            Path out = tmp.resolve(name);
-            TrainCommandTest.Result r = TrainCommandTest.run("reproduce", name, "--quick", "--kernels", "scalar", "--out", out.toString());
-            assertEquals(2, r.code(), r.err());
-            assertTrue(r.err().contains("not yet available"), r.err());
-            assertFalse(Files.exists(out), "no half result");
-        }
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         TrainCommandTest.Result r = TrainCommandTest.run("reproduce", "arora2019", "--data", empty.toString(), "--kernels", "scalar",
                 "--out", tmp.resolve("a").toString());
@@ -153,7 +252,7 @@ class ReproduceCommandTest {
         assertTrue(r.err().contains("does not use --classes"), r.err());
         r = TrainCommandTest.run("reproduce", "lecun1998", "--kernels", "scalar");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("available: du2019, arora2019"), r.err());
+        assertTrue(r.err().contains("available: du2019, arora2019, nguyen-mondelli2020, nguyen2021, gao2022"), r.err());
         assertFalse(r.err().contains("\tat "));
     }
 }

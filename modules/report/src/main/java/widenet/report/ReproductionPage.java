@@ -72,11 +72,13 @@ final class ReproductionPage {
             for (String r : runNames) {
                 Map<String, Object> j = runJson.get(r);
                 Map<String, Object> s = JsonValues.object(j, "settings", dir.resolve(r).resolve("run.json"));
-                rows.add(List.of(r, JsonValues.format(s.get("width")), JsonValues.format(j.get("status")),
+                // the two-layer and implicit models have one width m; deep networks a list d,n1,…,nL
+                Object width = s.get("width") != null ? s.get("width") : s.get("widths");
+                rows.add(List.of(r, JsonValues.format(width), JsonValues.format(j.get("status")),
                         JsonValues.format(j.get("steps_done")), fmtLoss(j.get("final_loss")),
                         JsonValues.format(j.get("train_seconds")), Integer.toString(metrics.get(r).size())));
             }
-            page.table(List.of("run", "width m", "status", "steps", "final loss", "train s", "metrics rows"), rows);
+            page.table(List.of("run", "width m (deep: widths)", "status", "steps", "final loss", "train s", "metrics rows"), rows);
             page.section("Curves, one line per run");
             for (Map.Entry<Chart, String> c : MetricCharts.charts(metrics, theory)) {
                 page.chart(c.getKey(), c.getValue());

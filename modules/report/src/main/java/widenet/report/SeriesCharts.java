@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * Charts of a {@code series/*.csv} file: x is the first column, one line per other column. Against steps
  * ({@code step}, {@code k}, {@code epoch}) the columns are variants of one quantity (one per width, or measured
- * against predicted) and share one chart, as long as their sizes are comparable (medians of |value| within a
- * factor 1000); against anything else (a width, n) each column is its own quantity and gets its own chart. Scales:
+ * against predicted) and share one chart when they are all named after the file ({@code loss.csv}:
+ * {@code loss_m500}, {@code loss_m1000}, …) or their sizes are comparable (medians of |value| within a factor
+ * 1000); against anything else (a width, n) each column is its own quantity and gets its own chart. Scales:
  * names with "pattern" are linear; with "loss", "dist", "rate", "ratio" or "spectrum" logarithmic (non-positive
  * points dropped); otherwise log when the values are positive and span two decades. The x axis is logarithmic for
  * a width or sample-count axis ({@code width}, {@code m}, {@code n}) or positive values spanning two decades.
@@ -37,7 +38,9 @@ final class SeriesCharts {
             case "step", "k", "epoch", "steps" -> true;
             default -> false;
         };
-        if (stepAxis && comparable(t, ys)) {
+        // columns named FILE_<variant> are one quantity per run (loss_n1_512, loss_n1_1024, …): always one chart
+        boolean variants = ys.stream().allMatch(y -> y.startsWith(file + "_"));
+        if (stepAxis && (variants || comparable(t, ys))) {
             Chart c = new Chart(file, xName, file).logX(logX).logY(logFor(file, t, ys));
             for (String y : ys) {
                 c.add(y, x, t.numbers(y), Chart.Style.LINE);

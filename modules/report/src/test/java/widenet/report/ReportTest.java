@@ -163,6 +163,20 @@ class ReportTest {
     }
 
     @Test
+    void seriesNamedAfterTheirFileShareOneChartWhateverTheirSizes() throws Exception {
+        Path dir = Folders.reproduction(tmp.resolve("deep"));
+        // one quantity per run, 10⁶ apart (a run that converged and one that stalled): still one chart
+        Files.writeString(dir.resolve("series/gram.csv"), "step,gram_n1_64,gram_n1_256\n0,1e-6,1\n10,2e-6,2\n20,3e-6,3\n");
+        // two quantities 10⁶ apart: one chart each
+        Files.writeString(dir.resolve("series/mixed.csv"), "step,small,large\n0,1e-6,1\n10,2e-6,2\n20,3e-6,3\n");
+        List<Figure> figs = figures(Report.render(dir).html());
+        assertEveryChartDrawn(figs);
+        assertEquals(2, titled(figs, "gram").polylines());
+        titled(figs, "mixed: small");
+        titled(figs, "mixed: large");
+    }
+
+    @Test
     void sweepReportShowsTheFitAgainstTheTheorems() throws Exception {
         Path dir = Folders.sweep(tmp.resolve("sweep"));
         Report.Page page = Report.write(dir, null);
