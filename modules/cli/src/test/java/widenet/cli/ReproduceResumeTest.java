@@ -53,7 +53,7 @@ class ReproduceResumeTest {
                 "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(cmd).redirectOutput(tmp.resolve(name + ".out").toFile())
+        return new ProcessBuilder(ResilienceTest.withDefaultSignals(cmd)).redirectOutput(tmp.resolve(name + ".out").toFile())
                 .redirectError(tmp.resolve(name + ".err").toFile()).start();
     }
 

@@ -86,8 +86,38 @@ class ResilienceTest {
                 "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(cmd).redirectOutput(tmp.resolve(name + ".out").toFile())
+        return new ProcessBuilder(withDefaultSignals(cmd)).redirectOutput(tmp.resolve(name + ".out").toFile())
                 .redirectError(tmp.resolve(name + ".err").toFile()).start();
+    }
+
+    /**
+     * {@code cmd} started with SIGINT and SIGTERM at their default disposition. A build started in the background
+     * ({@code ./mvnw verify &}, nohup, some CI runners) inherits SIGINT ignored, and a JVM keeps an ignored SIGINT
+     * ignored (it installs no handler), so the SIGINT test would see no signal at all. coreutils' {@code env
+     * --default-signal} (9.x, Debian 12) resets the disposition before exec; without it the command is unchanged.
+     */
+    static List<String> withDefaultSignals(List<String> cmd) {
+        if (!ENV_RESETS_SIGNALS) {
+            return cmd;
+        }
+        List<String> all = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT,TERM"));
+        all.addAll(cmd);
+        return all;
+    }
+
+    private static final boolean ENV_RESETS_SIGNALS = envResetsSignals();
+
+    private static boolean envResetsSignals() {
+        try {
+            return Files.isExecutable(Path.of("/usr/bin/env"))
+                    && new ProcessBuilder("/usr/bin/env", "--default-signal=INT,TERM", "true")
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     String err(String name) throws IOException {
