@@ -1,7 +1,6 @@
 package widenet.spark;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
@@ -30,6 +29,9 @@ final class PartitionWorker implements AutoCloseable {
     private boolean forwarded;
     private boolean hasInitialPatterns;
     private final Partial result;
+    private final MemorySegment resultSegment;
+    private float[] weightArray;        // the broadcast value last seen, and a segment over it
+    private MemorySegment weightSegment;
 
     PartitionWorker(WorkerSpec spec, RowBlock block) {
         if (block.d() != spec.inputDim() || block.x().length != block.rows() * block.d() || block.y().length != block.rows()) {
@@ -39,8 +41,8 @@ final class PartitionWorker implements AutoCloseable {
         this.kernels = KernelProviders.open(spec.kernels(), spec.threads());
         this.x = FloatMatrix.allocate(block.rows(), block.d());
         this.y = FloatMatrix.allocate(block.rows(), 1);
-        copy(block.x(), 0, x);
-        copy(block.y(), 0, y);
+        Packed.unpack(block.x(), 0, x);
+        Packed.unpack(block.y(), 0, y);
         // The initial draw is overwritten by the broadcast weights before every forward pass.
         var config = new TwoLayerNetwork.Config(spec.inputDim(), spec.width(), block.rows(), 1.0,
                 spec.trainOutputLayer(), LossKind.SUM, spec.reluGradAtZero());
@@ -53,6 +55,7 @@ final class PartitionWorker implements AutoCloseable {
         this.gradA = pa.gradient();
         this.initialPatterns = FloatMatrix.allocate(block.rows(), spec.width());
         this.result = new Partial(spec.gradientLength());
+        this.resultSegment = MemorySegment.ofArray(result.gradient);
     }
 
     /**
@@ -68,40 +71,24 @@ final class PartitionWorker implements AutoCloseable {
             initialPatterns.copyFrom(network.activationMask());
             hasInitialPatterns = true;
         }
+        if (weights != weightArray) {   // a new broadcast value (local mode reuses the driver's array)
+            weightArray = weights;
+            weightSegment = MemorySegment.ofArray(weights);
+        }
         int md = spec.width() * spec.inputDim();
-        copy(weights, 0, w);
-        copy(weights, md, a);
+        Packed.unpack(weightSegment, 0, w);
+        Packed.unpack(weightSegment, md, a);
         double halfSquares = network.forward(x, y);
         forwarded = true;
         network.backward();
-        copy(gradW, result.gradient, 0);
+        Packed.pack(gradW, resultSegment, 0);
         if (spec.trainOutputLayer()) {
-            copy(gradA, result.gradient, md);
+            Packed.pack(gradA, resultSegment, md);
         }
         result.halfSquaredResiduals = halfSquares;
         result.patternChanges = hasInitialPatterns ? kernels.countDifferent(network.activationMask(), initialPatterns) : 0;
         result.partitionsWithInitialPatterns = hasInitialPatterns ? 1 : 0;
         return result;
-    }
-
-    /** {@code src[offset …]} into {@code dst}, row by row (its rows may be padded). */
-    static void copy(float[] src, int offset, FloatMatrix dst) {
-        MemorySegment seg = dst.segment();
-        int cols = dst.cols();
-        for (int i = 0; i < dst.rows(); i++) {
-            MemorySegment.copy(src, offset + i * cols, seg, ValueLayout.JAVA_FLOAT_UNALIGNED,
-                    (long) i * dst.stride() * Float.BYTES, cols);
-        }
-    }
-
-    /** {@code src} into {@code dst[offset …]}, row by row. */
-    static void copy(FloatMatrix src, float[] dst, int offset) {
-        MemorySegment seg = src.segment();
-        int cols = src.cols();
-        for (int i = 0; i < src.rows(); i++) {
-            MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * src.stride() * Float.BYTES,
-                    dst, offset + i * cols, cols);
-        }
     }
 
     @Override

@@ -41,7 +41,12 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
             var spec = new WorkerSpec(UUID.randomUUID().toString(), parts, data.d(), net.config().width(),
                     net.config().trainOutputLayer(), net.config().reluGradAtZero(), settings.kernels(),
                     settings.threadsPerPartition());
+            // Cached once on the executors. A parallelized partition carries its rows inside every task that reads
+            // it; the local checkpoint replaces it by a reference to the cached block, so a step's task is small.
+            // The price: a lost executor loses its rows and the step fails (resume the run with --resume).
             JavaRDD<RowBlock> blocks = spark.parallelize(split(data, parts), parts).persist(StorageLevel.MEMORY_ONLY());
+            blocks.rdd().localCheckpoint();
+            blocks.count();
             // treeAggregate's depth: two levels (executors pre-sum groups of partitions) once there are many.
             int depth = parts > 8 ? 2 : 1;
             return new SparkTwoLayerNetwork(kernels, net, spark, blocks, spec, data.n(), depth);
@@ -58,6 +63,11 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
     static SparkConf conf(String master) {
         SparkConf conf = new SparkConf().setMaster(master).setAppName("widenet train");
         conf.setIfMissing("spark.ui.enabled", "false");
+        // A partition's gradient (m·d floats, 16 MB at m = 4000, d = 1000) goes back in the task's status message
+        // rather than through the block manager (default above 1 MB); Spark caps this at spark.rpc.message.maxSize.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
+        // The only large broadcasts are the weights, random floats that LZ4 cannot shrink: skip the compression.
+        conf.setIfMissing("spark.broadcast.compress", "false");
         if (master.startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
@@ -95,8 +105,8 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
             FloatMatrix ys = data.y().rows(first, end);
             float[] x = new float[(end - first) * d];
             float[] y = new float[end - first];
-            PartitionWorker.copy(xs, x, 0);
-            PartitionWorker.copy(ys, y, 0);
+            Packed.pack(xs, x, 0);
+            Packed.pack(ys, y, 0);
             blocks.add(new RowBlock(p, first, end - first, d, x, y));
         }
         return blocks;

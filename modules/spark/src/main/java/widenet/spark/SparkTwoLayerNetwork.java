@@ -64,8 +64,8 @@ final class SparkTwoLayerNetwork implements Network {
                     + " samples; a batch of " + x.rows() + " rows cannot be evaluated here");
         }
         int md = spec.width() * spec.inputDim();
-        PartitionWorker.copy(w, packedWeights, 0);
-        PartitionWorker.copy(a, packedWeights, md);
+        Packed.pack(w, packedWeights, 0);
+        Packed.pack(a, packedWeights, md);
         Broadcast<float[]> weights = spark.broadcast(packedWeights);
         Partial total;
         try {
@@ -76,9 +76,9 @@ final class SparkTwoLayerNetwork implements Network {
         }
         markPending = false;
         forwarded = true;
-        PartitionWorker.copy(total.gradient, 0, gradW);
+        Packed.unpack(total.gradient, 0, gradW);
         if (spec.trainOutputLayer()) {
-            PartitionWorker.copy(total.gradient, md, gradA);
+            Packed.unpack(total.gradient, md, gradA);
         }
         if (lossFactor != 1f) {
             kernels.scale(lossFactor, gradW);
@@ -138,7 +138,6 @@ final class SparkTwoLayerNetwork implements Network {
         try {
             String runId = spec.runId();
             blocks.foreachPartition(rows -> PartitionWorkers.release(runId));
-            blocks.unpersist(false);
         } catch (RuntimeException e) {
             // A lost cluster cannot free its workers; their executors end with the application below.
         } finally {

@@ -28,8 +28,8 @@ class PartitionWorkerTest {
                      new SplittableRandom(6))) {
             RowBlock block = SparkDataParallelEngine.split(data, 1).get(0);
             float[] weights = new float[spec(true).weightLength()];
-            PartitionWorker.copy(net.weights(), weights, 0);
-            PartitionWorker.copy(net.outputWeights(), weights, M * D);
+            Packed.pack(net.weights(), weights, 0);
+            Packed.pack(net.outputWeights(), weights, M * D);
             try (PartitionWorker worker = new PartitionWorker(spec(true), block)) {
                 Partial p = worker.compute(weights, false);
                 double loss = net.forward(data.x(), data.y());
@@ -37,8 +37,8 @@ class PartitionWorkerTest {
                 // same kernels, same rows, same summation order: bit for bit
                 assertEquals(loss, p.halfSquaredResiduals);
                 float[] expected = new float[spec(true).gradientLength()];
-                PartitionWorker.copy(net.parameters().get(0).gradient(), expected, 0);
-                PartitionWorker.copy(net.parameters().get(1).gradient(), expected, M * D);
+                Packed.pack(net.parameters().get(0).gradient(), expected, 0);
+                Packed.pack(net.parameters().get(1).gradient(), expected, M * D);
                 assertArrayEquals(expected, p.gradient);
                 assertEquals(0, p.partitionsWithInitialPatterns, "no S(0) before it is marked");
                 Partial again = worker.compute(weights, true);
