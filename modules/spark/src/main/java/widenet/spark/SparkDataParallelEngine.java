@@ -15,6 +15,7 @@ import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
 import widenet.train.DataParallelEngine;
 import widenet.train.Dataset;
+import widenet.train.InputException;
 
 /**
  * {@code --data-parallel spark}: an embedded Spark driver in this process (master {@code local[N]},
@@ -34,7 +35,12 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
         if (!(local instanceof TwoLayerNetwork net)) {
             throw new IllegalArgumentException("--data-parallel spark trains the two-layer network, not " + local.kind());
         }
-        JavaSparkContext spark = new JavaSparkContext(conf(settings.master()));
+        JavaSparkContext spark;
+        try {
+            spark = new JavaSparkContext(conf(settings.master()));
+        } catch (Exception e) {   // e.g. SparkException "Could not parse Master URL" (yarn needs spark-yarn on the class path)
+            throw new InputException("--master " + settings.master() + ": Spark cannot start: " + e.getMessage(), e);
+        }
         try {
             int parts = settings.partitions() > 0 ? settings.partitions() : spark.defaultParallelism();
             parts = Math.min(parts, data.n());

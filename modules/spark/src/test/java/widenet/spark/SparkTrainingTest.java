@@ -112,6 +112,16 @@ class SparkTrainingTest {
         System.out.printf("two partitions: worst loss difference %.3g × (k+1)·√n·ε%n", worst);
     }
 
+    @Test
+    void aMasterSparkCannotUseIsAOneLineInputError() {
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of(RUN));
+        args.addAll(List.of("--out", dir.resolve("bad").toString(), "--data-parallel", "spark", "--master", "nonsense://x"));
+        assertEquals(Main.EXIT_INPUT, Main.run(new PrintWriter(err, true), args.toArray(new String[0])));
+        assertTrue(err.toString().startsWith("widenet: --master nonsense://x: Spark cannot start: Could not parse Master URL"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+
     private static Double[] box(double[] v) {
         Double[] b = new Double[v.length];
         for (int i = 0; i < v.length; i++) {
