@@ -1,5 +1,8 @@
 package widenet.spark;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -10,13 +13,24 @@ import java.io.Serializable;
 final class Partial implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final float[] gradient;
+    /** Final in all but name: set once here or by {@link #readObject}. */
+    transient float[] gradient;
     double halfSquaredResiduals;
     long patternChanges;
     int partitionsWithInitialPatterns;
 
     Partial(int gradientLength) {
         gradient = new float[gradientLength];
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        FloatArrays.write(out, gradient);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        gradient = FloatArrays.read(in);
     }
 
     /** this += other, element by element. */

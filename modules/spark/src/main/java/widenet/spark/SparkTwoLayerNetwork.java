@@ -28,7 +28,7 @@ final class SparkTwoLayerNetwork implements Network {
     private final int depth;
     private final float lossFactor;
     private final FloatMatrix w, a, gradW, gradA;
-    private final float[] packedWeights;
+    private final Weights packedWeights;
     private boolean markPending;
     private boolean forwarded;
     private double patternChange = Double.NaN;
@@ -49,7 +49,7 @@ final class SparkTwoLayerNetwork implements Network {
         this.gradW = pw.gradient();
         this.a = pa.value();
         this.gradA = pa.gradient();
-        this.packedWeights = new float[spec.weightLength()];
+        this.packedWeights = new Weights(spec.weightLength());
     }
 
     /** The number of partitions the rows of X are split into. */
@@ -64,9 +64,9 @@ final class SparkTwoLayerNetwork implements Network {
                     + " samples; a batch of " + x.rows() + " rows cannot be evaluated here");
         }
         int md = spec.width() * spec.inputDim();
-        Packed.pack(w, packedWeights, 0);
-        Packed.pack(a, packedWeights, md);
-        Broadcast<float[]> weights = spark.broadcast(packedWeights);
+        Packed.pack(w, packedWeights.values, 0);
+        Packed.pack(a, packedWeights.values, md);
+        Broadcast<Weights> weights = spark.broadcast(packedWeights);
         Partial total;
         try {
             total = blocks.treeAggregate(new PairwiseSum(spec.partitions()), partitionStep(spec, weights, markPending),
@@ -92,9 +92,9 @@ final class SparkTwoLayerNetwork implements Network {
     }
 
     /** The per-partition step as a serializable function that captures nothing of the driver but its arguments. */
-    private static Function2<PairwiseSum, RowBlock, PairwiseSum> partitionStep(WorkerSpec spec, Broadcast<float[]> weights,
+    private static Function2<PairwiseSum, RowBlock, PairwiseSum> partitionStep(WorkerSpec spec, Broadcast<Weights> weights,
                                                                                boolean markInitial) {
-        return (sum, block) -> sum.leaf(block.partition(), PartitionWorkers.get(spec, block).compute(weights.value(), markInitial));
+        return (sum, block) -> sum.leaf(block.partition(), PartitionWorkers.get(spec, block).compute(weights.value().values, markInitial));
     }
 
     /** The gradient was summed with the loss in {@link #forward}. */

@@ -24,9 +24,11 @@ import widenet.cli.Main;
  * process: the command, its output folder and its trajectory. Every run here uses one kernel thread per partition
  * and per process, so that a partition computes exactly what the single process computes on the same rows.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// The limit only stops a hang. Spark's per-step scheduling suffers most on a shared machine: this class took 48–50 s
+// at load 12–14 on 2 cores, and one 60-step run alone exceeded 60 s at load 18.
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 class SparkTrainingTest {
-    static final int N = 64, D = 16, M = 128, STEPS = 60;
+    static final int N = 64, D = 16, M = 128, STEPS = 50;
     static final String[] RUN = {"train", "--n", "" + N, "--d", "" + D, "--width", "" + M, "--lr", "0.5",
             "--steps", "" + STEPS, "--seed", "11", "--threads", "1", "--theory", "off", "--quiet", "--force"};
 
@@ -92,7 +94,7 @@ class SparkTrainingTest {
      * Two partitions in local[2]: each step's sums over the n rows are split in two halves and added, a reordering of
      * n-term float sums, which changes them by O(√n·ε) relative (ε = 2⁻²⁴). Gradient descent with a stable step carries
      * such a perturbation forward without amplifying it (the loss contracts), so after k steps the losses differ by at
-     * most about (k + 1)·√n·ε relative (measured: 0.026 of that); the bound below allows 2× that. A wrong gradient (a lost partition, a missing
+     * most about (k + 1)·√n·ε relative (measured: 0.026 of that over 60 steps); the bound below allows 2× that. A wrong gradient (a lost partition, a missing
      * 1/√m, a double count) is off by ≥ 1e-1 relative at the first step.
      */
     @Test
