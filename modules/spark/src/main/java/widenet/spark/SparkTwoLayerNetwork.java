@@ -1,10 +1,14 @@
 package widenet.spark;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.ShutdownHookManager;
+import scala.runtime.BoxedUnit;
 import widenet.kernel.Kernels;
 import widenet.model.Network;
 import widenet.model.Parameter;
@@ -32,6 +36,8 @@ final class SparkTwoLayerNetwork implements Network {
     private boolean markPending;
     private boolean forwarded;
     private double patternChange = Double.NaN;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Object shutdownHook;
 
     SparkTwoLayerNetwork(Kernels kernels, TwoLayerNetwork local, JavaSparkContext spark, JavaRDD<RowBlock> blocks,
                          WorkerSpec spec, int n, int depth) {
@@ -50,7 +56,23 @@ final class SparkTwoLayerNetwork implements Network {
         this.a = pa.value();
         this.gradA = pa.gradient();
         this.packedWeights = new Weights(spec.weightLength());
+        // On SIGINT/SIGTERM Spark's own shutdown hooks stop the executors and the SparkContext, which would fail the
+        // step in flight before widenet's graceful stop (finish the step, checkpoint) is done. A Spark hook that runs
+        // before theirs (higher priority first; theirs are at most the default) waits for this network to be closed,
+        // i.e. for the run to have stopped cleanly.
+        this.shutdownHook = ShutdownHookManager.addShutdownHook(ShutdownHookManager.DEFAULT_SHUTDOWN_PRIORITY() + 10,
+                () -> {
+                    try {
+                        closed.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return BoxedUnit.UNIT;
+                });
     }
+
+    /** How long a shutdown waits for the run to stop before Spark stops anyway (Hadoop's hook timeout is 30 s). */
+    private static final long SHUTDOWN_WAIT_SECONDS = 25;
 
     /** The number of partitions the rows of X are split into. */
     int partitions() {
@@ -138,14 +160,16 @@ final class SparkTwoLayerNetwork implements Network {
         try {
             String runId = spec.runId();
             blocks.foreachPartition(rows -> PartitionWorkers.release(runId));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // SparkException too
             // A lost cluster cannot free its workers; their executors end with the application below.
         } finally {
             PartitionWorkers.release(spec.runId());   // local mode: the executors are this JVM
             try {
+                ShutdownHookManager.removeShutdownHook(shutdownHook);
                 spark.stop();
             } finally {
                 local.close();
+                closed.countDown();
             }
         }
     }
