@@ -4,4 +4,5 @@ module widenet.train {
     requires com.fasterxml.jackson.databind;
     requires static jdk.management;
     exports widenet.train;
+    uses widenet.train.DataParallelEngine;
 }

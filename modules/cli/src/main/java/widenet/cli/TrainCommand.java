@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import widenet.kernel.Activation;
@@ -150,6 +151,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--every", description = "Write a metrics row every K steps (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long every;
+
+    @Mixin
+    DataParallelOptions dataParallel = new DataParallelOptions();
 
     @Option(names = "--x", description = "Inputs X (n×d .npy, float32 or float64) instead of synthetic data.")
     Path xFile;
@@ -295,6 +299,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Kernels k = KernelProviders.open(kernels, threadCount);
              Dataset data = loadData(dataRng)) {
             int batchSize = batch != null ? batch : data.n();
+            dataParallel.requireFullBatch(batchSize, data.n());
             TrainSettings settings = new TrainSettings(lr, steps, batchSize, every, shuffleSeed);
             try (Network net = createNetwork(k, data, initRng);
                  Probes implicitProbes = createProbes(k, net, data)) {
@@ -325,7 +330,8 @@ final class TrainCommand implements Callable<Integer> {
                      TrainingRun folder = session != null ? session : TrainingRun.create(outDir, force)) {
                     log("widenet " + Main.version() + " · kernels: " + k.description());
                     log("data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
-                            + (net instanceof TwoLayerNetwork t ? " m=" + t.config().width() : "")
+                            + (model.equals(TwoLayerNetwork.KIND) ? " m=" + width : "")
+                            + (dataParallel.enabled() ? " · data-parallel on " + dataParallel.engine + " " + dataParallel.master : "")
                             + (net instanceof DeepNetwork dn ? " widths=" + dn.config().widthsSpec() + " σ=" + dn.config().activation() : "")
                             + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + gamma : "")
                             + " · η=" + lr + " · " + steps + " steps" + (batchSize < data.n() ? " · batch " + batchSize : " · full batch")
@@ -378,7 +384,7 @@ final class TrainCommand implements Callable<Integer> {
         return switch (theory) {
             case "on" -> true;
             case "off" -> false;
-            default -> model.equals(TwoLayerNetwork.KIND) && fullBatch && samples <= THEORY_AUTO_MAX_N;
+            default -> model.equals(TwoLayerNetwork.KIND) && fullBatch && samples <= THEORY_AUTO_MAX_N && !dataParallel.enabled();
         };
     }
 
@@ -447,6 +453,7 @@ final class TrainCommand implements Callable<Integer> {
         if (theoryEvery != null && theoryEvery < 0) {
             throw new InputException("--theory-every must be ≥ 0, got " + theoryEvery);
         }
+        dataParallel.validate(model, theory, this::given);
     }
 
     /** Whether the option was on the command line (not just its default). */
@@ -601,15 +608,15 @@ final class TrainCommand implements Callable<Integer> {
                     LossKind.parse(loss), reluGradAtZero == null || reluGradAtZero == 1);
             net = new TwoLayerNetwork(k, cfg, rng);
         }
-        if (initDir != null && resume == null) {   // a resumed run takes its initial weights from the checkpoint
-            try {
+        try {
+            if (initDir != null && resume == null) {   // a resumed run takes its initial weights from the checkpoint
                 loadParameters(net, initDir);
-            } catch (IOException | RuntimeException e) {
-                net.close();
-                throw e;
             }
+            return dataParallel.distribute(k, net, data, kernels, threads);
+        } catch (IOException | RuntimeException e) {
+            net.close();
+            throw e;
         }
-        return net;
     }
 
     /** The theory columns of the model: λ_min(ZZᵀ) every --theory-every steps for the implicit network. */
@@ -682,7 +689,7 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("batch", s.batchSize());
         settings.put("every", every);
         settings.put("seed", seed);
-        if (net instanceof TwoLayerNetwork) {
+        if (model.equals(TwoLayerNetwork.KIND)) {
             settings.put("kappa", kappa);
             settings.put("train_output_layer", trainOutputLayer);
         }
@@ -706,6 +713,7 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("x", xFile == null ? null : xFile.toString());
         settings.put("y", yFile == null ? null : yFile.toString());
         settings.put("init", initDir == null ? null : initDir.toString());
+        settings.put("data_parallel", dataParallel.describe());
         settings.put("theory", theoryEnabled(data.n(), s.batchSize() == data.n()));
         settings.putIfAbsent("theory_every", theoryEvery == null ? 10 : theoryEvery);
         if (spec != null) {
