@@ -73,6 +73,28 @@ class DeepTrainCommandTest {
         assertEquals(List.of(), run.get("warnings"));
     }
 
+    /**
+     * A deep run that blows up between metrics rows, with theory columns due on the row after: the run stops with
+     * the divergence message and exit 3 at the first non-finite loss (not with a solver's complaint about the NaN
+     * weights), keeping a last row that shows it.
+     */
+    @Test
+    void divergenceBetweenRowsStopsWithExitCode3() throws IOException {
+        Path out = tmp.resolve("diverge");
+        TrainCommandTest.Result r = TrainCommandTest.run("train", "--model", "deep", "--n", "24", "--widths", "10,30,12,1",
+                "--steps", "400", "--lr", "1e3", "--every", "50", "--theory-every", "50", "--kernels", "scalar", "--quiet",
+                "--out", out.toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains("diverged at step"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.contains("nan") || last.contains("inf"), last);
+        long step = Long.parseLong(last.split(",")[0]);
+        assertTrue(step % 50 != 0, "the row of the divergence comes between the regular rows: step " + step);
+        assertEquals("diverged", Json.read(out.resolve("run.json")).get("status"));
+    }
+
     @Test
     void theoryEveryKFillsTheColumnsEveryKSteps() throws IOException {
         Path out = tmp.resolve("run");

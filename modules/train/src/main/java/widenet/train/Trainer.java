@@ -221,19 +221,28 @@ public final class Trainer implements AutoCloseable {
             long t0 = System.nanoTime();
             boolean report = k == 0 || k == steps || k % settings.every() == 0;
             double loss = Double.NaN;
+            boolean diverged = false;
             if (fullBatch || report) {
                 loss = network.forward(data.x(), data.y());   // L(W(k)) on all n samples
                 if (k == 0) {
                     network.markInitialState();
                 }
+                // A non-finite loss ends the run at this step, with a row that shows it, whatever the cadence.
+                diverged = !Double.isFinite(loss);
             }
-            if (report) {
+            if (report || diverged) {
                 row.step = k;
                 row.epoch = (double) k * batch / n;
                 row.loss = loss;
                 row.rate = k == 0 ? Double.NaN : Math.pow(loss / prevLoss, 1.0 / (k - prevStep));
                 network.measure(row.model);
-                measureProbes(k, k == 0 || k == steps);
+                if (diverged) {
+                    // The probes' spectra and Grams of non-finite weights mean nothing (and their solvers refuse
+                    // them): the row carries NaN there, and the divergence is what the run reports.
+                    java.util.Arrays.fill(row.probes, Double.NaN);
+                } else {
+                    measureProbes(k, k == 0 || k == steps);
+                }
                 row.stepMillis = k == 0 ? (System.nanoTime() - t0) / 1e6 : lastStepMillis;
                 row.elapsedSeconds = (System.nanoTime() - runStartNanos) / 1e9;
                 listener.onRow(row);
