@@ -47,14 +47,7 @@ class ReproduceResumeTest {
     }
 
     Process start(String name, String... args) throws IOException {
-        String modulePath = System.getProperty("jdk.module.path");
-        assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
-        cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(ResilienceTest.withDefaultSignals(cmd)).redirectOutput(tmp.resolve(name + ".out").toFile())
-                .redirectError(tmp.resolve(name + ".err").toFile()).start();
+        return ResilienceTest.startCli(tmp, name, args);
     }
 
     String read(String file) throws IOException {

@@ -80,14 +80,19 @@ class ResilienceTest {
 
     /** {@code java -m widenet.cli/widenet.cli.Main ARGS} on this test's module path, output to files. */
     Process start(String name, String... args) throws IOException {
+        return startCli(tmp, name, args);
+    }
+
+    /** {@code widenet ARGS} in a child JVM on this test's module path, its output in {@code dir/name.out|err}. */
+    static Process startCli(Path dir, String name, String... args) throws IOException {
         String modulePath = System.getProperty("jdk.module.path");
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(withDefaultSignals(cmd)).redirectOutput(tmp.resolve(name + ".out").toFile())
-                .redirectError(tmp.resolve(name + ".err").toFile()).start();
+        return new ProcessBuilder(withDefaultSignals(cmd)).redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".err").toFile()).start();
     }
 
     /**
