@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import widenet.train.Checkpoints;
 import widenet.train.Json;
 
 /**
@@ -85,11 +86,17 @@ class ResilienceTest {
 
     /** {@code widenet ARGS} in a child JVM on this test's module path, its output in {@code dir/name.out|err}. */
     static Process startCli(Path dir, String name, String... args) throws IOException {
+        return startCli(dir, name, List.of(), args);
+    }
+
+    /** As {@link #startCli(Path, String, String...)}, with extra JVM options (system properties) before the module. */
+    static Process startCli(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
         String modulePath = System.getProperty("jdk.module.path");
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
+                "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));
         return new ProcessBuilder(withDefaultSignals(cmd)).redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile()).start();
@@ -198,8 +205,10 @@ class ResilienceTest {
     }
 
     /**
-     * SIGKILL at random moments, at least three times and at least once while a checkpoint was being written
-     * (a partial checkpoint folder left behind), each time resuming in a new process; then resumed to the end.
+     * SIGKILL once certainly in the middle of a checkpoint write: a process whose checkpoint writes stall before the
+     * manifest (a test-only system property, {@link Checkpoints#STALL_PROPERTY}) is killed during the stall, leaving a
+     * partial checkpoint folder with an empty manifest behind; then at up to three random moments, each time resuming
+     * in a new process; then resumed to the end.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"GD", "SGD", "DEEP", "IMPLICIT"})
@@ -214,14 +223,27 @@ class ResilienceTest {
         Random random = new Random(mode.hashCode());
         int kills = 0, torn = 0;
         Process p = start("first", args(base, "--out", run.toString(), "--checkpoint-every", "1"));
-        for (int segment = 0; kills < 3 || torn == 0; segment++) {
-            assertTrue(segment < 12, "12 kills without one landing in a checkpoint write");
+        // The certain kill mid-write first (a complete checkpoint exists before it), then the random ones.
+        await(() -> newestCheckpoint(run) >= 0, p, "the first checkpoint");
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        Process stalled = startCli(tmp, "stalled", List.of("-D" + Checkpoints.STALL_PROPERTY + "=600000"),
+                "train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "1");
+        await(() -> errContains("stalled", "checkpoint write stalled"), stalled, "a stalled checkpoint write");
+        stalled.destroyForcibly();
+        assertTrue(stalled.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(hasPartialCheckpoint(run), "the stalled write left its partial folder");
+        kills += 2;
+        torn++;
+        p = start("resume", "train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "1");
+        for (int segment = 0; segment < 3; segment++) {
             Process q = p;
             long before = newestCheckpoint(run);
-            await(() -> newestCheckpoint(run) > before, q, "a new checkpoint");
+            await(() -> newestCheckpoint(run) > before || !q.isAlive(), null, "a new checkpoint");
             Thread.sleep(random.nextInt(400));
-            if (!p.isAlive()) {
-                break;   // ran to the end before the kill
+            if (!p.isAlive()) {   // ran to the end before the kill
+                assertEquals(0, p.exitValue(), err(segment == 0 ? "resume" : "resume" + (segment - 1)));
+                break;
             }
             p.destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -237,6 +259,14 @@ class ResilienceTest {
         assertEquals(0, Main.run("train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "0"));
         assertSameResults(ref, run);
         System.out.printf("%s: %d SIGKILLs, %d during a checkpoint write%n", mode, kills, torn);
+    }
+
+    boolean errContains(String name, String text) {
+        try {
+            return Files.readString(tmp.resolve(name + ".err"), StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -44,7 +44,33 @@ public final class Checkpoints {
         void beforeWrite(String relativePath) throws IOException;
     }
 
-    static volatile Faults faults = path -> { };
+    static volatile Faults faults = stallFromProperty();
+
+    /**
+     * Fault injection for tests that kill another process in the middle of a checkpoint write: with
+     * {@code -D}{@value #STALL_PROPERTY}{@code =N} every checkpoint write stops for N ms with its manifest created
+     * but still empty (all other files written), after saying so on stderr. Without the property, nothing.
+     */
+    public static final String STALL_PROPERTY = "widenet.checkpoint.stallBeforeManifestMillis";
+
+    private static Faults stallFromProperty() {
+        long millis = Long.getLong(STALL_PROPERTY, 0L);
+        if (millis <= 0) {
+            return path -> { };
+        }
+        return path -> {
+            if (path.equals(MANIFEST)) {
+                System.err.println("widenet: " + STALL_PROPERTY + ": checkpoint write stalled before its manifest for " + millis + " ms");
+                System.err.flush();
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("checkpoint write stall interrupted");
+                }
+            }
+        };
+    }
 
     private Checkpoints() {
     }
