@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widenet.train.Checkpoints;
 import widenet.train.Json;
 
 /**
@@ -70,10 +71,14 @@ class ReproduceResumeTest {
         Path ref = tmp.resolve("ref"), run = tmp.resolve("killed");
         assertEquals(0, Main.run(du(ref)));
 
-        Process p = start("first", du(run, "--checkpoint-every", "1"));
+        // Every checkpoint write stalls 40 ms (a test-only property), so the ≥ 37 steps left after step 3 take over
+        // 1.4 s and the kill below lands mid-variant however fast the disk is.
+        Process p = ResilienceTest.startCli(tmp, "first", List.of("-D" + Checkpoints.STALL_PROPERTY + "=40"),
+                du(run, "--checkpoint-every", "1"));
         Path second = run.resolve("m256");
         ResilienceTest.await(() -> ResilienceTest.newestCheckpoint(second) >= 3, p, "a checkpoint of the second width");
         Thread.sleep(new Random(42).nextInt(150));
+        assertTrue(p.isAlive(), "the reproduction ended before the kill");
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals("finished", Json.read(run.resolve("m128/run.json")).get("status"));
