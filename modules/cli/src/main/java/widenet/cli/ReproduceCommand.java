@@ -225,18 +225,6 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /** This command line without --force, with --out: what continues the reproduction. */
     private String resumeCommand(Path dir) {
-        List<String> args = new ArrayList<>(List.of("widenet", "reproduce"));
-        List<String> original = spec.commandLine().getParseResult().originalArgs();
-        // The parse result's arguments start with those of the parent command, up to this command's name.
-        int from = original.indexOf(spec.name()) + 1;
-        for (String a : original.subList(from, original.size())) {
-            if (!a.equals("--force")) {
-                args.add(a.isEmpty() || a.matches(".*[\\s'\"$`].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
-            }
-        }
-        if (out == null) {
-            args.addAll(List.of("--out", dir.toString()));
-        }
-        return String.join(" ", args);
+        return RerunCommand.of(spec, out != null, dir);
     }
 }

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import widenet.cluster.hazelcast.ClusterOptions;
 import widenet.cluster.hazelcast.HazelcastCellExecutor;
 import widenet.kernel.KernelProviders;
@@ -20,6 +23,7 @@ import widenet.sweep.CellExecutor;
 import widenet.sweep.LogLogFit;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
+import widenet.train.GracefulShutdown;
 
 /**
  * {@code widenet sweep}: how wide is wide enough. For each n, the smallest width m_min(n) whose full-batch GD run
@@ -33,6 +37,8 @@ import widenet.sweep.SweepSettings;
                 "(Nguyen 2021). Cells run concurrently; a stopped sweep resumes where it was (same --out, same settings).",
                 "Writes sweep.json, sweep.csv, cells.csv, cells/<n>-<m>-<seed>/cell.json, summary.md and report.html."})
 final class SweepCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     /** The settings of a preset; options given on the command line override them one by one. */
     record Preset(String n, int d, int seeds, double lr, long steps, double target, int widthMin, int widthMax, int perOctave) {
@@ -203,7 +209,29 @@ final class SweepCommand implements Callable<Integer> {
                 System.out.flush();
             }
         }, extra, executor);
-        Sweep.Outcome o = sweep.run();
+        GracefulShutdown shutdown = GracefulShutdown.jvm();
+        // SIGINT/SIGTERM interrupt this thread: the cells being trained checkpoint at their next step and stop, and
+        // the JVM waits for this section, so the message below is printed before it exits (with 130 or 143).
+        try (GracefulShutdown.Section section = shutdown.protect()) {
+            Sweep.Outcome o;
+            Thread self = Thread.currentThread();
+            try (GracefulShutdown.Registration stop = shutdown.onRequest(self::interrupt)) {
+                o = sweep.run();
+            } catch (CancellationException | java.io.IOException | java.io.UncheckedIOException e) {
+                if (!shutdown.requested()) {
+                    throw e;
+                }
+                Thread.interrupted();
+                spec.commandLine().getErr().println("widenet: sweep interrupted after " + count[0]
+                        + " cell(s); the cells being trained were checkpointed; continue with: " + RerunCommand.of(spec, out != null, dir));
+                spec.commandLine().getErr().flush();
+                return TrainCommand.EXIT_INTERRUPTED;
+            }
+            return finish(o, dir, t0);
+        }
+    }
+
+    private Integer finish(Sweep.Outcome o, Path dir, long t0) throws Exception {
         ReportCommand.headless();
         Report.write(dir, dir.resolve("report.html"));
         if (!quiet) {

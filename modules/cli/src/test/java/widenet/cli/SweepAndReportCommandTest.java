@@ -53,6 +53,53 @@ class SweepAndReportCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /** One cell of 800 steps on the scalar kernels (≈ 6 s on a 2-core Zen 3), long enough to be stopped inside. */
+    static final String[] ONE_LONG_CELL = {"sweep", "--n", "128", "--d", "16", "--seeds", "1", "--steps", "800",
+            "--target", "1e-12", "--width-min", "512", "--width-max", "512", "--kernels", "scalar",
+            "--threads-per-cell", "1", "--cells-at-once", "1", "--quiet"};
+
+    /**
+     * SIGTERM during a cell: the cell checkpoints at its step boundary (not only every 60 s), sweep.json says
+     * "interrupted", the process exits 143 saying how to continue, and that command ends with the results of an
+     * uninterrupted sweep. While it runs, a second sweep on the folder is refused naming the first.
+     */
+    @Test
+    void sigtermCheckpointsTheRunningCellAndTheSameCommandContinues() throws Exception {
+        Path ref = tmp.resolve("ref"), out = tmp.resolve("stopped");
+        assertEquals(0, TrainCommandTest.run(with(ONE_LONG_CELL, "--out", ref.toString())).code());
+
+        String[] cmd = with(ONE_LONG_CELL, "--out", out.toString());
+        Process p = ResilienceTest.startCli(tmp, "sweep", cmd);
+        Path cell = out.resolve("cells/128-512-0");
+        ResilienceTest.await(() -> Files.isDirectory(cell.resolve("init")), p, "the cell to start");
+        Thread.sleep(700);   // ≈ 80 steps; the cell takes 800
+        assertTrue(p.isAlive() && !Files.exists(cell.resolve("cell.json")), "the cell ended before the signal");
+
+        TrainCommandTest.Result second = TrainCommandTest.run(cmd);
+        assertEquals(Main.EXIT_INPUT, second.code(), second.err());
+        assertTrue(second.err().contains(out + " is in use by another widenet run (pid " + p.pid() + " on "), second.err());
+
+        p.destroy();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String err = Files.readString(tmp.resolve("sweep.err"));
+        assertEquals(143, p.exitValue(), err);
+        assertTrue(err.strip().endsWith("continue with: widenet sweep " + String.join(" ", java.util.Arrays.copyOfRange(cmd, 1, cmd.length))), err);
+        assertEquals("interrupted", Json.read(out.resolve("sweep.json")).get("status"));
+        assertFalse(Files.exists(cell.resolve("cell.json")));
+        assertTrue(ResilienceTest.newestCheckpoint(cell) > 0, "the stopped cell was checkpointed at its step boundary");
+
+        TrainCommandTest.Result r = TrainCommandTest.run(cmd);
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Files.readString(ref.resolve("sweep.csv")), Files.readString(out.resolve("sweep.csv")));
+        assertEquals(withoutSeconds(ref.resolve("cells.csv")), withoutSeconds(out.resolve("cells.csv")));
+        assertEquals("finished", Json.read(out.resolve("sweep.json")).get("status"));
+    }
+
+    /** cells.csv without its last column (wall-clock seconds). */
+    static java.util.List<String> withoutSeconds(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
     @Test
     void reportOfARunWritesReportHtmlBesideIt() throws IOException {
         Path run = tmp.resolve("run");

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import widenet.train.AtomicFiles;
 import widenet.train.InputException;
 import widenet.train.Json;
+import widenet.train.RunLock;
 
 /**
  * A width sweep written to a folder:
@@ -90,14 +91,43 @@ public final class Sweep {
 
     public WidthGrid grid() { return grid; }
 
-    /** Runs (or resumes) the sweep and writes every output file. */
+    /**
+     * Runs (or resumes) the sweep and writes every output file. One process per folder: a second one is refused
+     * naming the first ({@link RunLock}). Interrupting the calling thread stops the sweep: the cells being trained
+     * checkpoint at their next step and stop, {@code sweep.json} says "interrupted", and a
+     * {@link java.util.concurrent.CancellationException} is thrown once no cell writes any more; run() again continues.
+     */
     public Outcome run() throws IOException {
         long t0 = System.nanoTime();
         prepareFolder();
+        try (RunLock lock = RunLock.acquire(folder)) {
+            return runLocked(t0);
+        }
+    }
+
+    private Outcome runLocked(long t0) throws IOException {
         Map<String, Object> record = header("running");
         Json.write(folder.resolve("sweep.json"), record);
 
-        List<WidthSearch.Result> chains = runChains();
+        List<WidthSearch.Result> chains;
+        try {
+            chains = runChains();
+        } catch (java.util.concurrent.CancellationException e) {
+            // The interrupt flag is cleared for the write (an interrupted thread cannot use a FileChannel), then kept.
+            boolean interrupted = Thread.interrupted();
+            try {
+                record = header("interrupted");
+                record.put("cells_computed", computed.get());
+                record.put("cells_reused", reused.get());
+                Json.write(folder.resolve("sweep.json"), record);
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
 
         chains.sort(Comparator.comparingInt(WidthSearch.Result::n).thenComparingLong(WidthSearch.Result::seed));
         List<Width> widths = widths(chains);
@@ -160,7 +190,8 @@ public final class Sweep {
             }
         } else if (Files.isDirectory(folder)) {
             try (Stream<Path> s = Files.list(folder)) {
-                if (s.findAny().isPresent()) {
+                // what a sweep killed before its first sweep.json leaves is not "someone else's folder"
+                if (s.map(p -> p.getFileName().toString()).anyMatch(f -> !f.equals(RunLock.FILE) && !f.equals("cells"))) {
                     throw new InputException(folder + " is not empty and holds no sweep.json; choose another --out");
                 }
             }

@@ -14,6 +14,7 @@ package widenet.train;
 public final class GracefulShutdown {
     private static GracefulShutdown jvm;
     private volatile boolean requested;
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int active;
 
     private GracefulShutdown() {
@@ -41,6 +42,27 @@ public final class GracefulShutdown {
 
     public void request() {
         requested = true;
+        for (Runnable r : listeners) {
+            r.run();
+        }
+    }
+
+    /**
+     * {@code action} runs when a stop is asked for (in the signal's shutdown hook), until the returned registration is
+     * closed: for code that waits rather than polls, e.g. a sweep blocked on its cells interrupts itself.
+     */
+    public Registration onRequest(Runnable action) {
+        listeners.add(action);
+        if (requested) {
+            action.run();
+        }
+        return () -> listeners.remove(action);
+    }
+
+    /** An {@link #onRequest} action's registration; closing it removes the action. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** A section the JVM must not exit in the middle of (a training run with its final writes). */
@@ -70,7 +92,7 @@ public final class GracefulShutdown {
     }
 
     private void onShutdown() {
-        requested = true;
+        request();
         synchronized (this) {
             while (active > 0) {
                 try {
