@@ -86,8 +86,12 @@ public final class Main {
         }
     }
 
+    /** The module's version; on the class path (Spark) the jar manifest's; "dev" when run from classes. */
     static String version() {
-        return Main.class.getModule().getDescriptor() != null
-                ? Main.class.getModule().getDescriptor().rawVersion().orElse("dev") : "dev";
+        if (Main.class.getModule().getDescriptor() != null) {
+            return Main.class.getModule().getDescriptor().rawVersion().orElse("dev");
+        }
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
     }
 }
