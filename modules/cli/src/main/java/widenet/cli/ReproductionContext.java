@@ -63,7 +63,7 @@ final class ReproductionContext {
     Path resolve(String name) { return folder.resolve(name); }
     Path folder(String name) { return folder.folder(name); }
     String kernels() { return options.kernels; }
-    int threads() { return options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors(); }
+    int threads() { return options.threads.count(); }
 
     /** An option's value if given, else the reproduction's default. */
     <T> T setting(T given, T defaultValue) {
