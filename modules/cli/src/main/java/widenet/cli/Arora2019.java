@@ -211,12 +211,11 @@ final class Arora2019 extends Reproduction {
         theoryJson.put("projections", spectrum.projections(ys.get(0)));
         theoryJson.put("projections_" + runs.get(v - 1), spectrum.projections(ys.get(v - 1)));
         Json.write(ctx.resolve("theory.json"), theoryJson);
-        ctx.folder("series");
-        lossSeries.write(ctx.resolve("series/loss.csv"));
-        spectrumSeries.write(ctx.resolve("series/spectrum.csv"));
+        lossSeries.write(ctx.seriesFile("loss"));
+        spectrumSeries.write(ctx.seriesFile("spectrum"));
         new SeriesCsv("random_fraction", fr).add("generalisation_measure", measure).add("y_Hinv_y", quad).add("final_loss_ratio", ratio)
                 .add("trajectory_gap_max", gapMax).add("trajectory_gap_final", gapFinal).add("top" + top + "_projection_share", topShare)
-                .write(ctx.resolve("series/measure_vs_fraction.csv"));
+                .write(ctx.seriesFile("measure_vs_fraction"));
 
         // ---- checks and summary ----
         // True labels (fraction 0) against every variant with random labels; the trend across random fractions is

@@ -113,14 +113,13 @@ final class Du2019 extends Reproduction {
                 notFalling.add("m = " + m);
             }
         }
-        ctx.folder("series");
-        loss.write(ctx.resolve("series/loss.csv"));
-        pattern.write(ctx.resolve("series/pattern_change.csv"));
-        dist.write(ctx.resolve("series/w_dist_max_row.csv"));
-        bound.write(ctx.resolve("series/predictions.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        pattern.write(ctx.seriesFile("pattern_change"));
+        dist.write(ctx.seriesFile("w_dist_max_row"));
+        bound.write(ctx.seriesFile("predictions"));
         new SeriesCsv("width", ms).add("final_loss", finalLoss).add("loss_ratio", lossRatio).add("pattern_change", finalPattern)
                 .add("w_dist_max_row", finalDist).add("radius_R", radius).add("lambda_min_H_final", lminFinal)
-                .write(ctx.resolve("series/final_vs_width.csv"));
+                .write(ctx.seriesFile("final_vs_width"));
 
         boolean movesLess = Checks.strictlyDecreasing(finalDist);
         boolean flipsFewer = Checks.strictlyDecreasing(finalPattern);

@@ -104,7 +104,6 @@ final class Gao2022 extends Reproduction {
                 : s.message().contains("not a contraction")));
 
         // ---- series ----
-        ctx.folder("series");
         double[] stepAxis = tables.get(0).column("step");
         SeriesCsv loss = new SeriesCsv("step", stepAxis), norm = new SeriesCsv("step", stepAxis), fwd = new SeriesCsv("step", stepAxis),
                 bwd = new SeriesCsv("step", stepAxis), dist = new SeriesCsv("step", stepAxis);
@@ -120,15 +119,15 @@ final class Gao2022 extends Reproduction {
             dist.add("A_dist_fro_" + s, t.column("A_dist_fro"));
             gram.add("lambda_min_zz_" + s, t.measured("lambda_min_zz"));
         }
-        loss.write(ctx.resolve("series/loss.csv"));
-        norm.write(ctx.resolve("series/a_tilde_norm.csv"));
-        fwd.write(ctx.resolve("series/fwd_iters.csv"));
-        bwd.write(ctx.resolve("series/bwd_iters.csv"));
-        dist.write(ctx.resolve("series/A_dist_fro.csv"));
-        gram.write(ctx.resolve("series/lambda_min_zz.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        norm.write(ctx.seriesFile("a_tilde_norm"));
+        fwd.write(ctx.seriesFile("fwd_iters"));
+        bwd.write(ctx.seriesFile("bwd_iters"));
+        dist.write(ctx.seriesFile("A_dist_fro"));
+        gram.write(ctx.seriesFile("lambda_min_zz"));
         new SeriesCsv("width", ms).add("loss_ratio", lossRatio).add("a_tilde_dist_fro", moveA).add("b_dist_fro_scaled", moveB)
                 .add("lambda_min_zz_initial", gram0).add("lambda_min_zz_final", gramEnd).add("a_tilde_norm_max", normMax)
-                .write(ctx.resolve("series/final_vs_width.csv"));
+                .write(ctx.seriesFile("final_vs_width"));
 
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);

@@ -108,7 +108,6 @@ final class Nguyen2021 extends Reproduction {
         }
 
         // ---- series ----
-        ctx.folder("series");
         List<DeepVariant> all = byInit.values().stream().flatMap(List::stream).toList();
         double[] stepAxis = all.get(0).metrics().column("step");
         SeriesCsv loss = new SeriesCsv("step", stepAxis), move = new SeriesCsv("step", stepAxis);
@@ -118,9 +117,9 @@ final class Nguyen2021 extends Reproduction {
             move.add("w" + (layers - 1) + "_dist_scaled_" + v.name(), v.metrics().column("w" + (layers - 1) + "_dist_scaled"));
             gram.add("flast_gram_lmin_" + v.name(), v.measured("flast_gram_lmin"));
         }
-        loss.write(ctx.resolve("series/loss.csv"));
-        move.write(ctx.resolve("series/wide_layer_dist_scaled.csv"));
-        gram.write(ctx.resolve("series/flast_gram_lmin.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        move.write(ctx.seriesFile("wide_layer_dist_scaled"));
+        gram.write(ctx.seriesFile("flast_gram_lmin"));
         double[] ws = wide.stream().mapToDouble(Integer::doubleValue).toArray();
         SeriesCsv vsWidth = new SeriesCsv("width", ws);
         for (String[] init : INITS) {
@@ -134,7 +133,7 @@ final class Nguyen2021 extends Reproduction {
             }
             vsWidth.add("steps_to_1e-6_" + init[0], to).add("flast_gram_lmin_initial_" + init[0], g0).add("wide_layer_dist_scaled_" + init[0], mv);
         }
-        vsWidth.write(ctx.resolve("series/final_vs_width.csv"));
+        vsWidth.write(ctx.seriesFile("final_vs_width"));
 
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);

@@ -122,7 +122,6 @@ final class NguyenMondelli2020 extends Reproduction {
         }
 
         // ---- series ----
-        ctx.folder("series");
         double[] stepAxis = vs.get(0).metrics().column("step");
         SeriesCsv loss = new SeriesCsv("step", stepAxis), move = new SeriesCsv("step", stepAxis);
         double[] thSteps = vs.get(0).measuredSteps("f1_smin");
@@ -132,9 +131,9 @@ final class NguyenMondelli2020 extends Reproduction {
             move.add("w1_dist_scaled_" + v.name(), v.metrics().column("w1_dist_scaled"));
             f1.add("f1_smin_" + v.name(), v.measured("f1_smin"));
         }
-        loss.write(ctx.resolve("series/loss.csv"));
-        move.write(ctx.resolve("series/w1_dist_scaled.csv"));
-        f1.write(ctx.resolve("series/f1_smin.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        move.write(ctx.seriesFile("w1_dist_scaled"));
+        f1.write(ctx.seriesFile("f1_smin"));
         int layers = widths(d, firstWidths.get(0), pyramid).size() - 1;
         SeriesCsv vsWidth = new SeriesCsv("width", n1s).add("steps_to_1e-6", toNearZero).add("f1_smin_initial", f1Init)
                 .add("f1_smin_final", f1Final);
@@ -145,7 +144,7 @@ final class NguyenMondelli2020 extends Reproduction {
             }
             vsWidth.add("w" + l + "_dist_scaled", m);
         }
-        vsWidth.write(ctx.resolve("series/final_vs_width.csv"));
+        vsWidth.write(ctx.seriesFile("final_vs_width"));
 
         // ---- theory.json: what the proof tracks, at initialisation and at the end, per variant ----
         Map<String, Object> theory = new LinkedHashMap<>();

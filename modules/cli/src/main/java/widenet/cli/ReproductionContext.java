@@ -75,6 +75,11 @@ final class ReproductionContext {
         return given != null ? given : quick() ? quickDefault : fullDefault;
     }
 
+    /** {@code series/NAME.csv}, where a reproduction writes an extra curve file (the folder is made here). */
+    Path seriesFile(String name) {
+        return folder.folder("series").resolve(name + ".csv");
+    }
+
     /** The metrics.csv of the variant {@code run}. */
     MetricsTable metrics(String run) throws IOException {
         return MetricsTable.read(folder.resolve(run).resolve("metrics.csv"));
