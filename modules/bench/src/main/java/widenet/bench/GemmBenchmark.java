@@ -1,19 +1,6 @@
 package widenet.bench;
 
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * C = op(A)·op(B) with the fast provider on every shape that matters for the two-layer network, in ms/op.
@@ -35,17 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the small shapes ({@link ScalarGemmBenchmark} does). {@code -p epilogue=relu-mask} measures the forward pass's
  * fused ReLU + mask epilogue.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-// 3 + 5 one-second iterations per fork: the JIT has compiled the kernels well within the first second (the
-// microkernel is hot from the first call), and the 20 default combinations × 2 forks finish in ≈ 7 minutes.
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g",
-        // JMH 1.37 reads fields through sun.misc.Unsafe; JDK 24+ warns about it on every fork.
-        "--sun-misc-unsafe-memory-access=allow"})
-public class GemmBenchmark {
+// The 20 default combinations × 2 forks of GemmProblemBenchmark's iterations finish in ≈ 7 minutes.
+public class GemmBenchmark extends GemmProblemBenchmark {
 
     @Param({"simd"})
     public String provider;
@@ -60,27 +38,8 @@ public class GemmBenchmark {
     })
     public String shape;
 
-    @Param({GemmProblem.EPILOGUE_NONE})
-    public String epilogue;
-
-    private GemmProblem problem;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        problem = GemmProblem.open(provider, threads, shape, epilogue);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        if (problem != null) {
-            problem.close();
-            problem = null;
-        }
-    }
-
-    /** The result goes to off-heap C, which the JIT cannot prove dead, so no Blackhole is needed. */
-    @Benchmark
-    public void gemm() {
-        problem.run();
+    @Override
+    protected GemmProblem open() {
+        return GemmProblem.open(provider, threads, shape, epilogue);
     }
 }

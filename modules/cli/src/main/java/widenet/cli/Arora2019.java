@@ -18,7 +18,6 @@ import widenet.tensor.Idx;
 import widenet.tensor.Npy;
 import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
-import widenet.train.AtomicFiles;
 import widenet.train.InputException;
 import widenet.train.Json;
 
@@ -30,21 +29,14 @@ import widenet.train.Json;
  * which at n = 2000 is close to the paper's 1e-3 and, unlike a fixed value, stays stable and useful at other n.
  * The random labels of a larger p include those of a smaller p (one seeded permutation), so the variants are nested.
  */
-final class Arora2019 implements Reproduction {
+final class Arora2019 extends Reproduction {
     static final String NAME = "arora2019";
 
-    @Override public String name() { return NAME; }
-
-    @Override
-    public String paper() {
-        return "Arora, Du, Hu, Li, Wang: Fine-Grained Analysis of Optimization and Generalization for Overparameterized "
-                + "Two-Layer Neural Networks (ICML 2019), true vs random labels";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("--n", "--width", "--steps", "--lr", "--seed", "--kappa", "--theory-every", "--every", "--data",
-                "--classes", "--fractions");
+    Arora2019() {
+        super(NAME, "Arora, Du, Hu, Li, Wang: Fine-Grained Analysis of Optimization and Generalization for Overparameterized "
+                        + "Two-Layer Neural Networks (ICML 2019), true vs random labels",
+                Set.of("--n", "--width", "--steps", "--lr", "--seed", "--kappa", "--theory-every", "--every", "--data",
+                        "--classes", "--fractions"));
     }
 
     private static Path dataDir(ReproduceCommand o) {
@@ -52,7 +44,7 @@ final class Arora2019 implements Reproduction {
     }
 
     @Override
-    public void checkRunnable(ReproduceCommand o) {
+    void checkRunnable(ReproduceCommand o) {
         Idx.FashionMnistFiles files = Idx.FashionMnistFiles.in(dataDir(o));
         for (Path p : List.of(files.trainImages(), files.trainLabels())) {
             if (!Files.isRegularFile(p)) {
@@ -62,18 +54,18 @@ final class Arora2019 implements Reproduction {
     }
 
     @Override
-    public void run(ReproductionContext ctx) throws Exception {
+    void run(ReproductionContext ctx) throws Exception {
         ReproduceCommand o = ctx.options();
         boolean quick = ctx.quick();
-        int n = o.n != null ? o.n : quick ? 200 : 2000;
-        int m = o.width != null ? o.width : quick ? 1000 : 10_000;
-        long steps = o.steps != null ? o.steps : quick ? 150 : 300;
-        double kappa = o.kappa != null ? o.kappa : 0.01;
-        long seed = o.seed != null ? o.seed : 0;
-        long theoryEvery = o.theoryEvery != null ? o.theoryEvery : 0;
-        long every = o.every != null ? o.every : 1;
-        List<Integer> classes = o.classes != null ? o.classes : List.of(0, 1);
-        List<Double> fractions = o.fractions != null ? o.fractions : quick ? List.of(0.0, 0.5, 1.0) : List.of(0.0, 0.25, 0.5, 0.75, 1.0);
+        int n = ctx.setting(o.n, 200, 2000);
+        int m = ctx.setting(o.width, 1000, 10_000);
+        long steps = ctx.setting(o.steps, 150L, 300L);
+        double kappa = ctx.setting(o.kappa, 0.01);
+        long seed = ctx.setting(o.seed, 0L);
+        long theoryEvery = ctx.setting(o.theoryEvery, 0L);
+        long every = ctx.setting(o.every, 1L);
+        List<Integer> classes = ctx.setting(o.classes, List.of(0, 1));
+        List<Double> fractions = ctx.setting(o.fractions, List.of(0.0, 0.5, 1.0), List.of(0.0, 0.25, 0.5, 0.75, 1.0));
         if (classes.size() != 2 || classes.get(0).equals(classes.get(1))) {
             throw new InputException("--classes takes two different class labels, e.g. 0,1; got " + classes);
         }
@@ -167,7 +159,7 @@ final class Arora2019 implements Reproduction {
                     "--y", dataFolder.resolve("y_" + run + ".npy").toString(), "--width", "" + m, "--kappa", "" + kappa,
                     "--lr", "" + eta, "--steps", "" + steps, "--seed", "" + seed, "--every", "" + every,
                     "--theory-every", "" + theoryEvery));
-            metrics.add(MetricsTable.read(ctx.resolve(run).resolve("metrics.csv")));
+            metrics.add(ctx.metrics(run));
         }
 
         // ---- numbers per variant ----
@@ -219,12 +211,11 @@ final class Arora2019 implements Reproduction {
         theoryJson.put("projections", spectrum.projections(ys.get(0)));
         theoryJson.put("projections_" + runs.get(v - 1), spectrum.projections(ys.get(v - 1)));
         Json.write(ctx.resolve("theory.json"), theoryJson);
-        ctx.folder("series");
-        lossSeries.write(ctx.resolve("series/loss.csv"));
-        spectrumSeries.write(ctx.resolve("series/spectrum.csv"));
+        lossSeries.write(ctx.seriesFile("loss"));
+        spectrumSeries.write(ctx.seriesFile("spectrum"));
         new SeriesCsv("random_fraction", fr).add("generalisation_measure", measure).add("y_Hinv_y", quad).add("final_loss_ratio", ratio)
                 .add("trajectory_gap_max", gapMax).add("trajectory_gap_final", gapFinal).add("top" + top + "_projection_share", topShare)
-                .write(ctx.resolve("series/measure_vs_fraction.csv"));
+                .write(ctx.seriesFile("measure_vs_fraction"));
 
         // ---- checks and summary ----
         // True labels (fraction 0) against every variant with random labels; the trend across random fractions is
@@ -237,7 +228,7 @@ final class Arora2019 implements Reproduction {
                 measureLowest &= measure[i] > measure[trueIndex];
             }
         }
-        boolean sortedFractions = strictlyIncreasing(fr);
+        boolean sortedFractions = Checks.strictlyIncreasing(fr);
         double worstGap = 0;
         for (double g : gapMax) {
             worstGap = Math.max(worstGap, g);
@@ -260,44 +251,26 @@ final class Arora2019 implements Reproduction {
         md.append(table).append('\n');
         md.append("The prediction is the linearised trajectory ‖y − u(k)‖² ≈ Σᵢ (1 − ηλᵢ)^{2k} (vᵢᵀ(y − u(0)))² with the eigenpairs of H∞ "
                 + "(Arora et al. with u(0) ≈ 0 at κ = 0.01); the gap is |‖y − u(k)‖ − prediction| over all steps, relative to ‖y − u(0)‖.\n\n");
-        md.append("## Checks (computed from the run folders)\n\n");
-        md.append(Du2019.check(slower, "random labels converge more slowly: loss(final)/loss(0) is larger for every fraction of "
-                + "random labels than for the true labels " + Du2019.list(ratio)));
-        md.append(Du2019.check(measureLowest, "the measure sqrt(2yᵀ(H∞)⁻¹y/n) is smallest for the true labels " + Du2019.list(measure)));
+        Checks checks = new Checks()
+                .add("random_labels_converge_slower", slower, "random labels converge more slowly: loss(final)/loss(0) is larger for "
+                        + "every fraction of random labels than for the true labels " + MarkdownTable.list(ratio))
+                .add("measure_smallest_for_true_labels", measureLowest,
+                        "the measure sqrt(2yᵀ(H∞)⁻¹y/n) is smallest for the true labels " + MarkdownTable.list(measure));
         if (sortedFractions) {
-            md.append(String.format("- trend (not a check): loss(final)/loss(0) %s and the measure %s with the random fraction%n",
-                    strictlyIncreasing(ratio) ? "increases" : "does not strictly increase",
-                    strictlyIncreasing(measure) ? "increases" : "does not strictly increase"));
+            checks.note(String.format("- trend (not a check): loss(final)/loss(0) %s and the measure %s with the random fraction%n",
+                    Checks.strictlyIncreasing(ratio) ? "increases" : "does not strictly increase",
+                    Checks.strictlyIncreasing(measure) ? "increases" : "does not strictly increase"));
         }
-        md.append(Du2019.check(tracks, String.format("the predicted trajectory tracks the measured one: largest gap %.3g of ‖y − u(0)‖ "
-                + "(criterion: ≤ 0.1)", worstGap)));
+        checks.add("trajectory_tracks_within_10_percent", tracks, String.format("the predicted trajectory tracks the measured one: "
+                + "largest gap %.3g of ‖y − u(0)‖ (criterion: ≤ 0.1)", worstGap));
+        md.append(checks.markdown());
         md.append("\nCurves: `series/loss.csv` (measured and predicted loss per variant), `series/spectrum.csv` (eigenvalues of H∞, ascending, "
                 + "and (vᵢᵀy)² per variant), `series/measure_vs_fraction.csv`. Data: `data/X.npy`, `data/y_<run>.npy`.\n");
-        AtomicFiles.writeString(ctx.resolve("summary.md"), md.toString());
-
-        Map<String, Object> record = new LinkedHashMap<>();
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("data", dataDir(o).toString());
-        settings.put("classes", classes);
-        settings.put("n", n);
-        settings.put("d", d);
-        settings.put("width", m);
-        settings.put("kappa", kappa);
-        settings.put("lr", eta);
-        settings.put("lr_rule", o.lr != null ? "given" : "1/lambda_max(H_inf)");
-        settings.put("steps", steps);
-        settings.put("fractions", fractions);
-        settings.put("seed", seed);
-        record.put("settings", settings);
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("random_labels_converge_slower", slower);
-        checks.put("measure_smallest_for_true_labels", measureLowest);
-        checks.put("trajectory_tracks_within_10_percent", tracks);
-        record.put("checks", checks);
-        record.put("trajectory_gap_max", worstGap);
-        record.put("theory_seconds_data", theorySeconds);
-        ctx.writeRecord(record);
-        ctx.log(md.substring(md.indexOf("H∞:"), md.indexOf("\nCurves")).strip());
+        ctx.writeSummary(md.toString(), "H∞:", "\nCurves");
+        ctx.writeRecord(entries("data", dataDir(o).toString(), "classes", classes, "n", n, "d", d, "width", m, "kappa", kappa,
+                        "lr", eta, "lr_rule", o.lr != null ? "given" : "1/lambda_max(H_inf)", "steps", steps, "fractions", fractions,
+                        "seed", seed),
+                checks, entries("trajectory_gap_max", worstGap, "theory_seconds_data", theorySeconds));
     }
 
     /** The error when an IDX file is missing: from Debian's folder (how to install it) or from {@code --data}. */
@@ -345,14 +318,4 @@ final class Arora2019 implements Reproduction {
         }
         return x;
     }
-
-    static boolean strictlyIncreasing(double[] v) {
-        for (int i = 1; i < v.length; i++) {
-            if (!(v[i] > v[i - 1])) {
-                return false;
-            }
-        }
-        return v.length > 1;
-    }
-
 }

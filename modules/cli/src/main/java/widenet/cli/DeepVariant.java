@@ -2,9 +2,9 @@ package widenet.cli;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import widenet.train.DivergenceException;
 import widenet.train.Json;
 
 /**
@@ -41,15 +41,9 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
         List<String> args = new ArrayList<>(network);
         args.addAll(training);
         args.addAll(List.of("--lr", fourDigits(step)));
-        String stopped = null;
-        try {
-            ctx.train(name, args);
-        } catch (DivergenceException e) {
-            stopped = e.getMessage();
-            ctx.log("      stopped: " + stopped);
-        }
-        MetricsTable t = MetricsTable.read(ctx.resolve(name).resolve("metrics.csv"));
-        Map<String, Object> run = Json.read(ctx.resolve(name).resolve("run.json"));
+        String stopped = ctx.trainUntilStopped(name, args, "stopped");
+        MetricsTable t = ctx.metrics(name);
+        Map<String, Object> run = ctx.runJson(name);
         return new DeepVariant(name, Double.parseDouble(fourDigits(step)), lmax, t, run,
                 t.size() > 1 ? LossCurve.of(t.column("step"), t.column("loss")) : null, stopped);
     }
@@ -66,19 +60,55 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
 
     /** The finite values of a column measured on theory rows only (NaN elsewhere). */
     double[] measured(String column) {
-        return java.util.Arrays.stream(metrics.column(column)).filter(Double::isFinite).toArray();
+        return metrics.measured(column);
     }
 
     /** The steps of the rows where {@code column} was measured. */
     double[] measuredSteps(String column) {
-        double[] c = metrics.column(column), s = metrics.column("step");
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < c.length; i++) {
-            if (Double.isFinite(c[i])) {
-                out.add(s[i]);
+        return metrics.measuredSteps(column);
+    }
+
+    /** A measured column for the per-run table: "initial → minimum → last", or "–" when never measured. */
+    String initialMinLast(String column) {
+        double[] g = measured(column);
+        return g.length == 0 ? "–" : MarkdownTable.num(g[0]) + " → " + MarkdownTable.num(min(g)) + " → " + MarkdownTable.num(g[g.length - 1]);
+    }
+
+    /** A theory value for the per-run table: "at initialisation → at the last step". */
+    String theoryInitialLast(String key) {
+        return MarkdownTable.num(theory("init", key)) + " → " + MarkdownTable.num(theory("last", key));
+    }
+
+    /** The loss columns of the per-run table: L(0) → L(end), steps to 10⁻⁶·L(0), fitted rate, R² ("–" without a curve). */
+    Object[] lossCells() {
+        return loss == null ? new Object[] {"–", "–", Double.NaN, Double.NaN} : loss.cells();
+    }
+
+    /**
+     * theory.json's entry for this variant: η, λ_max(K(0)), then each of the run's theory {@code keys} at
+     * initialisation and at the last step ({@code key_init}, {@code key_last}).
+     */
+    Map<String, Object> theoryRecord(List<String> keys) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("eta", eta);
+        t.put("ntk_lambda_max_initial", ntkLambdaMax);
+        for (String when : List.of("init", "last")) {
+            for (String key : keys) {
+                t.put(key + "_" + when, theory(when, key));
             }
         }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
+        return t;
+    }
+
+    /** reproduction.json's {@code stopped_runs}: the message of each variant that diverged. */
+    static Map<String, Object> stoppedRuns(List<DeepVariant> vs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (DeepVariant v : vs) {
+            if (v.stopped() != null) {
+                m.put(v.name(), v.stopped());
+            }
+        }
+        return m;
     }
 
     /** η as written on the command line: four significant digits, locale-independent. */

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import widenet.train.AtomicFiles;
 import widenet.train.Json;
 
 /**
@@ -15,7 +13,7 @@ import widenet.train.Json;
  * maximum weight movement at m = 500 and 2000 and λ₀, λ_max with the paper's magnitudes (±30 %), and checks that the
  * loss falls for every width and that wider runs move less and flip fewer patterns.
  */
-final class Du2019 implements Reproduction {
+final class Du2019 extends Reproduction {
     static final String NAME = "du2019";
 
     /** The paper's magnitudes at η = 0.1 after 100 epochs (Figure 1b, 1c; λ₀ and λ_max of H∞ for that data). */
@@ -24,35 +22,24 @@ final class Du2019 implements Reproduction {
     static final double PAPER_LAMBDA_0 = 0.25, PAPER_LAMBDA_MAX = 1.24;
     static final double TOLERANCE = 0.30;
 
-    @Override public String name() { return NAME; }
-
-    @Override
-    public String paper() {
-        return "Du, Zhai, Póczos, Singh: Gradient Descent Provably Optimizes Over-parameterized Neural Networks (ICLR 2019), Figure 1";
+    Du2019() {
+        super(NAME, "Du, Zhai, Póczos, Singh: Gradient Descent Provably Optimizes Over-parameterized Neural Networks (ICLR 2019), Figure 1",
+                SYNTHETIC_DATA_OPTIONS);
     }
 
     @Override
-    public Set<String> options() {
-        return Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every");
-    }
-
-    @Override
-    public void run(ReproductionContext ctx) throws Exception {
+    void run(ReproductionContext ctx) throws Exception {
         ReproduceCommand o = ctx.options();
         boolean quick = ctx.quick();
-        int n = o.n != null ? o.n : quick ? 64 : 1000;
-        int d = o.d != null ? o.d : quick ? 64 : 1000;
-        List<Integer> widths = o.widths != null ? o.widths : quick ? List.of(128, 256, 512, 1024) : List.of(500, 1000, 2000, 4000, 8000);
-        long steps = o.steps != null ? o.steps : 100;
-        double eta = o.lr != null ? o.lr : 0.1;
-        long seed = o.seed != null ? o.seed : 0;
-        long theoryEvery = o.theoryEvery != null ? o.theoryEvery : 10;
-        long every = o.every != null ? o.every : 1;
-        for (int m : widths) {
-            if (m <= 0) {
-                throw new widenet.train.InputException("--widths must be positive, got " + m);
-            }
-        }
+        int n = ctx.setting(o.n, 64, 1000);
+        int d = ctx.setting(o.d, 64, 1000);
+        List<Integer> widths = ctx.setting(o.widths, List.of(128, 256, 512, 1024), List.of(500, 1000, 2000, 4000, 8000));
+        long steps = ctx.setting(o.steps, 100L);
+        double eta = ctx.setting(o.lr, 0.1);
+        long seed = ctx.setting(o.seed, 0L);
+        long theoryEvery = ctx.setting(o.theoryEvery, 10L);
+        long every = ctx.setting(o.every, 1L);
+        requirePositive("--widths", widths);
         ctx.plan(widths.size());
         // Per step: forward X Wᵀ and backward Gᵀ X, 2nmd multiply-adds each; λ_min(H(k)) adds n²m per evaluation.
         double[] flops = new double[widths.size()];
@@ -75,7 +62,7 @@ final class Du2019 implements Reproduction {
             ctx.train(run, List.of("--model", "two-layer", "--n", "" + n, "--d", "" + d, "--width", "" + m,
                     "--lr", "" + eta, "--steps", "" + steps, "--seed", "" + seed, "--every", "" + every,
                     "--theory-every", "" + theoryEvery));
-            metrics.put(m, MetricsTable.read(ctx.resolve(run).resolve("metrics.csv")));
+            metrics.put(m, ctx.metrics(run));
             theories.put(m, Json.read(ctx.resolve(run).resolve("theory.json")));
         }
 
@@ -121,22 +108,21 @@ final class Du2019 implements Reproduction {
             radius[i] = t.last("radius_R");
             lminFinal[i] = t.last("lambda_min_H");
             lossRatio[i] = finalLoss[i] / t.first("loss");
-            if (!falls(t.column("loss"))) {
+            if (!Checks.falls(t.column("loss"))) {
                 lossFalls = false;
                 notFalling.add("m = " + m);
             }
         }
-        ctx.folder("series");
-        loss.write(ctx.resolve("series/loss.csv"));
-        pattern.write(ctx.resolve("series/pattern_change.csv"));
-        dist.write(ctx.resolve("series/w_dist_max_row.csv"));
-        bound.write(ctx.resolve("series/predictions.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        pattern.write(ctx.seriesFile("pattern_change"));
+        dist.write(ctx.seriesFile("w_dist_max_row"));
+        bound.write(ctx.seriesFile("predictions"));
         new SeriesCsv("width", ms).add("final_loss", finalLoss).add("loss_ratio", lossRatio).add("pattern_change", finalPattern)
                 .add("w_dist_max_row", finalDist).add("radius_R", radius).add("lambda_min_H_final", lminFinal)
-                .write(ctx.resolve("series/final_vs_width.csv"));
+                .write(ctx.seriesFile("final_vs_width"));
 
-        boolean movesLess = strictlyDecreasing(finalDist);
-        boolean flipsFewer = strictlyDecreasing(finalPattern);
+        boolean movesLess = Checks.strictlyDecreasing(finalDist);
+        boolean flipsFewer = Checks.strictlyDecreasing(finalPattern);
 
         // ---- the comparison with the paper: only meaningful at the paper's sizes ----
         boolean paperSizes = n == 1000 && d == 1000 && steps == 100 && eta == 0.1;
@@ -179,15 +165,20 @@ final class Du2019 implements Reproduction {
                 + "η = %s, κ = 1, a fixed, seed %d%s. Kernels: %s, %d thread(s).%n%n", n, d, widths, steps, eta, seed,
                 quick ? " (**--quick**: not the paper's sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("## Against the paper\n\n").append(table).append('\n');
-        md.append("## Checks (computed from the run folders)\n\n");
-        md.append(check(lossFalls, "the loss falls for every width (each metrics row ≤ the previous one)"
-                + (lossFalls ? "" : "; not for " + String.join(", ", notFalling))));
-        md.append(check(movesLess, "wider runs move less: max_r ‖w_r(k) − w_r(0)‖ at the last step strictly decreases with m "
-                + list(finalDist)));
-        md.append(check(flipsFewer, "wider runs flip fewer activation patterns: the pattern-change ratio strictly decreases with m "
-                + list(finalPattern)));
-        md.append(paperSizes ? check(allWithin, "pattern change and max distance at m = 500 and 2000, λ₀ and λ_max within ±30 % of the paper")
-                : "- n/a: the ±30 % comparison with the paper needs the paper's sizes (n = d = 1000, 100 steps, η = 0.1)\n");
+        Checks checks = new Checks()
+                .add("loss_falls_every_width", lossFalls, "the loss falls for every width (each metrics row ≤ the previous one)"
+                        + (lossFalls ? "" : "; not for " + String.join(", ", notFalling)))
+                .add("wider_moves_less", movesLess, "wider runs move less: max_r ‖w_r(k) − w_r(0)‖ at the last step strictly decreases with m "
+                        + MarkdownTable.list(finalDist))
+                .add("wider_flips_fewer", flipsFewer, "wider runs flip fewer activation patterns: the pattern-change ratio strictly decreases with m "
+                        + MarkdownTable.list(finalPattern));
+        if (paperSizes) {
+            checks.add("within_30_percent_of_paper", allWithin, "pattern change and max distance at m = 500 and 2000, λ₀ and λ_max within ±30 % of the paper");
+        } else {
+            checks.notApplicable("within_30_percent_of_paper",
+                    "- n/a: the ±30 % comparison with the paper needs the paper's sizes (n = d = 1000, 100 steps, η = 0.1)\n");
+        }
+        md.append(checks.markdown());
         md.append('\n');
         md.append("## Per width\n\n").append(perWidth).append('\n');
         md.append(String.format("H∞ of the data: λ₀ = %.4g, λ_max = %.4g, GD on the predictions stable for η < %.4g; "
@@ -196,30 +187,13 @@ final class Du2019 implements Reproduction {
                 eta, ((Number) first.get("du_rate")).doubleValue(), first.get("delta"), ((Number) first.get("required_width")).doubleValue()));
         md.append("Curves: `series/loss.csv`, `series/pattern_change.csv`, `series/w_dist_max_row.csv` (Figure 1a–c, one column per width), "
                 + "`series/predictions.csv` (loss against Du et al.'s bound and the linearised trajectory), `series/final_vs_width.csv`.\n");
-        AtomicFiles.writeString(ctx.resolve("summary.md"), md.toString());
-
-        Map<String, Object> record = new LinkedHashMap<>();
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("n", n);
-        settings.put("d", d);
-        settings.put("widths", widths);
-        settings.put("steps", steps);
-        settings.put("lr", eta);
-        settings.put("seed", seed);
-        settings.put("theory_every", theoryEvery);
-        record.put("settings", settings);
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("loss_falls_every_width", lossFalls);
-        checks.put("wider_moves_less", movesLess);
-        checks.put("wider_flips_fewer", flipsFewer);
-        checks.put("within_30_percent_of_paper", paperSizes ? allWithin : null);
-        record.put("checks", checks);
-        ctx.writeRecord(record);
-        ctx.log(md.substring(md.indexOf("## Against the paper"), md.indexOf("## Per width")).strip());
+        ctx.writeSummary(md.toString(), "## Against the paper", "## Per width");
+        ctx.writeRecord(entries("n", n, "d", d, "widths", widths, "steps", steps, "lr", eta, "seed", seed, "theory_every", theoryEvery),
+                checks, Map.of());
     }
 
     private static Map<String, Object> runRecord(ReproductionContext ctx, String name) throws java.io.IOException {
-        Map<String, Object> run = Json.read(ctx.resolve(name).resolve("run.json"));
+        Map<String, Object> run = ctx.runJson(name);
         // train_seconds is the training loop including the theory probes; theory_seconds adds H∞'s set-up.
         double loop = ((Number) run.get("train_seconds")).doubleValue();
         double probes = run.get("theory_probe_seconds") instanceof Number p ? p.doubleValue() : 0;
@@ -230,39 +204,8 @@ final class Du2019 implements Reproduction {
         return r;
     }
 
-    static String check(boolean ok, String what) {
-        return (ok ? "- ✅ " : "- ❌ ") + what + "\n";
-    }
-
-    static String list(double[] v) {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < v.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(MarkdownTable.num(v[i]));
-        }
-        return sb.append(')').toString();
-    }
-
     private static double valueAt(List<Integer> widths, double[] values, int m) {
         int i = widths.indexOf(m);
         return i < 0 ? Double.NaN : values[i];
-    }
-
-    /** Every row's loss is at most the previous one's (a relative 1e-6 for float noise at convergence), and it fell overall. */
-    static boolean falls(double[] loss) {
-        for (int i = 1; i < loss.length; i++) {
-            if (!(loss[i] <= loss[i - 1] * (1 + 1e-6))) {
-                return false;
-            }
-        }
-        return loss.length > 1 && loss[loss.length - 1] < loss[0];
-    }
-
-    static boolean strictlyDecreasing(double[] v) {
-        for (int i = 1; i < v.length; i++) {
-            if (!(v[i] < v[i - 1])) {
-                return false;
-            }
-        }
-        return v.length > 1;
     }
 }

@@ -4,10 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import widenet.train.AtomicFiles;
-import widenet.train.DivergenceException;
-import widenet.train.InputException;
 import widenet.train.Json;
 
 /**
@@ -20,41 +16,30 @@ import widenet.train.Json;
  * least half its initial value, the equilibrium map moving less as m grows, and both γ-too-large runs stopping
  * with the promised message (exit 3 from {@code widenet train}) and no NaN row.
  */
-final class Gao2022 implements Reproduction {
+final class Gao2022 extends Reproduction {
     static final String NAME = "gao2022";
     static final double GAMMA = 0.2, GAMMA_REQUIRED_TOO_LARGE = 0.7, GAMMA_DIVERGING = 2.0;
 
-    @Override public String name() { return NAME; }
-
-    @Override
-    public String paper() {
-        return "Gao, Liu, Liu, Rajan, Gao, A global convergence theory for deep ReLU implicit networks via over-parameterization (ICLR 2022)";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every");
+    Gao2022() {
+        super(NAME, "Gao, Liu, Liu, Rajan, Gao, A global convergence theory for deep ReLU implicit networks via over-parameterization (ICLR 2022)",
+                SYNTHETIC_DATA_OPTIONS);
     }
 
     record Stopped(String name, double gamma, boolean contractionRequired, String message, boolean noNanRow, int rows) {
     }
 
     @Override
-    public void run(ReproductionContext ctx) throws Exception {
+    void run(ReproductionContext ctx) throws Exception {
         ReproduceCommand o = ctx.options();
         boolean quick = ctx.quick();
-        int n = o.n != null ? o.n : quick ? 32 : 256;
-        int d = o.d != null ? o.d : quick ? 16 : 64;
-        List<Integer> widths = o.widths != null ? o.widths : List.of(2 * n, 4 * n, 8 * n);
-        long steps = o.steps != null ? o.steps : quick ? 60 : 100;
-        long seed = o.seed != null ? o.seed : 0;
-        long every = o.every != null ? o.every : 1;
-        long theoryEvery = o.theoryEvery != null ? o.theoryEvery : 10;
-        for (int m : widths) {
-            if (m <= 0) {
-                throw new InputException("--widths must be positive, got " + m);
-            }
-        }
+        int n = ctx.setting(o.n, 32, 256);
+        int d = ctx.setting(o.d, 16, 64);
+        List<Integer> widths = ctx.setting(o.widths, List.of(2 * n, 4 * n, 8 * n));
+        long steps = ctx.setting(o.steps, 60L, 100L);
+        long seed = ctx.setting(o.seed, 0L);
+        long every = ctx.setting(o.every, 1L);
+        long theoryEvery = ctx.setting(o.theoryEvery, 10L);
+        requirePositive("--widths", widths);
         // The NTK of this network is of order m/d per sample pair (README, implicit networks), so the stable step of
         // the summed loss scales like d/(m·n): η = C·d/(m·n), C measured at n = 256, m = 1024, d = 64 (η = 0.04,
         // run A of the README) and at n = 32, m = 128, d = 16 (η = 0.3).
@@ -94,7 +79,7 @@ final class Gao2022 implements Reproduction {
         List<LossCurve> curves = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             int m = widths.get(i);
-            MetricsTable t = MetricsTable.read(ctx.resolve(names.get(i)).resolve("metrics.csv"));
+            MetricsTable t = ctx.metrics(names.get(i));
             tables.add(t);
             LossCurve lc = LossCurve.of(t.column("step"), t.column("loss"));
             curves.add(lc);
@@ -102,7 +87,7 @@ final class Gao2022 implements Reproduction {
             linear &= lc.linear();
             normMax[i] = DeepVariant.max(t.column("a_tilde_norm"));
             contraction &= normMax[i] < 1;
-            double[] g = java.util.Arrays.stream(t.column("lambda_min_zz")).filter(Double::isFinite).toArray();
+            double[] g = t.measured("lambda_min_zz");
             gram0[i] = g[0];
             gramEnd[i] = g[g.length - 1];
             gramPositive &= DeepVariant.min(g) > 0;
@@ -113,17 +98,16 @@ final class Gao2022 implements Reproduction {
             moveB[i] = t.last("B_dist_fro") / Math.sqrt(d);
             lossRatio[i] = lc.ratio();
         }
-        boolean movesLess = Du2019.strictlyDecreasing(moveA);
+        boolean movesLess = Checks.strictlyDecreasing(moveA);
         boolean stopsAsPromised = stopped.stream().allMatch(s -> s.message() != null && s.noNanRow()
                 && s.message().contains("‖Ã‖₂") && (s.contractionRequired() ? s.message().contains("contraction is required")
                 : s.message().contains("not a contraction")));
 
         // ---- series ----
-        ctx.folder("series");
         double[] stepAxis = tables.get(0).column("step");
         SeriesCsv loss = new SeriesCsv("step", stepAxis), norm = new SeriesCsv("step", stepAxis), fwd = new SeriesCsv("step", stepAxis),
                 bwd = new SeriesCsv("step", stepAxis), dist = new SeriesCsv("step", stepAxis);
-        double[] thSteps = finiteSteps(tables.get(0), "lambda_min_zz");
+        double[] thSteps = tables.get(0).measuredSteps("lambda_min_zz");
         SeriesCsv gram = new SeriesCsv("step", thSteps);
         for (int i = 0; i < k; i++) {
             MetricsTable t = tables.get(i);
@@ -133,23 +117,23 @@ final class Gao2022 implements Reproduction {
             fwd.add("fwd_iters_" + s, t.column("fwd_iters"));
             bwd.add("bwd_iters_" + s, t.column("bwd_iters"));
             dist.add("A_dist_fro_" + s, t.column("A_dist_fro"));
-            gram.add("lambda_min_zz_" + s, java.util.Arrays.stream(t.column("lambda_min_zz")).filter(Double::isFinite).toArray());
+            gram.add("lambda_min_zz_" + s, t.measured("lambda_min_zz"));
         }
-        loss.write(ctx.resolve("series/loss.csv"));
-        norm.write(ctx.resolve("series/a_tilde_norm.csv"));
-        fwd.write(ctx.resolve("series/fwd_iters.csv"));
-        bwd.write(ctx.resolve("series/bwd_iters.csv"));
-        dist.write(ctx.resolve("series/A_dist_fro.csv"));
-        gram.write(ctx.resolve("series/lambda_min_zz.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        norm.write(ctx.seriesFile("a_tilde_norm"));
+        fwd.write(ctx.seriesFile("fwd_iters"));
+        bwd.write(ctx.seriesFile("bwd_iters"));
+        dist.write(ctx.seriesFile("A_dist_fro"));
+        gram.write(ctx.seriesFile("lambda_min_zz"));
         new SeriesCsv("width", ms).add("loss_ratio", lossRatio).add("a_tilde_dist_fro", moveA).add("b_dist_fro_scaled", moveB)
                 .add("lambda_min_zz_initial", gram0).add("lambda_min_zz_final", gramEnd).add("a_tilde_norm_max", normMax)
-                .write(ctx.resolve("series/final_vs_width.csv"));
+                .write(ctx.seriesFile("final_vs_width"));
 
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
         theory.put("gamma", GAMMA);
-        theory.put("eta_rule", o.lr != null ? "η = " + o.lr + " (given)" : "η = C·d/(m·n), C = " + c);
+        theory.put("eta_rule", etaRule(o.lr, "η = C·d/(m·n), C = " + c));
         for (int i = 0; i < k; i++) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("eta", etas.get(names.get(i)));
@@ -164,10 +148,10 @@ final class Gao2022 implements Reproduction {
         // ---- summary.md ----
         MarkdownTable claims = new MarkdownTable("claim (Gao et al. 2022)", "paper", "widenet", "verdict");
         claims.row("a unique equilibrium throughout training when wide enough", "‖Ã‖₂ < 1 (≈ 2γ at init)",
-                "max ‖Ã‖₂ over every row: " + Du2019.list(normMax), contraction ? "yes" : "NO");
+                "max ‖Ã‖₂ over every row: " + MarkdownTable.list(normMax), contraction ? "yes" : "NO");
         claims.row("GD converges linearly to a global minimum", "linear rate, loss → 0", rates(names, curves), nearZero && linear ? "yes" : "NO");
         claims.row("the equilibrium features' Gram ZZᵀ stays well-conditioned", "λ_min(ZZᵀ) > 0 along training",
-                "λ_min(ZZᵀ) initial " + Du2019.list(gram0) + ", final " + Du2019.list(gramEnd), gramPositive && gramHalf ? "yes" : "NO");
+                "λ_min(ZZᵀ) initial " + MarkdownTable.list(gram0) + ", final " + MarkdownTable.list(gramEnd), gramPositive && gramHalf ? "yes" : "NO");
         claims.row("γ too large: no guarantee of a well-posed equilibrium", "‖Ã‖₂ ≥ 1", stopped.stream()
                 .map(s -> s.name() + ": " + (s.message() == null ? "did not stop" : "stopped")).toList().toString(), stopsAsPromised ? "stops as promised" : "NO");
 
@@ -176,9 +160,8 @@ final class Gao2022 implements Reproduction {
         for (int i = 0; i < k; i++) {
             MetricsTable t = tables.get(i);
             LossCurve lc = curves.get(i);
-            per.row(names.get(i), widths.get(i), etas.get(names.get(i)), MarkdownTable.num(lc.initial()) + " → " + MarkdownTable.num(lc.last()),
-                    lc.stepsTo1e6() < 0 ? "–" : Long.toString(lc.stepsTo1e6()), lc.rate(), lc.rSquared(), normMax[i],
-                    (long) t.first("fwd_iters") + " → " + (long) t.last("fwd_iters"), (long) DeepVariant.max(finite(t.column("bwd_iters"))),
+            per.row(names.get(i), widths.get(i), etas.get(names.get(i)), lc.cells(), normMax[i],
+                    (long) t.first("fwd_iters") + " → " + (long) t.last("fwd_iters"), (long) DeepVariant.max(t.measured("bwd_iters")),
                     MarkdownTable.num(gram0[i]) + " → " + MarkdownTable.num(gramEnd[i]), moveA[i], moveB[i]);
         }
         StringBuilder md = new StringBuilder();
@@ -189,14 +172,18 @@ final class Gao2022 implements Reproduction {
                 n, d, GAMMA, widths, steps, o.lr != null ? "η = " + o.lr : "η = C·d/(m·n) with C = " + MarkdownTable.num(c)
                         + " (the network's NTK is of order m/d)", seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("## The paper's claims against widenet\n\n").append(claims).append('\n');
-        md.append("## Checks (computed from the run folders)\n\n");
-        md.append(Du2019.check(nearZero, "every γ = " + GAMMA + " run reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0): " + Du2019.list(lossRatio)));
-        md.append(Du2019.check(linear, "the loss decays geometrically (log L linear in k, R² ≥ " + LossCurve.MIN_R_SQUARED + ", rate < 1)"));
-        md.append(Du2019.check(contraction, "‖Ã‖₂ < 1 on every metrics row: the equilibrium stays unique throughout"));
-        md.append(Du2019.check(gramPositive, "λ_min(ZZᵀ) > 0 on every theory row"));
-        md.append(Du2019.check(gramHalf, "λ_min(ZZᵀ) stays at least half its initial value"));
-        md.append(Du2019.check(movesLess, "wider networks move their equilibrium map less: ‖Ã(end) − Ã(0)‖_F strictly decreases with m " + Du2019.list(moveA)));
-        md.append(Du2019.check(stopsAsPromised, "γ too large stops the run (exit 3) with the promised message and no NaN row"));
+        Checks checks = new Checks()
+                .add("near_zero_loss_every_width", nearZero,
+                        "every γ = " + GAMMA + " run reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0): " + MarkdownTable.list(lossRatio))
+                .add("linear_convergence_every_width", linear,
+                        "the loss decays geometrically (log L linear in k, R² ≥ " + LossCurve.MIN_R_SQUARED + ", rate < 1)")
+                .add("contraction_every_row", contraction, "‖Ã‖₂ < 1 on every metrics row: the equilibrium stays unique throughout")
+                .add("gram_positive", gramPositive, "λ_min(ZZᵀ) > 0 on every theory row")
+                .add("gram_above_half_initial", gramHalf, "λ_min(ZZᵀ) stays at least half its initial value")
+                .add("wider_moves_less", movesLess,
+                        "wider networks move their equilibrium map less: ‖Ã(end) − Ã(0)‖_F strictly decreases with m " + MarkdownTable.list(moveA))
+                .add("gamma_too_large_stops", stopsAsPromised, "γ too large stops the run (exit 3) with the promised message and no NaN row");
+        md.append(checks.markdown());
         md.append('\n').append("## Per run\n\n").append(per).append('\n');
         md.append("## γ too large\n\n");
         for (Stopped s : stopped) {
@@ -206,35 +193,14 @@ final class Gao2022 implements Reproduction {
         }
         md.append("\nCurves: `series/loss.csv`, `series/a_tilde_norm.csv`, `series/lambda_min_zz.csv` (theory rows), `series/fwd_iters.csv`, "
                 + "`series/bwd_iters.csv`, `series/A_dist_fro.csv`, `series/final_vs_width.csv`.\n");
-        AtomicFiles.writeString(ctx.resolve("summary.md"), md.toString());
-
-        Map<String, Object> record = new LinkedHashMap<>();
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("n", n);
-        settings.put("d", d);
-        settings.put("widths", widths);
-        settings.put("gamma", GAMMA);
-        settings.put("steps", steps);
-        settings.put("lr", o.lr != null ? o.lr : "C*d/(m*n), C = " + c);
-        settings.put("seed", seed);
-        settings.put("theory_every", theoryEvery);
-        record.put("settings", settings);
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("near_zero_loss_every_width", nearZero);
-        checks.put("linear_convergence_every_width", linear);
-        checks.put("contraction_every_row", contraction);
-        checks.put("gram_positive", gramPositive);
-        checks.put("gram_above_half_initial", gramHalf);
-        checks.put("wider_moves_less", movesLess);
-        checks.put("gamma_too_large_stops", stopsAsPromised);
-        record.put("checks", checks);
+        ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
         Map<String, Object> st = new LinkedHashMap<>();
         for (Stopped s : stopped) {
             st.put(s.name(), s.message());
         }
-        record.put("stopped_runs", st);
-        ctx.writeRecord(record);
-        ctx.log(md.substring(md.indexOf("## The paper's"), md.indexOf("## Per run")).strip());
+        ctx.writeRecord(entries("n", n, "d", d, "widths", widths, "gamma", GAMMA, "steps", steps,
+                        "lr", o.lr != null ? o.lr : "C*d/(m*n), C = " + c, "seed", seed, "theory_every", theoryEvery),
+                checks, entries("stopped_runs", st));
     }
 
     /** A run with γ too large: expected to stop (DivergenceException, exit 3 on the command line) at once. */
@@ -246,31 +212,10 @@ final class Gao2022 implements Reproduction {
         if (require) {
             args.add("--require-contraction");
         }
-        String message = null;
-        try {
-            ctx.train(name, args);
-        } catch (DivergenceException e) {
-            message = e.getMessage();
-            ctx.log("      stopped as expected: " + message);
-        }
-        MetricsTable t = MetricsTable.read(ctx.resolve(name).resolve("metrics.csv"));
+        String message = ctx.trainUntilStopped(name, args, "stopped as expected");
+        MetricsTable t = ctx.metrics(name);
         boolean noNan = java.util.Arrays.stream(t.column("loss")).allMatch(Double::isFinite);
         return new Stopped(name, gamma, require, message, noNan, t.size());
-    }
-
-    private static double[] finite(double[] v) {
-        return java.util.Arrays.stream(v).filter(Double::isFinite).toArray();
-    }
-
-    private static double[] finiteSteps(MetricsTable t, String column) {
-        double[] c = t.column(column), s = t.column("step");
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < c.length; i++) {
-            if (Double.isFinite(c[i])) {
-                out.add(s[i]);
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static String rates(List<String> names, List<LossCurve> curves) {

@@ -58,6 +58,12 @@ record LossCurve(double initial, double last, double ratio, long stepsTo1e6, dou
         return rate < 1 && rSquared >= MIN_R_SQUARED;
     }
 
+    /** The loss columns of a per-run table: L(0) → L(end), steps to 10⁻⁶·L(0) ("–" if never), fitted rate, R². */
+    Object[] cells() {
+        return new Object[] {MarkdownTable.num(initial) + " → " + MarkdownTable.num(last),
+                stepsTo1e6 < 0 ? "–" : Long.toString(stepsTo1e6), rate, rSquared};
+    }
+
     String describe() {
         return String.format("L %s → %s (×%s), fitted rate %s/step (R² %s over %d rows)", MarkdownTable.num(initial),
                 MarkdownTable.num(last), MarkdownTable.num(ratio), MarkdownTable.num(rate), MarkdownTable.num(rSquared), fitRows);

@@ -12,16 +12,28 @@ final class MarkdownTable {
         this.header = List.of(header);
     }
 
+    /** A row: a Double is written by {@link #num}, an {@code Object[]} stands for that many adjacent cells. */
     MarkdownTable row(Object... cells) {
-        if (cells.length != header.size()) {
-            throw new IllegalArgumentException(cells.length + " cells for " + header.size() + " columns");
-        }
         List<String> r = new ArrayList<>();
         for (Object c : cells) {
-            r.add(c instanceof Double d ? num(d) : String.valueOf(c));
+            for (Object cell : c instanceof Object[] group ? group : new Object[] {c}) {
+                r.add(cell instanceof Double d ? num(d) : String.valueOf(cell));
+            }
+        }
+        if (r.size() != header.size()) {
+            throw new IllegalArgumentException(r.size() + " cells for " + header.size() + " columns");
         }
         rows.add(r);
         return this;
+    }
+
+    /** A list of values in parentheses, e.g. "(2.7, 1.5)", each by {@link #num}. */
+    static String list(double[] v) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < v.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(num(v[i]));
+        }
+        return sb.append(')').toString();
     }
 
     /** Four significant digits, or "–" for a missing value. */

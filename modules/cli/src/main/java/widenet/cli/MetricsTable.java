@@ -82,4 +82,21 @@ final class MetricsTable {
     double first(String name) {
         return column(name)[0];
     }
+
+    /** The finite values of a column measured on some rows only (theory rows; NaN elsewhere). */
+    double[] measured(String name) {
+        return Arrays.stream(column(name)).filter(Double::isFinite).toArray();
+    }
+
+    /** The steps of the rows where {@code name} was measured. */
+    double[] measuredSteps(String name) {
+        double[] c = column(name), s = column("step");
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < c.length; i++) {
+            if (Double.isFinite(c[i])) {
+                out.add(s[i]);
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
 }

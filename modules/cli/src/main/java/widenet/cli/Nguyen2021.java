@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import widenet.train.AtomicFiles;
-import widenet.train.InputException;
 import widenet.train.Json;
 
 /**
@@ -18,7 +15,7 @@ import widenet.train.Json;
  * initialisation once w ≥ 2N and at least half its initial value throughout, near-zero loss and geometric decay,
  * the wide layer moving less (‖W_{L−1} − W_{L−1}(0)‖_F/√w) as it widens.
  */
-final class Nguyen2021 implements Reproduction {
+final class Nguyen2021 extends Reproduction {
     static final String NAME = "nguyen2021";
     /**
      * η = factor/λ_max(K(0)). The N = 256–512 ReLU/He networks of the README converge at 1.2–1.6/λ_max(K(0)), and
@@ -36,36 +33,25 @@ final class Nguyen2021 implements Reproduction {
             new String[] {"he", "he", "N² (×2^O(L))"},
             new String[] {"ntk", "ntk:2", "N"});
 
-    @Override public String name() { return NAME; }
-
-    @Override
-    public String paper() {
-        return "Nguyen, On the proof of global convergence of gradient descent for deep ReLU networks with linear widths (ICML 2021)";
+    Nguyen2021() {
+        super(NAME, "Nguyen, On the proof of global convergence of gradient descent for deep ReLU networks with linear widths (ICML 2021)",
+                SYNTHETIC_DATA_OPTIONS);
     }
 
     @Override
-    public Set<String> options() {
-        return Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every");
-    }
-
-    @Override
-    public void run(ReproductionContext ctx) throws Exception {
+    void run(ReproductionContext ctx) throws Exception {
         ReproduceCommand o = ctx.options();
         boolean quick = ctx.quick();
-        int n = o.n != null ? o.n : quick ? 32 : 256;
-        int d = o.d != null ? o.d : quick ? 16 : 64;
+        int n = ctx.setting(o.n, 32, 256);
+        int d = ctx.setting(o.d, 16, 64);
         int h = quick ? 16 : 128;
-        List<Integer> wide = o.widths != null ? o.widths : List.of(n, 2 * n, 4 * n);
-        long steps = o.steps != null ? o.steps : quick ? 400 : 1500;
+        List<Integer> wide = ctx.setting(o.widths, List.of(n, 2 * n, 4 * n));
+        long steps = ctx.setting(o.steps, 400L, 1500L);
         double etaFactor = quick ? ETA_FACTOR_QUICK : ETA_FACTOR;
-        long seed = o.seed != null ? o.seed : 0;
-        long every = o.every != null ? o.every : quick ? 5 : 10;
-        long theoryEvery = o.theoryEvery != null ? o.theoryEvery : steps / 10;
-        for (int w : wide) {
-            if (w <= 0) {
-                throw new InputException("--widths must be positive, got " + w);
-            }
-        }
+        long seed = ctx.setting(o.seed, 0L);
+        long every = ctx.setting(o.every, 5L, 10L);
+        long theoryEvery = ctx.setting(o.theoryEvery, steps / 10);
+        requirePositive("--widths", wide);
         int layers = 4;
         ctx.plan(INITS.size() * wide.size());
         double[] flops = new double[INITS.size() * wide.size()];
@@ -115,14 +101,13 @@ final class Nguyen2021 implements Reproduction {
                     first = wide.get(i);
                 }
             }
-            movesLess &= Du2019.strictlyDecreasing(move);
+            movesLess &= Checks.strictlyDecreasing(move);
             smallest.put(init[0], first);
             claims.row(init[0], init[2], first == null ? "none of " + wide : first + " = " + MarkdownTable.num(first / (double) n) + "·N",
                     String.join(", ", grams), first == null ? "not reproduced" : first <= 4 * n ? "linear width suffices here" : "needs more than 4N");
         }
 
         // ---- series ----
-        ctx.folder("series");
         List<DeepVariant> all = byInit.values().stream().flatMap(List::stream).toList();
         double[] stepAxis = all.get(0).metrics().column("step");
         SeriesCsv loss = new SeriesCsv("step", stepAxis), move = new SeriesCsv("step", stepAxis);
@@ -132,9 +117,9 @@ final class Nguyen2021 implements Reproduction {
             move.add("w" + (layers - 1) + "_dist_scaled_" + v.name(), v.metrics().column("w" + (layers - 1) + "_dist_scaled"));
             gram.add("flast_gram_lmin_" + v.name(), v.measured("flast_gram_lmin"));
         }
-        loss.write(ctx.resolve("series/loss.csv"));
-        move.write(ctx.resolve("series/wide_layer_dist_scaled.csv"));
-        gram.write(ctx.resolve("series/flast_gram_lmin.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        move.write(ctx.seriesFile("wide_layer_dist_scaled"));
+        gram.write(ctx.seriesFile("flast_gram_lmin"));
         double[] ws = wide.stream().mapToDouble(Integer::doubleValue).toArray();
         SeriesCsv vsWidth = new SeriesCsv("width", ws);
         for (String[] init : INITS) {
@@ -148,35 +133,21 @@ final class Nguyen2021 implements Reproduction {
             }
             vsWidth.add("steps_to_1e-6_" + init[0], to).add("flast_gram_lmin_initial_" + init[0], g0).add("wide_layer_dist_scaled_" + init[0], mv);
         }
-        vsWidth.write(ctx.resolve("series/final_vs_width.csv"));
+        vsWidth.write(ctx.seriesFile("final_vs_width"));
 
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
-        theory.put("eta_rule", o.lr != null ? "η = " + o.lr + " (given)" : "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation");
+        theory.put("eta_rule", etaRule(o.lr, "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
         for (DeepVariant v : all) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("eta", v.eta());
-            t.put("ntk_lambda_max_initial", v.ntkLambdaMax());
-            for (String when : List.of("init", "last")) {
-                t.put("flast_gram_lambda_min_" + when, v.theory(when, "flast_gram_lambda_min"));
-                t.put("ntk_lambda_min_" + when, v.theory(when, "ntk_lambda_min"));
-                t.put("f1_sigma_min_" + when, v.theory(when, "f1_sigma_min"));
-            }
-            theory.put(v.name(), t);
+            theory.put(v.name(), v.theoryRecord(List.of("flast_gram_lambda_min", "ntk_lambda_min", "f1_sigma_min")));
         }
         Json.write(ctx.resolve("theory.json"), theory);
 
         MarkdownTable per = new MarkdownTable("run", "η", "λ_max(K(0))", "loss 0 → end", "steps to 10⁻⁶·L(0)", "fitted rate", "R²",
                 "λ_min(F_{L−1}F_{L−1}ᵀ) 0 → min → end", "NTK λ_min 0 → end", "‖W_{L−1}−W_{L−1}(0)‖_F/√w", "status");
         for (DeepVariant v : all) {
-            LossCurve c = v.loss();
-            double[] g = v.measured("flast_gram_lmin");
-            per.row(v.name(), v.eta(), v.ntkLambdaMax(), c == null ? "–" : MarkdownTable.num(c.initial()) + " → " + MarkdownTable.num(c.last()),
-                    c == null || c.stepsTo1e6() < 0 ? "–" : Long.toString(c.stepsTo1e6()), c == null ? Double.NaN : c.rate(),
-                    c == null ? Double.NaN : c.rSquared(),
-                    g.length == 0 ? "–" : MarkdownTable.num(g[0]) + " → " + MarkdownTable.num(DeepVariant.min(g)) + " → " + MarkdownTable.num(g[g.length - 1]),
-                    MarkdownTable.num(v.theory("init", "ntk_lambda_min")) + " → " + MarkdownTable.num(v.theory("last", "ntk_lambda_min")),
+            per.row(v.name(), v.eta(), v.ntkLambdaMax(), v.lossCells(), v.initialMinLast("flast_gram_lmin"), v.theoryInitialLast("ntk_lambda_min"),
                     v.metrics().last("w" + (layers - 1) + "_dist_scaled"), v.stopped() == null ? "finished" : "stopped: " + v.stopped());
         }
         StringBuilder md = new StringBuilder();
@@ -192,39 +163,23 @@ final class Nguyen2021 implements Reproduction {
                 + "GD to reach a global minimum (prior work: every layer Ω(N⁸)); the proof tracks λ_min(F_{L−1}F_{L−1}ᵀ). "
                 + "The width orders per initialisation in the table are our reading of the paper.\n\n");
         md.append("## The paper's claims against widenet\n\n").append(claims).append('\n');
-        md.append("## Checks (computed from the run folders)\n\n");
-        md.append(Du2019.check(gramPositive, "λ_min(F_{L−1}F_{L−1}ᵀ) > 0 at initialisation for every run with w ≥ 2N (at w = N dead ReLU units can make it 0)"));
-        md.append(Du2019.check(gramHalf, "λ_min(F_{L−1}F_{L−1}ᵀ) stays at least half its initial value on every theory row (runs where it starts > 0)"));
-        md.append(Du2019.check(allNearZero, "every run with w ≥ 2N reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0)"));
-        md.append(Du2019.check(allLinear, "for those runs the loss decays geometrically (log L linear in k, R² ≥ " + LossCurve.MIN_R_SQUARED + ", rate < 1)"));
-        md.append(Du2019.check(movesLess, "for every initialisation the wide layer moves less as it widens: ‖W_{L−1}(end) − W_{L−1}(0)‖_F/√w strictly decreases with w"));
+        Checks checks = new Checks()
+                .add("gram_positive_at_init_from_2N", gramPositive,
+                        "λ_min(F_{L−1}F_{L−1}ᵀ) > 0 at initialisation for every run with w ≥ 2N (at w = N dead ReLU units can make it 0)")
+                .add("gram_above_half_initial", gramHalf,
+                        "λ_min(F_{L−1}F_{L−1}ᵀ) stays at least half its initial value on every theory row (runs where it starts > 0)")
+                .add("near_zero_loss_from_2N", allNearZero, "every run with w ≥ 2N reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0)")
+                .add("linear_convergence_from_2N", allLinear,
+                        "for those runs the loss decays geometrically (log L linear in k, R² ≥ " + LossCurve.MIN_R_SQUARED + ", rate < 1)")
+                .add("wider_moves_less", movesLess,
+                        "for every initialisation the wide layer moves less as it widens: ‖W_{L−1}(end) − W_{L−1}(0)‖_F/√w strictly decreases with w");
+        md.append(checks.markdown());
         md.append('\n').append("## Per run\n\n").append(per).append('\n');
         md.append("Curves: `series/loss.csv`, `series/flast_gram_lmin.csv` (theory rows), `series/wide_layer_dist_scaled.csv`, "
                 + "`series/final_vs_width.csv` (steps to 10⁻⁶, initial Gram λ_min and movement against w, per initialisation).\n");
-        AtomicFiles.writeString(ctx.resolve("summary.md"), md.toString());
-
-        Map<String, Object> record = new LinkedHashMap<>();
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("n", n);
-        settings.put("d", d);
-        settings.put("hidden", h);
-        settings.put("wide_widths", wide);
-        settings.put("inits", INITS.stream().map(i -> i[1]).toList());
-        settings.put("steps", steps);
-        settings.put("lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))");
-        settings.put("seed", seed);
-        settings.put("theory_every", theoryEvery);
-        record.put("settings", settings);
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("gram_positive_at_init_from_2N", gramPositive);
-        checks.put("gram_above_half_initial", gramHalf);
-        checks.put("near_zero_loss_from_2N", allNearZero);
-        checks.put("linear_convergence_from_2N", allLinear);
-        checks.put("wider_moves_less", movesLess);
-        record.put("checks", checks);
-        record.put("smallest_converged_width", smallest);
-        record.put("stopped_runs", NguyenMondelli2020.stoppedRuns(all));
-        ctx.writeRecord(record);
-        ctx.log(md.substring(md.indexOf("## The paper's"), md.indexOf("## Per run")).strip());
+        ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
+        ctx.writeRecord(entries("n", n, "d", d, "hidden", h, "wide_widths", wide, "inits", INITS.stream().map(i -> i[1]).toList(),
+                        "steps", steps, "lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
+                checks, entries("smallest_converged_width", smallest, "stopped_runs", DeepVariant.stoppedRuns(all)));
     }
 }

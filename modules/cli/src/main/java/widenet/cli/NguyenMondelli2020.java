@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import widenet.train.AtomicFiles;
 import widenet.train.InputException;
 
 /**
@@ -19,7 +17,7 @@ import widenet.train.InputException;
  * throughout, the first layer's scaled movement ‖W₁(k) − W₁(0)‖_F/√n₁ shrinking as n₁ grows, and the topology the
  * theorem assumes (no pyramid warning).
  */
-final class NguyenMondelli2020 implements Reproduction {
+final class NguyenMondelli2020 extends Reproduction {
     static final String NAME = "nguyen-mondelli2020";
     /**
      * η = factor/λ_max(K(0)). Measured: in standard parameterisation λ_max(K(0)) grows with n₁ (4.3, 32, 275 for
@@ -40,30 +38,23 @@ final class NguyenMondelli2020 implements Reproduction {
     /** LeCun's N(0, 1/fan_in) network, in NTK parameterisation. */
     static final String INIT = "ntk:1";
 
-    @Override public String name() { return NAME; }
-
-    @Override
-    public String paper() {
-        return "Nguyen & Mondelli, Global convergence of deep networks with one wide layer followed by pyramidal topology (NeurIPS 2020)";
+    NguyenMondelli2020() {
+        super(NAME, "Nguyen & Mondelli, Global convergence of deep networks with one wide layer followed by pyramidal topology (NeurIPS 2020)",
+                SYNTHETIC_DATA_OPTIONS);
     }
 
     @Override
-    public Set<String> options() {
-        return Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every");
-    }
-
-    @Override
-    public void run(ReproductionContext ctx) throws Exception {
+    void run(ReproductionContext ctx) throws Exception {
         ReproduceCommand o = ctx.options();
         boolean quick = ctx.quick();
-        int n = o.n != null ? o.n : quick ? 64 : 512;
-        int d = o.d != null ? o.d : quick ? 16 : 64;
-        List<Integer> firstWidths = o.widths != null ? o.widths : List.of(n, 2 * n, 4 * n);
+        int n = ctx.setting(o.n, 64, 512);
+        int d = ctx.setting(o.d, 16, 64);
+        List<Integer> firstWidths = ctx.setting(o.widths, List.of(n, 2 * n, 4 * n));
         List<Integer> pyramid = quick ? List.of(16, 8, 1) : List.of(64, 32, 1);
-        long steps = o.steps != null ? o.steps : quick ? 400 : 1000;
-        long seed = o.seed != null ? o.seed : 0;
-        long every = o.every != null ? o.every : quick ? 5 : 10;
-        long theoryEvery = o.theoryEvery != null ? o.theoryEvery : steps / 10;
+        long steps = ctx.setting(o.steps, 400L, 1000L);
+        long seed = ctx.setting(o.seed, 0L);
+        long every = ctx.setting(o.every, 5L, 10L);
+        long theoryEvery = ctx.setting(o.theoryEvery, steps / 10);
         double etaFactor = quick ? ETA_FACTOR_QUICK : ETA_FACTOR;
         for (int w : firstWidths) {
             if (w < pyramid.get(0)) {
@@ -121,7 +112,7 @@ final class NguyenMondelli2020 implements Reproduction {
             f1Final[i] = f1.length > 0 ? f1[f1.length - 1] : Double.NaN;
             toNearZero[i] = v.loss() == null ? Double.NaN : v.loss().stepsTo1e6();
         }
-        boolean movesLess = Du2019.strictlyDecreasing(move1);
+        boolean movesLess = Checks.strictlyDecreasing(move1);
         int smallestConverged = -1;
         for (int i = 0; i < leaky.size(); i++) {
             if (leaky.get(i).converged()) {
@@ -131,7 +122,6 @@ final class NguyenMondelli2020 implements Reproduction {
         }
 
         // ---- series ----
-        ctx.folder("series");
         double[] stepAxis = vs.get(0).metrics().column("step");
         SeriesCsv loss = new SeriesCsv("step", stepAxis), move = new SeriesCsv("step", stepAxis);
         double[] thSteps = vs.get(0).measuredSteps("f1_smin");
@@ -141,9 +131,9 @@ final class NguyenMondelli2020 implements Reproduction {
             move.add("w1_dist_scaled_" + v.name(), v.metrics().column("w1_dist_scaled"));
             f1.add("f1_smin_" + v.name(), v.measured("f1_smin"));
         }
-        loss.write(ctx.resolve("series/loss.csv"));
-        move.write(ctx.resolve("series/w1_dist_scaled.csv"));
-        f1.write(ctx.resolve("series/f1_smin.csv"));
+        loss.write(ctx.seriesFile("loss"));
+        move.write(ctx.seriesFile("w1_dist_scaled"));
+        f1.write(ctx.seriesFile("f1_smin"));
         int layers = widths(d, firstWidths.get(0), pyramid).size() - 1;
         SeriesCsv vsWidth = new SeriesCsv("width", n1s).add("steps_to_1e-6", toNearZero).add("f1_smin_initial", f1Init)
                 .add("f1_smin_final", f1Final);
@@ -154,25 +144,19 @@ final class NguyenMondelli2020 implements Reproduction {
             }
             vsWidth.add("w" + l + "_dist_scaled", m);
         }
-        vsWidth.write(ctx.resolve("series/final_vs_width.csv"));
+        vsWidth.write(ctx.seriesFile("final_vs_width"));
 
         // ---- theory.json: what the proof tracks, at initialisation and at the end, per variant ----
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
         theory.put("eta_rule", etaRule(o.lr, "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
+        List<String> theoryKeys = new ArrayList<>(List.of("f1_sigma_min", "ntk_lambda_min"));
+        for (int l = 1; l <= layers; l++) {
+            theoryKeys.add("w" + l + "_sigma_min");
+        }
         for (DeepVariant v : vs) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("eta", v.eta());
-            t.put("ntk_lambda_max_initial", v.ntkLambdaMax());
-            for (String when : List.of("init", "last")) {
-                t.put("f1_sigma_min_" + when, v.theory(when, "f1_sigma_min"));
-                t.put("ntk_lambda_min_" + when, v.theory(when, "ntk_lambda_min"));
-                for (int l = 1; l <= layers; l++) {
-                    t.put("w" + l + "_sigma_min_" + when, v.theory(when, "w" + l + "_sigma_min"));
-                }
-            }
-            theory.put(v.name(), t);
+            theory.put(v.name(), v.theoryRecord(theoryKeys));
         }
         widenet.train.Json.write(ctx.resolve("theory.json"), theory);
 
@@ -188,15 +172,8 @@ final class NguyenMondelli2020 implements Reproduction {
         MarkdownTable per = new MarkdownTable("run", "widths", "σ", "η", "λ_max(K(0))", "loss 0 → end", "steps to 10⁻⁶·L(0)",
                 "fitted rate", "R²", "σ_min(F₁) 0 → min → end", "NTK λ_min 0 → end", "‖W₁−W₁(0)‖_F/√n₁", "status");
         for (DeepVariant v : vs) {
-            double[] f = v.measured("f1_smin");
-            LossCurve c = v.loss();
             per.row(v.name(), join(widths(d, Integer.parseInt(v.name().replaceAll(".*_", "")), pyramid)),
-                    activationOf(v), v.eta(), v.ntkLambdaMax(),
-                    c == null ? "–" : MarkdownTable.num(c.initial()) + " → " + MarkdownTable.num(c.last()),
-                    c == null || c.stepsTo1e6() < 0 ? "–" : Long.toString(c.stepsTo1e6()),
-                    c == null ? Double.NaN : c.rate(), c == null ? Double.NaN : c.rSquared(),
-                    f.length == 0 ? "–" : MarkdownTable.num(f[0]) + " → " + MarkdownTable.num(DeepVariant.min(f)) + " → " + MarkdownTable.num(f[f.length - 1]),
-                    MarkdownTable.num(v.theory("init", "ntk_lambda_min")) + " → " + MarkdownTable.num(v.theory("last", "ntk_lambda_min")),
+                    activationOf(v), v.eta(), v.ntkLambdaMax(), v.lossCells(), v.initialMinLast("f1_smin"), v.theoryInitialLast("ntk_lambda_min"),
                     v.metrics().last("w1_dist_scaled"), v.stopped() == null ? "finished" : "stopped: " + v.stopped());
         }
         StringBuilder md = new StringBuilder();
@@ -210,41 +187,24 @@ final class NguyenMondelli2020 implements Reproduction {
                 o.lr != null ? "η = " + o.lr : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
                 seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("## The paper's claims against widenet\n\n").append(claims).append('\n');
-        md.append("## Checks (computed from the run folders)\n\n");
-        md.append(Du2019.check(allNearZero, "every run reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0)"));
-        md.append(Du2019.check(allLinear, "the loss decays geometrically: log L(k) is linear in k (R² ≥ " + LossCurve.MIN_R_SQUARED
-                + ") with a rate < 1, fitted from 10 % of the run until the float32 floor"));
-        md.append(Du2019.check(f1Positive, "σ_min(F₁) > 0 on every theory row of every run"));
-        md.append(Du2019.check(f1Half, "σ_min(F₁(k)) ≥ ½σ_min(F₁(0)) on every theory row of every run (the proof keeps it above half)"));
-        md.append(Du2019.check(movesLess, "the first layer moves less as it widens: ‖W₁(end) − W₁(0)‖_F/√n₁ strictly decreases with n₁ " + Du2019.list(move1)));
-        md.append(Du2019.check(topology, "every topology is the theorem's (n₁ ≥ N, non-increasing after layer 1: no pyramid warning)"));
+        Checks checks = new Checks()
+                .add("near_zero_loss_every_run", allNearZero, "every run reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0)")
+                .add("linear_convergence_every_run", allLinear, "the loss decays geometrically: log L(k) is linear in k (R² ≥ "
+                        + LossCurve.MIN_R_SQUARED + ") with a rate < 1, fitted from 10 % of the run until the float32 floor")
+                .add("f1_sigma_min_positive", f1Positive, "σ_min(F₁) > 0 on every theory row of every run")
+                .add("f1_sigma_min_above_half_initial", f1Half,
+                        "σ_min(F₁(k)) ≥ ½σ_min(F₁(0)) on every theory row of every run (the proof keeps it above half)")
+                .add("wider_first_layer_moves_less", movesLess,
+                        "the first layer moves less as it widens: ‖W₁(end) − W₁(0)‖_F/√n₁ strictly decreases with n₁ " + MarkdownTable.list(move1))
+                .add("pyramid_topology", topology, "every topology is the theorem's (n₁ ≥ N, non-increasing after layer 1: no pyramid warning)");
+        md.append(checks.markdown());
         md.append('\n').append("## Per run\n\n").append(per).append('\n');
         md.append("Curves: `series/loss.csv`, `series/f1_smin.csv` (theory rows), `series/w1_dist_scaled.csv`, `series/final_vs_width.csv` "
                 + "(per-layer movement ‖W_l − W_l(0)‖_F/√n_l, σ_min(F₁) and steps to 10⁻⁶ against n₁).\n");
-        AtomicFiles.writeString(ctx.resolve("summary.md"), md.toString());
-
-        Map<String, Object> record = new LinkedHashMap<>();
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("n", n);
-        settings.put("d", d);
-        settings.put("first_widths", firstWidths);
-        settings.put("pyramid", pyramid);
-        settings.put("steps", steps);
-        settings.put("lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))");
-        settings.put("seed", seed);
-        settings.put("theory_every", theoryEvery);
-        record.put("settings", settings);
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("near_zero_loss_every_run", allNearZero);
-        checks.put("linear_convergence_every_run", allLinear);
-        checks.put("f1_sigma_min_positive", f1Positive);
-        checks.put("f1_sigma_min_above_half_initial", f1Half);
-        checks.put("wider_first_layer_moves_less", movesLess);
-        checks.put("pyramid_topology", topology);
-        record.put("checks", checks);
-        record.put("stopped_runs", stoppedRuns(vs));
-        ctx.writeRecord(record);
-        ctx.log(md.substring(md.indexOf("## The paper's"), md.indexOf("## Per run")).strip());
+        ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
+        ctx.writeRecord(entries("n", n, "d", d, "first_widths", firstWidths, "pyramid", pyramid, "steps", steps,
+                        "lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
+                checks, entries("stopped_runs", DeepVariant.stoppedRuns(vs)));
     }
 
     static List<Integer> widths(int d, int n1, List<Integer> pyramid) {
@@ -261,10 +221,6 @@ final class NguyenMondelli2020 implements Reproduction {
 
     private static String activationOf(DeepVariant v) {
         return v.name().startsWith("smooth") ? "smooth leaky 0.1, β = 40" : "leaky 0.1";
-    }
-
-    private static String etaRule(Double lr, String rule) {
-        return lr != null ? "η = " + lr + " (given)" : rule;
     }
 
     static String fmt(double v) {
@@ -287,15 +243,5 @@ final class NguyenMondelli2020 implements Reproduction {
             s.add(v.name() + ": " + (f.length == 0 ? "–" : "min/initial " + fmt(DeepVariant.min(f) / f[0])));
         }
         return String.join("; ", s);
-    }
-
-    static Map<String, Object> stoppedRuns(List<DeepVariant> vs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (DeepVariant v : vs) {
-            if (v.stopped() != null) {
-                m.put(v.name(), v.stopped());
-            }
-        }
-        return m;
     }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -59,8 +60,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--kernels", description = "Kernel provider (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels;
 
-    @Option(names = "--threads", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadOptions threads = new ThreadOptions();
 
     @Option(names = "--verbose", description = "Show each run's own progress lines.")
     Boolean verbose;
@@ -136,9 +137,7 @@ final class ReproduceCommand implements Callable<Integer> {
             throw new InputException("reproduce " + name + " does not use " + String.join(", ", unused)
                     + (r.options().isEmpty() ? "" : "; it takes " + String.join(", ", r.options().stream().sorted().toList())));
         }
-        if (threads != null && threads < 1) {
-            throw new InputException("--threads must be at least 1, got " + threads);
-        }
+        threads.validate();
         r.checkRunnable(this);
         KernelProviders.named(kernels);   // fail before any folder is made
         if (checkpointEvery != null) {
@@ -184,7 +183,7 @@ final class ReproduceCommand implements Callable<Integer> {
             if (RUN_CONTROL.contains(on) || o.usageHelp() || o.versionHelp()) {
                 continue;
             }
-            Object v = on.equals("--threads") ? (Integer) (threads != null ? threads : Runtime.getRuntime().availableProcessors()) : o.getValue();
+            Object v = on.equals("--threads") ? (Integer) threads.count() : o.getValue();
             options.put(on, v instanceof Path p ? p.toString() : v);
         }
         Map<String, Object> command = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package widenet.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -11,20 +12,41 @@ import widenet.train.InputException;
  * the {@code train} code path), then {@code theory.json}, {@code summary.md}, {@code reproduction.json} and
  * optional {@code series/*.csv} in the reproduction folder. Adding one is a class and a line in {@link #all()}.
  */
-interface Reproduction {
-    String name();
+abstract class Reproduction {
+    /** The options of the reproductions on synthetic data (du2019, nguyen-mondelli2020, nguyen2021, gao2022). */
+    static final Set<String> SYNTHETIC_DATA_OPTIONS = Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed",
+            "--theory-every", "--every");
 
-    /** The paper, as cited in the summary. */
-    String paper();
+    private final String name;
+    private final String paper;
+    private final Set<String> options;
 
-    /** The options of {@code widenet reproduce} (beyond the common ones) this reproduction reads. */
-    Set<String> options();
-
-    /** Throws {@link InputException} (exit 2) before anything is written when the reproduction cannot run here. */
-    default void checkRunnable(ReproduceCommand options) {
+    /** {@code paper}: as cited in the summary; {@code options}: those of {@code widenet reproduce} it reads. */
+    Reproduction(String name, String paper, Set<String> options) {
+        this.name = name;
+        this.paper = paper;
+        this.options = options;
     }
 
-    void run(ReproductionContext ctx) throws Exception;
+    final String name() {
+        return name;
+    }
+
+    /** The paper, as cited in the summary. */
+    final String paper() {
+        return paper;
+    }
+
+    /** The options of {@code widenet reproduce} (beyond the common ones) this reproduction reads. */
+    final Set<String> options() {
+        return options;
+    }
+
+    /** Throws {@link InputException} (exit 2) before anything is written when the reproduction cannot run here. */
+    void checkRunnable(ReproduceCommand options) {
+    }
+
+    abstract void run(ReproductionContext ctx) throws Exception;
 
     /** Every reproduction by name, in the order {@code --help} lists them. */
     static Map<String, Supplier<Reproduction>> all() {
@@ -34,6 +56,32 @@ interface Reproduction {
         m.put(NguyenMondelli2020.NAME, NguyenMondelli2020::new);
         m.put(Nguyen2021.NAME, Nguyen2021::new);
         m.put(Gao2022.NAME, Gao2022::new);
+        return m;
+    }
+
+    /** Refuses a width list with a width ≤ 0, naming the option. */
+    static void requirePositive(String option, List<Integer> widths) {
+        for (int w : widths) {
+            if (w <= 0) {
+                throw new InputException(option + " must be positive, got " + w);
+            }
+        }
+    }
+
+    /** theory.json's {@code eta_rule}: the given --lr, or the reproduction's rule. */
+    static String etaRule(Double lr, String rule) {
+        return lr != null ? "η = " + lr + " (given)" : rule;
+    }
+
+    /** A JSON object with these keys and values, in this order (values may be null). */
+    static Map<String, Object> entries(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException(keysAndValues.length + " arguments: expected key, value pairs");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
         return m;
     }
 }

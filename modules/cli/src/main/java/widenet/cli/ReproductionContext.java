@@ -1,5 +1,6 @@
 package widenet.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
+import widenet.train.AtomicFiles;
+import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
 import widenet.train.Json;
 import widenet.train.RunFolder;
@@ -60,7 +63,32 @@ final class ReproductionContext {
     Path resolve(String name) { return folder.resolve(name); }
     Path folder(String name) { return folder.folder(name); }
     String kernels() { return options.kernels; }
-    int threads() { return options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors(); }
+    int threads() { return options.threads.count(); }
+
+    /** An option's value if given, else the reproduction's default. */
+    <T> T setting(T given, T defaultValue) {
+        return given != null ? given : defaultValue;
+    }
+
+    /** An option's value if given, else the reproduction's default for this size (--quick or not). */
+    <T> T setting(T given, T quickDefault, T fullDefault) {
+        return given != null ? given : quick() ? quickDefault : fullDefault;
+    }
+
+    /** {@code series/NAME.csv}, where a reproduction writes an extra curve file (the folder is made here). */
+    Path seriesFile(String name) {
+        return folder.folder("series").resolve(name + ".csv");
+    }
+
+    /** The metrics.csv of the variant {@code run}. */
+    MetricsTable metrics(String run) throws IOException {
+        return MetricsTable.read(folder.resolve(run).resolve("metrics.csv"));
+    }
+
+    /** The run.json of the variant {@code run}. */
+    Map<String, Object> runJson(String run) throws IOException {
+        return Json.read(folder.resolve(run).resolve(TrainingRun.RUN_JSON));
+    }
 
     void log(String s) {
         System.out.println(s);
@@ -142,6 +170,20 @@ final class ReproductionContext {
         return o;
     }
 
+    /**
+     * As {@link #train}, but a variant that diverges (exit 3 on the command line) is kept as a result: returns its
+     * message, logged after {@code stoppedNote}, or null when it did not stop.
+     */
+    String trainUntilStopped(String name, List<String> args, String stoppedNote) throws Exception {
+        try {
+            train(name, args);
+            return null;
+        } catch (DivergenceException e) {
+            log("      " + stoppedNote + ": " + e.getMessage());
+            return e.getMessage();
+        }
+    }
+
     double elapsed() {
         return (System.nanoTime() - start) / 1e9;
     }
@@ -206,8 +248,23 @@ final class ReproductionContext {
         return s < 90 ? String.format("%.0f s", s) : s < 5400 ? String.format("%.1f min", s / 60) : String.format("%.1f h", s / 3600);
     }
 
+    /** Writes summary.md and prints the part of it from {@code excerptFrom} up to {@code excerptTo}. */
+    void writeSummary(String markdown, String excerptFrom, String excerptTo) throws IOException {
+        AtomicFiles.writeString(folder.resolve("summary.md"), markdown);
+        log(markdown.substring(markdown.indexOf(excerptFrom), markdown.indexOf(excerptTo)).strip());
+    }
+
+    /** reproduction.json with the reproduction's settings, its checks and then {@code more} of its own entries. */
+    void writeRecord(Map<String, Object> settings, Checks checks, Map<String, Object> more) throws IOException {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("settings", settings);
+        extra.put("checks", checks.record());
+        extra.putAll(more);
+        writeRecord(extra);
+    }
+
     /** reproduction.json: name, paper, runs, quick, then the reproduction's own entries, then timings. */
-    void writeRecord(Map<String, Object> extra) throws java.io.IOException {
+    private void writeRecord(Map<String, Object> extra) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", reproduction.name());
         r.put("paper", reproduction.paper());

@@ -203,9 +203,7 @@ final class SweepCommand implements Callable<Integer> {
         Sweep sweep = new Sweep(dir, s, atOnce, (r, reused) -> {
             count[0]++;
             if (!quiet) {
-                System.out.printf(Locale.ROOT, "  %4d  n=%-5d m=%-6d seed=%-3d %-11s L(k)/L(0)=%.3g at k=%d%s%n", count[0],
-                        r.cell().n(), r.cell().width(), r.cell().seed(), r.status(), r.ratio(), r.stepsRun(),
-                        reused ? "  (read back)" : String.format(Locale.ROOT, "  %.1f s", r.seconds()));
+                System.out.println(CellLine.of(count[0], r, reused));
                 System.out.flush();
             }
         }, extra, executor);

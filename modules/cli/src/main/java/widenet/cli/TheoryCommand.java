@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
@@ -32,11 +33,8 @@ final class TheoryCommand implements Callable<Integer> {
     @Option(names = "--y", description = "Labels y (n or n×1 .npy) for --x; without them there is no measure.")
     Path yFile;
 
-    @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
-    int n;
-
-    @Option(names = "--d", description = "Input dimension of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
-    int d;
+    @Mixin
+    SyntheticDataOptions synthetic = new SyntheticDataOptions();
 
     @Option(names = "--seed", description = "Seed of the synthetic data, as in `widenet train` (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
@@ -56,8 +54,8 @@ final class TheoryCommand implements Callable<Integer> {
     @Option(names = "--kernels", description = "Kernel provider for the Gram GEMM (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels;
 
-    @Option(names = "--threads", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadOptions threads = new ThreadOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -67,18 +65,17 @@ final class TheoryCommand implements Callable<Integer> {
         if (yFile != null && xFile == null) {
             throw new InputException("--y needs --x");
         }
-        if (xFile == null && (n <= 0 || d <= 0)) {
-            throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
+        if (xFile == null) {
+            synthetic.requirePositive(true);
         }
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
-        try (Kernels k = KernelProviders.open(kernels, threadCount)) {
+        try (Kernels k = KernelProviders.open(kernels, threads.count())) {
             FloatMatrix x;
             double[] y = null;
             String source;
             if (xFile == null) {
                 // The same stream `widenet train --seed` draws its data from.
-                try (Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(seed).split())) {
+                try (Dataset data = Dataset.unitSphere(synthetic.n, synthetic.d, new SplittableRandom(seed).split())) {
                     x = FloatMatrix.allocate(data.n(), data.d());
                     x.copyFrom(data.x());
                     y = column(data.y());

@@ -68,11 +68,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Network: two-layer, deep or implicit (default: ${DEFAULT-VALUE}).", defaultValue = "two-layer")
     String model;
 
-    @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
-    int n;
-
-    @Option(names = "--d", description = "Input dimension of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
-    int d;
+    @Mixin
+    SyntheticDataOptions synthetic = new SyntheticDataOptions();
 
     @Option(names = {"--width", "--m"}, description = "Width m of the hidden layer (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
     int width;
@@ -146,8 +143,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kernels", description = "Kernel provider: simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels;
 
-    @Option(names = "--threads", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadOptions threads = new ThreadOptions();
 
     @Option(names = "--every", description = "Write a metrics row every K steps (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long every;
@@ -225,9 +222,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (TrainingRun session = TrainingRun.resume(resume)) {
             ResumeOptions.apply(spec, spec.commandLine().getParseResult(), session.settings());
-            for (String s : session.skippedCheckpoints()) {
-                err().println("widenet: skipping a damaged checkpoint: " + s);
-            }
+            warnSkippedCheckpoints(session);
             log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
             return runToFolder(session).status().equals("interrupted") ? EXIT_INTERRUPTED : 0;
         }
@@ -243,9 +238,7 @@ final class TrainCommand implements Callable<Integer> {
         try (TrainingRun session = TrainingRun.open(dir)) {
             if (session.resuming()) {
                 agreeWith(dir, session.settings());
-                for (String s : session.skippedCheckpoints()) {
-                    err().println("widenet: skipping a damaged checkpoint: " + s);
-                }
+                warnSkippedCheckpoints(session);
             }
             return runToFolder(session);
         }
@@ -264,6 +257,12 @@ final class TrainCommand implements Callable<Integer> {
         return new Outcome(dir, "finished", (long) number(run, "steps_done"), seconds,
                 seconds - number(run, "theory_probe_seconds"), number(run, "theory_seconds"),
                 run.get("final_loss") == null ? null : run.get("final_loss").toString());
+    }
+
+    private void warnSkippedCheckpoints(TrainingRun session) {
+        for (String s : session.skippedCheckpoints()) {
+            err().println("widenet: skipping a damaged checkpoint: " + s);
+        }
     }
 
     private void agreeWith(Path dir, Map<String, Object> settings) {
@@ -290,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
     Outcome runToFolder(TrainingRun session) throws Exception {
         validate();
         CheckpointPolicy policy = CheckpointPolicy.parse(checkpointEvery);
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int threadCount = threads.count();
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom dataRng = root.split();
         SplittableRandom initRng = root.split();
@@ -428,8 +427,8 @@ final class TrainCommand implements Callable<Integer> {
         if (deep) {
             validateDeep();
         }
-        if (xFile == null && (n <= 0 || (!deep && d <= 0))) {
-            throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
+        if (xFile == null) {
+            synthetic.requirePositive(!deep);
         }
         if (!deep && width <= 0) {
             throw new InputException("--width must be positive, got " + width);
@@ -440,9 +439,7 @@ final class TrainCommand implements Callable<Integer> {
         if (reluGradAtZero != null && reluGradAtZero != 0 && reluGradAtZero != 1) {
             throw new InputException("--relu-grad-at-zero must be 1 or 0, got " + reluGradAtZero);
         }
-        if (threads != null && threads < 1) {
-            throw new InputException("--threads must be at least 1, got " + threads);
-        }
+        threads.validate();
         if (!(kappa > 0) || Double.isInfinite(kappa)) {
             throw new InputException("--kappa must be positive and finite, got " + kappa);
         }
@@ -487,8 +484,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new InputException("--widths '" + widths + "': width n" + l + " = " + parsedWidths[l] + " must be positive");
             }
         }
-        if (xFile == null && given("--d") && d != parsedWidths[0]) {
-            throw new InputException("--widths starts with " + parsedWidths[0] + " but --d is " + d
+        if (xFile == null && given("--d") && synthetic.d != parsedWidths[0]) {
+            throw new InputException("--widths starts with " + parsedWidths[0] + " but --d is " + synthetic.d
                     + "; the first width is the input dimension d");
         }
         deepConfig(1);   // activation, initialisation, output scale, frozen layers
@@ -565,8 +562,8 @@ final class TrainCommand implements Callable<Integer> {
     private Dataset loadData(SplittableRandom rng) throws IOException {
         boolean deep = parsedWidths != null;
         if (xFile == null) {
-            return deep ? Dataset.unitSphere(n, parsedWidths[0], parsedWidths[parsedWidths.length - 1], rng)
-                    : Dataset.unitSphere(n, d, rng);
+            return deep ? Dataset.unitSphere(synthetic.n, parsedWidths[0], parsedWidths[parsedWidths.length - 1], rng)
+                    : Dataset.unitSphere(synthetic.n, synthetic.d, rng);
         }
         FloatMatrix x = Npy.readMatrix(xFile);
         try {
@@ -612,7 +609,7 @@ final class TrainCommand implements Callable<Integer> {
             if (initDir != null && resume == null) {   // a resumed run takes its initial weights from the checkpoint
                 loadParameters(net, initDir);
             }
-            return dataParallel.distribute(k, net, data, kernels, threads);
+            return dataParallel.distribute(k, net, data, kernels, threads.threads);
         } catch (IOException | RuntimeException e) {
             net.close();
             throw e;

@@ -1,7 +1,6 @@
 package widenet.cli;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -48,8 +47,7 @@ final class WorkerCommand implements Callable<Integer> {
         HazelcastWorker worker = HazelcastWorker.start(ClusterOptions.of(members, clusterName, port), cells, r -> {
             int k = count.incrementAndGet();
             if (!quiet) {
-                System.out.printf(Locale.ROOT, "  %4d  n=%-5d m=%-6d seed=%-3d %-11s L(k)/L(0)=%.3g at k=%d  %.1f s%n", k,
-                        r.cell().n(), r.cell().width(), r.cell().seed(), r.status(), r.ratio(), r.stepsRun(), r.seconds());
+                System.out.println(CellLine.of(k, r, false));
                 System.out.flush();
             }
         });

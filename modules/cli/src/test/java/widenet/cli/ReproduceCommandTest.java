@@ -50,12 +50,12 @@ class ReproduceCommandTest {
             assertEquals(101, t.size());
             dist[i] = t.last("w_dist_max_row");
             pattern[i] = t.last("pattern_change");
-            falls &= Du2019.falls(t.column("loss"));
+            falls &= Checks.falls(t.column("loss"));
         }
         Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
         assertEquals(falls, checks.get("loss_falls_every_width"));
-        assertEquals(Du2019.strictlyDecreasing(dist), checks.get("wider_moves_less"));
-        assertEquals(Du2019.strictlyDecreasing(pattern), checks.get("wider_flips_fewer"));
+        assertEquals(Checks.strictlyDecreasing(dist), checks.get("wider_moves_less"));
+        assertEquals(Checks.strictlyDecreasing(pattern), checks.get("wider_flips_fewer"));
         assertEquals(null, checks.get("within_30_percent_of_paper"), "no paper comparison at quick sizes");
         // The columns of series/final_vs_width.csv are the runs' last rows.
         MetricsTable fin = MetricsTable.read(out.resolve("series/final_vs_width.csv"));
@@ -71,7 +71,7 @@ class ReproduceCommandTest {
         assertEquals(64, ((List<?>) theory.get("spectrum")).size());
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| quantity | paper | widenet | ratio |"), md);
-        assertTrue(md.contains(Du2019.list(dist)) && md.contains(Du2019.list(pattern)), "the summary shows the measured values");
+        assertTrue(md.contains(MarkdownTable.list(dist)) && md.contains(MarkdownTable.list(pattern)), "the summary shows the measured values");
     }
 
     /** A tiny IDX pair: 3 classes of 6×6 images, each class a bright pattern plus noise, 60 images per class. */
@@ -184,7 +184,7 @@ class ReproduceCommandTest {
         }
         Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
         assertEquals(f1Positive, checks.get("f1_sigma_min_positive"));
-        assertEquals(Du2019.strictlyDecreasing(move), checks.get("wider_first_layer_moves_less"));
+        assertEquals(Checks.strictlyDecreasing(move), checks.get("wider_first_layer_moves_less"));
         assertEquals(true, checks.get("pyramid_topology"));
         // the step size came from a 0-step run of the same network
         assertTrue(Files.isRegularFile(out.resolve("calibration/n1_64/run.json")));
