@@ -83,8 +83,14 @@ final class DataParallelOptions {
         }
         var settings = new DataParallelEngine.Settings(master, partitions == null ? 0 : partitions, kernelProvider,
                 threads == null ? 1 : threads);
-        return DataParallelEngine.named(engine).distribute(kernels, local, data, settings);
+        used = DataParallelEngine.named(engine);
+        distributed = used.distribute(kernels, local, data, settings);
+        return distributed;
     }
+
+    /** The engine and the network it returned, once {@link #distribute} ran (for run.json). */
+    private DataParallelEngine used;
+    private Network distributed;
 
     /** The run.json entry. */
     Map<String, Object> describe() {
@@ -93,6 +99,9 @@ final class DataParallelOptions {
         if (enabled()) {
             m.put("master", master);
             m.put("partitions", partitions);
+            if (used != null) {
+                m.putAll(used.describe(distributed));
+            }
         }
         return m;
     }

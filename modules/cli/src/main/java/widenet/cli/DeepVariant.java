@@ -25,7 +25,7 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
         List<String> args = new ArrayList<>(network);
         args.addAll(List.of("--steps", "0", "--kernels", ctx.kernels(), "--threads", Integer.toString(ctx.threads()),
                 "--quiet", "--out", ctx.folder("calibration").resolve(name).toString(), "--force"));
-        TrainCommand.parse(args.toArray(new String[0])).runToFolder();
+        TrainCommand.partOfLargerCommand(args.toArray(new String[0])).runToFolder();
         Map<String, Object> run = Json.read(ctx.resolve("calibration").resolve(name).resolve("run.json"));
         return number(theory(run, "init").get("ntk_lambda_max"));
     }

@@ -128,16 +128,16 @@ final class ReproductionContext {
         TrainCommand.Outcome o;
         TrainingRun.Status status = fresh ? TrainingRun.Status.NONE : TrainingRun.status(dir);
         if (status == TrainingRun.Status.FINISHED) {
-            o = TrainCommand.parse(all.toArray(new String[0])).finishedIn(dir);
+            o = TrainCommand.partOfLargerCommand(all.toArray(new String[0])).finishedIn(dir);
             log(String.format("%s: finished earlier, kept (%s)", prefix, dir));
         } else {
             log(String.format("%s: %swidenet train %s", prefix, status == TrainingRun.Status.RESUMABLE ? "resuming: " : "",
                     String.join(" ", shown)));
             if (fresh) {
                 all.addAll(List.of("--out", dir.toString(), "--force"));
-                o = TrainCommand.parse(all.toArray(new String[0])).runToFolder();
+                o = TrainCommand.partOfLargerCommand(all.toArray(new String[0])).runToFolder();
             } else {
-                o = TrainCommand.parse(all.toArray(new String[0])).continueIn(dir);
+                o = TrainCommand.partOfLargerCommand(all.toArray(new String[0])).continueIn(dir);
             }
             if (o.status().equals("interrupted")) {
                 throw new Interrupted(name, o.steps());

@@ -100,7 +100,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--threads-per-cell", description = "Threads of each cell's kernels (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int threadsPerCell;
 
-    @Option(names = "--cells-at-once", description = "Cells trained concurrently (default: cores / threads-per-cell).")
+    @Option(names = "--cells-at-once", description = {"Cells trained concurrently (default: cores / threads-per-cell).",
+            "With --cluster: (n, seed) chains waiting on the cluster at once (default: all); --cells-here and the workers' --threads bound what trains."})
     Integer cellsAtOnce;
 
     @Option(names = "--out", description = "Sweep folder; an existing sweep with the same settings is resumed (default: runs/sweep-<time>).")

@@ -211,6 +211,18 @@ final class TrainCommand implements Callable<Integer> {
         return cmd;
     }
 
+    /**
+     * As {@link #parse}, for a run that is one of a larger command's (a reproduction's variant): when SIGINT/SIGTERM
+     * stops it, the larger command says how to continue, so this run does not print its own "resume with" line.
+     */
+    static TrainCommand partOfLargerCommand(String... args) {
+        TrainCommand cmd = parse(args);
+        cmd.partOfLargerCommand = true;
+        return cmd;
+    }
+
+    private boolean partOfLargerCommand;
+
     @Override
     public Integer call() throws Exception {
         if (resume == null) {
@@ -363,7 +375,9 @@ final class TrainCommand implements Callable<Integer> {
                         double probeSeconds = theoryRun == null ? 0 : theoryRun.probeSeconds();
                         double theorySeconds = theoryRun == null ? 0 : theoryRun.seconds();
                         if (!o.finished()) {
-                            err().println("widenet: interrupted at step " + o.step() + "; resume with: " + folder.resumeCommand());
+                            if (!partOfLargerCommand) {
+                                err().println("widenet: interrupted at step " + o.step() + "; resume with: " + folder.resumeCommand());
+                            }
                             return new Outcome(folder.folder().root(), "interrupted", o.step(), o.seconds(),
                                     o.seconds() - probeSeconds, theorySeconds, null);
                         }

@@ -2,6 +2,7 @@ package widenet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -114,6 +115,7 @@ class ReproduceResumeTest {
         assertEquals(143, p.exitValue(), read("run.err"));
         String err = read("run.err");
         assertTrue(err.contains("widenet: interrupted in m128 at step "), err);
+        assertFalse(err.contains("resume with"), "one way to continue is given, the reproduction's: " + err);
         assertTrue(err.strip().endsWith("continue with: widenet reproduce " + String.join(" ", du(run, "--checkpoint-every", "1")).substring("reproduce ".length())), err);
         assertEquals(0, Main.run(du(run)));
         assertSameReproduction(ref, run);

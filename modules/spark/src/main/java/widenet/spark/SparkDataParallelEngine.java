@@ -3,7 +3,9 @@ package widenet.spark;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -60,6 +62,18 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
             spark.stop();
             throw e;
         }
+    }
+
+    @Override
+    public Map<String, Object> describe(Network distributed) {
+        if (!(distributed instanceof SparkTwoLayerNetwork s)) {
+            return Map.of();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partitions_used", s.partitions());
+        m.put("spark_version", s.sparkVersion());
+        m.put("default_parallelism", s.defaultParallelism());
+        return m;
     }
 
     /**

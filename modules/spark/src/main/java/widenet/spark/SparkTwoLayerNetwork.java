@@ -79,6 +79,14 @@ final class SparkTwoLayerNetwork implements Network {
         return spec.partitions();
     }
 
+    String sparkVersion() {
+        return spark.version();
+    }
+
+    int defaultParallelism() {
+        return spark.defaultParallelism();
+    }
+
     @Override
     public double forward(FloatMatrix x, FloatMatrix y) {
         if (x.rows() != n || y.rows() != n) {

@@ -88,6 +88,8 @@ class SparkTrainingTest {
         assertEquals("finished", run.path("status").asText(), run.toString());
         assertEquals("spark", run.path("settings").path("data_parallel").path("engine").asText());
         assertEquals(1, run.path("settings").path("data_parallel").path("partitions").asInt());
+        assertEquals(1, run.path("settings").path("data_parallel").path("partitions_used").asInt());
+        assertTrue(run.path("settings").path("data_parallel").path("spark_version").asText().startsWith("4."), run.toString());
     }
 
     /**
@@ -99,7 +101,12 @@ class SparkTrainingTest {
      */
     @Test
     void twoPartitionsAgreeWithTheSingleProcessToFloatSummationTolerance() throws IOException {
-        List<double[]> spark = rows(train(dir.resolve("p2"), "--data-parallel", "spark", "--master", "local[2]", "--partitions", "2"));
+        // No --partitions: Spark's default parallelism, 2 in local[2], which run.json records as the count used.
+        Path out = train(dir.resolve("p2"), "--data-parallel", "spark", "--master", "local[2]");
+        JsonNode dp = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("settings").path("data_parallel");
+        assertTrue(dp.path("partitions").isNull(), dp.toString());
+        assertEquals(2, dp.path("partitions_used").asInt(), dp.toString());
+        List<double[]> spark = rows(out);
         double eps = Math.ulp(1f);
         double worst = 0;
         for (int k = 0; k <= STEPS; k++) {

@@ -2,6 +2,7 @@ package widenet.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import widenet.kernel.Kernels;
 import widenet.model.Network;
@@ -28,6 +29,14 @@ public interface DataParallelEngine {
      * the trainer updates; closing the returned network closes it) and must only be given the full data set.
      */
     Network distribute(Kernels kernels, Network local, Dataset data, Settings settings);
+
+    /**
+     * What the engine chose for {@code distributed} (a network {@link #distribute} returned) where the settings left
+     * it open, e.g. the partition count and the engine's version, for run.json. Empty by default.
+     */
+    default Map<String, Object> describe(Network distributed) {
+        return Map.of();
+    }
 
     /** The engine called {@code name}, or an {@link InputException} saying it is not on the class path. */
     static DataParallelEngine named(String name) {
