@@ -68,6 +68,7 @@ final class TheoryCommand implements Callable<Integer> {
         if (xFile == null) {
             synthetic.requirePositive(true);
         }
+        threads.validate();
         long t0 = System.nanoTime();
         try (Kernels k = KernelProviders.open(kernels, threads.count())) {
             FloatMatrix x;

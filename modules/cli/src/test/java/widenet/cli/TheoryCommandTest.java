@@ -101,5 +101,10 @@ class TheoryCommandTest {
         TrainCommandTest.Result r = TrainCommandTest.run("theory", "--x", tmp.resolve("none.npy").toString(), "--kernels", "scalar");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("none.npy"), r.err());
+        for (String command : new String[] {"train", "theory"}) {
+            r = TrainCommandTest.run(command, "--threads", "0", "--kernels", "scalar");
+            assertEquals(2, r.code(), r.err());
+            assertEquals("widenet: --threads must be at least 1, got 0", r.err().strip(), command);
+        }
     }
 }
