@@ -615,7 +615,10 @@ final class TrainCommand implements Callable<Integer> {
                     requireContraction, implicitTheoryEvery());
             net = new ImplicitNetwork(k, cfg, rng);
         } else {
-            var cfg = new TwoLayerNetwork.Config(data.d(), width, data.n(), kappa, trainOutputLayer,
+            // Data-parallel, the forward passes run on the partitions: the driver's network holds the weights and
+            // gradients only, not n×m activations (which would bound n by the driver's memory).
+            int capacity = dataParallel.enabled() ? 1 : data.n();
+            var cfg = new TwoLayerNetwork.Config(data.d(), width, capacity, kappa, trainOutputLayer,
                     LossKind.parse(loss), reluGradAtZero == null || reluGradAtZero == 1);
             net = new TwoLayerNetwork(k, cfg, rng);
         }

@@ -18,16 +18,20 @@ final class PartitionWorkers {
         return WORKERS.computeIfAbsent(key(spec.runId(), block.partition()), k -> new PartitionWorker(spec, block));
     }
 
-    /** Frees the workers of {@code runId} on this JVM. */
+    /**
+     * Frees the workers of {@code runId} on this JVM. Safe to call concurrently: in local mode every partition's
+     * release task runs in this JVM at once, and each worker must be closed by exactly one of them.
+     */
     static void release(String runId) {
         String prefix = runId + "/";
-        WORKERS.entrySet().removeIf(e -> {
-            if (e.getKey().startsWith(prefix)) {
-                e.getValue().close();
-                return true;
+        for (String key : WORKERS.keySet()) {
+            if (key.startsWith(prefix)) {
+                PartitionWorker w = WORKERS.remove(key);   // null when another release took it first
+                if (w != null) {
+                    w.close();
+                }
             }
-            return false;
-        });
+        }
     }
 
     /** How many workers this JVM holds (tests). */

@@ -48,6 +48,43 @@ class PartitionWorkerTest {
         }
     }
 
+    /**
+     * In local mode the release tasks of all partitions run in one JVM at once; each must close only the workers it
+     * removed (two closing one worker threw "Already closed", which Spark logged as a failed task at every run's end).
+     */
+    @Test
+    void concurrentReleasesCloseEachWorkerOnce() throws Exception {
+        try (Dataset data = Dataset.unitSphere(N, D, new SplittableRandom(5))) {
+            var blocks = SparkDataParallelEngine.split(data, 4);
+            for (int round = 0; round < 20; round++) {
+                WorkerSpec spec = new WorkerSpec("release-" + round, 4, D, M, true, true, "scalar", 1);
+                for (RowBlock b : blocks) {
+                    PartitionWorkers.get(spec, b);
+                }
+                assertEquals(4, PartitionWorkers.count());
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+                try {
+                    var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+                    for (int t = 0; t < 4; t++) {
+                        done.add(pool.submit(() -> {
+                            start.await();
+                            PartitionWorkers.release(spec.runId());
+                            return null;
+                        }));
+                    }
+                    start.countDown();
+                    for (var f : done) {
+                        f.get();   // rethrows a release's exception
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                assertEquals(0, PartitionWorkers.count());
+            }
+        }
+    }
+
     @Test
     void aWarmPartitionStepAllocatesNothing() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
