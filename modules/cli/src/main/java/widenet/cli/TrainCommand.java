@@ -183,13 +183,15 @@ final class TrainCommand implements Callable<Integer> {
     static final int EXIT_INTERRUPTED = 130;
 
     @Option(names = "--theory", description = "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
-            + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + THEORY_AUTO_MAX_N + " (default: ${DEFAULT-VALUE}).",
+            + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + THEORY_AUTO_MAX_N + " (default: ${DEFAULT-VALUE})."
+            + " off also leaves out the deep and implicit models' theory columns.",
             defaultValue = "auto")
     String theory;
 
-    @Option(names = "--theory-every", description = {"Theory metrics every K steps.",
-            "two-layer: λ_min(H(k)); 0 = only at the first and last rows (default: 10).",
-            "deep: spectra, σ_min(F1), feature Gram; 0 = never (default: at the first and last step only).",
+    @Option(names = "--theory-every", description = {"Theory metrics every K steps; 0 = only at the first and last rows",
+            "(for every model; --theory off: none).",
+            "two-layer: λ_min(H(k)) (default: 10).",
+            "deep: spectra, σ_min(F1), feature Gram (default: 0).",
             "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."})
     Long theoryEvery;
 
@@ -322,13 +324,13 @@ final class TrainCommand implements Callable<Integer> {
                         err().println("widenet: warning: " + why + "; training anyway");
                     }
                 }
-                DeepTheoryProbe theory = net instanceof DeepNetwork deep && (theoryEvery == null || theoryEvery > 0)
-                        ? new DeepTheoryProbe(k, deep, theoryEvery == null ? Long.MAX_VALUE : theoryEvery, steps,
+                DeepTheoryProbe deepTheory = net instanceof DeepNetwork deep && !theory.equals("off")
+                        ? new DeepTheoryProbe(k, deep, theoryCadence(0), steps,
                                 DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE)
                         : null;
                 List<Probe> probes = new ArrayList<>(implicitProbes.list());
-                if (theory != null) {
-                    probes.add(theory);
+                if (deepTheory != null) {
+                    probes.add(deepTheory);
                 }
                 Path outDir = out != null ? out
                         : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -364,7 +366,7 @@ final class TrainCommand implements Callable<Integer> {
                          Progress progress = Progress.create(quiet, steps, trainer.columns())) {
                         TrainingRun.Finisher finisher = (r, status) -> {
                             writeTheory(folder.folder(), theoryRun, r);
-                            putTheory(r, theory);
+                            putTheory(r, deepTheory);
                         };
                         TrainingRun.Outcome o;
                         try {
@@ -406,10 +408,15 @@ final class TrainCommand implements Callable<Integer> {
             return null;
         }
         if (!(net instanceof TwoLayerNetwork t)) {
-            throw new InputException("--theory on: the theory columns are defined for --model two-layer, not " + net.kind());
+            return null;   // the deep and implicit models bring their own probes
         }
-        return new TwoLayerTheoryRun(k, data, t.config(), lr, fullBatch,
-                theoryEvery == null ? 10 : theoryEvery == 0 ? Long.MAX_VALUE : theoryEvery, TwoLayerTheory.DEFAULT_DELTA);
+        return new TwoLayerTheoryRun(k, data, t.config(), lr, fullBatch, theoryCadence(10), TwoLayerTheory.DEFAULT_DELTA);
+    }
+
+    /** The probes' cadence: --theory-every K, the model's default when unset; 0 = only the first and last rows. */
+    private long theoryCadence(long defaultEvery) {
+        long every = theoryEvery != null ? theoryEvery : defaultEvery;
+        return every == 0 ? Long.MAX_VALUE : every;
     }
 
     /** theory.json beside metrics.csv, and the time the theory took into run.json. */
@@ -545,9 +552,6 @@ final class TrainCommand implements Callable<Integer> {
         if (maxIter < 1) {
             throw new InputException("--max-iter must be at least 1, got " + maxIter);
         }
-        if (theoryEvery != null && theoryEvery < 1) {
-            throw new InputException("--theory-every must be at least 1 for --model implicit, got " + theoryEvery);
-        }
         if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
             throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
         }
@@ -568,9 +572,9 @@ final class TrainCommand implements Callable<Integer> {
         return freeze == null || freeze.isBlank() ? List.of() : Arrays.stream(freeze.split(",")).map(String::trim).toList();
     }
 
-    /** --theory-every for the implicit model (default 10). */
+    /** --theory-every for the implicit model (default 10; 0: the first and last rows, the contraction at init only). */
     private long implicitTheoryEvery() {
-        return theoryEvery == null ? 10 : theoryEvery;
+        return theoryCadence(10);
     }
 
     private Dataset loadData(SplittableRandom rng) throws IOException {
@@ -635,7 +639,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The theory columns of the model: λ_min(ZZᵀ) every --theory-every steps for the implicit network. */
     private Probes createProbes(Kernels k, Network net, Dataset data) {
-        return new Probes(net instanceof ImplicitNetwork ? List.of(new EquilibriumGramProbe(k, data.n(), implicitTheoryEvery())) : List.of());
+        return new Probes(net instanceof ImplicitNetwork && !theory.equals("off")
+                ? List.of(new EquilibriumGramProbe(k, data.n(), implicitTheoryEvery())) : List.of());
     }
 
     /** The run's probes, closed (their buffers freed) with the run. */
@@ -694,7 +699,7 @@ final class TrainCommand implements Callable<Integer> {
             settings.put("output_scale", c.outputScale());
             settings.put("biases", c.biases());
             settings.put("freeze", List.copyOf(c.frozen()));
-            settings.put("theory_every", theoryEvery == null ? "first and last step" : theoryEvery == 0 ? "never" : theoryEvery);
+            settings.put("theory_every", theory.equals("off") ? "never" : theoryEvery == null || theoryEvery == 0 ? "first and last step" : theoryEvery);
         } else {
             settings.put("width", width);
         }
@@ -719,7 +724,7 @@ final class TrainCommand implements Callable<Integer> {
             implicit.put("output_init_std", outputInitStd);
             implicit.put("require_contraction", requireContraction);
             implicit.put("freeze", implicitFreeze());
-            implicit.put("theory_every", implicitTheoryEvery());
+            implicit.put("theory_every", theoryEvery == null ? 10 : theoryEvery);
             settings.put("implicit", implicit);
         }
         settings.put("kernels", k.provider());

@@ -105,8 +105,16 @@ class DeepTrainCommandTest {
             String v = lines.get(1 + step).split(",")[col];
             assertEquals(step % 2 == 0, !v.equals("nan"), "step " + step + ": " + v);
         }
+        // 0: the first and last rows only, as for every model (and the deep default)
+        Path ends = tmp.resolve("ends");
+        assertEquals(0, TrainCommandTest.run(with(SMALL, "--theory-every", "0", "--out", ends.toString())).code());
+        lines = Files.readAllLines(ends.resolve("metrics.csv"));
+        for (int step = 0; step <= 6; step++) {
+            String v = lines.get(1 + step).split(",")[col];
+            assertEquals(step == 0 || step == 6, !v.equals("nan"), "step " + step + ": " + v);
+        }
         Path off = tmp.resolve("off");
-        assertEquals(0, TrainCommandTest.run(with(SMALL, "--theory-every", "0", "--out", off.toString())).code());
+        assertEquals(0, TrainCommandTest.run(with(SMALL, "--theory", "off", "--out", off.toString())).code());
         assertFalse(Files.readAllLines(off.resolve("metrics.csv")).get(0).contains("smin"));
     }
 

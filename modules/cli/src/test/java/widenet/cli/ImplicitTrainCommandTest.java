@@ -181,6 +181,26 @@ class ImplicitTrainCommandTest {
         assertEquals(0.0, Double.parseDouble(row[11]), "u_dist");
     }
 
+    /** --theory-every 0: λ_min(ZZᵀ) at the first and last rows only, as for every model; --theory off: no column. */
+    @Test
+    void theoryEveryZeroMeansTheFirstAndLastRowsAndTheoryOffNone() throws IOException {
+        Path ends = tmp.resolve("ends");
+        List<String> args = new java.util.ArrayList<>(SMALL);
+        args.set(args.indexOf("--theory-every") + 1, "0");
+        args.addAll(List.of("--out", ends.toString()));
+        Result r = run(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(ends.resolve("metrics.csv"));
+        int col = List.of(lines.get(0).split(",")).indexOf("lambda_min_zz");
+        for (int i = 1; i < lines.size(); i++) {
+            assertEquals(i == 1 || i == lines.size() - 1, !lines.get(i).split(",")[col].equals("nan"), "step " + (i - 1));
+        }
+        Path off = tmp.resolve("off");
+        r = run(with("--theory", "off", "--out", off.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertFalse(Files.readAllLines(off.resolve("metrics.csv")).get(0).contains("lambda_min_zz"));
+    }
+
     @Test
     void badImplicitOptionsGiveOneLineErrorsAndExitCode2() {
         Object[][] cases = {
@@ -190,7 +210,7 @@ class ImplicitTrainCommandTest {
                 {with("--gamma", "-1"), "--gamma must be non-negative"},
                 {with("--tol", "2"), "--tol must be in (0, 1)"},
                 {with("--max-iter", "0"), "--max-iter must be at least 1"},
-                {new String[] {"train", "--model", "implicit", "--theory-every", "0", "--kernels", "scalar"}, "--theory-every must be at least 1"},
+                {new String[] {"train", "--model", "implicit", "--theory-every", "-1", "--kernels", "scalar"}, "--theory-every must be ≥ 0"},
                 {with("--output-init-std", "NaN"), "--output-init-std"},
                 {new String[] {"train", "--model", "deq", "--kernels", "scalar"}, "available: two-layer, deep, implicit"},
         };
