@@ -228,6 +228,7 @@ final class SweepCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
                 return TrainCommand.EXIT_INTERRUPTED;
             }
+            Thread.interrupted();   // a signal just after the sweep ended: it has finished, write its report (then exit 143)
             return finish(o, dir, t0);
         }
     }
