@@ -268,8 +268,11 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> recorded = (Map<String, Object>) settings;
         agreeWith(dir, recorded);
         double seconds = number(run, "train_seconds");
+        // probe_seconds covers every probe over every session; runs written before it was recorded have only the
+        // two-layer theory probes' time of their last session
+        double probeSeconds = run.containsKey("probe_seconds") ? number(run, "probe_seconds") : number(run, "theory_probe_seconds");
         return new Outcome(dir, "finished", (long) number(run, "steps_done"), seconds,
-                seconds - number(run, "theory_probe_seconds"), number(run, "theory_seconds"),
+                seconds - probeSeconds, number(run, "theory_seconds"),
                 run.get("final_loss") == null ? null : run.get("final_loss").toString());
     }
 
@@ -374,20 +377,19 @@ final class TrainCommand implements Callable<Integer> {
                         } finally {
                             progress.close();
                         }
-                        double probeSeconds = theoryRun == null ? 0 : theoryRun.probeSeconds();
                         double theorySeconds = theoryRun == null ? 0 : theoryRun.seconds();
                         if (!o.finished()) {
                             if (!partOfLargerCommand) {
                                 err().println("widenet: interrupted at step " + o.step() + "; resume with: " + folder.resumeCommand());
                             }
                             return new Outcome(folder.folder().root(), "interrupted", o.step(), o.seconds(),
-                                    o.seconds() - probeSeconds, theorySeconds, null);
+                                    o.seconds() - o.probeSeconds(), theorySeconds, null);
                         }
                         log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
                                 trainer.stepsDone(), o.seconds(), 1e3 * o.seconds() / Math.max(1, trainer.stepsDone()),
                                 o.finalLoss(), folder.folder().root()));
                         return new Outcome(folder.folder().root(), "finished", trainer.stepsDone(), o.seconds(),
-                                o.seconds() - probeSeconds, theorySeconds, o.finalLoss());
+                                o.seconds() - o.probeSeconds(), theorySeconds, o.finalLoss());
                     }
                 }
             }

@@ -56,6 +56,7 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         m.put("last_row_loss_bits", Long.toHexString(Double.doubleToRawLongBits(p.lastRowLoss())));
         m.put("last_row_loss", Double.isFinite(p.lastRowLoss()) ? p.lastRowLoss() : null);
         m.put("elapsed_seconds", p.elapsedSeconds());
+        m.put("probe_seconds", p.probeSeconds());
         Map<String, Object> net = new LinkedHashMap<>();
         net.put("kind", networkKind);
         net.put("parameters", parameters);
@@ -98,6 +99,11 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         if (!(elapsed >= 0) || Double.isInfinite(elapsed)) {
             throw new CheckpointException(source + ": elapsed_seconds must be a non-negative number, found " + elapsed);
         }
+        // Absent in checkpoints written before it was recorded: the probe time of those sessions is unknown, 0.
+        double probe = f.map().containsKey("probe_seconds") ? f.number("probe_seconds") : 0;
+        if (!(probe >= 0) || Double.isInfinite(probe)) {
+            throw new CheckpointException(source + ": probe_seconds must be a non-negative number, found " + probe);
+        }
         Fields net = f.object("network");
         String kind = net.string("kind");
         List<String> params = net.names("parameters");
@@ -111,7 +117,7 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
             throw new CheckpointException(source + ": data.crc32 '" + clip(crc) + "' is not 8 lowercase hex digits");
         }
         Map<String, Object> settings = f.object("settings").map;
-        Trainer.Position p = new Trainer.Position(step, epoch, (int) cursor, lastRowStep, lastRowLoss, elapsed);
+        Trainer.Position p = new Trainer.Position(step, epoch, (int) cursor, lastRowStep, lastRowLoss, elapsed, probe);
         return new CheckpointState(p, kind, params, state, new DataFingerprint(n, dd, k, Long.parseLong(crc, 16)), settings);
     }
 

@@ -84,6 +84,9 @@ public final class Trainer implements AutoCloseable {
     private long prevStep;
     private double elapsedBefore;
     private long runStartNanos;
+    /** Time spent in the probes: before this session (from a checkpoint), and in this session's loop. */
+    private double probeSecondsBefore;
+    private long probeNanos;
     private final Probe[] probes;
     private final double[][] probeValues;
 
@@ -176,14 +179,21 @@ public final class Trainer implements AutoCloseable {
      * Where a run stands at a step boundary: the steps done, the next mini-batch (epoch, cursor), and the last
      * metrics row written before it (its step and loss, from which the next row's {@code rate} is computed).
      * Together with the network's weights and {@link widenet.model.Network#extraState()} and the initial state the
-     * metrics compare against, this is all a run needs to continue bit for bit.
+     * metrics compare against, this is all a run needs to continue bit for bit. {@code elapsedSeconds}: the training
+     * loop's wall time over every session so far; {@code probeSeconds}: the part of it spent in the probes.
      */
-    public record Position(long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds) {
+    public record Position(long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds,
+                           double probeSeconds) {
         public Position {
             if (step < 0 || epoch < 0 || cursor < 0 || lastRowStep < 0 || lastRowStep > step) {
                 throw new IllegalArgumentException("inconsistent trainer position: step " + step + ", epoch " + epoch
                         + ", cursor " + cursor + ", last row at step " + lastRowStep);
             }
+        }
+
+        /** A position with no time spent in probes (a run without any). */
+        public Position(long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds) {
+            this(step, epoch, cursor, lastRowStep, lastRowLoss, elapsedSeconds, 0);
         }
     }
 
@@ -241,7 +251,9 @@ public final class Trainer implements AutoCloseable {
                     // them): the row carries NaN there, and the divergence is what the run reports.
                     java.util.Arrays.fill(row.probes, Double.NaN);
                 } else {
+                    long probeStart = System.nanoTime();
                     measureProbes(k, k == 0 || k == steps);
+                    probeNanos += System.nanoTime() - probeStart;
                 }
                 row.stepMillis = k == 0 ? (System.nanoTime() - t0) / 1e6 : lastStepMillis;
                 row.elapsedSeconds = (System.nanoTime() - runStartNanos) / 1e9;
@@ -273,7 +285,7 @@ public final class Trainer implements AutoCloseable {
     /** The trainer's position at the current step boundary (meaningful between steps, e.g. in a {@link Boundary}). */
     public Position position() {
         double elapsed = runStartNanos == 0 ? elapsedBefore : (System.nanoTime() - runStartNanos) / 1e9;
-        return new Position(stepsDone, epoch, cursor, prevStep, prevLoss, elapsed);
+        return new Position(stepsDone, epoch, cursor, prevStep, prevLoss, elapsed, probeSecondsBefore + probeNanos / 1e9);
     }
 
     /**
@@ -296,6 +308,8 @@ public final class Trainer implements AutoCloseable {
         prevStep = p.lastRowStep();
         prevLoss = p.lastRowLoss();
         elapsedBefore = p.elapsedSeconds();
+        probeSecondsBefore = p.probeSeconds();
+        probeNanos = 0;
     }
 
     /**

@@ -50,7 +50,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /** How {@link #train} ended: all steps done, or stopped (by a shutdown request) at {@code step}, checkpointed. */
-    public record Outcome(boolean finished, long step, double seconds, String finalLoss) {
+    public record Outcome(boolean finished, long step, double seconds, double probeSeconds, String finalLoss) {
     }
 
     /**
@@ -248,14 +248,14 @@ public final class TrainingRun implements AutoCloseable {
                 run.put("steps_done", at);
                 run.put("resume_with", resumeCommand());
                 Json.write(folder.resolve(RUN_JSON), run);
-                return new Outcome(false, at, trainer.position().elapsedSeconds(), null);
+                return new Outcome(false, at, trainer.position().elapsedSeconds(), trainer.position().probeSeconds(), null);
             }
             saveParameters(net.parameters(), folder.folder("final"));
             csv.sync();
             finisher.beforeFinish(run, "finished");
             String loss = finish(run, "finished", trainer, null);
             Checkpoints.deleteAll(folder.root());
-            return new Outcome(true, at, trainer.position().elapsedSeconds(), loss);
+            return new Outcome(true, at, trainer.position().elapsedSeconds(), trainer.position().probeSeconds(), loss);
         } catch (IOException e) {
             throw outputFailure(e);
         }
@@ -336,6 +336,7 @@ public final class TrainingRun implements AutoCloseable {
         run.put("finished", Instant.now().toString());
         run.put("steps_done", trainer.stepsDone());
         run.put("train_seconds", seconds);
+        run.put("probe_seconds", trainer.position().probeSeconds());   // of train_seconds, over every session
         run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
         String loss = lastLoss();
         run.put("final_loss", loss);

@@ -47,6 +47,63 @@ class TrainerTest {
         }
     }
 
+    /** A probe that takes at least {@code millis} per measurement. */
+    record SlowProbe(long millis) implements Probe {
+        @Override public List<String> names() { return List.of("slow"); }
+        @Override public long every() { return 2; }
+        @Override public void measure(widenet.model.Network network, long step, double[] out) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out[0] = step;
+        }
+    }
+
+    /**
+     * The position carries the time spent in probes, over sessions: measured at steps 0, 2 before a stop at step 3
+     * and at 4, 6 after resuming there (each ≥ 30 ms), and never more than the loop's own wall time.
+     */
+    @Test
+    void probeTimeIsPartOfThePositionAndSurvivesAResume() {
+        SplittableRandom root = new SplittableRandom(3);
+        try (Kernels k = KernelProviders.open("scalar", 1);
+             Dataset data = Dataset.unitSphere(8, 4, root.split());
+             TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(4, 16, 8, 1.0, false, LossKind.SUM, true),
+                     root.split())) {
+            TrainSettings settings = new TrainSettings(0.1, 6, 8, 1, 1);
+            Trainer.Position stopped;
+            try (Trainer t = new Trainer(k, net, data, settings, List.of(new SlowProbe(30)))) {
+                assertEquals(3, t.run(r -> { }, step -> step == 3));
+                stopped = t.position();
+            }
+            assertTrue(stopped.probeSeconds() >= 0.06 && stopped.probeSeconds() <= stopped.elapsedSeconds(), stopped.toString());
+            Trainer.Position end;
+            try (Trainer t = new Trainer(k, net, data, settings, List.of(new SlowProbe(30)))) {
+                t.resumeAt(stopped);
+                assertEquals(6, t.run(r -> { }, Trainer.Boundary.NONE));
+                end = t.position();
+            }
+            assertTrue(end.probeSeconds() >= stopped.probeSeconds() + 0.06, end + " after " + stopped);
+            assertTrue(end.probeSeconds() <= end.elapsedSeconds(), end.toString());
+        }
+    }
+
+    /** checkpoint.json keeps the probe time; one written before it was recorded reads as 0. */
+    @Test
+    void checkpointStateCarriesProbeSeconds() {
+        var state = new CheckpointState(new Trainer.Position(5, 0, 0, 4, 0.25, 12.5, 1.5), "two-layer", List.of("W", "a"),
+                List.of(), new CheckpointState.DataFingerprint(8, 4, 1, 0x1234L), java.util.Map.of("lr", 0.1));
+        byte[] json = state.toJson();
+        assertEquals(1.5, CheckpointState.parse(json, "checkpoint.json").position().probeSeconds());
+        String old = new String(json, java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s*\"probe_seconds\"\\s*:\\s*1\\.5\\s*,", "");
+        assertTrue(!old.contains("probe_seconds"), old);
+        Trainer.Position p = CheckpointState.parse(old.getBytes(java.nio.charset.StandardCharsets.UTF_8), "old").position();
+        assertEquals(0.0, p.probeSeconds());
+        assertEquals(12.5, p.elapsedSeconds());
+    }
+
     @ParameterizedTest
     @MethodSource("providers")
     void fullBatchGradientDescentDrivesTheLossDown(String provider) {
