@@ -377,7 +377,9 @@ final class TrainCommand implements Callable<Integer> {
                         } finally {
                             progress.close();
                         }
-                        double theorySeconds = theoryRun == null ? 0 : theoryRun.seconds();
+                        // the two-layer H∞ set-up of this session plus every probe's time over every session
+                        double theorySeconds = (theoryRun == null ? 0 : theoryRun.seconds() - theoryRun.probeSeconds())
+                                + o.probeSeconds();
                         if (!o.finished()) {
                             if (!partOfLargerCommand) {
                                 err().println("widenet: interrupted at step " + o.step() + "; resume with: " + folder.resumeCommand());
