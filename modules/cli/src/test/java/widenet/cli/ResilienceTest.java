@@ -261,9 +261,10 @@ class ResilienceTest {
         System.out.printf("%s: %d SIGKILLs, %d during a checkpoint write%n", mode, kills, torn);
     }
 
+    /** Whether {@code name}'s stderr so far holds {@code text} (false while the file is not there yet). */
     boolean errContains(String name, String text) {
         try {
-            return Files.readString(tmp.resolve(name + ".err"), StandardCharsets.UTF_8).contains(text);
+            return err(name).contains(text);
         } catch (IOException e) {
             return false;
         }
