@@ -142,7 +142,6 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             record.put("lambda_min_G", lg);
             record.put("lambda_min_H", lh);
             record.put("lambda_min_zz", SymmetricEigen.of(zz, n, false).min());
-            record.put("a_tilde_norm", net.spectralNorm());
             if (step == 0) {
                 initial.clear();
                 initial.putAll(record);

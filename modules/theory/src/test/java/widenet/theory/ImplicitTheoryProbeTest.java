@@ -89,7 +89,7 @@ class ImplicitTheoryProbeTest {
      */
     @Test
     void gramsAtInitialisationAndTheSummary() {
-        int n = 8, d = 5, m = 4000;
+        int n = 8, d = 5, m = 1000;
         SplittableRandom rng = new SplittableRandom(5);
         try (Kernels k = KernelProviders.open("scalar", 1);
              Dataset data = Dataset.unitSphere(n, d, rng.split());
