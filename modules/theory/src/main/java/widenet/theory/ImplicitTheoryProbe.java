@@ -132,7 +132,8 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             double[] zz = FeatureGram.rows(net.equilibrium());
             double[] ff = FeatureGram.rows(net.features());
             double lg = SymmetricEigen.of(ff, n, false).min();
-            double lh = SymmetricEigen.of(ntk(net, zz, ff), n, false).min();
+            SymmetricEigen he = SymmetricEigen.of(ntk(net, zz, ff), n, false);
+            double lh = he.min();
             out[0] = lg;
             out[1] = lh;
             if (lg < minG) {
@@ -141,6 +142,7 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             }
             record.put("lambda_min_G", lg);
             record.put("lambda_min_H", lh);
+            record.put("lambda_max_H", he.max());
             record.put("lambda_min_zz", SymmetricEigen.of(zz, n, false).min());
             if (step == 0) {
                 initial.clear();

@@ -124,6 +124,34 @@ class ImplicitTheoryProbeTest {
         }
     }
 
+    /**
+     * The empirical NTK at initialisation against its infinite-width limit to leading order in γ
+     * ({@link ImplicitInfiniteWidth}): the sampling error of each of the four terms is O(1/√m) relative (≈ 0.03 at
+     * m = 1000) and the neglected terms are O(γ) = 0.1 relative at most, so 0.15 relative (Frobenius) passes the
+     * right formula and fails a missing term (each is ≥ 25 % of the whole) or a wrong factor 2.
+     */
+    @Test
+    void theEmpiricalNtkAtInitialisationApproachesTheInfiniteWidthFormula() {
+        int n = 10, d = 6, m = 1000;
+        SplittableRandom rng = new SplittableRandom(9);
+        try (Kernels k = KernelProviders.open("scalar", 1);
+             Dataset data = Dataset.unitSphere(n, d, rng.split());
+             ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, Set.of()), rng.split());
+             ImplicitTheoryProbe probe = new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 1, 0.1)) {
+            net.forward(data.x(), data.y());
+            double[] h = probe.ntk(net, FeatureGram.rows(net.equilibrium()), FeatureGram.rows(net.features()));
+            Gram limit = ImplicitInfiniteWidth.ntk(k, data.x(), ImplicitNetwork.PAPER_GAMMA);
+            double diff2 = 0, norm2 = 0;
+            for (int i = 0; i < n * n; i++) {
+                diff2 += Math.pow(h[i] - limit.get(i / n, i % n), 2);
+                norm2 += Math.pow(limit.get(i / n, i % n), 2);
+            }
+            assertTrue(Math.sqrt(diff2 / norm2) < 0.15, "relative distance " + Math.sqrt(diff2 / norm2));
+            double lmax = SymmetricEigen.of(h, n, false).max();
+            assertEquals(limit.eigen(false).max(), lmax, 0.15 * lmax, "λ_max(H(0)) sets the step");
+        }
+    }
+
     @Test
     void otherModelsAreRefused() {
         SplittableRandom rng = new SplittableRandom(6);
