@@ -29,7 +29,7 @@ final class ModelOptions {
     @Mixin
     DeepOptions deep = new DeepOptions();
 
-    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, B, u, v (e.g. A,B).")
+    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, W, u, v (e.g. A,W).")
     String freeze;
 
     @Mixin

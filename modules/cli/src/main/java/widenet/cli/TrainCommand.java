@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--y", description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
     Path yFile;
 
-    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), B (m×d), u (m), v (m) for implicit.")
+    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), W (m×d), u (m), v (m) for implicit.")
     Path initDir;
 
     @Option(names = "--out", description = "Output folder (default: runs/train-<time>).")

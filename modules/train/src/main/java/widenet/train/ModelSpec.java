@@ -176,7 +176,7 @@ public sealed interface ModelSpec {
     /**
      * The implicit (equilibrium) network of Gao et al. (2022): z* = relu(Ã z* + φ(x)) with Ã = (γ/√m)·A, the fixed
      * point solved to ‖Δ‖_F ≤ tol·‖·‖_F within {@code maxIter} iterations, φ(x) = Bx/√d (or relu of it), output
-     * uᵀz* (+ vᵀφ(x) with the output skip), u, v ~ N(0, s²), frozen parameters among A, B, u, v.
+     * uᵀz* (+ vᵀφ(x) with the output skip), u, v ~ N(0, s²), frozen parameters among A, W, u, v.
      */
     record Implicit(int width, double gamma, double tol, int maxIter, boolean phiRelu, boolean outputSkip,
                     double outputInitStd, boolean requireContraction, List<String> freeze) implements ModelSpec {
@@ -208,7 +208,7 @@ public sealed interface ModelSpec {
             if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
                 throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
             }
-            List<String> names = outputSkip ? List.of("A", "B", "u", "v") : List.of("A", "B", "u");
+            List<String> names = outputSkip ? List.of("A", "W", "u", "v") : List.of("A", "W", "u");
             for (String f : freeze) {
                 if (!names.contains(f)) {
                     throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)

@@ -85,7 +85,7 @@ class RunSpecTest {
                 {new ModelSpec.Implicit(8, -1, 1e-6, 10, false, false, 1, false, List.of()), "--gamma must be non-negative"},
                 {new ModelSpec.Implicit(8, 0.2, 1e-6, 0, false, false, 1, false, List.of()), "--max-iter must be at least 1"},
                 {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, false, false, 1, false, List.of("v")), "(v only with --output-skip)"},
-                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, false, false, 1, false, List.of("A", "B", "u")), "leaves nothing to train"},
+                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, false, false, 1, false, List.of("A", "W", "u")), "leaves nothing to train"},
         };
         for (Object[] c : cases) {
             RunSpec s = new RunSpec(sphere, (ModelSpec) c[0], RunSpec.Optimisation.fullBatch(0.1, 1), 0, null, null, null, null, null);
