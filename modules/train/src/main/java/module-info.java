@@ -4,5 +4,8 @@ module widenet.train {
     requires com.fasterxml.jackson.databind;
     requires static jdk.management;
     exports widenet.train;
+    // RunSpec's JSON form: Jackson reads and writes its records reflectively.
+    opens widenet.train to com.fasterxml.jackson.databind;
     uses widenet.train.DataParallelEngine;
+    uses widenet.train.TheoryProvider;
 }

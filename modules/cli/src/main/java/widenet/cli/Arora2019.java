@@ -20,6 +20,9 @@ import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
 import widenet.train.InputException;
 import widenet.train.Json;
+import widenet.train.DataSpec;
+import widenet.train.ModelSpec;
+import widenet.train.RunSpec;
 
 /**
  * Arora, Du, Hu, Li &amp; Wang (ICML 2019), true vs random labels: two classes of Fashion-MNIST (Debian's
@@ -155,10 +158,10 @@ final class Arora2019 extends Reproduction {
         List<MetricsTable> metrics = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             String run = runs.get(i);
-            ctx.train(run, List.of("--model", "two-layer", "--x", dataFolder.resolve("X.npy").toString(),
-                    "--y", dataFolder.resolve("y_" + run + ".npy").toString(), "--width", "" + m, "--kappa", "" + kappa,
-                    "--lr", "" + eta, "--steps", "" + steps, "--seed", "" + seed, "--every", "" + every,
-                    "--theory-every", "" + theoryEvery));
+            ctx.train(run, new RunSpec(new DataSpec.NpyFiles(dataFolder.resolve("X.npy").toString(),
+                    dataFolder.resolve("y_" + run + ".npy").toString()), new ModelSpec.TwoLayer(m, kappa, false, 1),
+                    new RunSpec.Optimisation(eta, steps, null, every, "sum"), seed, null,
+                    new RunSpec.Theory("auto", theoryEvery), null, null, null));
             metrics.add(ctx.metrics(run));
         }
 

@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
+import widenet.train.DataSpec;
 import widenet.train.Json;
+import widenet.train.ModelSpec;
+import widenet.train.RunSpec;
+import widenet.train.Runs;
 
 /**
  * One trained variant of a deep-network reproduction, read back from its run folder: metrics.csv, run.json (with
@@ -18,33 +23,35 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
                    LossCurve loss, String stopped) {
 
     /**
-     * λ_max(K(0)) of the network {@code network} (the {@code widenet train} arguments that define it: model,
-     * data, widths, activation, initialisation, seed) from a 0-step run into {@code calibration/name}.
+     * λ_max(K(0)) of {@code network} (a 0-step run of the variant's data, network and seed, at the default step and
+     * theory settings) into {@code calibration/name}.
      */
-    static double ntkLambdaMax(ReproductionContext ctx, String name, List<String> network) throws Exception {
-        List<String> args = new ArrayList<>(network);
-        args.addAll(List.of("--steps", "0", "--kernels", ctx.kernels(), "--threads", Integer.toString(ctx.threads()),
-                "--quiet", "--out", ctx.folder("calibration").resolve(name).toString(), "--force"));
-        TrainCommand.partOfLargerCommand(args.toArray(new String[0])).runToFolder();
-        Map<String, Object> run = Json.read(ctx.resolve("calibration").resolve(name).resolve("run.json"));
+    static double ntkLambdaMax(ReproductionContext ctx, String name, RunSpec network) throws Exception {
+        Path dir = ctx.folder("calibration").resolve(name);
+        RunSpec calibration = network.withOptimisation(RunSpec.Optimisation.fullBatch(0.1, 0))
+                .withCompute(new RunSpec.Compute(ctx.kernels(), ctx.threads()));
+        Runs.start(calibration, dir, true, new CliRunListener(true, new java.io.PrintWriter(System.err, true)));
+        Map<String, Object> run = Json.read(dir.resolve("run.json"));
         return number(theory(run, "init").get("ntk_lambda_max"));
     }
 
     /**
-     * Trains {@code network} plus {@code training} (steps, rows, probes) at η = {@code eta} if given, else
+     * Trains {@code network} on n points of the unit sphere for {@code steps} full-batch steps (a row every
+     * {@code every}, the theory every {@code theoryEvery}) at η = {@code eta} if given, else
      * {@code factor}/λ_max(K(0)). A run that diverges is kept: its message is the result's {@code stopped}.
      */
-    static DeepVariant train(ReproductionContext ctx, String name, List<String> network, List<String> training, Double eta,
-                             double factor) throws Exception {
-        double lmax = ntkLambdaMax(ctx, name, network);
-        double step = eta != null ? eta : factor / lmax;
-        List<String> args = new ArrayList<>(network);
-        args.addAll(training);
-        args.addAll(List.of("--lr", fourDigits(step)));
-        String stopped = ctx.trainUntilStopped(name, args, "stopped");
+    static DeepVariant train(ReproductionContext ctx, String name, int n, ModelSpec.Deep network, long seed, long steps,
+                             long every, long theoryEvery, Double eta, double factor) throws Exception {
+        RunSpec base = new RunSpec(new DataSpec.Sphere(n, network.widths().get(0)), network,
+                RunSpec.Optimisation.fullBatch(0.1, 0), seed, null, RunSpec.Theory.AUTO, null, null, null);
+        double lmax = ntkLambdaMax(ctx, name, base);
+        double step = Double.parseDouble(fourDigits(eta != null ? eta : factor / lmax));
+        RunSpec spec = base.withOptimisation(new RunSpec.Optimisation(step, steps, null, every, "sum"))
+                .withTheory(new RunSpec.Theory("auto", theoryEvery));
+        String stopped = ctx.trainUntilStopped(name, spec, "stopped");
         MetricsTable t = ctx.metrics(name);
         Map<String, Object> run = ctx.runJson(name);
-        return new DeepVariant(name, Double.parseDouble(fourDigits(step)), lmax, t, run,
+        return new DeepVariant(name, step, lmax, t, run,
                 t.size() > 1 ? LossCurve.of(t.column("step"), t.column("loss")) : null, stopped);
     }
 

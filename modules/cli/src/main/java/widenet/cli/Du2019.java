@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import widenet.train.Json;
+import widenet.train.ModelSpec;
+import widenet.train.RunRecord;
 
 /**
  * Figure 1 of Du, Zhai, Póczos &amp; Singh (ICLR 2019): n = d = 1000 points on the unit sphere, y ~ N(0, 1), widths
@@ -59,9 +61,7 @@ final class Du2019 extends Reproduction {
         for (int m : widths) {
             String run = "m" + m;
             runs.add(run);
-            ctx.train(run, List.of("--model", "two-layer", "--n", "" + n, "--d", "" + d, "--width", "" + m,
-                    "--lr", "" + eta, "--steps", "" + steps, "--seed", "" + seed, "--every", "" + every,
-                    "--theory-every", "" + theoryEvery));
+            ctx.train(run, onSphere(n, d, ModelSpec.TwoLayer.du2019(m), eta, steps, every, seed, theoryEvery));
             metrics.put(m, ctx.metrics(run));
             theories.put(m, Json.read(ctx.resolve(run).resolve("theory.json")));
         }
@@ -153,9 +153,9 @@ final class Du2019 extends Reproduction {
         for (int i = 0; i < k; i++) {
             int m = widths.get(i);
             MetricsTable t = metrics.get(m);
-            Map<String, Object> rec = runRecord(ctx, "m" + m);
+            RunRecord rec = RunRecord.read(ctx.resolve("m" + m));
             perWidth.row(m, t.first("loss"), finalLoss[i], lossRatio[i], finalPattern[i], finalDist[i], radius[i],
-                    t.first("lambda_min_H"), lminFinal[i], rec.get("gd_seconds"), rec.get("theory_seconds"));
+                    t.first("lambda_min_H"), lminFinal[i], rec.gdSeconds(), rec.theorySeconds());
         }
 
         StringBuilder md = new StringBuilder();
@@ -190,18 +190,6 @@ final class Du2019 extends Reproduction {
         ctx.writeSummary(md.toString(), "## Against the paper", "## Per width");
         ctx.writeRecord(entries("n", n, "d", d, "widths", widths, "steps", steps, "lr", eta, "seed", seed, "theory_every", theoryEvery),
                 checks, Map.of());
-    }
-
-    private static Map<String, Object> runRecord(ReproductionContext ctx, String name) throws java.io.IOException {
-        Map<String, Object> run = ctx.runJson(name);
-        // train_seconds is the training loop including the theory probes; theory_seconds adds H∞'s set-up.
-        double loop = ((Number) run.get("train_seconds")).doubleValue();
-        double probes = run.get("theory_probe_seconds") instanceof Number p ? p.doubleValue() : 0;
-        double theory = run.get("theory_seconds") instanceof Number t ? t.doubleValue() : 0;
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("gd_seconds", loop - probes);
-        r.put("theory_seconds", theory);
-        return r;
     }
 
     private static double valueAt(List<Integer> widths, double[] values, int m) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import widenet.train.Json;
+import widenet.train.ModelSpec;
 
 /**
  * Gao, Liu, Liu, Rajan &amp; Gao (ICLR 2022): the implicit ReLU network z* = relu(Ãz* + φ(x)), Ã = (γ/√m)A, trained
@@ -59,9 +60,7 @@ final class Gao2022 extends Reproduction {
             String name = "m" + m;
             double eta = o.lr != null ? o.lr : Double.parseDouble(DeepVariant.fourDigits(c * d / ((double) m * n)));
             etas.put(name, eta);
-            ctx.train(name, List.of("--model", "implicit", "--n", "" + n, "--d", "" + d, "--width", "" + m, "--gamma", "" + GAMMA,
-                    "--freeze", "u", "--require-contraction", "--lr", "" + eta, "--steps", "" + steps, "--seed", "" + seed,
-                    "--every", "" + every, "--theory-every", "" + theoryEvery));
+            ctx.train(name, onSphere(n, d, implicit(m, GAMMA, true), eta, steps, every, seed, theoryEvery));
             names.add(name);
         }
         int m0 = widths.get(widths.size() / 2);
@@ -206,16 +205,16 @@ final class Gao2022 extends Reproduction {
     /** A run with γ too large: expected to stop (DivergenceException, exit 3 on the command line) at once. */
     private static Stopped tooLarge(ReproductionContext ctx, String name, double gamma, boolean require, int n, int d, int m,
                                     double eta, long steps, long seed, long theoryEvery) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--model", "implicit", "--n", "" + n, "--d", "" + d, "--width", "" + m,
-                "--gamma", "" + gamma, "--freeze", "u", "--lr", "" + eta, "--steps", "" + steps, "--seed", "" + seed,
-                "--theory-every", "" + theoryEvery));
-        if (require) {
-            args.add("--require-contraction");
-        }
-        String message = ctx.trainUntilStopped(name, args, "stopped as expected");
+        String message = ctx.trainUntilStopped(name, onSphere(n, d, implicit(m, gamma, require), eta, steps, 1, seed, theoryEvery),
+                "stopped as expected");
         MetricsTable t = ctx.metrics(name);
         boolean noNan = java.util.Arrays.stream(t.column("loss")).allMatch(Double::isFinite);
         return new Stopped(name, gamma, require, message, noNan, t.size());
+    }
+
+    /** The implicit network of the experiment: width m, γ, u frozen, the contraction required or not. */
+    private static ModelSpec.Implicit implicit(int m, double gamma, boolean requireContraction) {
+        return new ModelSpec.Implicit(m, gamma, 1e-6, 500, false, false, 1.0, requireContraction, List.of("u"));
     }
 
     private static String rates(List<String> names, List<LossCurve> curves) {

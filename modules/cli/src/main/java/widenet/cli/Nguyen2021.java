@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import widenet.train.Json;
+import widenet.train.ModelSpec;
 
 /**
  * Nguyen (ICML 2021): a deep ReLU network in standard parameterisation, all layers trained by GD on the square loss,
@@ -65,10 +66,8 @@ final class Nguyen2021 extends Reproduction {
         for (String[] init : INITS) {
             List<DeepVariant> vs = new ArrayList<>();
             for (int w : wide) {
-                List<String> network = List.of("--model", "deep", "--n", "" + n, "--widths", d + "," + h + "," + h + "," + w + ",1",
-                        "--activation", "relu", "--weight-init", init[1], "--seed", "" + seed);
-                vs.add(DeepVariant.train(ctx, init[0] + "_w" + w, network, List.of("--steps", "" + steps, "--every", "" + every,
-                        "--theory-every", "" + theoryEvery), o.lr, etaFactor));
+                ModelSpec.Deep network = ModelSpec.Deep.of(List.of(d, h, h, w, 1)).withInit(init[1]);
+                vs.add(DeepVariant.train(ctx, init[0] + "_w" + w, n, network, seed, steps, every, theoryEvery, o.lr, etaFactor));
             }
             byInit.put(init[0], vs);
         }

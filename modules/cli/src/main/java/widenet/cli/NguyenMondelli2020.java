@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import widenet.train.InputException;
+import widenet.train.ModelSpec;
 
 /**
  * Nguyen &amp; Mondelli (NeurIPS 2020): a deep network whose first hidden layer has width n₁ ≥ N followed by a
@@ -84,10 +85,9 @@ final class NguyenMondelli2020 extends Reproduction {
 
         List<DeepVariant> vs = new ArrayList<>();
         for (Spec s : specs) {
-            List<String> network = List.of("--model", "deep", "--n", "" + n, "--widths", join(widths(d, s.n1, pyramid)),
-                    "--activation", s.activation, "--weight-init", INIT, "--seed", "" + seed);
-            vs.add(DeepVariant.train(ctx, s.name, network, List.of("--steps", "" + steps, "--every", "" + every,
-                    "--theory-every", "" + theoryEvery), o.lr, etaFactor));
+            ModelSpec.Deep network = new ModelSpec.Deep(widths(d, s.n1, pyramid), s.activation, List.of(INIT.split(",")), "1",
+                    false, List.of(), 0);
+            vs.add(DeepVariant.train(ctx, s.name, n, network, seed, steps, every, theoryEvery, o.lr, etaFactor));
         }
 
         // ---- checks, computed from the run folders ----

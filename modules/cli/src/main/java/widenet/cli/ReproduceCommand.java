@@ -205,7 +205,7 @@ final class ReproduceCommand implements Callable<Integer> {
         Map<?, ?> after = (Map<?, ?>) now.get("options");
         for (Object option : after.keySet()) {
             Object a = before.get(option), b = after.get(option);
-            if (!String.valueOf(a).equals(String.valueOf(b)) && !ResumeOptions.same(a, b)) {
+            if (!String.valueOf(a).equals(String.valueOf(b)) && !widenet.train.RunSpecJson.same(a, b)) {
                 throw new InputException("the reproduction in " + dir + " was run " + describe(option, a) + ", not "
                         + describe(option, b) + advice);
             }
@@ -224,6 +224,6 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /** This command line without --force, with --out: what continues the reproduction. */
     private String resumeCommand(Path dir) {
-        return RerunCommand.of(spec, out != null, dir);
+        return ContinueCommandLine.of(spec, out != null, dir);
     }
 }

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import widenet.train.DataSpec;
 import widenet.train.InputException;
+import widenet.train.ModelSpec;
+import widenet.train.RunSpec;
 
 /**
  * One paper experiment that {@code widenet reproduce NAME} runs: standard run folders (one per variant, written by
@@ -57,6 +60,15 @@ abstract class Reproduction {
         m.put(Nguyen2021.NAME, Nguyen2021::new);
         m.put(Gao2022.NAME, Gao2022::new);
         return m;
+    }
+
+    /**
+     * A variant on n points of the unit sphere in d dimensions: {@code model} trained by full-batch GD at step size
+     * {@code lr} for {@code steps} steps, a metrics row every {@code every}, the theory every {@code theoryEvery}.
+     */
+    static RunSpec onSphere(int n, int d, ModelSpec model, double lr, long steps, long every, long seed, long theoryEvery) {
+        return new RunSpec(new DataSpec.Sphere(n, d), model, new RunSpec.Optimisation(lr, steps, null, every, "sum"), seed,
+                null, new RunSpec.Theory("auto", theoryEvery), null, null, null);
     }
 
     /** Refuses a width list with a width ≤ 0, naming the option. */

@@ -15,12 +15,18 @@ import widenet.train.AtomicFiles;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
 import widenet.train.Json;
+import widenet.train.ModelSpec;
 import widenet.train.RunFolder;
+import widenet.train.RunListener;
+import widenet.train.RunRecord;
+import widenet.train.RunSpec;
+import widenet.train.RunSpecArguments;
+import widenet.train.Runs;
 import widenet.train.TrainingRun;
 
 /**
- * What a reproduction runs in: its folder, the common options, a way to train one variant into a standard run
- * folder (through {@link TrainCommand}, so a variant is exactly the recorded {@code widenet train} command line),
+ * What a reproduction runs in: its folder, the common options, a way to train one variant (a {@link RunSpec}) into a
+ * standard run folder through {@link Runs}, exactly as {@code widenet train} does,
  * progress output and the {@code reproduction.json} record. Re-running the same command on the same folder continues
  * it: finished variants are kept, an unfinished one resumes from its checkpoint.
  */
@@ -101,53 +107,38 @@ final class ReproductionContext {
     }
 
     /**
-     * Trains one variant into {@code DIR/name} with the {@code widenet train} arguments {@code args} (kernels,
-     * threads, checkpoint cadence and, for the two-layer model, {@code --theory on} are added here). Unless
-     * {@code fresh}, a variant that finished in an earlier invocation is kept as it is and one that was killed
-     * resumes from its checkpoint (bit-identical to an uninterrupted run); its recorded options must agree with {@code args}. Throws {@link Interrupted} when
-     * SIGINT/SIGTERM stopped it.
+     * Trains one variant, {@code spec} with this reproduction's kernels, threads and checkpoint cadence (and, for
+     * the two-layer model, the theory on), into {@code DIR/name}. Unless {@code fresh}, a variant that finished in an
+     * earlier invocation is kept as it is and one that was killed resumes from its checkpoint (bit-identical to an
+     * uninterrupted run); the spec it recorded must agree with this one. Throws {@link Interrupted} when SIGINT/SIGTERM
+     * stopped it. The record returned is read back from the variant's run.json, so its timings are the ones recorded.
      */
-    TrainCommand.Outcome train(String name, List<String> args) throws Exception {
-        List<String> all = new ArrayList<>(args);
-        all.addAll(List.of("--kernels", kernels(), "--threads", Integer.toString(threads())));
-        if (!all.contains("--model") || all.get(all.indexOf("--model") + 1).equals("two-layer")) {
-            all.addAll(List.of("--theory", "on"));   // H∞'s columns; deep and implicit runs bring their own probes
-        }
-        if (options.verbose == null || !options.verbose) {
-            all.add("--quiet");
-        }
-        List<String> shown = new ArrayList<>(all);
-        if (options.checkpointEvery != null) {
-            all.addAll(List.of("--checkpoint-every", options.checkpointEvery));
-        }
+    RunRecord train(String name, RunSpec variant) throws Exception {
+        RunSpec spec = withContext(variant);
         String prefix = String.format("[%d/%d] %s", runs.size() + 1, Math.max(planned, runs.size() + 1), name);
         if (shutdown.requested()) {
             throw new Interrupted(name, -1);
         }
         Path dir = folder.resolve(name);
-        TrainCommand.Outcome o;
+        String shown = String.join(" ", RunSpecArguments.of(spec));
         TrainingRun.Status status = fresh ? TrainingRun.Status.NONE : TrainingRun.status(dir);
+        RunListener listener = runListener();
         if (status == TrainingRun.Status.FINISHED) {
-            o = TrainCommand.partOfLargerCommand(all.toArray(new String[0])).finishedIn(dir);
+            Runs.continueIn(spec, dir, listener);
             log(String.format("%s: finished earlier, kept (%s)", prefix, dir));
         } else {
-            log(String.format("%s: %swidenet train %s", prefix, status == TrainingRun.Status.RESUMABLE ? "resuming: " : "",
-                    String.join(" ", shown)));
-            if (fresh) {
-                all.addAll(List.of("--out", dir.toString(), "--force"));
-                o = TrainCommand.partOfLargerCommand(all.toArray(new String[0])).runToFolder();
-            } else {
-                o = TrainCommand.partOfLargerCommand(all.toArray(new String[0])).continueIn(dir);
-            }
-            if (o.status().equals("interrupted")) {
+            log(String.format("%s: %swidenet train %s", prefix, status == TrainingRun.Status.RESUMABLE ? "resuming: " : "", shown));
+            RunRecord o = fresh ? Runs.start(spec, dir, true, listener) : Runs.continueIn(spec, dir, listener);
+            if (o.interrupted()) {
                 throw new Interrupted(name, o.steps());
             }
         }
+        RunRecord o = RunRecord.read(dir);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", name);
-        r.put("command", "widenet train " + String.join(" ", shown) + " --out " + name);
+        r.put("command", "widenet train " + shown + " --out " + name);
         r.put("steps", o.steps());
-        r.put("seconds", o.seconds());
+        r.put("seconds", o.trainSeconds());
         r.put("gd_seconds", o.gdSeconds());
         r.put("theory_seconds", o.theorySeconds());
         r.put("final_loss", o.finalLoss());
@@ -166,17 +157,34 @@ final class ReproductionContext {
             }
         }
         log(String.format("      done in %.1f s (gradient descent %.1f s, theory %.1f s) · final loss %s · elapsed %s%s",
-                o.seconds(), o.gdSeconds(), o.theorySeconds(), o.finalLoss(), duration(elapsed()), remaining));
+                o.trainSeconds(), o.gdSeconds(), o.theorySeconds(), o.finalLoss(), duration(elapsed()), remaining));
         return o;
+    }
+
+    /** {@code variant} with this reproduction's kernels, threads and checkpoint cadence, the two-layer theory on. */
+    RunSpec withContext(RunSpec variant) {
+        RunSpec spec = variant.withCompute(new RunSpec.Compute(kernels(), threads()));
+        if (options.checkpointEvery != null) {
+            spec = spec.withCheckpointEvery(options.checkpointEvery);
+        }
+        if (spec.model() instanceof ModelSpec.TwoLayer) {
+            spec = spec.withTheory(new RunSpec.Theory("on", spec.theory().every()));   // H∞'s columns
+        }
+        return spec;
+    }
+
+    /** A variant's own progress: shown with --verbose. */
+    RunListener runListener() {
+        return new CliRunListener(options.verbose == null || !options.verbose, new java.io.PrintWriter(System.err, true));
     }
 
     /**
      * As {@link #train}, but a variant that diverges (exit 3 on the command line) is kept as a result: returns its
      * message, logged after {@code stoppedNote}, or null when it did not stop.
      */
-    String trainUntilStopped(String name, List<String> args, String stoppedNote) throws Exception {
+    String trainUntilStopped(String name, RunSpec spec, String stoppedNote) throws Exception {
         try {
-            train(name, args);
+            train(name, spec);
             return null;
         } catch (DivergenceException e) {
             log("      " + stoppedNote + ": " + e.getMessage());

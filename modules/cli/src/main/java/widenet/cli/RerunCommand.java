@@ -1,32 +1,60 @@
 package widenet.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import widenet.train.GracefulShutdown;
+import widenet.train.RunRecord;
+import widenet.train.RunSpec;
+import widenet.train.RunSpecArguments;
+import widenet.train.Runs;
 
 /**
- * The command line that continues a stopped multi-run command (a reproduction, a sweep): the same words and
- * options as typed, shell-quoted, without {@code --force} (which would start afresh), with {@code --out} added when
- * the folder was the default one.
+ * {@code widenet rerun DIR}: trains again the run spec that {@code DIR/run.json} records, into a new folder. With
+ * the same thread count the new run is bit-identical to the recorded one (same seed, same draws, same steps).
  */
-final class RerunCommand {
-    private RerunCommand() {
-    }
+@Command(name = "rerun", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train again the run recorded in DIR (its run.json's spec) into a new folder:",
+                "the same data, network, seed and steps, so the same numbers with the same thread count."})
+final class RerunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    static String of(CommandSpec spec, boolean outGiven, Path dir) {
-        List<String> args = new ArrayList<>(List.of(spec.qualifiedName(" ").split(" ")));   // "widenet sweep"
-        List<String> original = spec.commandLine().getParseResult().originalArgs();
-        // The parse result's arguments start with those of the parent command, up to this command's name.
-        int from = original.indexOf(spec.name()) + 1;
-        for (String a : original.subList(from, original.size())) {
-            if (!a.equals("--force")) {
-                args.add(a.isEmpty() || a.matches(".*[\\s'\"$`].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
-            }
+    @Parameters(index = "0", paramLabel = "DIR", description = "A run folder (with run.json).")
+    Path dir;
+
+    @Option(names = "--out", description = "Output folder (default: runs/rerun-<time>).")
+    Path out;
+
+    @Option(names = "--force", description = "Write into a non-empty --out folder.")
+    boolean force;
+
+    @Option(names = "--quiet", description = "No progress output.")
+    boolean quiet;
+
+    @Option(names = "--print", description = "Print the recorded spec's widenet train arguments instead of training.")
+    boolean print;
+
+    @Override
+    public Integer call() throws Exception {
+        RunSpec recorded = Runs.recordedSpec(dir);
+        PrintWriter err = spec.commandLine().getErr();
+        if (print) {
+            System.out.println("widenet train " + String.join(" ", RunSpecArguments.of(recorded)));
+            return 0;
         }
-        if (!outGiven) {
-            args.addAll(List.of("--out", dir.toString()));
+        Path to = out != null ? out
+                : Path.of("runs", "rerun-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try (GracefulShutdown.Section section = GracefulShutdown.jvm().protect()) {
+            RunRecord r = Runs.start(recorded, to, force, new CliRunListener(quiet, err));
+            return TrainCommand.exitCode(r, err);
         }
-        return String.join(" ", args);
     }
 }

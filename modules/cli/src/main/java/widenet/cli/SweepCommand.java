@@ -225,7 +225,7 @@ final class SweepCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("widenet: sweep interrupted after " + count[0] + " cell(s); "
                         + (executor == CellExecutor.local() ? "the cells being trained were checkpointed"
                                 : "cells still running on the cluster will be trained again")
-                        + "; continue with: " + RerunCommand.of(spec, out != null, dir));
+                        + "; continue with: " + ContinueCommandLine.of(spec, out != null, dir));
                 spec.commandLine().getErr().flush();
                 return TrainCommand.EXIT_INTERRUPTED;
             }

@@ -12,10 +12,12 @@ import picocli.CommandLine;
 import widenet.train.CheckpointPolicy;
 import widenet.train.InputException;
 import widenet.train.Json;
+import widenet.train.RunSpec;
+import widenet.train.RunSpecJson;
 
 /**
- * Jazzer fuzz tests of the {@code train} command's option values and of {@code --resume} applying a checkpoint's
- * recorded settings: every input is accepted or refused with the errors the CLI turns into exit code 2 and a
+ * Jazzer fuzz tests of the {@code train} command's option values and of {@code --resume} agreeing with a checkpoint's
+ * recorded run spec: every input is accepted or refused with the errors the CLI turns into exit code 2 and a
  * one-line message (picocli's {@link CommandLine.ParameterException} or, for an unreadable {@code @file},
  * {@link CommandLine.InitializationException}, {@link InputException}, or the
  * {@link IllegalArgumentException} of a value parser), never another exception. Nothing is trained.
@@ -47,7 +49,7 @@ class OptionsFuzzTest {
         TrainCommand cmd = new TrainCommand();
         try {
             new CommandLine(cmd).parseArgs(args(data, 4).toArray(new String[0]));
-            cmd.validate();
+            cmd.runSpec().validate();
             assertNotNull(CheckpointPolicy.parse(cmd.checkpointEvery));
         } catch (CommandLine.ParameterException | CommandLine.InitializationException | InputException e) {
             requireMessage(e);
@@ -65,12 +67,10 @@ class OptionsFuzzTest {
         TrainCommand cmd = new TrainCommand();
         try {
             Map<String, Object> run = Json.parse(json, "run.json");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> settings = run.get("settings") instanceof Map<?, ?> m ? (Map<String, Object>) m : run;
-            CommandLine cl = new CommandLine(cmd);
-            CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(new String[0]));
-            ResumeOptions.apply(cl.getCommandSpec(), parsed, settings);
-            cmd.validate();
+            Map<?, ?> recorded = run.get("spec") instanceof Map<?, ?> m ? m : run;
+            new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
+            RunSpec spec = RunSpecJson.fromMap(recorded, "run.json");
+            new ResumeAgreement(cmd).agree(spec).validate();
         } catch (CommandLine.ParameterException | CommandLine.InitializationException | InputException e) {
             requireMessage(e);
         } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -119,5 +120,24 @@ class ReproduceResumeTest {
         assertTrue(err.strip().endsWith("continue with: widenet reproduce " + String.join(" ", du(run, "--checkpoint-every", "1")).substring("reproduce ".length())), err);
         assertEquals(0, Main.run(du(run)));
         assertSameReproduction(ref, run);
+        assertSameTimings(run);
+    }
+
+    /**
+     * A resumed reproduction reports each variant's gradient-descent and theory seconds once: summary.md's per-width
+     * row shows the numbers reproduction.json's run_details records (both read from the variant's run.json).
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertSameTimings(Path run) throws Exception {
+        String summary = Files.readString(run.resolve("summary.md"));
+        List<Map<String, Object>> details = (List<Map<String, Object>>) Json.read(run.resolve("reproduction.json")).get("run_details");
+        assertEquals(2, details.size());
+        for (Map<String, Object> d : details) {
+            String m = ((String) d.get("name")).substring(1);
+            String row = summary.lines().filter(l -> l.startsWith("| " + m + " |")).findFirst().orElseThrow();
+            String gd = MarkdownTable.num(((Number) d.get("gd_seconds")).doubleValue());
+            String theory = MarkdownTable.num(((Number) d.get("theory_seconds")).doubleValue());
+            assertTrue(row.endsWith("| " + gd + " | " + theory + " |"), row + " vs gd " + gd + ", theory " + theory);
+        }
     }
 }

@@ -215,6 +215,12 @@ public final class Trainer implements AutoCloseable {
             return runSteps(listener, boundary);
         } catch (FixedPointException e) {
             throw new DivergenceException(stepAttempted, e);
+        } finally {
+            // The loop's clock stops with the loop: what is recorded after it (run.json, the outcome) is one time.
+            if (runStartNanos != 0) {
+                elapsedBefore = (System.nanoTime() - runStartNanos) / 1e9;
+                runStartNanos = 0;
+            }
         }
     }
 

@@ -147,7 +147,10 @@ public final class TrainingRun implements AutoCloseable {
     /** Why newer checkpoints than {@link #checkpoint()} were passed over (damaged), for the log. */
     public List<String> skippedCheckpoints() { return latest == null ? List.of() : latest.skipped(); }
 
-    /** The settings the run was started with, as {@code run.json} recorded them (resumed runs only). */
+    /**
+     * What the run was started with, as its checkpoint keeps it (resumed runs only): run.json's {@code spec} (a
+     * {@link RunSpecJson} map) for runs made by {@link Runs}, its {@code settings} for others.
+     */
     public Map<String, Object> settings() {
         if (latest == null) {
             throw new IllegalStateException("a new run has no recorded settings");
@@ -290,12 +293,16 @@ public final class TrainingRun implements AutoCloseable {
         return ps.stream().map(Parameter::name).toList();
     }
 
+    /** What checkpoints keep of the run's description: its {@code "spec"} if it has one, else its {@code "settings"}. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> settingsOf(Map<String, Object> run) {
+        if (run.get("spec") instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
         if (run.get("settings") instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
-        throw new IllegalArgumentException("run description has no \"settings\" object");
+        throw new IllegalArgumentException("run description has neither a \"spec\" nor a \"settings\" object");
     }
 
     private Map<String, Object> readRunJson(Map<String, Object> fallback) {
@@ -303,7 +310,8 @@ public final class TrainingRun implements AutoCloseable {
             return new LinkedHashMap<>(Json.read(folder.resolve(RUN_JSON)));
         } catch (IOException | InputException e) {
             Map<String, Object> run = new LinkedHashMap<>(fallback);
-            run.put("settings", latest.checkpoint().state().settings());
+            Map<String, Object> kept = latest.checkpoint().state().settings();
+            run.put(kept.containsKey(RunSpecJson.SCHEMA_VERSION) ? "spec" : "settings", kept);
             return run;
         }
     }

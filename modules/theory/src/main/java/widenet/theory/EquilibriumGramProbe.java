@@ -1,23 +1,20 @@
-package widenet.cli;
+package widenet.theory;
 
 import java.util.List;
 import widenet.kernel.Kernels;
 import widenet.model.ImplicitNetwork;
 import widenet.model.Network;
-import widenet.theory.KernelFeatureGram;
 import widenet.train.Probe;
 
 /**
  * Column {@code lambda_min_zz}: λ_min(Z Zᵀ) of the implicit network's equilibrium features on the n samples (the
- * Gram matrix that drives the rate in Gao et al. 2022), at step 0, every K steps and at the end. Lives here, where
- * the trainer (which defines {@link Probe}) meets the theory module (which has the eigen-solver): the model module
- * cannot depend on either, and the theory module stays free of the trainer.
+ * Gram matrix that drives the rate in Gao et al. 2022), at step 0, every K steps and at the end.
  */
-final class EquilibriumGramProbe implements Probe, AutoCloseable {
+public final class EquilibriumGramProbe implements Probe, AutoCloseable {
     private final KernelFeatureGram gram;
     private final long every;
 
-    EquilibriumGramProbe(Kernels kernels, int n, long every) {
+    public EquilibriumGramProbe(Kernels kernels, int n, long every) {
         this.gram = new KernelFeatureGram(kernels, n);
         this.every = every;
     }

@@ -1,0 +1,178 @@
+package widenet.train;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that defines a training run, as data: what to train on ({@link DataSpec}), which network
+ * ({@link ModelSpec}), how gradient descent runs ({@link Optimisation}), the seed of data, initialisation and
+ * shuffling, the initial weights (a folder of {@code .npy} files, or null for a draw from the seed), the theory
+ * columns ({@link Theory}), the checkpoint cadence, the kernels and threads ({@link Compute}) and where the
+ * gradients are computed ({@link EngineSpec}). {@link Runs#train} runs one; {@code run.json} records it under
+ * {@code "spec"} ({@link RunSpecJson}), so a run folder says exactly what made it and {@code widenet rerun} can make
+ * it again.
+ *
+ * <p>{@link #validate()} checks the whole spec and says what is wrong in the terms of the command-line option that
+ * sets the value ({@code --width must be positive, got 0}), so the CLI and an embedding application see the same
+ * messages. The checkpoint cadence only steers the run: it is not part of the run's identity ({@link #identity()}).
+ */
+public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation, long seed, String init, Theory theory,
+                      String checkpointEvery, Compute compute, EngineSpec engine) {
+    /** The version of the JSON form; readers refuse a newer one. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public RunSpec {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(optimisation, "optimisation");
+        theory = theory == null ? Theory.AUTO : theory;
+        checkpointEvery = checkpointEvery == null ? CheckpointPolicy.DEFAULT : checkpointEvery;
+        compute = compute == null ? Compute.DEFAULT : compute;
+        engine = engine == null ? EngineSpec.LOCAL : engine;
+    }
+
+    /**
+     * How gradient descent runs: step size η, steps, mini-batch size ({@code null}: all n samples, full-batch GD), a
+     * metrics row every {@code every} steps, and the loss: {@code sum} ½Σ(u−y)² as in the papers, or {@code mean}.
+     */
+    public record Optimisation(double lr, long steps, Integer batch, long every, String loss) {
+        public Optimisation {
+            loss = loss == null ? "sum" : loss;
+        }
+
+        /** Full-batch GD with the summed loss and a row every step. */
+        public static Optimisation fullBatch(double lr, long steps) {
+            return new Optimisation(lr, steps, null, 1, "sum");
+        }
+
+        public Optimisation withEvery(long k) {
+            return new Optimisation(lr, steps, batch, k, loss);
+        }
+
+        public Optimisation withSteps(long k) {
+            return new Optimisation(lr, k, batch, every, loss);
+        }
+
+        /** The trainer's settings for {@code n} samples and the shuffling seed. */
+        public TrainSettings settings(int n, long shuffleSeed) {
+            return new TrainSettings(lr, steps, batch != null ? batch : n, every, shuffleSeed);
+        }
+    }
+
+    /**
+     * The theory columns: {@code on}, {@code off} or {@code auto} (on for the two-layer model with full-batch GD and
+     * n ≤ {@link #AUTO_MAX_N}, locally), every {@code every} steps (null: the model's default; 0: the first and last
+     * rows only).
+     */
+    public record Theory(String mode, Long every) {
+        public static final Theory AUTO = new Theory("auto", null);
+        public static final Theory OFF = new Theory("off", null);
+        /** Above this n, {@code auto} is off: H∞'s eigenvectors cost O(n³) (n = 2000: several seconds). */
+        public static final int AUTO_MAX_N = 2000;
+
+        public Theory {
+            mode = mode == null ? "auto" : mode;
+        }
+
+        public static Theory on(long every) {
+            return new Theory("on", every);
+        }
+
+        public boolean off() {
+            return mode.equals("off");
+        }
+
+        /** The probes' cadence in steps: {@code every}, else {@code modelDefault}; 0 becomes "first and last row". */
+        public long cadence(long modelDefault) {
+            long k = every != null ? every : modelDefault;
+            return k == 0 ? Long.MAX_VALUE : k;
+        }
+
+        void validate() {
+            if (!mode.equals("on") && !mode.equals("off") && !mode.equals("auto")) {
+                throw new InputException("--theory must be on, off or auto, got '" + mode + "'");
+            }
+            if (every != null && every < 0) {
+                throw new InputException("--theory-every must be ≥ 0, got " + every);
+            }
+        }
+    }
+
+    /** The kernel provider and its worker threads ({@code null}: all cores). */
+    public record Compute(String kernels, Integer threads) {
+        public static final Compute DEFAULT = new Compute(null, null);
+
+        public Compute {
+            kernels = kernels == null ? widenet.kernel.KernelProviders.DEFAULT : kernels;
+        }
+
+        /** The thread count: {@link #threads}, or all cores. */
+        public int threadCount() {
+            return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        }
+
+        void validate() {
+            if (threads != null && threads < 1) {
+                throw new InputException("--threads must be at least 1, got " + threads);
+            }
+        }
+    }
+
+    /** Checks every part of the spec and how they fit together; an {@link InputException} names the problem. */
+    public RunSpec validate() {
+        model.validate(data);
+        data.validate();
+        compute.validate();
+        optimisation.settings(1, 0);   // TrainSettings checks η, steps and every (the batch against n: below)
+        if (optimisation.batch() != null && optimisation.batch() <= 0) {
+            throw new InputException("--batch must be positive, got " + optimisation.batch());
+        }
+        widenet.model.LossKind.parse(optimisation.loss());
+        theory.validate();
+        engine.validate(model, theory);
+        CheckpointPolicy.parse(checkpointEvery);
+        return this;
+    }
+
+    /** Whether the two-layer theory (H∞, its bounds and λ_min(H(k))) runs for {@code n} samples. */
+    public boolean twoLayerTheory(int n) {
+        return switch (theory.mode()) {
+            case "on" -> model instanceof ModelSpec.TwoLayer;
+            case "off" -> false;
+            default -> model instanceof ModelSpec.TwoLayer && (optimisation.batch() == null || optimisation.batch() == n)
+                    && n <= Theory.AUTO_MAX_N && engine instanceof EngineSpec.Local;
+        };
+    }
+
+    /** The recorded "theory" setting of run.json: whether theory columns were on (for the two-layer rule). */
+    boolean theoryEnabledSetting(int n) {
+        return switch (theory.mode()) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> twoLayerTheory(n);
+        };
+    }
+
+    public RunSpec withCheckpointEvery(String every) {
+        return new RunSpec(data, model, optimisation, seed, init, theory, every, compute, engine);
+    }
+
+    public RunSpec withCompute(Compute c) {
+        return new RunSpec(data, model, optimisation, seed, init, theory, checkpointEvery, c, engine);
+    }
+
+    public RunSpec withOptimisation(Optimisation o) {
+        return new RunSpec(data, model, o, seed, init, theory, checkpointEvery, compute, engine);
+    }
+
+    public RunSpec withTheory(Theory t) {
+        return new RunSpec(data, model, optimisation, seed, init, t, checkpointEvery, compute, engine);
+    }
+
+    /** The JSON form without the run-control fields (the checkpoint cadence): what two runs must share to be one. */
+    public Map<String, Object> identity() {
+        Map<String, Object> m = RunSpecJson.toMap(this);
+        m.remove("checkpoint_every");
+        return m;
+    }
+}

@@ -1,0 +1,285 @@
+package widenet.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import widenet.kernel.KernelProviders;
+import widenet.kernel.Kernels;
+import widenet.model.DeepNetwork;
+import widenet.model.Network;
+import widenet.model.Parameter;
+import widenet.tensor.FloatMatrix;
+import widenet.tensor.FloatVec;
+import widenet.tensor.Npy;
+
+/**
+ * The one way to train a {@link RunSpec} into a run folder ({@code run.json}, {@code metrics.csv}, {@code init/},
+ * {@code final/}, checkpoints while it runs, {@code theory.json} with the two-layer theory): what {@code widenet
+ * train}, the reproductions' variants and an embedding application call.
+ *
+ * <pre>
+ * RunSpec spec = new RunSpec(new DataSpec.Sphere(64, 64), ModelSpec.TwoLayer.du2019(256),
+ *         RunSpec.Optimisation.fullBatch(0.1, 100), 0, null, RunSpec.Theory.AUTO, null, null, null);
+ * RunRecord r = Runs.train(spec, Path.of("runs/example"), RunListener.SILENT);
+ * </pre>
+ *
+ * <p>A run stopped by SIGINT/SIGTERM ends with a checkpoint and status {@code interrupted}; {@link #resume} continues
+ * it bit for bit. A diverged run ends with a {@link DivergenceException} after run.json says so.
+ */
+public final class Runs {
+    private Runs() {
+    }
+
+    /** Trains {@code spec} into the new (absent or empty) folder {@code dir}. */
+    public static RunRecord train(RunSpec spec, Path dir, RunListener listener) throws IOException {
+        return start(spec, dir, false, listener);
+    }
+
+    /** As {@link #train}; {@code force}: write into a non-empty folder, starting afresh. */
+    public static RunRecord start(RunSpec spec, Path dir, boolean force, RunListener listener) throws IOException {
+        spec.validate();
+        KernelProviders.named(spec.compute().kernels());   // an unknown provider before any folder is made
+        return run(spec, null, dir, force, listener);
+    }
+
+    /**
+     * Continues the unfinished run in {@code dir} from its last good checkpoint. {@code agree} is given the spec the
+     * run recorded and returns the spec to continue with (the same run; only the checkpoint cadence may differ) or
+     * throws an {@link InputException} naming what the caller wants otherwise.
+     */
+    public static RunRecord resume(Path dir, UnaryOperator<RunSpec> agree, RunListener listener) throws IOException {
+        try (TrainingRun session = TrainingRun.resume(dir)) {
+            RunSpec recorded = recordedSpec(session, dir);
+            RunSpec spec = agree.apply(recorded).validate();
+            requireSame(dir, recorded, spec);
+            warnSkipped(session, listener);
+            listener.log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
+            return run(spec, session, dir, false, listener);
+        }
+    }
+
+    /**
+     * For a run that is one of many (a reproduction's variant): a finished run in {@code dir} is kept (its record
+     * returned, nothing trained), an unfinished one with a checkpoint resumes, anything else starts afresh. The run
+     * found must have been made by the same spec (the checkpoint cadence aside): an {@link InputException} names the
+     * first field that differs.
+     */
+    public static RunRecord continueIn(RunSpec spec, Path dir, RunListener listener) throws IOException {
+        spec.validate();
+        if (TrainingRun.status(dir) == TrainingRun.Status.FINISHED) {
+            requireSame(dir, recordedSpec(dir), spec);
+            return RunRecord.read(dir);
+        }
+        try (TrainingRun session = TrainingRun.open(dir)) {
+            if (session.resuming()) {
+                requireSame(dir, recordedSpec(session, dir), spec);
+                warnSkipped(session, listener);
+            }
+            return run(spec, session, dir, true, listener);
+        }
+    }
+
+    /** The spec recorded in the run folder {@code dir} (its run.json's {@code "spec"}). */
+    public static RunSpec recordedSpec(Path dir) throws IOException {
+        Path file = dir.resolve(TrainingRun.RUN_JSON);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(dir + " holds no run (no " + TrainingRun.RUN_JSON + ")");
+        }
+        Map<String, Object> run = Json.read(file);
+        if (!(run.get("spec") instanceof Map<?, ?> spec)) {
+            throw new InputException(file + " records no run spec (written by an older widenet?)");
+        }
+        return RunSpecJson.fromMap(spec, file.toString());
+    }
+
+    private static RunSpec recordedSpec(TrainingRun session, Path dir) {
+        Map<String, Object> s = session.settings();
+        if (!s.containsKey(RunSpecJson.SCHEMA_VERSION)) {
+            throw new InputException("cannot resume: the checkpoint does not record the run's spec (written by an older widenet?)");
+        }
+        return RunSpecJson.fromMap(s, session.checkpoint().dir().toString());
+    }
+
+    /** Refuses {@code now} unless it is the run {@code was} describes, naming the first field that differs. */
+    public static void requireSame(Path dir, RunSpec was, RunSpec now) {
+        List<RunSpecJson.Difference> d = RunSpecJson.differences(was.identity(), now.identity());
+        if (!d.isEmpty()) {
+            RunSpecJson.Difference first = d.get(0);
+            throw new InputException(dir + ": the run there was made with " + first.field() + " = " + show(first.was())
+                    + ", not " + show(first.now()) + (d.size() > 1 ? " (and " + (d.size() - 1) + " more difference"
+                    + (d.size() > 2 ? "s" : "") + ")" : "") + "; use another folder, or start afresh");
+        }
+    }
+
+    private static String show(Object v) {
+        return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
+    }
+
+    private static void warnSkipped(TrainingRun session, RunListener listener) {
+        for (String s : session.skippedCheckpoints()) {
+            listener.warning("skipping a damaged checkpoint: " + s);
+        }
+    }
+
+    /**
+     * Trains {@code spec} in {@code existing} (a session the caller opened, new or resumed; the caller closes it) or
+     * in a new run in {@code dir}, created once the data and the network are made (so bad input leaves no folder).
+     * The random streams split from the seed in this order: data, initialisation, then the shuffling seed, so every
+     * run of the same spec draws the same numbers.
+     */
+    private static RunRecord run(RunSpec spec, TrainingRun existing, Path dir, boolean force, RunListener listener)
+            throws IOException {
+        boolean resuming = existing != null && existing.resuming();
+        spec.validate();
+        CheckpointPolicy policy = CheckpointPolicy.parse(spec.checkpointEvery());
+        SplittableRandom seeds = new SplittableRandom(spec.seed());
+        SplittableRandom dataRng = seeds.split();
+        SplittableRandom initRng = seeds.split();
+        long shuffleSeed = seeds.nextLong();
+        RunSpec.Compute compute = spec.compute();
+
+        try (Kernels k = KernelProviders.open(compute.kernels(), compute.threadCount());
+             Dataset data = spec.data().load(dataRng, spec.model())) {
+            TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
+            if (spec.engine() instanceof EngineSpec.DataParallel dp) {
+                dp.requireFullBatch(settings.batchSize(), data.n());
+            }
+            EngineSpec.Distributed engine = createNetwork(k, spec, data, initRng, resuming);
+            try (Network net = engine.network();
+                 TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, settings)) {
+                List<String> warnings = new ArrayList<>();
+                if (net instanceof DeepNetwork deep) {
+                    String why = deep.config().pyramidViolation(data.n());
+                    if (why != null) {
+                        warnings.add(why + "; training anyway");
+                        listener.warning("warning: " + why + "; training anyway");
+                    }
+                }
+                Map<String, Object> run = RunDescription.of(spec, k, data, net, settings, engine.description());
+                run.put("warnings", warnings);
+                GracefulShutdown shutdown = GracefulShutdown.jvm();
+                // The JVM waits for this section on SIGINT/SIGTERM, so the caller's message is printed before it exits.
+                try (GracefulShutdown.Section section = shutdown.protect();
+                     TrainingRun session = existing != null ? existing : TrainingRun.create(dir, force)) {
+                    listener.log("widenet " + version() + " · kernels: " + k.description());
+                    listener.log(RunDescription.line(spec, data, net, settings, policy, session.folder().root()));
+                    theory.startLines().forEach(listener::log);
+                    try (Trainer trainer = new Trainer(k, net, data, settings, theory.probes())) {
+                        listener.started(trainer.columns(), settings.steps());
+                        TrainingRun.Finisher finisher = (r, status) -> {
+                            theory.finish(session.folder(), r, listener::log);
+                            timings(trainer, theory).putTimings(r);
+                        };
+                        TrainingRun.Outcome o;
+                        try {
+                            o = session.train(trainer, run, policy, listener, shutdown, finisher);
+                        } finally {
+                            listener.stopped();
+                        }
+                        RunRecord timing = timings(trainer, theory);
+                        Path root = session.folder().root();
+                        if (!o.finished()) {
+                            return new RunRecord(root, RunRecord.INTERRUPTED, o.step(), timing.trainSeconds(),
+                                    timing.probeSeconds(), timing.theorySetupSeconds(), null);
+                        }
+                        listener.log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
+                                trainer.stepsDone(), o.seconds(), 1e3 * o.seconds() / Math.max(1, trainer.stepsDone()),
+                                o.finalLoss(), root));
+                        return new RunRecord(root, RunRecord.FINISHED, trainer.stepsDone(), timing.trainSeconds(),
+                                timing.probeSeconds(), timing.theorySetupSeconds(), o.finalLoss());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The run's timings now: the loop's and the probes' over every session, this session's theory set-up. */
+    private static RunRecord timings(Trainer trainer, TheoryProvider.RunTheory theory) {
+        Trainer.Position p = trainer.position();
+        return new RunRecord(null, "", trainer.stepsDone(), p.elapsedSeconds(), p.probeSeconds(), theory.setupSeconds(), null);
+    }
+
+    private static TheoryProvider.RunTheory openTheory(Kernels k, RunSpec spec, Network net, Dataset data, TrainSettings s) {
+        TheoryProvider provider = TheoryProvider.find();
+        if (provider == null) {
+            if (spec.theory().mode().equals("on")) {
+                throw new InputException("--theory on needs the widenet.theory module, which is not on the module path");
+            }
+            return new TheoryProvider.RunTheory() {
+                @Override
+                public List<Probe> probes() {
+                    return List.of();
+                }
+            };
+        }
+        TheoryProvider.RunTheory t = provider.open(k, spec, net, data, s);
+        return t != null ? t : new TheoryProvider.RunTheory() {
+            @Override
+            public List<Probe> probes() {
+                return List.of();
+            }
+        };
+    }
+
+    /** The spec's network (its initial weights from {@code spec.init()} unless resuming), on the spec's engine. */
+    private static EngineSpec.Distributed createNetwork(Kernels k, RunSpec spec, Dataset data, SplittableRandom rng,
+                                                        boolean resuming) throws IOException {
+        Network net = spec.model().create(k, data, spec, spec.engine().capacity(data.n()), rng);
+        try {
+            if (spec.init() != null && !resuming) {   // a resumed run takes its initial weights from the checkpoint
+                loadParameters(net, Path.of(spec.init()));
+            }
+            return spec.engine().distribute(k, net, data, spec.compute());
+        } catch (IOException | RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Overwrites every parameter with {@code dir/<name>.npy} (the layout of a run's {@code init/} and {@code final/}
+     * folders), checking each file's shape against the network's.
+     */
+    public static void loadParameters(Network net, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InputException("--init " + dir + " is not a folder");
+        }
+        for (Parameter p : net.parameters()) {
+            Path file = dir.resolve(p.name() + ".npy");
+            if (!Files.exists(file)) {
+                throw new InputException("--init " + dir + ": no " + p.name() + ".npy there (the " + net.kind()
+                        + " network needs " + String.join(", ", net.parameters().stream().map(q -> q.name() + ".npy").toList()) + ")");
+            }
+            if (p.vector()) {
+                try (FloatVec v = Npy.readVector(file, p.value().rows())) {
+                    Dataset.requireFinite(v.asRow(), file.toString());
+                    p.value().asVector().copyFrom(v);
+                }
+            } else {
+                try (FloatMatrix m = Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
+                    Dataset.requireFinite(m, file.toString());
+                    p.value().copyFrom(m);
+                }
+            }
+        }
+    }
+
+    /** The module's version; on the class path (Spark) the jar manifest's; "dev" when run from classes. */
+    public static String version() {
+        if (Runs.class.getModule().getDescriptor() != null) {
+            return Runs.class.getModule().getDescriptor().rawVersion().orElse("dev");
+        }
+        String v = Runs.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+
+    static String now() {
+        return Instant.now().toString();
+    }
+}
