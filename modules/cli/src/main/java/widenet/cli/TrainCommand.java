@@ -517,8 +517,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private DeepNetwork.Config deepConfig(int capacity) {
-        Activation act = Activation.parse(activation, reluGradAtZero != null && reluGradAtZero == 1);
-        List<WeightInit> inits = Arrays.stream(weightInit.split(",")).map(WeightInit::parse).toList();
+        Activation act;
+        List<WeightInit> inits;
+        try {
+            act = Activation.parse(activation, reluGradAtZero != null && reluGradAtZero == 1);
+            inits = Arrays.stream(weightInit.split(",")).map(WeightInit::parse).toList();
+        } catch (IllegalArgumentException e) {   // the parsers' messages name the option's text
+            throw new InputException(e.getMessage(), e);
+        }
         double scale;
         if (outputScale.trim().equalsIgnoreCase("zero")) {
             scale = 0;
