@@ -20,7 +20,7 @@ import widenet.train.InputException;
  */
 final class ResumeOptions {
     /** Options that do not change the results, allowed with any value on resume. */
-    static final Set<String> RUN_CONTROL = Set.of("--resume", "--quiet", "--checkpoint-every", "--force", "--out");
+    static final Set<String> RUN_CONTROL = Set.of("--resume", "--quiet", "--checkpoint-every", "--force", "--out", "--max-memory");
     /** Recorded options that are not applied: the initial weights come from the checkpoint. */
     static final Set<String> NOT_APPLIED = Set.of("--init");
 

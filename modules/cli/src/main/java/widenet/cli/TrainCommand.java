@@ -43,6 +43,7 @@ import widenet.train.Dataset;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
+import widenet.train.MemoryEstimate;
 import widenet.train.Json;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
@@ -142,6 +143,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--kernels", description = "Kernel provider: simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels;
+
+    @Mixin
+    MemoryOptions memory = new MemoryOptions();
 
     @Mixin
     ThreadOptions threads = new ThreadOptions();
@@ -305,6 +309,7 @@ final class TrainCommand implements Callable<Integer> {
     /** As {@link #runToFolder()}: a new run in --out ({@code session} null) or the resumed {@code session}. */
     Outcome runToFolder(TrainingRun session) throws Exception {
         validate();
+        memory.check("this run", memoryEstimate());   // before anything is allocated
         CheckpointPolicy policy = CheckpointPolicy.parse(checkpointEvery);
         int threadCount = threads.count();
         SplittableRandom root = new SplittableRandom(seed);
@@ -585,6 +590,33 @@ final class TrainCommand implements Callable<Integer> {
     /** --theory-every for the implicit model (default 10; 0: the first and last rows, the contraction at init only). */
     private long implicitTheoryEvery() {
         return theoryCadence(10);
+    }
+
+    /** The memory the run will ask for, from its sizes and the data files' headers (nothing is read or allocated). */
+    private MemoryEstimate memoryEstimate() throws IOException {
+        long n = synthetic.n;
+        long d = parsedWidths != null ? parsedWidths[0] : synthetic.d;
+        if (xFile != null) {
+            long[] shape = Npy.shape(xFile);
+            n = shape[0];
+            d = shape.length == 2 ? shape[1] : 1;
+        }
+        long b = batch != null ? Math.min(Math.max(1, batch), Math.max(1, n)) : n;
+        MemoryEstimate e;
+        if (parsedWidths != null) {
+            e = MemoryEstimate.deep(n, parsedWidths, b, biases);
+            if (!theory.equals("off")) {
+                e.gram(Math.min(n, DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE));
+            }
+        } else if (model.equals(ImplicitNetwork.KIND)) {
+            e = MemoryEstimate.implicit(n, d, width, b);
+        } else {
+            e = MemoryEstimate.twoLayer(n, d, width, b);
+            if (n <= Integer.MAX_VALUE && theoryEnabled((int) n, b == n)) {
+                e.gram(n);
+            }
+        }
+        return e;
     }
 
     private Dataset loadData(SplittableRandom rng) throws IOException {
