@@ -52,6 +52,13 @@ public final class Main {
                 return EXIT_INPUT;
             }
         }
+        for (String a : args) {
+            String refused = a != null && a.startsWith("@") && !a.startsWith("@@") ? argumentFileProblem(a.substring(1)) : null;
+            if (refused != null) {
+                err.println("widenet: argument file " + a + ": " + refused);
+                return EXIT_INPUT;
+            }
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setErr(err);
         cl.registerConverter(Path.class, Main::path);
@@ -82,6 +89,33 @@ public final class Main {
             }
         }
         return cl.execute(args);
+    }
+
+    /** Largest argument file read: a list of options, never data. */
+    static final long MAX_ARGUMENT_FILE_BYTES = 1 << 20;
+
+    /**
+     * Why picocli must not read the argument file {@code name} (null: let it): a FIFO or device would block or
+     * never end ({@code @/dev/zero}), a huge file is not a list of options. Folders and unreadable files are left
+     * to picocli's own message.
+     */
+    static String argumentFileProblem(String name) {
+        try {
+            Path p = Path.of(name);
+            if (!java.nio.file.Files.exists(p) || java.nio.file.Files.isDirectory(p)) {
+                return null;
+            }
+            if (!java.nio.file.Files.isRegularFile(p)) {
+                return "is not a regular file (a FIFO, device or socket); an argument file is a text file of options";
+            }
+            long size = java.nio.file.Files.size(p);
+            if (size > MAX_ARGUMENT_FILE_BYTES) {
+                return size + " bytes, more than an argument file's " + MAX_ARGUMENT_FILE_BYTES;
+            }
+        } catch (IOException | InvalidPathException e) {
+            return null;
+        }
+        return null;
     }
 
     /** A path option's value; one the platform cannot represent is a parameter error in the user's terms. */

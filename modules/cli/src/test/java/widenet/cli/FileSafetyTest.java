@@ -143,6 +143,26 @@ class FileSafetyTest {
         assertFalse(Files.exists(out));
     }
 
+    /** Findings 9 and 14: a folder or a FIFO given as data, or a device as an argument file, is refused at once. */
+    @Test
+    void foldersFifosAndDevicesAreRefusedNotReadOrWaitedOn() throws Exception {
+        Path y = tmp.resolve("y.npy");
+        try (FloatMatrix m = FloatMatrix.allocate(4, 1)) {
+            Npy.write(y, m);
+        }
+        Path folder = Files.createDirectory(tmp.resolve("X.npy"));
+        assertRefused(run(TrainCommandTest.with(SMALL, "--x", folder.toString(), "--y", y.toString())), "X.npy: is a folder");
+        Path nope = tmp.resolve("nope.npy");
+        assertRefused(run(TrainCommandTest.with(SMALL, "--x", nope.toString(), "--y", y.toString())), "nope.npy: no such file or folder");
+        Path fifo = tmp.resolve("fifo.npy");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        assertRefused(run(TrainCommandTest.with(SMALL, "--x", fifo.toString(), "--y", y.toString())), "not a regular file");
+        assertRefused(run("train", "@" + fifo), "not a regular file");
+        if (Files.exists(Path.of("/dev/zero"))) {
+            assertRefused(run("train", "@/dev/zero"), "not a regular file");
+        }
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

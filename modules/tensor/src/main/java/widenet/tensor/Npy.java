@@ -16,6 +16,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -88,6 +89,7 @@ public final class Npy {
 
     /** The shape in the header, (n) or (rows, cols), after checking the header and the file length; reads no data. */
     public static long[] shape(Path file) throws IOException {
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(ch, file).shape().clone();
         }
@@ -105,6 +107,7 @@ public final class Npy {
     public static FloatMatrix readMatrix(Path file, int expectedRows, int expectedCols) throws IOException {
         checkExpected(expectedRows, "expectedRows");
         checkExpected(expectedCols, "expectedCols");
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readMatrix(ch, file, expectedRows, expectedCols);
         }
@@ -118,8 +121,23 @@ public final class Npy {
     /** Like {@link #readVector(Path)}, and fails unless the length is {@code expectedLength} (−1: any). */
     public static FloatVec readVector(Path file, int expectedLength) throws IOException {
         checkExpected(expectedLength, "expectedLength");
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readVector(ch, file, expectedLength);
+        }
+    }
+
+    /**
+     * A folder, FIFO, device or socket is refused before it is opened: opening a FIFO with no writer would block
+     * forever, and reading a folder fails with a bare "Is a directory". A missing file is left to the open, whose
+     * NoSuchFileException names it.
+     */
+    private static void requireRegularFile(Path file) throws NpyFormatException {
+        if (Files.isDirectory(file)) {
+            throw new NpyFormatException(file, "is a folder, not a .npy file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new NpyFormatException(file, "is not a regular file (a FIFO, device or socket); give a .npy file");
         }
     }
 
