@@ -86,6 +86,10 @@ public final class DurableFiles {
             } catch (IOException e) {
                 t.addSuppressed(e);
             }
+            // A write error ("No space left on device") does not say which file: the message must.
+            if (t instanceof IOException io) {
+                throw FileErrors.naming(file, io);
+            }
             throw t;
         }
         forceFolder(dir);

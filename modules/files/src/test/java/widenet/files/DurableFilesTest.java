@@ -51,7 +51,7 @@ class DurableFilesTest {
             ch.write(ByteBuffer.wrap("partial".getBytes(StandardCharsets.UTF_8)));
             throw new IOException("No space left on device");
         }));
-        assertEquals("No space left on device", e.getMessage());
+        assertEquals(f + ": No space left on device", FileErrors.describe(e), "the message names the file, not only the folder");
         assertEquals("old", Files.readString(f));
         assertEquals(List.of(f), files());
     }

@@ -305,7 +305,7 @@ class NpyTest {
             ch.write(ByteBuffer.wrap("partial".getBytes(UTF_8)));
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals(f.toAbsolutePath() + ": disk full", widenet.files.FileErrors.describe(e));
         assertEquals("old contents", Files.readString(f));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());
