@@ -18,6 +18,7 @@ import widenet.tensor.Idx;
 import widenet.tensor.Npy;
 import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
+import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.DataSpec;
@@ -43,12 +44,12 @@ final class Arora2019 extends Reproduction {
     }
 
     private static Path dataDir(ReproduceCommand o) {
-        return o.data != null ? o.data : Idx.defaultFashionMnistDir();
+        return o.data != null ? o.data : FashionMnistFiles.DEBIAN_DIR;
     }
 
     @Override
     void checkRunnable(ReproduceCommand o) {
-        Idx.FashionMnistFiles files = Idx.FashionMnistFiles.in(dataDir(o));
+        FashionMnistFiles files = FashionMnistFiles.in(dataDir(o));
         for (Path p : List.of(files.trainImages(), files.trainLabels())) {
             if (!Files.isRegularFile(p)) {
                 throw new InputException(missingData(o.data, p));
@@ -82,7 +83,7 @@ final class Arora2019 extends Reproduction {
         }
 
         // ---- data: n/2 images of each class (file order), ‖x‖ = 1, labels ±1, nested random-label subsets ----
-        Idx.FashionMnistFiles files = Idx.FashionMnistFiles.in(dataDir(o));
+        FashionMnistFiles files = FashionMnistFiles.in(dataDir(o));
         Path dataFolder = ctx.folder("data");
         double[] yTrue = new double[n];
         int d;

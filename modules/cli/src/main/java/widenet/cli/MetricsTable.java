@@ -1,14 +1,14 @@
 package widenet.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import widenet.files.Csv;
 import widenet.train.InputException;
 
-/** A run's {@code metrics.csv} read back: columns by name, as doubles ({@code nan}, {@code inf} understood). */
+/** A run's {@code metrics.csv} read back by the one CSV reader ({@link Csv}): columns by name, as doubles. */
 final class MetricsTable {
     private final Path file;
     private final List<String> header;
@@ -21,39 +21,26 @@ final class MetricsTable {
     }
 
     static MetricsTable read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        if (lines.isEmpty()) {
-            throw new InputException(file + ": empty, expected a header row");
+        Csv.Table t;
+        try {
+            t = Csv.read(file);
+        } catch (Csv.FormatException e) {
+            throw new InputException(e.getMessage(), e);
         }
-        List<String> header = Arrays.asList(lines.get(0).split(","));
-        List<double[]> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String[] cells = lines.get(i).split(",");
-            if (cells.length != header.size()) {
-                throw new InputException(file + ": line " + (i + 1) + " has " + cells.length + " cells, the header " + header.size());
+        List<String> header = t.columns();
+        double[][] rows = new double[t.size()][header.size()];
+        for (int c = 0; c < header.size(); c++) {
+            double[] v;
+            try {
+                v = t.numbers(header.get(c));
+            } catch (Csv.FormatException e) {
+                throw new InputException(e.getMessage(), e);
             }
-            double[] row = new double[cells.length];
-            for (int c = 0; c < cells.length; c++) {
-                row[c] = parse(cells[c], file, i + 1);
+            for (int i = 0; i < v.length; i++) {
+                rows[i][c] = v[i];
             }
-            rows.add(row);
         }
-        return new MetricsTable(file, header, rows.toArray(new double[0][]));
-    }
-
-    private static double parse(String s, Path file, int line) {
-        return switch (s) {
-            case "nan" -> Double.NaN;
-            case "inf" -> Double.POSITIVE_INFINITY;
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            default -> {
-                try {
-                    yield Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    throw new InputException(file + ": line " + line + ": '" + s + "' is not a number");
-                }
-            }
-        };
+        return new MetricsTable(file, header, rows);
     }
 
     int size() { return rows.length; }

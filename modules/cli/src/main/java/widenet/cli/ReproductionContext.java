@@ -11,7 +11,7 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
-import widenet.train.AtomicFiles;
+import widenet.files.DurableFiles;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
 import widenet.train.Json;
@@ -258,7 +258,7 @@ final class ReproductionContext {
 
     /** Writes summary.md and prints the part of it from {@code excerptFrom} up to {@code excerptTo}. */
     void writeSummary(String markdown, String excerptFrom, String excerptTo) throws IOException {
-        AtomicFiles.writeString(folder.resolve("summary.md"), markdown);
+        DurableFiles.writeString(folder.resolve("summary.md"), markdown);
         log(markdown.substring(markdown.indexOf(excerptFrom), markdown.indexOf(excerptTo)).strip());
     }
 

@@ -2,13 +2,15 @@ package widenet.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import widenet.train.AtomicFiles;
+import widenet.files.Csv;
 
 /**
  * An extra curve file of a reproduction, {@code series/NAME.csv}: a header row, the x axis in the first column,
- * one column per named curve (empty cells where a curve has fewer points). Written atomically.
+ * one column per named curve (empty cells where a curve has fewer points), in widenet's one CSV format ({@link Csv}).
  */
 final class SeriesCsv {
     private final String xName;
@@ -26,35 +28,18 @@ final class SeriesCsv {
     }
 
     void write(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        sb.append(xName);
-        for (String c : columns.keySet()) {
-            sb.append(',').append(c);
-        }
-        sb.append('\n');
+        List<String> header = new ArrayList<>(List.of(xName));
+        header.addAll(columns.keySet());
+        Csv.Writer csv = Csv.writer(header);
         for (int i = 0; i < x.length; i++) {
-            sb.append(format(x[i]));
+            Object[] row = new Object[header.size()];
+            row[0] = x[i];
+            int c = 1;
             for (double[] v : columns.values()) {
-                sb.append(',');
-                if (i < v.length) {
-                    sb.append(format(v[i]));
-                }
+                row[c++] = i < v.length ? v[i] : null;   // an empty cell: this curve has fewer points
             }
-            sb.append('\n');
+            csv.row(row);
         }
-        AtomicFiles.writeString(file, sb.toString());
-    }
-
-    static String format(double v) {
-        if (Double.isNaN(v)) {
-            return "nan";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
+        csv.write(file);
     }
 }

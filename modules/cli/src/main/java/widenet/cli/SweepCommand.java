@@ -258,7 +258,11 @@ final class SweepCommand implements Callable<Integer> {
     private static List<Integer> parse(String list) {
         List<Integer> out = new ArrayList<>();
         for (String s : list.split(",")) {
-            out.add(Integer.parseInt(s.strip()));
+            try {
+                out.add(Integer.parseInt(s.strip()));
+            } catch (NumberFormatException e) {
+                throw new widenet.train.InputException("'" + list + "' is not a comma-separated list of integers");
+            }
         }
         return out;
     }

@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.LossKind;
@@ -16,6 +18,7 @@ import widenet.theory.TwoLayerTheory;
 import widenet.train.Dataset;
 import widenet.train.InputException;
 import widenet.train.Json;
+import widenet.train.ResultTarget;
 
 /**
  * {@code widenet theory}: the spectral facts of the two-layer network's H∞ for a data set, without training: λ₀,
@@ -57,6 +60,9 @@ final class TheoryCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threads = new ThreadOptions();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (!(delta > 0 && delta < 1)) {
@@ -65,8 +71,26 @@ final class TheoryCommand implements Callable<Integer> {
         if (yFile != null && xFile == null) {
             throw new InputException("--y needs --x");
         }
+        if (!(lr > 0) || Double.isInfinite(lr)) {   // as train checks it
+            throw new InputException("--lr must be positive and finite, got " + lr);
+        }
+        LossKind lossKind;
+        try {
+            lossKind = LossKind.parse(loss);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
         if (xFile == null) {
             synthetic.requirePositive(true);
+        } else {
+            for (String o : new String[] {"--n", "--d", "--seed"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new InputException(o + " sizes the synthetic data; with --x the data is the file's (drop " + o + ")");
+                }
+            }
+        }
+        if (json != null) {
+            ResultTarget.check("--json", json, null, ResultTarget.Kind.JSON);
         }
         threads.validate();
         long t0 = System.nanoTime();
@@ -84,6 +108,11 @@ final class TheoryCommand implements Callable<Integer> {
                 }
             } else {
                 x = Npy.readMatrix(xFile);
+                if (x.rows() == 0 || x.cols() == 0) {
+                    int rows = x.rows(), cols = x.cols();
+                    x.close();
+                    throw new InputException(xFile + ": " + rows + "×" + cols + " inputs; H∞ needs at least one sample of at least one feature");
+                }
                 Dataset.requireFinite(x, xFile.toString());
                 if (yFile != null) {
                     try (FloatMatrix ym = Npy.readMatrix(yFile, x.rows(), 1)) {
@@ -95,7 +124,7 @@ final class TheoryCommand implements Callable<Integer> {
             }
             TwoLayerTheory theory;
             try (FloatMatrix owned = x) {
-                theory = new TwoLayerTheory(k, owned, y, lr, LossKind.parse(loss), false, 1.0);
+                theory = new TwoLayerTheory(k, owned, y, lr, lossKind, false, 1.0);
             }
             Map<String, Object> s = theory.summary(delta, true);
             s.put("seconds", (System.nanoTime() - t0) / 1e9);

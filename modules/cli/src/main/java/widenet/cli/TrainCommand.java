@@ -1,5 +1,6 @@
 package widenet.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -14,7 +15,10 @@ import widenet.kernel.KernelProviders;
 import widenet.train.CheckpointPolicy;
 import widenet.train.DataSpec;
 import widenet.train.GracefulShutdown;
+import widenet.tensor.Npy;
+import widenet.theory.DeepTheoryProbe;
 import widenet.train.InputException;
+import widenet.train.MemoryEstimate;
 import widenet.train.ModelSpec;
 import widenet.train.RunRecord;
 import widenet.train.RunSpec;
@@ -59,6 +63,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--kernels", description = "Kernel provider: simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels = KernelProviders.DEFAULT;
+
+    @Mixin
+    MemoryOptions memory = new MemoryOptions();
 
     @Mixin
     ThreadOptions threads = new ThreadOptions();
@@ -117,6 +124,7 @@ final class TrainCommand implements Callable<Integer> {
             RunRecord r;
             if (resume == null) {
                 RunSpec s = runSpec().validate();
+                memory.check("this run", memoryEstimate(s));   // before anything is allocated
                 Path dir = out != null ? out
                         : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
                 r = Runs.start(s, dir, force, listener);
@@ -166,6 +174,36 @@ final class TrainCommand implements Callable<Integer> {
         return new RunSpec(data, m, new RunSpec.Optimisation(lr, steps, batch, every, loss), seed,
                 initDir == null ? null : initDir.toString(), new RunSpec.Theory(theory, theoryEvery), checkpointEvery,
                 new RunSpec.Compute(kernels, threads.threads), dataParallel.spec(this::given));
+    }
+
+    /** The memory {@code s} will ask for, from its sizes and the data files' headers (nothing is read or allocated). */
+    static MemoryEstimate memoryEstimate(RunSpec s) throws IOException {
+        long n;
+        long d;
+        if (s.data() instanceof DataSpec.NpyFiles f) {
+            long[] shape = Npy.shape(Path.of(f.x()));
+            n = shape[0];
+            d = shape.length == 2 ? shape[1] : 1;
+        } else {
+            DataSpec.Sphere sphere = (DataSpec.Sphere) s.data();
+            n = sphere.n();
+            d = sphere.d();
+        }
+        Integer batch = s.optimisation().batch();
+        long b = batch != null ? Math.min(Math.max(1, batch), Math.max(1, n)) : n;
+        boolean theoryOn = !s.theory().mode().equals("off");
+        return switch (s.model()) {
+            case ModelSpec.Deep deep -> {
+                MemoryEstimate e = MemoryEstimate.deep(n, deep.widths().stream().mapToInt(Integer::intValue).toArray(), b,
+                        deep.biases());
+                yield theoryOn ? e.gram(Math.min(n, DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE)) : e;
+            }
+            case ModelSpec.Implicit imp -> MemoryEstimate.implicit(n, d, imp.width(), b);
+            case ModelSpec.TwoLayer two -> {
+                MemoryEstimate e = MemoryEstimate.twoLayer(n, d, two.width(), b);
+                yield n <= Integer.MAX_VALUE && s.twoLayerTheory((int) n) ? e.gram(n) : e;
+            }
+        };
     }
 
     /** Whether the option was on the command line (not just its default). */

@@ -58,7 +58,7 @@ class DeepTrainCommandTest {
         assertTrue(Double.parseDouble(first[f1]) > 0, "σ_min(F1) at step 0");
         assertEquals("nan", middle[f1], "theory columns only at the first and last step by default");
         assertTrue(Double.parseDouble(last[f1]) > 0);
-        assertEquals("0.0", first[header.indexOf("flast_gram_lmin")], "n2 = 12 < n = 24: F2 F2ᵀ is singular");
+        assertEquals(0.0, Double.parseDouble(first[header.indexOf("flast_gram_lmin")]), "n2 = 12 < n = 24: F2 F2ᵀ is singular");
         Map<String, Object> run = Json.read(out.resolve("run.json"));
         assertEquals("finished", run.get("status"));
         Map<String, Object> settings = (Map<String, Object>) run.get("settings");

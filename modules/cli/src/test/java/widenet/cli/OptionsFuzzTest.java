@@ -11,6 +11,7 @@ import java.util.Map;
 import picocli.CommandLine;
 import widenet.train.CheckpointPolicy;
 import widenet.train.InputException;
+import widenet.files.InvalidInputException;
 import widenet.train.Json;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecJson;
@@ -51,9 +52,8 @@ class OptionsFuzzTest {
             new CommandLine(cmd).parseArgs(args(data, 4).toArray(new String[0]));
             cmd.runSpec().validate();
             assertNotNull(CheckpointPolicy.parse(cmd.checkpointEvery));
-        } catch (CommandLine.ParameterException | CommandLine.InitializationException | InputException e) {
-            requireMessage(e);
-        } catch (IllegalArgumentException e) {   // value parsers, e.g. LossKind.parse
+        } catch (CommandLine.ParameterException | CommandLine.InitializationException | InvalidInputException e) {
+            // bad input only: an IllegalArgumentException here would be reported as an internal error (exit 1)
             requireMessage(e);
         }
     }

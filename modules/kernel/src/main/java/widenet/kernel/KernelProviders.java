@@ -3,6 +3,7 @@ package widenet.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import widenet.files.InvalidInputException;
 
 /** Finds {@link KernelProvider}s through {@link ServiceLoader}. */
 public final class KernelProviders {
@@ -21,7 +22,7 @@ public final class KernelProviders {
         return out;
     }
 
-    /** The provider called {@code name}; an {@link IllegalArgumentException} naming the ones there are otherwise. */
+    /** The provider called {@code name}; an {@link InvalidInputException} (bad input) naming the ones there are otherwise. */
     public static KernelProvider named(String name) {
         List<KernelProvider> all = all();
         List<String> names = new ArrayList<>();
@@ -29,12 +30,12 @@ public final class KernelProviders {
             names.add(p.name());
             if (p.name().equals(name)) {
                 if (!p.isAvailable()) {
-                    throw new IllegalArgumentException("kernel provider '" + name + "' is not available: " + p.unavailableReason());
+                    throw new InvalidInputException("kernel provider '" + name + "' is not available: " + p.unavailableReason());
                 }
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown kernel provider '" + name + "'; available: "
+        throw new InvalidInputException("unknown kernel provider '" + name + "'; available: "
                 + (names.isEmpty() ? "none (no provider module on the path)" : String.join(", ", names)));
     }
 

@@ -15,7 +15,7 @@ public enum LossKind {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "sum" -> SUM;
             case "mean" -> MEAN;
-            default -> throw new IllegalArgumentException("unknown loss '" + s + "'; expected sum or mean");
+            default -> throw new widenet.files.InvalidInputException("unknown loss '" + s + "'; expected sum or mean");
         };
     }
 

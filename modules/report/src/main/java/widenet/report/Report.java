@@ -3,8 +3,9 @@ package widenet.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import widenet.train.AtomicFiles;
+import widenet.files.DurableFiles;
 import widenet.train.InputException;
+import widenet.train.ResultTarget;
 
 /**
  * {@code widenet report DIR}: one self-contained HTML page for a widenet folder, recognised by its files:
@@ -54,8 +55,10 @@ public final class Report {
 
     /** Renders the report of {@code dir} and writes it atomically to {@code out} (default {@code dir/report.html}). */
     public static Page write(Path dir, Path out) throws IOException {
+        Path target = out != null ? out : dir.resolve("report.html");
+        ResultTarget.check("--out", target, dir, ResultTarget.Kind.HTML);
         Page p = render(dir);
-        AtomicFiles.writeString(out != null ? out : dir.resolve("report.html"), p.html());
+        DurableFiles.writeString(target, p.html());
         return p;
     }
 }

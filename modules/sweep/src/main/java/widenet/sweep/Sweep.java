@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import widenet.train.AtomicFiles;
+import widenet.files.Csv;
+import widenet.files.DurableFiles;
 import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.RunLock;
@@ -148,7 +149,7 @@ public final class Sweep {
         record.put("cells_reused", outcome.cellsReused());
         record.put("wall_seconds", seconds);
         Json.write(folder.resolve("sweep.json"), record);
-        AtomicFiles.writeString(folder.resolve("summary.md"), SweepSummary.markdown(settings, grid, outcome));
+        DurableFiles.writeString(folder.resolve("summary.md"), SweepSummary.markdown(settings, grid, outcome));
         return outcome;
     }
 
@@ -385,13 +386,12 @@ public final class Sweep {
     }
 
     private void writeChains(List<WidthSearch.Result> chains) throws IOException {
-        StringBuilder sb = new StringBuilder("n,d,seed,m_min,status,cells\n");
+        Csv.Writer csv = Csv.writer(List.of("n", "d", "seed", "m_min", "status", "cells"));
         for (WidthSearch.Result c : chains) {
-            sb.append(c.n()).append(',').append(settings.dFor(c.n())).append(',').append(c.seed()).append(',')
-                    .append(c.status() == WidthSearch.Status.ABOVE_GRID ? "nan" : Integer.toString(c.mMin())).append(',')
-                    .append(c.status().label()).append(',').append(c.cells().size()).append('\n');
+            csv.row(c.n(), settings.dFor(c.n()), c.seed(), c.status() == WidthSearch.Status.ABOVE_GRID ? Double.NaN : c.mMin(),
+                    c.status().label(), c.cells().size());
         }
-        AtomicFiles.writeString(folder.resolve("sweep.csv"), sb.toString());
+        csv.write(folder.resolve("sweep.csv"));
     }
 
     private void writeCells(List<WidthSearch.Result> chains) throws IOException {
@@ -399,17 +399,11 @@ public final class Sweep {
         chains.forEach(c -> all.addAll(c.cells()));
         all.sort(Comparator.comparingInt((CellResult r) -> r.cell().n()).thenComparingLong(r -> r.cell().seed())
                 .thenComparingInt(r -> r.cell().width()));
-        StringBuilder sb = new StringBuilder("n,d,width,seed,status,loss_ratio,step_reached,steps_run,seconds\n");
+        Csv.Writer csv = Csv.writer(List.of("n", "d", "width", "seed", "status", "loss_ratio", "step_reached", "steps_run", "seconds"));
         for (CellResult r : all) {
-            sb.append(r.cell().n()).append(',').append(r.d()).append(',').append(r.cell().width()).append(',')
-                    .append(r.cell().seed()).append(',').append(r.status()).append(',').append(csv(r.ratio())).append(',')
-                    .append(r.stepReached() < 0 ? "nan" : Long.toString(r.stepReached())).append(',')
-                    .append(r.stepsRun()).append(',').append(r.seconds()).append('\n');
+            csv.row(r.cell().n(), r.d(), r.cell().width(), r.cell().seed(), r.status(), r.ratio(),
+                    r.stepReached() < 0 ? Double.NaN : r.stepReached(), r.stepsRun(), r.seconds());
         }
-        AtomicFiles.writeString(folder.resolve("cells.csv"), sb.toString());
-    }
-
-    private static String csv(double v) {
-        return Double.isNaN(v) ? "nan" : Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : Double.toString(v);
+        csv.write(folder.resolve("cells.csv"));
     }
 }

@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -37,51 +36,9 @@ public final class Idx {
     /** Magic number of unsigned-byte label files (1 dimension: count). */
     public static final int LABELS_MAGIC = 0x00000801;
 
-    /**
-     * Where Debian's package {@code dataset-fashion-mnist} installs Fashion-MNIST
-     * ({@code apt-get install dataset-fashion-mnist}): the four original gzip-compressed IDX files
-     * {@code train-images-idx3-ubyte.gz} (60 000 × 28 × 28), {@code train-labels-idx1-ubyte.gz},
-     * {@code t10k-images-idx3-ubyte.gz} (10 000 × 28 × 28) and {@code t10k-labels-idx1-ubyte.gz}.
-     */
-    public static final Path DEBIAN_FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-
     private static final int BUFFER = 1 << 16;
     private static final int GZIP_MAGIC_0 = 0x1f;
     private static final int GZIP_MAGIC_1 = 0x8b;
-
-    /** The folder {@link #DEBIAN_FASHION_MNIST_DIR}, where the Debian package puts Fashion-MNIST. */
-    public static Path defaultFashionMnistDir() {
-        return DEBIAN_FASHION_MNIST_DIR;
-    }
-
-    /**
-     * The four Fashion-MNIST (or MNIST: same names) files in a folder. Each is the {@code .gz} file if it exists,
-     * else the decompressed one without {@code .gz} if that exists, else the {@code .gz} path, so that an error
-     * names the file the package would provide.
-     */
-    public record FashionMnistFiles(Path trainImages, Path trainLabels, Path testImages, Path testLabels) {
-        public static FashionMnistFiles in(Path dir) {
-            return new FashionMnistFiles(pick(dir, "train-images-idx3-ubyte"), pick(dir, "train-labels-idx1-ubyte"),
-                    pick(dir, "t10k-images-idx3-ubyte"), pick(dir, "t10k-labels-idx1-ubyte"));
-        }
-
-        /** The files in {@link #DEBIAN_FASHION_MNIST_DIR}. */
-        public static FashionMnistFiles debian() {
-            return in(DEBIAN_FASHION_MNIST_DIR);
-        }
-
-        private static Path pick(Path dir, String base) {
-            Path gz = dir.resolve(base + ".gz");
-            Path plain = dir.resolve(base);
-            return !Files.isRegularFile(gz) && Files.isRegularFile(plain) ? plain : gz;
-        }
-
-        /** True when all four files exist. */
-        public boolean exist() {
-            return Files.isRegularFile(trainImages) && Files.isRegularFile(trainLabels)
-                    && Files.isRegularFile(testImages) && Files.isRegularFile(testLabels);
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------- public API
 

@@ -16,15 +16,13 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.concurrent.ThreadLocalRandom;
+import widenet.files.DurableFiles;
 
 /**
  * Reads and writes NumPy {@code .npy} files of float32 data, straight to and from off-heap tensors.
@@ -37,8 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * into off-heap memory in chunks, never into a heap array.
  *
  * <p>Writing produces exactly the bytes {@code np.save} produces for a C-ordered little-endian array
- * (version 1.0 header with NumPy's spare space and padding to 64 bytes), atomically: a temporary file in the
- * same folder is written, forced to disk and renamed over the target.
+ * (version 1.0 header with NumPy's spare space and padding to 64 bytes), through {@link DurableFiles#write}:
+ * a temporary file in the same folder is written, forced to disk and renamed over the target, the folder forced.
  *
  * <p>Arrays with a zero dimension are allowed both ways: {@code (0, 5)} reads as a 0×5 matrix and a 0×5
  * matrix writes as {@code (0, 5)}, as NumPy does.
@@ -91,6 +89,7 @@ public final class Npy {
 
     /** The shape in the header, (n) or (rows, cols), after checking the header and the file length; reads no data. */
     public static long[] shape(Path file) throws IOException {
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(ch, file).shape().clone();
         }
@@ -108,6 +107,7 @@ public final class Npy {
     public static FloatMatrix readMatrix(Path file, int expectedRows, int expectedCols) throws IOException {
         checkExpected(expectedRows, "expectedRows");
         checkExpected(expectedCols, "expectedCols");
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readMatrix(ch, file, expectedRows, expectedCols);
         }
@@ -121,8 +121,23 @@ public final class Npy {
     /** Like {@link #readVector(Path)}, and fails unless the length is {@code expectedLength} (−1: any). */
     public static FloatVec readVector(Path file, int expectedLength) throws IOException {
         checkExpected(expectedLength, "expectedLength");
+        requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readVector(ch, file, expectedLength);
+        }
+    }
+
+    /**
+     * A folder, FIFO, device or socket is refused before it is opened: opening a FIFO with no writer would block
+     * forever, and reading a folder fails with a bare "Is a directory". A missing file is left to the open, whose
+     * NoSuchFileException names it.
+     */
+    private static void requireRegularFile(Path file) throws NpyFormatException {
+        if (Files.isDirectory(file)) {
+            throw new NpyFormatException(file, "is a folder, not a .npy file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new NpyFormatException(file, "is not a regular file (a FIFO, device or socket); give a .npy file");
         }
     }
 
@@ -718,59 +733,9 @@ public final class Npy {
         }
     }
 
-    interface Body {
-        void write(FileChannel ch) throws IOException;
-    }
-
-    /**
-     * Writes through a fresh temporary file in the target's folder (so the rename cannot cross file systems),
-     * forces it to disk, then renames it over the target: readers see the old file or the complete new one,
-     * never a partial one, even after a crash.
-     */
-    static void writeAtomically(Path file, Body body) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir == null) {
-            throw new IOException(file + ": cannot write to a file system root");
-        }
-        Path tmp = null;
-        FileChannel ch = null;
-        for (int attempt = 0; ch == null; attempt++) {
-            Path t = dir.resolve("." + target.getFileName() + "."
-                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-            try {
-                ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                tmp = t;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 9) {
-                    throw e;
-                }
-            }
-        }
-        try {
-            try (FileChannel c = ch) {
-                body.write(c);
-                c.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (Throwable t) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
-        syncDirectory(dir);
-    }
-
-    /** Makes the rename durable. Not every platform can open a folder (Windows cannot); the rename is atomic regardless. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // best effort only: see above
-        }
+    /** Every array is written through the one durable write: temp file, fsync, rename, fsync of the folder. */
+    private static void writeAtomically(Path file, DurableFiles.Body body) throws IOException {
+        DurableFiles.write(file, body);
     }
 
     // ---------------------------------------------------------------------------------------------- text

@@ -3,11 +3,9 @@ package widenet.train;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import widenet.files.DurableFiles;
+import widenet.files.FileErrors;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.Npy;
@@ -180,17 +179,12 @@ public final class Checkpoints {
 
     /** The error with the file it concerns, so the one-line message says where (Npy's own errors may not). */
     static java.nio.file.FileSystemException naming(Path file, IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-            return f;
-        }
-        var f = new java.nio.file.FileSystemException(file.toString(), null, RunLock.reason(e));
-        f.initCause(e);
-        return f;
+        return FileErrors.naming(file, e);
     }
 
     private static CheckpointManifest.Entry writeBytes(Path dir, String rel, byte[] bytes) throws IOException {
         Path file = dir.resolve(rel);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = DurableFiles.createNew(file)) {
             faults.beforeWrite(rel);
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
@@ -239,20 +233,12 @@ public final class Checkpoints {
     }
 
     private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
+        DurableFiles.move(from, to);
     }
 
-    /** Forces a folder's entries (new names, renames) to disk; a no-op where folders cannot be opened. */
+    /** Forces a folder's entries (new names, renames) to disk. */
     static void forceDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
-            // not supported on this platform/file system: the renames are still atomic, only not yet durable
-        }
+        DurableFiles.forceFolder(dir);
     }
 
     private static void clearPartials(Path root) throws IOException {
@@ -294,14 +280,7 @@ public final class Checkpoints {
     }
 
     static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
+        DurableFiles.deleteRecursively(p);
     }
 
     /** Removes every checkpoint of a run (when it has finished, or is started afresh). */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import widenet.files.DurableFiles;
 
 /** Settings and summaries as JSON (Jackson), written atomically. */
 public final class Json {
@@ -35,7 +36,7 @@ public final class Json {
     }
 
     public static void write(Path file, Object value) throws IOException {
-        AtomicFiles.writeString(file, toString(value) + "\n");
+        DurableFiles.writeString(file, toString(value) + "\n");
     }
 
     /** Reads a JSON object from {@code file}; anything else (malformed, not an object) is an {@link InputException}. */

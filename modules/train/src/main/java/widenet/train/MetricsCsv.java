@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import widenet.files.Csv;
+import widenet.files.DurableFiles;
 
 /**
  * {@code metrics.csv}: a header row, then one row per {@link Trainer.Row}, flushed as it comes so that nothing is
- * lost when a run stops. Numbers are written with {@link Double#toString}, which round-trips exactly.
+ * lost when a run stops. Numbers are written by {@link Csv#format}, which round-trips exactly.
  */
 public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
     private final Path file;
@@ -31,11 +33,11 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
         this.file = file;
         try {
             channel = fresh
-                    ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
-                    : FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    ? DurableFiles.openNoFollow(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                    : DurableFiles.openNoFollow(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
             if (fresh) {
-                out.write(String.join(",", columns));
+                out.write(Csv.header(columns));
                 out.newLine();
                 out.flush();
             }
@@ -59,7 +61,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
             }
             String text = Files.readString(file, StandardCharsets.UTF_8);
             String[] lines = text.split("\n", -1);
-            String header = String.join(",", columns);
+            String header = Csv.header(columns);
             if (!lines[0].equals(header)) {
                 throw new CheckpointException(file + ": header '" + abbreviate(lines[0]) + "' differs from this run's columns '" + header + "'");
             }
@@ -85,7 +87,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
                 throw new CheckpointException(file + ": the checkpoint at step " + step + " follows a row at step " + lastRowStep
                         + ", but the file's rows before it end at " + (last < 0 ? "no row" : "step " + last));
             }
-            AtomicFiles.writeString(file, String.join("\n", kept) + "\n");
+            DurableFiles.writeString(file, String.join("\n", kept) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
         }
@@ -124,7 +126,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
     }
 
     private StringBuilder append(double v) {
-        return line.append(Double.isNaN(v) ? "nan" : Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : Double.toString(v));
+        return Csv.append(line, v);
     }
 
     /** Forces the rows written so far to the disk (before a checkpoint that refers to them). */

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import widenet.files.DurableFiles;
+import widenet.files.FileErrors;
 
 /** The output folder of a run; refuses to write into a non-empty folder unless told to overwrite. */
 public final class RunFolder {
@@ -22,7 +24,9 @@ public final class RunFolder {
             }
             if (Files.isDirectory(dir) && !force) {
                 try (Stream<Path> s = Files.list(dir)) {
-                    if (s.anyMatch(f -> !f.getFileName().toString().equals(RunLock.FILE))) {
+                    // The lock (left by any run) and a killed writer's temporary files do not make a folder used.
+                    if (s.anyMatch(f -> !f.getFileName().toString().equals(RunLock.FILE)
+                            && !DurableFiles.isTemporary(f.getFileName().toString()))) {
                         throw new InputException("--out " + dir + " is not empty; choose another folder or add --force to overwrite");
                     }
                 }
@@ -33,7 +37,7 @@ public final class RunFolder {
             }
             return new RunFolder(dir);
         } catch (IOException e) {
-            throw new InputException("cannot create --out " + dir + ": " + e, e);
+            throw new InputException("cannot create --out " + FileErrors.describe(dir, e), e);
         }
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import widenet.files.DurableFiles;
+import widenet.files.FileErrors;
 
 /**
  * Exclusive use of a run folder: an OS lock ({@link FileChannel#tryLock()}) on {@code DIR/lock}, held for the life
@@ -33,7 +35,7 @@ public final class RunLock implements AutoCloseable {
         Path file = dir.resolve(FILE);
         FileChannel ch;
         try {
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = DurableFiles.openNoFollow(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new OutputException(dir + " is not writable: cannot open " + file + " (" + reason(e) + ")", e);
         }
@@ -87,8 +89,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     static String reason(IOException e) {
-        String r = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-        return r == null ? e.getClass().getSimpleName() : r;
+        return FileErrors.reason(e);
     }
 
     public Path file() { return file; }

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import widenet.files.DurableFiles;
+import widenet.files.FileErrors;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.Npy;
@@ -105,10 +106,62 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** A new run in {@code dir} (created; a non-empty folder is refused unless {@code force}), locked. */
+    /**
+     * Every name widenet writes in a training run's folder. {@code --force} removes these (and only these) before
+     * a new run starts, so that nothing of an earlier run (another model's {@code init/} arrays, an old
+     * {@code theory.json} or {@code report.html}) is left to be mixed with the new one.
+     */
+    public static final java.util.Set<String> OWN_FILES = java.util.Set.of(RunLock.FILE, RUN_JSON, METRICS, "init", "final",
+            Checkpoints.FOLDER, "theory.json", "report.html");
+
+    /**
+     * A new run in {@code dir} (created; a non-empty folder is refused unless {@code force}), locked. With
+     * {@code force}, once the folder is locked, the files of an earlier run ({@link #OWN_FILES}) are removed first;
+     * a folder that also holds anything else (a file widenet did not write, or a symbolic link) is refused, so
+     * --force never deletes what is not widenet's. Temporary files a killed writer left are removed in any case.
+     */
     public static TrainingRun create(Path dir, boolean force) {
         RunFolder f = RunFolder.create(dir, force);
-        return new TrainingRun(f, RunLock.acquire(f.root()), null);
+        RunLock lock = RunLock.acquire(f.root());
+        try {
+            if (force) {
+                clearEarlierRun(f.root());
+            }
+            DurableFiles.removeTemporaries(f.root());
+        } catch (IOException e) {
+            lock.close();
+            throw new OutputException("cannot clear " + FileErrors.describe(f.root(), e), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return new TrainingRun(f, lock, null);
+    }
+
+    /** Removes an earlier run's files from {@code dir}, or refuses (before removing anything) if foreign files are there. */
+    static void clearEarlierRun(Path dir) throws IOException {
+        List<String> foreign = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (Files.isSymbolicLink(p)) {
+                    foreign.add(name + " (a symbolic link)");
+                } else if (!OWN_FILES.contains(name) && !DurableFiles.isTemporary(name)) {
+                    foreign.add(name);
+                }
+            }
+        }
+        if (!foreign.isEmpty()) {
+            throw new InputException("--force: " + dir + " holds " + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
+                    + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "")
+                    + ", which widenet did not write; --force only replaces an earlier run's own files: move them away or choose another --out");
+        }
+        for (String name : OWN_FILES) {
+            if (!name.equals(RunLock.FILE)) {
+                DurableFiles.deleteRecursively(dir.resolve(name));
+            }
+        }
+        DurableFiles.forceFolder(dir);
     }
 
     /**
@@ -118,6 +171,9 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun resume(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new InputException("--resume " + dir + " is not a folder");
+        }
+        if (status(dir) == Status.NONE) {   // refused before the lock file is made: an empty folder stays empty
+            throw new InputException("--resume " + dir + " holds no run (no " + RUN_JSON + ", no checkpoint)");
         }
         RunLock lock = RunLock.acquire(dir);
         try {
@@ -325,9 +381,7 @@ public final class TrainingRun implements AutoCloseable {
             Path file = initDir.resolve(name);
             CheckpointManifest.Entry have = Files.isRegularFile(file) ? Checkpoints.entry(file, name) : null;
             if (have == null || have.bytes() != want.bytes() || have.crc32() != want.crc32()) {
-                Path tmp = initDir.resolve("." + name + ".restore.tmp");
-                Files.copy(cp.dir().resolve("init").resolve(name), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.copy(cp.dir().resolve("init").resolve(name), file);
             }
             out.put(name, new CheckpointManifest.Entry(name, want.bytes(), want.crc32()));
         }
