@@ -119,9 +119,20 @@ final class TrainedNetwork {
                     }
                     @SuppressWarnings("unchecked")
                     Map<String, Object> i = (Map<String, Object>) im;
+                    // φ's scale: recorded as "1/sqrt(m)" or "1/sqrt(d)"; runs written before it was recorded had 1/√d
+                    Object scale = i.getOrDefault("phi_scale", ImplicitNetwork.FeatureScale.SQRT_D.toString());
+                    ImplicitNetwork.FeatureScale phiScale = null;
+                    for (ImplicitNetwork.FeatureScale f : ImplicitNetwork.FeatureScale.values()) {
+                        if (f.toString().equals(scale.toString())) {
+                            phiScale = f;
+                        }
+                    }
+                    if (phiScale == null) {
+                        throw new InputException(source + ": settings.implicit.phi_scale '" + scale + "' is neither 1/sqrt(m) nor 1/sqrt(d)");
+                    }
                     var cfg = new ImplicitNetwork.Config(integer(s, "d", source), integer(s, "width", source), capacity,
-                            number(i, "gamma", source), Boolean.TRUE.equals(i.get("phi_relu")),
-                            Boolean.TRUE.equals(i.get("output_skip")), 1.0, loss, Set.of(),
+                            number(i, "gamma", source), Boolean.TRUE.equals(i.get("phi_relu")), phiScale,
+                            Boolean.TRUE.equals(i.get("output_skip")), ImplicitNetwork.OutputInit.GAUSSIAN, 1.0, loss, Set.of(),
                             new ImplicitNetwork.Solver(number(i, "tol", source), integer(i, "max_iter", source)), false, 1);
                     yield new ImplicitNetwork(k, cfg, rng);
                 }

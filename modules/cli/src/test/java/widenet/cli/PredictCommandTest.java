@@ -75,7 +75,7 @@ class PredictCommandTest {
                 A, u = P('A'), P('u')
                 B = P('W') if os.path.exists(os.path.join(params, 'W.npy')) else P('B')
                 At = im['gamma'] / np.sqrt(m) * A
-                phi = x @ B.T / np.sqrt(d)
+                phi = x @ B.T / np.sqrt(m if im.get('phi_scale', '1/sqrt(d)') == '1/sqrt(m)' else d)
                 if im['phi_relu']:
                     phi = relu(phi)
                 z = np.zeros_like(phi)
@@ -85,7 +85,10 @@ class PredictCommandTest {
                         z = z2; break
                     z = z2
                 y = z @ u
-                tol = 4 * im['tol'] * (np.abs(z) @ np.abs(u)) + 8 * np.sqrt(d + m) * eps * (np.abs(z) @ np.abs(u) + 1e-30)
+                skip = np.abs(phi) @ np.abs(P('v')) if im['output_skip'] else 0
+                if im['output_skip']:
+                    y = y + phi @ P('v')
+                tol = 4 * im['tol'] * (np.abs(z) @ np.abs(u)) + 8 * np.sqrt(d + m) * eps * (np.abs(z) @ np.abs(u) + skip + 1e-30)
                 y, tol = y[:, None], tol[:, None]
             tol = tol + 2 * eps * np.abs(y)   # the reference is read back rounded to float32
             np.save(out, np.concatenate([y, tol]).astype(np.float64))
@@ -158,6 +161,15 @@ class PredictCommandTest {
                 "--quiet", "--out", run.toString());
         assertEquals(0, r.code(), r.err());
         matchesNumpy(run, inputs(33, 6), "final");
+    }
+
+    @Test
+    void implicitWithReluFeaturesAndTheOutputSkipMatchesNumpy() throws Exception {
+        Path run = tmp.resolve("implicit-skip");
+        TrainCommandTest.Result r = cli("train", "--model", "implicit", "--phi-relu", "--output-skip", "--n", "16", "--d", "6",
+                "--width", "24", "--steps", "4", "--quiet", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        matchesNumpy(run, inputs(21, 6), "final");
     }
 
     @Test
