@@ -29,11 +29,16 @@ class PredictCommandTest {
 
     @BeforeAll
     static void findNumpy() {
+        numpy = numpyAvailable();
+    }
+
+    /** True when python3 can import NumPy. */
+    static boolean numpyAvailable() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-            numpy = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
-            numpy = false;
+            return false;
         }
     }
 
