@@ -14,7 +14,9 @@ rm -rf "$NEW" "$TARGET/image-modules"
 mkdir -p "$TARGET/image-modules"
 cp "$TARGET"/lib/*.jar "$TARGET/image-modules/"
 cp "$TARGET"/modules/*.jar "$TARGET/image-modules/"   # the automatic modules, now with descriptors
-cp "$TARGET"/widenet-cli-*.jar "$TARGET/image-modules/"
+for jar in "$TARGET"/widenet-cli-*.jar; do
+  case "$jar" in *-sources.jar|*-javadoc.jar) ;; *) cp "$jar" "$TARGET/image-modules/" ;; esac
+done
 
 # The kernel providers are bound through ServiceLoader (jlink binds no services unless told); the JDK modules after
 # them are the ones the optional Hazelcast adapter needs (WIDENET_MODULES, docs/install.md), ~3 MB.

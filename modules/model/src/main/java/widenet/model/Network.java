@@ -42,6 +42,33 @@ public interface Network extends AutoCloseable {
     /** The predictions of the last forward pass (b×k view). */
     FloatMatrix predictions();
 
+    /**
+     * The network's outputs f(x) for the rows of {@code x} (any number of rows, d columns) into {@code out}
+     * (same rows, k columns), without labels: forward passes over at most {@link #capacity()} rows at a time.
+     * They replace the state of the last forward pass, so call it between training steps, never between
+     * {@link #forward} and {@link #backward}. Allocates one capacity×k label buffer per call (the loss against it
+     * is ignored).
+     */
+    default void predict(FloatMatrix x, FloatMatrix out) {
+        if (x.cols() != inputDim()) {
+            throw new IllegalArgumentException("predict: X has " + x.cols() + " columns, the network's input dimension d is " + inputDim());
+        }
+        if (out.rows() != x.rows() || out.cols() != outputDim()) {
+            throw new IllegalArgumentException("predict: out is " + out.shape() + ", expected " + x.rows() + "×" + outputDim());
+        }
+        if (x.rows() == 0) {
+            return;
+        }
+        int batch = Math.min(capacity(), x.rows());
+        try (FloatMatrix noLabels = FloatMatrix.allocate(batch, outputDim())) {
+            for (int from = 0; from < x.rows(); from += batch) {
+                int to = Math.min(x.rows(), from + batch);
+                forward(x.rows(from, to), noLabels.rows(0, to - from));
+                out.rows(from, to).copyFrom(predictions());
+            }
+        }
+    }
+
     /** Remembers the current weights (and, if the last forward pass was on the full data, its activation state) as the initial state k = 0. */
     void markInitialState();
 
