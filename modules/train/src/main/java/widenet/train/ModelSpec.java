@@ -142,8 +142,14 @@ public sealed interface ModelSpec {
 
         /** The network's configuration for batches of up to {@code capacity} samples. */
         public DeepNetwork.Config config(int capacity, LossKind loss) {
-            Activation act = Activation.parse(activation, reluGradAtZero == 1);
-            List<WeightInit> inits = weightInit.stream().map(WeightInit::parse).toList();
+            Activation act;
+            List<WeightInit> inits;
+            try {
+                act = Activation.parse(activation, reluGradAtZero == 1);
+                inits = weightInit.stream().map(WeightInit::parse).toList();
+            } catch (IllegalArgumentException e) {   // the parsers' messages name the option's text: bad input
+                throw new InputException(e.getMessage(), e);
+            }
             double scale;
             if (outputScale.trim().equalsIgnoreCase("zero")) {
                 scale = 0;
