@@ -121,6 +121,13 @@ say "providers: simd $(provider_status simd); scalar $(provider_status scalar)"
   echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
   echo "cpus=$(nproc) ($(lscpu | sed -n 's/^Core(s) per socket: *//p' | head -1) cores per socket, $(lscpu | sed -n 's/^Thread(s) per core: *//p' | head -1) thread(s) per core)"
   echo "cpu_flags=$(grep -m1 -o -w -E 'avx512f|avx2|fma' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+  echo "cpu_isa=$(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'sse4_2|avx|avx2|fma|avx512[a-z0-9_]*|amx[a-z0-9_]*' | sort -u | tr '\n' ' ')"
+  echo "cpu_model=family $(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -1) model $(sed -n 's/^model[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  # The kernels OpenBLAS's DYNAMIC_ARCH picked here (openblas_get_corename(), printed by sgemm_bench).
+  echo "openblas_core=$(OPENBLAS_NUM_THREADS=1 "$here/build/sgemm_bench" --warmup 0 --time 0.01 --min-reps 1 NN:8x8x8 \
+    | sed -n 's/^# openblas .*; core \([^;]*\);.*/\1/p')${OPENBLAS_CORETYPE:+ (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)}"
+  # The CPU widenet saw and the kernel configuration its table chose (Kernels.description()).
+  echo "widenet_kernels=$("$java" --add-modules=jdk.incubator.vector -cp "$jar" widenet.bench.ProviderCheck --describe 2>/dev/null)"
   echo "kernel=$(uname -sr)"
   echo "jdk=$("$java" -version 2>&1 | sed -n 2p)"
   # Installed variants only (dpkg also lists known-but-absent ones): pthread, openmp or serial.

@@ -147,6 +147,9 @@ def main():
     openblas_config = re.sub(r";\s*threads \d+$", "", openblas_config)
     for label, value in [
         ("CPU", f"{machine.get('cpu', '?')}, {machine.get('cpus', '?')}, {machine.get('cpu_flags', '').strip()}"),
+        ("CPU ISA", f"{machine.get('cpu_model', '?')}: {machine.get('cpu_isa', '?').strip()}"),
+        ("OpenBLAS core", machine.get("openblas_core", "?") or "?"),
+        ("widenet kernels", machine.get("widenet_kernels", "?") or "?"),
         ("OS", machine.get("kernel", "?")),
         ("JDK", machine.get("jdk", "?")),
         ("OpenBLAS", f"{machine.get('openblas_package', '?')} ({openblas_config})" if openblas_config

@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Mini-batch size for SGD (default: n, full-batch GD).")
     Integer batch;
 
-    @Option(names = "--kernels", description = "Kernel provider: simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    @Option(names = "--kernels", description = "Kernel provider: auto (simd, or scalar with a warning where simd cannot run), simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
     String kernels = KernelProviders.DEFAULT;
 
     @Mixin

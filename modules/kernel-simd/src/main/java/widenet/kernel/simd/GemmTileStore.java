@@ -44,14 +44,19 @@ final class GemmTileStore {
         this.ldd = deriv == null ? 0 : deriv.stride();
     }
 
-    /** Whether the tile at this block may go straight from the microkernel's registers into C, with no epilogue. */
-    boolean direct(int mr, int nr, boolean last) {
-        return mr == MR && nr == NR && !(last && hasActivation);
+    /** Whether there is an epilogue σ to apply after the last KC block. */
+    boolean hasActivation() {
+        return hasActivation;
     }
 
-    /** Whether the tile may go straight into C with a ReLU or leaky ReLU epilogue done in registers. */
-    boolean directLeaky(int mr, int nr, boolean last) {
-        return mr == MR && nr == NR && last && hasActivation && activation.isPiecewiseLinear();
+    /** The epilogue σ (σ′ into the derivative matrix) over the full MR×NR tile of C at (row, col), in place. */
+    void activateTile(int row, int col) {
+        MemorySegment c = this.c;
+        MemorySegment d = this.d;
+        for (int r = 0; r < MR; r++) {
+            long cOff = ((row + r) * ldc + col) * Float.BYTES;
+            activation.apply(c, cOff, c, cOff, d, ((row + r) * ldd + col) * Float.BYTES, NR);
+        }
     }
 
     VectorActivation activation() {
@@ -108,8 +113,6 @@ final class GemmTileStore {
      */
     void store(float[] tile, int row, int col, int mr, int nr, boolean first, boolean last) {
         boolean epilogue = last && hasActivation;
-        int lanes0 = Math.min(nr, Lanes.LENGTH);
-        int lanes1 = nr - lanes0;
         // Fields into locals: C2 would read them again after every store through the segment.
         MemorySegment c = this.c;
         float alpha = this.alpha;
@@ -118,10 +121,9 @@ final class GemmTileStore {
         for (int r = 0; r < mr; r++) {
             long cOff = ((row + r) * ldc + col) * Float.BYTES;
             int t = r * NR;
-            storeVector(tile, t, c, cOff, lanes0, alpha, betaOrOne, writeOnly);
-            if (lanes1 > 0) {
-                storeVector(tile, t + Lanes.LENGTH, c, cOff + (long) Lanes.LENGTH * Float.BYTES, lanes1, alpha, betaOrOne,
-                        writeOnly);
+            for (int j = 0; j < nr; j += Lanes.LENGTH) {
+                storeVector(tile, t + j, c, cOff + (long) j * Float.BYTES, Math.min(Lanes.LENGTH, nr - j), alpha,
+                        betaOrOne, writeOnly);
             }
             if (epilogue) {
                 activation.apply(c, cOff, c, cOff, d, ((row + r) * ldd + col) * Float.BYTES, nr);

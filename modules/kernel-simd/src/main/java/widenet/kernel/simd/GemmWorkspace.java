@@ -11,6 +11,7 @@ import static widenet.kernel.simd.GemmBlocking.NR;
  * which the JIT reads with hoisted bounds checks.
  */
 final class GemmWorkspace {
+    private static final Microkernel K = GemmBlocking.KERNEL;
     private final float[] packedA = new float[MC * KC];
     private final float[] packedB = new float[KC * NC];
     private final float[] tile = new float[MR * NR];
@@ -35,24 +36,29 @@ final class GemmWorkspace {
                     float betaOrOne = first ? store.beta() : 1f;
                     boolean writeOnly = first && store.beta() == 0f;
                     long ldc = store.rowBytes();
+                    boolean epilogue = last && store.hasActivation();
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bOff = jr * kc; // panel jr/NR starts at (jr/NR)·NR·kc
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            if (store.direct(mr, nr, last)) {
+                            if (mr == MR && nr == NR) {
+                                // A full tile goes straight from the registers into C; the epilogue (after the last
+                                // block) then runs over the tile while it is in L1, with VectorActivation's
+                                // arithmetic, the same as for edge tiles.
                                 long cOff = store.offset(ic + ir, jc + jr);
                                 if (writeOnly) {
-                                    GemmMicrokernel.multiplyWrite(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
+                                    K.multiplyWrite(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
                                             ldc, alpha);
                                 } else {
-                                    GemmMicrokernel.multiplyUpdate(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
+                                    K.multiplyUpdate(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff,
                                             ldc, alpha, betaOrOne);
                                 }
-                            } else if (store.directLeaky(mr, nr, last)) {
-                                leakyTile(store, kc, ir * kc, bOff, ic + ir, jc + jr, alpha, betaOrOne, writeOnly);
+                                if (epilogue) {
+                                    store.activateTile(ic + ir, jc + jr);
+                                }
                             } else {
-                                GemmMicrokernel.multiply(kc, packedA, ir * kc, packedB, bOff, tile);
+                                K.multiply(kc, packedA, ir * kc, packedB, bOff, tile);
                                 store.store(tile, ic + ir, jc + jr, mr, nr, first, last);
                             }
                         }
@@ -60,20 +66,6 @@ final class GemmWorkspace {
                 }
                 pc += kc;
             } while (pc < k);
-        }
-    }
-
-    private void leakyTile(GemmTileStore store, int kc, int aOff, int bOff, int row, int col, float alpha,
-                           float betaOrOne, boolean writeOnly) {
-        VectorActivation act = store.activation();
-        long cOff = store.offset(row, col);
-        long dOff = store.derivativeOffset(row, col);
-        if (writeOnly) {
-            GemmMicrokernel.multiplyWriteLeaky(kc, packedA, aOff, packedB, bOff, store.c(), cOff, store.rowBytes(), alpha,
-                    store.d(), dOff, store.derivativeRowBytes(), act.isRelu(), act.slope(), act.gradAtZero());
-        } else {
-            GemmMicrokernel.multiplyUpdateLeaky(kc, packedA, aOff, packedB, bOff, store.c(), cOff, store.rowBytes(), alpha,
-                    betaOrOne, store.d(), dOff, store.derivativeRowBytes(), act.isRelu(), act.slope(), act.gradAtZero());
         }
     }
 }

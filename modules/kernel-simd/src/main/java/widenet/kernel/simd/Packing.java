@@ -14,8 +14,8 @@ import java.lang.foreign.MemorySegment;
  */
 final class Packing {
     static {
-        if (MR != 4) {
-            throw new AssertionError("packA is written for MR = 4: one k step of an A micro-panel is four floats");
+        if (MR % 4 != 0 || NR % 4 != 0) {
+            throw new AssertionError("packing reads four rows (A) or columns (B) side by side: MR and NR must be multiples of 4");
         }
     }
 
@@ -38,17 +38,19 @@ final class Packing {
             int mr = Math.min(MR, rows - i);
             int off = q * MR * kc;
             if (mr == MR) {
-                // The panel's MR rows are each contiguous in memory: read them side by side, so each k step's MR
-                // values are written together (sequential stores).
-                long r0 = (row0 + i) * lda + p0;
-                long r1 = r0 + lda;
-                long r2 = r1 + lda;
-                long r3 = r2 + lda;
-                for (int p = 0, d = off; p < kc; p++, d += MR) {
-                    dst[d] = a.getAtIndex(F32, r0 + p);
-                    dst[d + 1] = a.getAtIndex(F32, r1 + p);
-                    dst[d + 2] = a.getAtIndex(F32, r2 + p);
-                    dst[d + 3] = a.getAtIndex(F32, r3 + p);
+                // The panel's rows are each contiguous in memory: read four of them side by side, so each k step's
+                // four values are written together.
+                for (int r = 0; r < MR; r += 4) {
+                    long r0 = (row0 + i + r) * lda + p0;
+                    long r1 = r0 + lda;
+                    long r2 = r1 + lda;
+                    long r3 = r2 + lda;
+                    for (int p = 0, d = off + r; p < kc; p++, d += MR) {
+                        dst[d] = a.getAtIndex(F32, r0 + p);
+                        dst[d + 1] = a.getAtIndex(F32, r1 + p);
+                        dst[d + 2] = a.getAtIndex(F32, r2 + p);
+                        dst[d + 3] = a.getAtIndex(F32, r3 + p);
+                    }
                 }
             } else {
                 for (int r = 0; r < MR; r++) {
@@ -62,7 +64,7 @@ final class Packing {
     }
 
     /**
-     * op(A) = Aᵀ: each k step's MR row values are MR contiguous floats of the stored row p. The loop runs along the stored rows (four at a time, filling one 64-byte line of each micro-panel),
+     * op(A) = Aᵀ: each k step's MR row values are MR contiguous floats of the stored row p. The loop runs along the stored rows (four at a time),
      * not down the micro-panels: walking a panel would read one line per stored row at the matrix's stride, which for
      * a power-of-two stride maps every read to the same L1 set.
      */
@@ -75,12 +77,14 @@ final class Packing {
                 for (int s = 0; s < steps; s++, d += MR) {
                     long src = (p0 + p + s) * lda + row0 + i;
                     if (mr == MR) {
-                        // Four scalar copies: a 128-bit vector here was boxed by C2 (allocating on every TN and
-                        // TT call), and MemorySegment.copy costs more than it moves at four floats.
-                        dst[d] = a.getAtIndex(F32, src);
-                        dst[d + 1] = a.getAtIndex(F32, src + 1);
-                        dst[d + 2] = a.getAtIndex(F32, src + 2);
-                        dst[d + 3] = a.getAtIndex(F32, src + 3);
+                        // Scalar copies, four at a time: a 128-bit vector here was boxed by C2 (allocating on every
+                        // TN and TT call), and MemorySegment.copy costs more than it moves at a few floats.
+                        for (int r = 0; r < MR; r += 4) {
+                            dst[d + r] = a.getAtIndex(F32, src + r);
+                            dst[d + r + 1] = a.getAtIndex(F32, src + r + 1);
+                            dst[d + r + 2] = a.getAtIndex(F32, src + r + 2);
+                            dst[d + r + 3] = a.getAtIndex(F32, src + r + 3);
+                        }
                     } else {
                         for (int r = 0; r < MR; r++) {
                             dst[d + r] = r < mr ? a.getAtIndex(F32, src + r) : 0f;

@@ -27,9 +27,9 @@ public final class SimdKernelProvider implements KernelProvider {
             return "the Vector API module " + VECTOR_MODULE + " is not loaded (run java with --add-modules "
                     + VECTOR_MODULE + ")";
         }
-        int bits = VectorShape.preferredBits();
-        if (bits < 256) {
-            return "the CPU's vectors are " + bits + "-bit; these kernels need at least 256-bit (AVX2)";
+        String problem = VectorShape.configurationProblem();
+        if (!problem.isEmpty()) {
+            return problem;
         }
         return "";
     }
@@ -48,8 +48,8 @@ public final class SimdKernelProvider implements KernelProvider {
 
     /** Kept in its own class so that loading the provider does not load the Vector API. */
     private static final class VectorShape {
-        static int preferredBits() {
-            return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        static String configurationProblem() {
+            return SimdConfiguration.problem();
         }
     }
 }

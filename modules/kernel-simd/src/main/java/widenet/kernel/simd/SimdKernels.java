@@ -37,9 +37,17 @@ final class SimdKernels implements Kernels {
 
     @Override
     public String description() {
+        KernelConfig cfg = SimdConfiguration.config();
         return "Vector API FloatVector " + Lanes.SPECIES.vectorBitSize() + "-bit (" + Lanes.LENGTH + " lanes), BLIS-style "
-                + GemmBlocking.MR + "×" + GemmBlocking.NR + " GEMM, " + pool.threads()
-                + (pool.threads() == 1 ? " thread" : " threads");
+                + GemmBlocking.KERNEL + " GEMM, " + pool.threads() + (pool.threads() == 1 ? " thread" : " threads")
+                + "; config " + cfg.summary() + "; CPU " + SimdConfiguration.CPU
+                + (cfg.bits() > SimdConfiguration.CPU.preferredBits() ? "; WARNING: wider than the JVM's "
+                + SimdConfiguration.CPU.preferredBits() + "-bit vectors, so emulated in Java and slow" : "");
+    }
+
+    /** Why the configuration is what it is (the table entry's reasons), for the banner's detail. */
+    static String configurationReason() {
+        return SimdConfiguration.config().reason();
     }
 
     @Override

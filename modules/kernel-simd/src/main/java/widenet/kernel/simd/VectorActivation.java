@@ -5,6 +5,7 @@ import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,21 +16,17 @@ import widenet.kernel.Activation;
  * call allocates nothing.
  *
  * <p>Identity, ReLU and leaky ReLU reproduce {@link Activation#apply}/{@link Activation#derivative} bit for bit
- * (including NaN, which fails every comparison exactly as in the scalar code). The smooth leaky ReLU uses the
- * vector EXP and LOG in float where the reference goes through double; see the tests for the tolerance this implies.
+ * (including NaN, which fails every comparison exactly as in the scalar code). The smooth leaky ReLU performs the
+ * operations of {@link SmoothLeakyMath} lane-wise — fixed polynomials for exp and log1p, no {@code EXP}/{@code LOG}
+ * intrinsic — so its bits do not depend on the compilation tier, the vector width or the lane, and row tails (in
+ * scalar code) get the same bits as full vectors; against the double-precision reference it is within the tolerance
+ * the tests derive.
  */
 final class VectorActivation {
     static final int IDENTITY = 0, RELU = 1, LEAKY_RELU = 2, SMOOTH_LEAKY_RELU = 3;
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int L = Lanes.LENGTH;
     private static final long VBYTES = (long) L * Float.BYTES;
-
-    /**
-     * Two vectors per thread (σ at 0, σ′ after it) for the smooth variant's row tails: made once per thread (the pool's
-     * fixed workers and the caller), a map lookup after that.
-     */
-    private static final ThreadLocal<MemorySegment> SCRATCH =
-            ThreadLocal.withInitial(() -> MemorySegment.ofArray(new float[2 * Lanes.LENGTH]));
 
     private int kind;
     private float alpha;
@@ -84,8 +81,8 @@ final class VectorActivation {
     }
 
     // Each loop runs full vectors, then the tail (fewer than L elements) in scalar code with the reference's
-    // arithmetic, which for identity, ReLU and leaky ReLU is the vectors' too (the smooth variant's is not: its
-    // tail goes through a scratch vector). Not masked vectors: C2 boxed masks and masked
+    // arithmetic, which for identity, ReLU and leaky ReLU is the vectors' too (the smooth variant's
+    // tail performs the vectors' operations in scalar code). Not masked vectors: C2 boxed masks and masked
     // loads/stores on some shapes, allocating per call. Loads and stores happen inside the per-vector methods: no
     // vector crosses a call. The parameters of σ reach them as arguments, not fields: C2 assumes a store through a
     // MemorySegment may change any field, and would read them again after every vector.
@@ -144,17 +141,13 @@ final class VectorActivation {
         for (; i + L <= count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
             smoothLeakyReluVector(z, zOff, out, outOff, d, dOff, alpha, beta);
         }
-        if (i < count) {
-            // The tail goes through this thread's scratch vector, so that it gets the vector arithmetic (a scalar
-            // tail would give other bits than the same element inside a full vector, e.g. in a full GEMM tile).
-            long bytes = (long) (count - i) * Float.BYTES;
-            MemorySegment scratch = SCRATCH.get();
-            MemorySegment.copy(z, zOff, scratch, 0, bytes);
-            smoothLeakyReluVector(scratch, 0, scratch, 0, d == null ? null : scratch, VBYTES, alpha, beta);
-            MemorySegment.copy(scratch, 0, out, outOff, bytes);
+        for (; i < count; i++, zOff += Float.BYTES, outOff += Float.BYTES, dOff += Float.BYTES) {
+            // The scalar twin of the vector code: the same operations, so the same bits.
+            float x = z.get(F32, zOff);
             if (d != null) {
-                MemorySegment.copy(scratch, VBYTES, d, dOff, bytes);
+                d.set(F32, dOff, SmoothLeakyMath.derivative(x, alpha, beta));
             }
+            out.set(F32, outOff, SmoothLeakyMath.value(x, alpha, beta));
         }
     }
 
@@ -193,22 +186,45 @@ final class VectorActivation {
     private static void smoothLeakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
                                               long dOff, float alpha, float beta) {
         FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
-        // σ(x) = αx + (1−α)·softplus(βx)/β with softplus(t) = max(t, 0) + log1p(e), e = exp(−|t|), and
-        // σ′(x) = α + (1−α)·sigmoid(t), sigmoid(t) = (t ≥ 0 ? 1 : e)/(1 + e): one EXP serves both, and
-        // neither form overflows. Operation order as in Activation.apply.
-        // log1p(e) = log(w)·e/(w − 1) with w = 1 + e rounded (exactly e where w = 1): accurate to a few ulps
-        // (Goldberg 1991, thm. 4) with the vector LOG, which is intrinsified, whereas the vector LOG1P falls
-        // back to a scalar loop on JDK 25 for AVX2 (about 4× slower overall).
+        // Lane-wise, operation for operation, SmoothLeakyMath.value and .derivative (see there for the reasoning):
+        // t = βx, e = exp(−|t|), softplus = max(t, 0) + log1p(e), σ = αx + (1−α)·softplus/β, σ′ = α + (1−α)·sigmoid(t).
         FloatVector t = x.mul(beta);
-        FloatVector e = t.abs().neg().lanewise(VectorOperators.EXP);
-        FloatVector w = e.add(1f);
-        FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f))
-                .blend(e, w.compare(VectorOperators.EQ, 1f));
-        FloatVector softplus = t.max(0f).add(log1p);
+        FloatVector a = t.abs().neg();
+        // e = exp(a), a ≤ 0: a = n·ln2 + r, eʳ by its degree-7 Taylor polynomial, 2ⁿ made from its bits.
+        VectorMask<Float> under = a.compare(VectorOperators.LT, SmoothLeakyMath.EXP_MIN);
+        FloatVector ac = a.blend(SmoothLeakyMath.EXP_MIN, under);
+        FloatVector k = ac.mul(SmoothLeakyMath.LOG2E).add(SmoothLeakyMath.ROUNDER);
+        FloatVector n = k.sub(SmoothLeakyMath.ROUNDER);
+        FloatVector nNeg = n.neg();
+        FloatVector r = nNeg.fma(FloatVector.broadcast(S, SmoothLeakyMath.LN2_HI), ac);
+        r = nNeg.fma(FloatVector.broadcast(S, SmoothLeakyMath.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, SmoothLeakyMath.E7).fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E6));
+        p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E5));
+        p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E4));
+        p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E3));
+        p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E2));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        FloatVector scale = ((IntVector) k.reinterpretAsInts()).add(127 - SmoothLeakyMath.ROUNDER_BITS)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(scale).blend(0f, under);
+        // log1p(e) = 2·atanh(s), s = e/(2 + e): s·(L0 + s²·(L1 + … + s²·L8)).
+        FloatVector s = e.div(e.add(2f));
+        FloatVector s2 = s.mul(s);
+        FloatVector q = FloatVector.broadcast(S, SmoothLeakyMath.L8).fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L7));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L6));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L5));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L4));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L3));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L2));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L1));
+        q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L0));
+        FloatVector log1p = q.mul(s);
+        FloatVector softplus = t.blend(0f, t.compare(VectorOperators.LT, 0f)).add(log1p);
         FloatVector y = x.mul(alpha).add(softplus.mul(1f - alpha).div(beta));
         if (d != null) {
             FloatVector num = e.blend(1f, t.compare(VectorOperators.GE, 0f));
-            num.div(w).mul(1f - alpha).add(alpha).intoMemorySegment(d, dOff, ORDER);
+            num.div(e.add(1f)).mul(1f - alpha).add(alpha).intoMemorySegment(d, dOff, ORDER);
         }
         y.intoMemorySegment(out, outOff, ORDER);
     }

@@ -21,7 +21,8 @@ class ProviderTest {
         try (Kernels k = KernelProviders.open("simd", 2)) {
             assertEquals("simd", k.provider());
             assertEquals(2, k.threads());
-            assertTrue(k.description().contains("256-bit") && k.description().contains("2 threads"), k.description());
+            assertTrue(k.description().contains(Lanes.SPECIES.vectorBitSize() + "-bit") && k.description().contains("2 threads")
+                    && k.description().contains(SimdConfiguration.config().summary()), k.description());
         }
     }
 
