@@ -2,7 +2,6 @@ package widenet.theory.eigen;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,7 +29,7 @@ final class DoubleKernels {
             acc0 = DoubleVector.fromArray(S, x, xo + i).fma(DoubleVector.fromArray(S, y, yo + i), acc0);
             acc1 = DoubleVector.fromArray(S, x, xo + i + L).fma(DoubleVector.fromArray(S, y, yo + i + L), acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sum(acc0.add(acc1));
         for (; i < len; i++) {
             s += x[xo + i] * y[yo + i];
         }
@@ -112,10 +111,10 @@ final class DoubleKernels {
                 s2 += x2 * vi;
                 s3 += x3 * vi;
             }
-            y[yo + j] += s0 + t0.reduceLanes(VectorOperators.ADD);
-            y[yo + j + 1] += s1 + t1.reduceLanes(VectorOperators.ADD);
-            y[yo + j + 2] += s2 + t2.reduceLanes(VectorOperators.ADD);
-            y[yo + j + 3] += s3 + t3.reduceLanes(VectorOperators.ADD);
+            y[yo + j] += s0 + sum(t0);
+            y[yo + j + 1] += s1 + sum(t1);
+            y[yo + j + 2] += s2 + sum(t2);
+            y[yo + j + 3] += s3 + sum(t3);
         }
         for (; j < jTo; j++) {
             int c = j * lda;
@@ -125,6 +124,18 @@ final class DoubleKernels {
             axpy(vj, a, c + j + 1, y, yo + j + 1, len);
             y[yo + j] += s;
         }
+    }
+
+    /**
+     * The lanes' sum in lane order. Not {@code reduceLanes(ADD)}: its floating-point order is unspecified and differs
+     * between the interpreter and C2, which would make results depend on when the JIT compiled this code.
+     */
+    private static double sum(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     /** Rows of the rank-2k micro-tile: two vectors. */
