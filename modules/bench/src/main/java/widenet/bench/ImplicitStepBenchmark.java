@@ -65,7 +65,7 @@ public class ImplicitStepBenchmark extends StepBenchmark {
     /** A and B; u is frozen. */
     @Override
     protected List<FloatMatrix> trainedWeights(Network network) {
-        return network.parameters().stream().filter(p -> p.name().equals("A") || p.name().equals("B"))
+        return network.parameters().stream().filter(p -> p.name().equals("A") || p.name().equals("W"))
                 .map(Parameter::value).toList();
     }
 }

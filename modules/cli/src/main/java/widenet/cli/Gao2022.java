@@ -95,7 +95,7 @@ final class Gao2022 extends Reproduction {
             ms[i] = m;
             // ‖Ã(k) − Ã(0)‖_F = (γ/√m)‖A(k) − A(0)‖_F: how far the equilibrium map itself moved
             moveA[i] = GAMMA * t.last("A_dist_fro") / Math.sqrt(m);
-            moveB[i] = t.last("B_dist_fro") / Math.sqrt(d);
+            moveB[i] = t.last("W_dist_fro") / Math.sqrt(d);
             lossRatio[i] = lc.ratio();
         }
         boolean movesLess = Checks.strictlyDecreasing(moveA);

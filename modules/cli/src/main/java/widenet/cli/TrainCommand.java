@@ -110,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--biases", description = "Deep: add a bias b_l to every layer (initially 0).")
     boolean biases;
 
-    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, B, u, v (e.g. A,B).")
+    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, W, u, v (e.g. A,W).")
     String freeze;
 
 
@@ -559,7 +559,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
             throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
         }
-        List<String> names = outputSkip ? List.of("A", "B", "u", "v") : List.of("A", "B", "u");
+        List<String> names = outputSkip ? List.of("A", "W", "u", "v") : List.of("A", "W", "u");
         for (String f : implicitFreeze()) {
             if (!names.contains(f)) {
                 throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)

@@ -50,16 +50,16 @@ class ImplicitTrainCommandTest {
         Path out = tmp.resolve("run");
         Result r = run(with("--output-skip", "--phi-relu", "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        for (String f : List.of("metrics.csv", "run.json", "init/A.npy", "init/B.npy", "init/u.npy", "init/v.npy",
-                "final/A.npy", "final/B.npy", "final/u.npy", "final/v.npy")) {
+        for (String f : List.of("metrics.csv", "run.json", "init/A.npy", "init/W.npy", "init/u.npy", "init/v.npy",
+                "final/A.npy", "final/W.npy", "final/u.npy", "final/v.npy")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertArrayEquals(new long[] {32, 32}, Npy.shape(out.resolve("init/A.npy")));
-        assertArrayEquals(new long[] {32, 6}, Npy.shape(out.resolve("init/B.npy")));
+        assertArrayEquals(new long[] {32, 6}, Npy.shape(out.resolve("init/W.npy")));
         assertArrayEquals(new long[] {32}, Npy.shape(out.resolve("final/u.npy")));
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("step,epoch,loss,rate,a_tilde_norm,fwd_iters,fwd_residual,bwd_iters,bwd_residual,A_dist_fro,"
-                + "B_dist_fro,u_dist,v_dist,lambda_min_zz,step_ms,time_s", lines.get(0));
+                + "W_dist_fro,u_dist,v_dist,lambda_min_zz,step_ms,time_s", lines.get(0));
         assertEquals(1 + 6, lines.size());
         for (int i = 1; i < lines.size(); i++) {
             String[] row = lines.get(i).split(",");
@@ -83,7 +83,7 @@ class ImplicitTrainCommandTest {
     }
 
     /**
-     * Row 0 of metrics.csv is the loss of init/A.npy, B.npy, u.npy on the data, recomputed here in double precision
+     * Row 0 of metrics.csv is the loss of init/A.npy, W.npy, u.npy on the data, recomputed here in double precision
      * with the equilibrium solved to double precision. The float forward stops at the default tol 1e-6 on a map
      * contracting by ρ ≈ 0.4 and rounds each application by at most ≈ m·ε ≈ 2.4e-6 relative (m = 40), so Z and ŷ are
      * within (ρ·1e-6 + 2.4e-6)/(1 − ρ) ≈ 5e-6 relative, the residuals ŷ − y (of the order of ŷ at initialisation)
@@ -109,7 +109,7 @@ class ImplicitTrainCommandTest {
         assertEquals(0, r.code(), r.err());
         double expected = 0;
         try (FloatMatrix x = Npy.readMatrix(xf); FloatVec y = Npy.readVector(yf);
-             FloatMatrix a = Npy.readMatrix(out.resolve("init/A.npy")); FloatMatrix b = Npy.readMatrix(out.resolve("init/B.npy"));
+             FloatMatrix a = Npy.readMatrix(out.resolve("init/A.npy")); FloatMatrix b = Npy.readMatrix(out.resolve("init/W.npy"));
              FloatVec u = Npy.readVector(out.resolve("init/u.npy"))) {
             double alpha = gamma / Math.sqrt(m);
             for (int i = 0; i < n; i++) {
@@ -160,7 +160,7 @@ class ImplicitTrainCommandTest {
         Files.delete(first.resolve("init/v.npy"));
         Result r = run(with("--out", third.toString(), "--output-skip", "--init", first.resolve("init").toString()));
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("no v.npy there") && r.err().contains("A.npy, B.npy, u.npy, v.npy"), r.err());
+        assertTrue(r.err().contains("no v.npy there") && r.err().contains("A.npy, W.npy, u.npy, v.npy"), r.err());
     }
 
     @Test
@@ -177,7 +177,7 @@ class ImplicitTrainCommandTest {
         String last = Files.readAllLines(out.resolve("metrics.csv")).getLast();
         String[] row = last.split(",");
         assertEquals(0.0, Double.parseDouble(row[9]), "A_dist_fro");
-        assertTrue(Double.parseDouble(row[10]) > 0, "B moved");
+        assertTrue(Double.parseDouble(row[10]) > 0, "W moved");
         assertEquals(0.0, Double.parseDouble(row[11]), "u_dist");
     }
 
@@ -204,9 +204,9 @@ class ImplicitTrainCommandTest {
     @Test
     void badImplicitOptionsGiveOneLineErrorsAndExitCode2() {
         Object[][] cases = {
-                {with("--freeze", "W"), "--freeze W: the implicit network's parameters are A, B, u (v only with --output-skip)"},
+                {with("--freeze", "B"), "--freeze B: the implicit network's parameters are A, W, u (v only with --output-skip)"},
                 {with("--freeze", "v"), "--freeze v"},
-                {with("--freeze", "A,B,u"), "leaves nothing to train"},
+                {with("--freeze", "A,W,u"), "leaves nothing to train"},
                 {with("--gamma", "-1"), "--gamma must be non-negative"},
                 {with("--tol", "2"), "--tol must be in (0, 1)"},
                 {with("--max-iter", "0"), "--max-iter must be at least 1"},
@@ -233,7 +233,8 @@ class ImplicitTrainCommandTest {
         String msg = r.err().strip();
         assertTrue(msg.startsWith("widenet: training stopped at step 0: forward fixed point z = relu(Ãz + φ) diverged: "
                 + "the iterates overflowed float32 after "), msg);
-        assertTrue(msg.matches("(?s).*\\(‖Ã‖₂ = \\d\\.\\d\\d ≥ 1: the equilibrium map is not a contraction; lower --gamma\\)$"), msg);
+        assertTrue(msg.matches("(?s).*\\(‖Ã‖₂ = \\d\\.\\d\\d ≥ 1: the equilibrium map is not a contraction; ‖Ã‖₂ was \\d\\.\\d{4} at step 0 "
+                + "already \\(≈ 2γ for a Gaussian A\\): γ is too large, lower --gamma\\)$"), msg);
         assertEquals(1, msg.lines().count());
         Map<String, Object> run = Json.read(out.resolve("run.json"));
         assertEquals("diverged", run.get("status"));
@@ -251,7 +252,7 @@ class ImplicitTrainCommandTest {
         Result r = run(with("--gamma", "0.7", "--require-contraction", "--out", out.toString()));
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().strip().matches("widenet: training stopped at step 0: ‖Ã‖₂ = 1\\.\\d{4} ≥ 1 \\(over by \\d+\\.\\d\\d%\\) "
-                + "but the contraction is required \\(--require-contraction\\).*lower --gamma \\(now 0\\.7\\) or the step size"), r.err());
+                + "but the contraction is required \\(--require-contraction\\).*γ is too large, lower --gamma \\(now 0\\.7\\)"), r.err());
         // Without the requirement the same run trains (the ReLU keeps the effective map ‖DÃ‖ below 1 here).
         Path free = tmp.resolve("free");
         Result ok = run(with("--gamma", "0.7", "--out", free.toString()));

@@ -219,7 +219,7 @@ class ReproduceCommandTest {
         assertEquals(List.of("m64", "m128", "m256"), rec.get("runs"));
         boolean contraction = true;
         for (String run : List.of("m64", "m128", "m256")) {
-            for (String f : List.of("run.json", "metrics.csv", "init/A.npy", "init/B.npy", "final/A.npy")) {
+            for (String f : List.of("run.json", "metrics.csv", "init/A.npy", "init/W.npy", "final/A.npy")) {
                 assertTrue(Files.isRegularFile(out.resolve(run).resolve(f)), run + "/" + f);
             }
             MetricsTable t = MetricsTable.read(out.resolve(run).resolve("metrics.csv"));

@@ -16,17 +16,22 @@ import widenet.tensor.FloatVec;
  * The implicit (equilibrium) ReLU network of Gao, Liu, Liu, Rajan &amp; Gao (ICLR 2022): the prediction is defined by
  * the equilibrium
  * <pre>
- *   z* = relu(Ã z* + φ(x)),   Ã = (γ/√m)·A,   φ(x) = (1/√d)·B x   (optionally relu((1/√d)·B x)),
- *   ŷ = uᵀz*                  (optionally + vᵀφ(x)),
+ *   z* = relu(Ã z* + φ(x)),   Ã = (γ/√m)·A,   φ(x) = (1/√m)·relu(W x),
+ *   ŷ = uᵀz* + vᵀφ(x),
  * </pre>
- * with A ∈ ℝ^{m×m}, B ∈ ℝ^{m×d}, A_ij, B_ij ~ N(0, 1) and u, v ~ N(0, s²) at initialisation (s = 1 by default, see
- * {@link Config#outputInitStd()}). ‖A‖₂ ≈ 2√m at initialisation, so ‖Ã‖₂ ≈ 2γ: for γ &lt; ½ the map z ↦ relu(Ãz + φ) is
- * a contraction (relu is 1-Lipschitz) with a unique fixed point reached geometrically.
+ * with A ∈ ℝ^{m×m}, W ∈ ℝ^{m×d}, A_ij, W_ij ~ N(0, 1) and u, v Rademacher (±1) at initialisation, all four trained:
+ * this is the paper's network ({@link Config#paper}). ‖A‖₂ ≈ 2√m at initialisation, so ‖Ã‖₂ ≈ 2γ: for γ &lt; ½ the
+ * map z ↦ relu(Ãz + φ) is a contraction (relu is 1-Lipschitz) with a unique fixed point reached geometrically.
+ *
+ * <p>An earlier variant stays reachable through the settings, each named for what it changes: a linear feature map
+ * ({@code phiRelu} false), the factor 1/√d instead of 1/√m ({@link FeatureScale#SQRT_D}), no skip term
+ * ({@code outputSkip} false), Gaussian output weights ({@link OutputInit#GAUSSIAN}), frozen parameters. With the
+ * factor 1/√d, ‖φ‖² ≈ m/d grows with the width and so do the initial outputs; with 1/√m, ‖φ‖² ≈ ½ and ŷ(0) = O(1).
  *
  * <p>Batched over b samples, rows of Z (b×m) are the zᵢ*ᵀ. With the loss L = ½·c·Σᵢ rᵢ², rᵢ = ŷᵢ − yᵢ (c = 1 for the
  * sum, 1/b for the mean):
  * <pre>
- *   forward:  Φ = (1/√d) X Bᵀ                         (NT GEMM; its ReLU epilogue writes D_φ)
+ *   forward:  Φ = s·relu(X Wᵀ), s = 1/√m (or 1/√d)   (NT GEMM; its ReLU epilogue writes D_φ)
  *             Z ← relu(Z Ãᵀ + Φ), D = 1{Z Ãᵀ + Φ &gt; 0}  (one NT GEMM per iteration on a copy of Φ, β = 1, fused ReLU)
  *             until ‖Z_{t+1} − Z_t‖_F ≤ tol·‖Z_{t+1}‖_F
  *             ŷ = Z u (+ Φ v),  r = ŷ − y
@@ -35,12 +40,12 @@ import widenet.tensor.FloatVec;
  *             P ← D ⊙ (P Ã + c·r uᵀ)                   (rank-one term masked, NN GEMM with β = 1, mask)
  *             ∂L/∂A = (γ/√m) Pᵀ Z                     (∂L/∂Ã = Σᵢ Dᵢwᵢ zᵢᵀ)
  *             G_φ = (P + c·r vᵀ) ⊙ D_φ                (∂L/∂φᵢ; the skip and the φ-ReLU terms only when enabled)
- *             ∂L/∂B = (1/√d) G_φᵀ X
+ *             ∂L/∂W = s G_φᵀ X
  *             ∂L/∂u = c Zᵀ r,  ∂L/∂v = c Φᵀ r
  * </pre>
  * Both fixed-point iterations are warm-started from the previous pass's solution when the batch is the same (the
  * inputs are compared bit for bit); otherwise the forward starts from Z = 0 (first iterate relu(Φ)) and the adjoint
- * from P = 0 (first iterate D ⊙ c·r uᵀ). Frozen parameters get no gradient; with A and B both frozen the adjoint is
+ * from P = 0 (first iterate D ⊙ c·r uᵀ). Frozen parameters get no gradient; with A and W both frozen the adjoint is
  * not solved at all. All buffers are sized once; after warm-up forward and backward allocate nothing.
  *
  * <p>Everything the next steps depend on besides the weights (the warm starts Z* and P with the input they belong
@@ -54,7 +59,7 @@ public final class ImplicitNetwork implements Network {
     public static final String KIND = "implicit";
 
     /** Parameter names, in {@link #parameters()} order (v only with the output skip). */
-    public static final List<String> PARAMETER_NAMES = List.of("A", "B", "u", "v");
+    public static final List<String> PARAMETER_NAMES = List.of("A", "W", "u", "v");
 
     /**
      * How the two fixed points are solved: stop when ‖X_{t+1} − X_t‖_F ≤ tol·‖X_{t+1}‖_F, fail after
@@ -78,18 +83,53 @@ public final class ImplicitNetwork implements Network {
     }
 
     /**
+     * γ = 0.1, the paper's setting: its theorems take γ ≤ min(½, 1/(4c)) with ‖A(0)‖₂ ≤ c√m, and a Gaussian m×m A
+     * has ‖A‖₂ ≈ 2√m (c ≈ 2), so γ ≤ 1/8; its Figure 1 (panel c) shows ‖γ̃A(k)‖ ≈ 0.198–0.199 = 2γ, i.e. γ ≈ 0.1.
+     */
+    public static final double PAPER_GAMMA = 0.1;
+
+    /** The factor s in φ(x) = s·(relu)(Wx). */
+    public enum FeatureScale {
+        /** s = 1/√m, the paper's: ‖φ(x)‖² ≈ ½ for a unit x whatever the width. */
+        SQRT_M,
+        /** s = 1/√d, the earlier variant: ‖φ(x)‖² ≈ m/d, so the outputs at initialisation grow like √(m/d). */
+        SQRT_D;
+
+        double factor(int d, int m) {
+            return this == SQRT_M ? 1 / Math.sqrt(m) : 1 / Math.sqrt(d);
+        }
+
+        @Override
+        public String toString() {
+            return this == SQRT_M ? "1/sqrt(m)" : "1/sqrt(d)";
+        }
+    }
+
+    /** How u and v are drawn at initialisation (scaled by {@link Config#outputInitStd()}). */
+    public enum OutputInit {
+        /** ±s, each sign with probability ½: the paper's. */
+        RADEMACHER,
+        /** N(0, s²), the earlier variant. */
+        GAUSSIAN;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
      * The settings. {@code capacity}: the largest batch, usually n. {@code gamma}: γ in Ã = (γ/√m)A.
-     * {@code phiRelu}: φ(x) = relu((1/√d)Bx) instead of (1/√d)Bx. {@code outputSkip}: ŷ = uᵀz* + vᵀφ(x).
-     * {@code outputInitStd}: s in u, v ~ N(0, s²); the default s = 1 draws every weight N(0, 1) as the paper does. With
-     * ‖xᵢ‖ = 1 the entries of φ are N(0, 1/d), ‖z*‖² ≈ (m/2d)(1 + O(γ²)), so ŷ(0) is of order √(m/d) and the step
-     * size must scale like d/(m·n) for the summed loss; s = 1/√m gives the NTK-style O(1/√d) outputs instead.
-     * {@code frozen}: names of parameters gradient descent leaves fixed (subset of A, B, u, v).
+     * {@code phiRelu}: φ(x) = s·relu(Wx) (the paper's) instead of the linear s·Wx. {@code phiScale}: s = 1/√m (the
+     * paper's) or 1/√d. {@code outputSkip}: ŷ = uᵀz* + vᵀφ(x) (the paper's) instead of uᵀz*. {@code outputInit},
+     * {@code outputInitStd}: u (and v) Rademacher ±s or N(0, s²), s = 1 by default; s = 1/√m gives NTK-style outputs.
+     * {@code frozen}: names of parameters gradient descent leaves fixed (subset of A, W, u, v; the paper trains all).
      * {@code requireContraction}: check ‖Ã‖₂ &lt; 1 at the first forward pass and at the first one after every
      * {@code contractionCheckEvery} backward passes (training steps), failing otherwise.
      */
-    public record Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, boolean outputSkip,
-                         double outputInitStd, LossKind loss, Set<String> frozen, Solver solver,
-                         boolean requireContraction, long contractionCheckEvery) {
+    public record Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, FeatureScale phiScale,
+                         boolean outputSkip, OutputInit outputInit, double outputInitStd, LossKind loss,
+                         Set<String> frozen, Solver solver, boolean requireContraction, long contractionCheckEvery) {
         public Config {
             positive(inputDim, "input dimension d");
             positive(width, "width m");
@@ -103,22 +143,44 @@ public final class ImplicitNetwork implements Network {
             if (contractionCheckEvery < 1) {
                 throw new IllegalArgumentException("contraction check interval must be at least 1, got " + contractionCheckEvery);
             }
+            java.util.Objects.requireNonNull(phiScale, "phiScale");
+            java.util.Objects.requireNonNull(outputInit, "outputInit");
             frozen = Set.copyOf(frozen);
             for (String f : frozen) {
                 if (!PARAMETER_NAMES.contains(f) || (f.equals("v") && !outputSkip)) {
-                    throw new IllegalArgumentException("cannot freeze '" + f + "': the implicit network's parameters are A, B, u"
+                    throw new IllegalArgumentException("cannot freeze '" + f + "': the implicit network's parameters are A, W, u"
                             + (outputSkip ? ", v" : " (and v with the output skip)"));
                 }
             }
         }
 
-        /** The defaults: φ without ReLU, no skip, u ~ N(0, 1), everything trained, the default solver, no check. */
-        public static Config of(int inputDim, int width, int capacity, double gamma, LossKind loss) {
-            return new Config(inputDim, width, capacity, gamma, false, false, 1.0, loss, Set.of(), Solver.DEFAULT, false, 1);
+        /**
+         * The earlier variant's settings in their old order: φ = (relu)(Wx)/√d and Gaussian output weights, the
+         * other choices as given.
+         */
+        public Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, boolean outputSkip,
+                      double outputInitStd, LossKind loss, Set<String> frozen, Solver solver,
+                      boolean requireContraction, long contractionCheckEvery) {
+            this(inputDim, width, capacity, gamma, phiRelu, FeatureScale.SQRT_D, outputSkip, OutputInit.GAUSSIAN,
+                    outputInitStd, loss, frozen, solver, requireContraction, contractionCheckEvery);
+        }
+
+        /**
+         * Gao et al.'s network: φ = relu(Wx)/√m, the skip term, u and v Rademacher, all four parameters trained, γ as
+         * given ({@link #PAPER_GAMMA} is the paper's), the default solver, no contraction check.
+         */
+        public static Config paper(int inputDim, int width, int capacity, double gamma, LossKind loss) {
+            return new Config(inputDim, width, capacity, gamma, true, FeatureScale.SQRT_M, true, OutputInit.RADEMACHER,
+                    1.0, loss, Set.of(), Solver.DEFAULT, false, 1);
         }
 
         public boolean trains(String name) {
             return !frozen.contains(name);
+        }
+
+        /** The factor s of φ(x) = s·(relu)(Wx). */
+        public double featureFactor() {
+            return phiScale.factor(inputDim, width);
         }
     }
 
@@ -126,18 +188,18 @@ public final class ImplicitNetwork implements Network {
     private static final int POWER_ITERATIONS = 200;
     private static final double POWER_TOL = 1e-6;
     /** The scalar fields {@link #extraState()} packs: see {@link #packScalars()}. */
-    private static final int SCALAR_STATE = 9;
+    private static final int SCALAR_STATE = 10;
 
     private final Kernels kernels;
     private final Config config;
     private final int d;
     private final int m;
     private final float alpha;      // γ/√m: Ã = alpha·A
-    private final float phiScale;   // 1/√d
-    private final boolean trainA, trainB, trainU, trainV;
+    private final float phiScale;   // s: 1/√m (the paper's) or 1/√d
+    private final boolean trainA, trainW, trainU, trainV;
 
     private final FloatMatrix a, gradA, a0;     // m×m
-    private final FloatMatrix b, gradB, b0;     // m×d
+    private final FloatMatrix w, gradW, w0;     // m×d
     private final FloatMatrix u, gradU, u0;     // m×1
     private final FloatMatrix v, gradV, v0;     // m×1
     private final FloatVec uVec, gradUVec, vVec, gradVVec;
@@ -163,6 +225,7 @@ public final class ImplicitNetwork implements Network {
     private boolean adjointStored; // ps[pCurrent] holds the adjoint of that batch
     private long stepsSinceCheck = -1;
     private double lastNorm = Double.NaN;
+    private double initialNorm = Double.NaN;   // ‖Ã(0)‖₂, the first estimate after markInitialState (NaN: none yet)
     private int forwardIterations;
     private double forwardResidual = Double.NaN;
     private int adjointIterations;
@@ -195,14 +258,26 @@ public final class ImplicitNetwork implements Network {
         }
     }
 
-    /** A network with A, B ~ N(0, 1) and u (then v) ~ N(0, s²), drawn from {@code rng} in that order, row by row. */
+    /**
+     * A network with A, W ~ N(0, 1) and u (then v) Rademacher ±s or N(0, s²), drawn from {@code rng} in that order,
+     * row by row.
+     */
     public ImplicitNetwork(Kernels kernels, Config config, SplittableRandom rng) {
         this(kernels, config);
         Gaussian.fill(a, rng, 1.0);
-        Gaussian.fill(b, rng, 1.0);
-        Gaussian.fill(u, rng, config.outputInitStd());
+        Gaussian.fill(w, rng, 1.0);
+        fillOutput(u, rng);
         if (config.outputSkip()) {
-            Gaussian.fill(v, rng, config.outputInitStd());
+            fillOutput(v, rng);
+        }
+    }
+
+    private void fillOutput(FloatMatrix weights, SplittableRandom rng) {
+        if (config.outputInit() == OutputInit.GAUSSIAN) {
+            Gaussian.fill(weights, rng, config.outputInitStd());
+        } else {
+            Gaussian.fillSigns(weights, rng);
+            kernels.scale((float) config.outputInitStd(), weights);
         }
     }
 
@@ -212,18 +287,18 @@ public final class ImplicitNetwork implements Network {
         this.d = config.inputDim();
         this.m = config.width();
         this.alpha = (float) (config.gamma() / Math.sqrt(m));
-        this.phiScale = (float) (1 / Math.sqrt(d));
+        this.phiScale = (float) config.featureFactor();
         this.trainA = config.trains("A");
-        this.trainB = config.trains("B");
+        this.trainW = config.trains("W");
         this.trainU = config.trains("u");
         this.trainV = config.outputSkip() && config.trains("v");
         int cap = config.capacity();
         a = FloatMatrix.allocate(m, m);
         gradA = FloatMatrix.allocate(m, m);
         a0 = FloatMatrix.allocate(m, m);
-        b = FloatMatrix.allocate(m, d);
-        gradB = FloatMatrix.allocate(m, d);
-        b0 = FloatMatrix.allocate(m, d);
+        w = FloatMatrix.allocate(m, d);
+        gradW = FloatMatrix.allocate(m, d);
+        w0 = FloatMatrix.allocate(m, d);
         u = FloatMatrix.allocate(m, 1);
         gradU = FloatMatrix.allocate(m, 1);
         u0 = FloatMatrix.allocate(m, 1);
@@ -245,7 +320,7 @@ public final class ImplicitNetwork implements Network {
         spectralNorm = new SpectralNorm(kernels, m, m, POWER_ITERATIONS, POWER_TOL);
         List<Parameter> list = new ArrayList<>(List.of(
                 Parameter.matrix("A", a, gradA, trainA),
-                Parameter.matrix("B", b, gradB, trainB),
+                Parameter.matrix("W", w, gradW, trainW),
                 Parameter.vector("u", u, gradU, trainU)));
         if (config.outputSkip()) {
             list.add(Parameter.vector("v", v, gradV, trainV));
@@ -288,7 +363,7 @@ public final class ImplicitNetwork implements Network {
     private void packScalars() {
         scalars.rewind().put(storedRows).put(adjointStored).put(stepsSinceCheck).put(lastNorm)
                 .put(forwardIterations).put(forwardResidual).put(adjointIterations).put(adjointResidual)
-                .put(spectralNorm.iterateNorm());
+                .put(spectralNorm.iterateNorm()).put(initialNorm);
     }
 
     @Override
@@ -306,10 +381,12 @@ public final class ImplicitNetwork implements Network {
         int adjIterations = scalars.getInt(0, Integer.MAX_VALUE, "adjoint iterations");
         double adjResidual = scalars.getDouble();
         spectralNorm.restoreIterateNorm(scalars.getDouble());
+        double initial = scalars.getDouble();
         storedRows = rows;
         adjointStored = adjoint;
         stepsSinceCheck = sinceCheck;
         lastNorm = norm;
+        initialNorm = initial;
         forwardIterations = fwdIterations;
         forwardResidual = fwdResidual;
         adjointIterations = adjIterations;
@@ -317,6 +394,8 @@ public final class ImplicitNetwork implements Network {
         last = null;   // a backward pass needs a forward pass on the restored state first
     }
     public Config config() { return config; }
+    /** ‖Ã‖₂ at the first estimate since {@link #markInitialState()} (step 0 of a run), NaN before it. */
+    public double initialSpectralNorm() { return initialNorm; }
     /** The equilibrium features Z* of the last forward pass (b×m, row i is zᵢ*). */
     public FloatMatrix equilibrium() { return last == null ? zs[0].rows(0, 0) : last.z[zCurrent]; }
     /** Iterations the last forward pass took (counting the first iterate relu(Φ) of a cold start). */
@@ -334,6 +413,9 @@ public final class ImplicitNetwork implements Network {
      */
     public double spectralNorm() {
         lastNorm = alpha * spectralNorm.estimate(a);
+        if (Double.isNaN(initialNorm)) {
+            initialNorm = lastNorm;
+        }
         return lastNorm;
     }
 
@@ -353,7 +435,7 @@ public final class ImplicitNetwork implements Network {
             stepsSinceCheck = 0;
             if (!(spectralNorm() < 1)) {
                 invalidate();
-                throw FixedPointException.notContraction(lastNorm, config.gamma());
+                throw FixedPointException.notContraction(lastNorm, initialNorm, config.gamma());
             }
         }
         Batch t = batches.forRows(rows);
@@ -364,7 +446,7 @@ public final class ImplicitNetwork implements Network {
             adjointStored = false;
         }
         last = null;
-        kernels.gemm(Op.N, Op.T, phiScale, x, b, 0f, t.phi, t.phiEpilogue);       // Φ = (1/√d) X Bᵀ  (relu: D_φ)
+        kernels.gemm(Op.N, Op.T, phiScale, x, w, 0f, t.phi, t.phiEpilogue);       // Φ = s·relu(X Wᵀ), D_φ
         solveEquilibrium(t, warm);
         FloatMatrix z = t.z[zCurrent];
         kernels.gemv(Op.N, 1f, z, uVec, 0f, t.yVec);                              // ŷ = Z u
@@ -400,7 +482,7 @@ public final class ImplicitNetwork implements Network {
                     break;   // the weights themselves are NaN/Inf (a too-large step): the loss shows it, the trainer stops
                 }
                 invalidate();
-                throw FixedPointException.notConverged(FixedPointException.Kind.FORWARD, iterations, res, tol, spectralNorm());
+                throw FixedPointException.notConverged(FixedPointException.Kind.FORWARD, iterations, res, tol, spectralNorm(), initialNorm);
             }
             FloatMatrix cur = t.z[zCurrent], next = t.z[1 - zCurrent];
             kernels.copy(t.phi, next);
@@ -427,13 +509,13 @@ public final class ImplicitNetwork implements Network {
         if (trainV) {
             kernels.gemv(Op.T, c, t.phi, t.rVec, 0f, gradVVec);                 // ∂L/∂v = c Φᵀ r
         }
-        if (trainA || trainB) {
+        if (trainA || trainW) {
             solveAdjoint(t, c);
             FloatMatrix p = t.p[pCurrent];
             if (trainA) {
                 kernels.gemm(Op.T, Op.N, alpha, p, z, 0f, gradA);                // ∂L/∂A = (γ/√m) Pᵀ Z
             }
-            if (trainB) {
+            if (trainW) {
                 FloatMatrix g = p;                                               // ∂L/∂φ = P (+ c r vᵀ), ⊙ D_φ
                 if (config.outputSkip() || config.phiRelu()) {
                     g = t.p[1 - pCurrent];
@@ -445,7 +527,7 @@ public final class ImplicitNetwork implements Network {
                         kernels.hadamard(g, t.phiMask, g);
                     }
                 }
-                kernels.gemm(Op.T, Op.N, phiScale, g, lastX, 0f, gradB);         // ∂L/∂B = (1/√d) G_φᵀ X
+                kernels.gemm(Op.T, Op.N, phiScale, g, lastX, 0f, gradW);         // ∂L/∂W = s G_φᵀ X
             }
         } else {
             adjointIterations = 0;
@@ -477,7 +559,7 @@ public final class ImplicitNetwork implements Network {
                     return;  // NaN/Inf weights or residuals: the gradient is NaN and so will be the next loss
                 }
                 invalidate();
-                throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, iterations, res, tol, spectralNorm());
+                throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, iterations, res, tol, spectralNorm(), initialNorm);
             }
             FloatMatrix cur = t.p[pCurrent], next = t.p[1 - pCurrent];
             kernels.scaleOuterMasked(c, t.rVec, uVec, t.mask, next);            // D ⊙ c r uᵀ
@@ -492,6 +574,70 @@ public final class ImplicitNetwork implements Network {
         adjointResidual = res;
     }
 
+    /**
+     * The derivatives of the outputs (not of the loss) at the last forward pass, for the empirical NTK H = JJᵀ of
+     * Gao et al.'s eq. (14): {@code p} (b×m) with pᵢ = Dᵢ(Ãᵀpᵢ + u), the adjoint with the residual replaced by 1, so
+     * that ∂ŷᵢ/∂A = (γ/√m) pᵢ zᵢ*ᵀ; and {@code g} (b×m) with gᵢ = (pᵢ + v) ⊙ D_φᵢ = ∂ŷᵢ/∂φᵢ, so that
+     * ∂ŷᵢ/∂W = s gᵢ xᵢᵀ (∂ŷᵢ/∂u = zᵢ*, ∂ŷᵢ/∂v = φᵢ). {@code ones} is b×1 of ones, {@code scratch} b×m; all are the
+     * caller's, and the network's own state (its warm starts) is left untouched. Returns the iterations taken.
+     */
+    public int outputSensitivities(FloatMatrix ones, FloatMatrix p, FloatMatrix scratch, FloatMatrix g) {
+        if (last == null) {
+            throw new IllegalStateException("output sensitivities before a forward pass");
+        }
+        Batch t = last;
+        int rows = t.rows;
+        if (ones.rows() != rows || p.rows() != rows || scratch.rows() != rows || g.rows() != rows) {
+            throw new IllegalArgumentException("output sensitivities: buffers must have the last batch's " + rows + " rows");
+        }
+        FloatVec onesVec = ones.asVector();
+        double tol = config.solver().tol();
+        int max = config.solver().maxIterations();
+        FloatMatrix cur = p, next = scratch;
+        kernels.scaleOuterMasked(1f, onesVec, uVec, t.mask, cur);                  // P₁ = D ⊙ 1 uᵀ
+        int iterations = 1;
+        double res = firstResidual(cur);
+        while (!(res <= tol)) {
+            if (iterations >= max || !Double.isFinite(res)) {
+                throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, iterations, res, tol, spectralNorm(), initialNorm);
+            }
+            kernels.scaleOuterMasked(1f, onesVec, uVec, t.mask, next);             // D ⊙ 1 uᵀ
+            kernels.gemm(Op.N, Op.N, alpha, cur, a, 1f, next);                       //   + P Ã
+            kernels.hadamard(next, t.mask, next);                                    // D ⊙ (…)
+            iterations++;
+            res = relativeChange(next, cur);
+            FloatMatrix swap = cur;
+            cur = next;
+            next = swap;
+        }
+        if (cur != p) {
+            kernels.copy(cur, p);
+        }
+        kernels.copy(p, g);
+        if (config.outputSkip()) {
+            kernels.gemm(Op.N, Op.T, 1f, ones, v, 1f, g);                            //   + 1 vᵀ
+        }
+        if (config.phiRelu()) {
+            kernels.hadamard(g, t.phiMask, g);                                       // ⊙ D_φ
+        }
+        return iterations;
+    }
+
+    /** Φ of the last forward pass (b×m, row i is φ(xᵢ)ᵀ). */
+    public FloatMatrix features() {
+        return last == null ? phi.rows(0, 0) : last.phi;
+    }
+
+    /** γ/√m, the factor of Ã = (γ/√m)A. */
+    public double equilibriumScale() {
+        return alpha;
+    }
+
+    /** s, the factor of φ(x) = s·(relu)(Wx) (as the float the forward pass uses). */
+    public double featureScale() {
+        return phiScale;
+    }
+
     /** The relative change of a cold start's first iterate from 0: 1, or 0 if it is 0 too, NaN if not finite. */
     private double firstResidual(FloatMatrix first) {
         double norm = kernels.sumOfSquares(first);
@@ -499,7 +645,7 @@ public final class ImplicitNetwork implements Network {
     }
 
     private boolean weightsFinite() {
-        return Double.isFinite(kernels.sumOfSquares(a) + kernels.sumOfSquares(b) + kernels.sumOfSquares(u) + kernels.sumOfSquares(v));
+        return Double.isFinite(kernels.sumOfSquares(a) + kernels.sumOfSquares(w) + kernels.sumOfSquares(u) + kernels.sumOfSquares(v));
     }
 
     /** ‖next − prev‖_F / ‖next‖_F (0 when both are 0, +∞ when only next is 0, NaN when anything overflowed). */
@@ -529,14 +675,15 @@ public final class ImplicitNetwork implements Network {
 
     @Override
     public void markInitialState() {
+        initialNorm = Double.NaN;   // the next estimate is ‖Ã(0)‖₂
         a0.copyFrom(a);
-        b0.copyFrom(b);
+        w0.copyFrom(w);
         u0.copyFrom(u);
         v0.copyFrom(v);
     }
 
     private static final List<String> METRICS = List.of("a_tilde_norm", "fwd_iters", "fwd_residual", "bwd_iters",
-            "bwd_residual", "A_dist_fro", "B_dist_fro", "u_dist");
+            "bwd_residual", "A_dist_fro", "W_dist_fro", "u_dist");
     private static final List<String> METRICS_WITH_V;
     static {
         List<String> l = new ArrayList<>(METRICS);
@@ -549,7 +696,7 @@ public final class ImplicitNetwork implements Network {
      * {@code a_tilde_norm} = ‖Ã‖₂ (power iteration, continued from the previous row's); {@code fwd_iters},
      * {@code fwd_residual}: iterations and final relative residual of the last forward pass (the one on this row's
      * weights); {@code bwd_iters}, {@code bwd_residual}: the same for the last adjoint solve (the previous step's
-     * backward pass; NaN before the first); {@code A_dist_fro} = ‖A(k) − A(0)‖_F, {@code B_dist_fro} = ‖B(k) − B(0)‖_F,
+     * backward pass; NaN before the first); {@code A_dist_fro} = ‖A(k) − A(0)‖_F, {@code W_dist_fro} = ‖W(k) − W(0)‖_F,
      * {@code u_dist} = ‖u(k) − u(0)‖ (and {@code v_dist} with the output skip).
      */
     @Override
@@ -565,7 +712,7 @@ public final class ImplicitNetwork implements Network {
         values[3] = adjointIterations == 0 ? Double.NaN : adjointIterations;
         values[4] = adjointResidual;
         values[5] = Math.sqrt(kernels.sumOfSquaredDifferences(a, a0));
-        values[6] = Math.sqrt(kernels.sumOfSquaredDifferences(b, b0));
+        values[6] = Math.sqrt(kernels.sumOfSquaredDifferences(w, w0));
         values[7] = Math.sqrt(kernels.sumOfSquaredDifferences(u, u0));
         if (config.outputSkip()) {
             values[8] = Math.sqrt(kernels.sumOfSquaredDifferences(v, v0));
@@ -574,13 +721,14 @@ public final class ImplicitNetwork implements Network {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "implicit d=%d m=%d γ=%s%s%s", d, m, config.gamma(),
-                config.phiRelu() ? " φ-relu" : "", config.outputSkip() ? " skip" : "");
+        return String.format(Locale.ROOT, "implicit d=%d m=%d γ=%s φ=%s%s(Wx)%s u,v %s", d, m, config.gamma(),
+                config.phiScale(), config.phiRelu() ? "·relu" : "·", config.outputSkip() ? " skip" : " no-skip",
+                config.outputInit());
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(a, gradA, a0, b, gradB, b0, u, gradU, u0, v, gradV, v0, phi,
+        List<AutoCloseable> all = new ArrayList<>(List.of(a, gradA, a0, w, gradW, w0, u, gradU, u0, v, gradV, v0, phi,
                 zs[0], zs[1], mask, ps[0], ps[1], out, residual, lastInput, spectralNorm, scalars));
         if (phiMask != null) {
             all.add(phiMask);

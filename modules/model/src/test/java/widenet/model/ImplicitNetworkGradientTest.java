@@ -25,15 +25,15 @@ import widenet.tensor.FloatMatrix;
  * the worst-case error factor of a k-term float sum; ρ = ‖Ã‖₂ &lt; 1 the contraction factor of both fixed-point maps,
  * row by row in the 2-norm and therefore for the batch in the Frobenius norm):
  * <ul>
- *   <li>Φ: each entry is a d-term dot product times 1/√d: |δφ| ≤ γ_{d+1}·(1/√d)Σ_k|B_jk x_k| =: e_φ.</li>
+ *   <li>Φ: each entry is a d-term dot product times s (1/√m or 1/√d): |δφ| ≤ γ_{d+1}·sΣ_k|W_jk x_k| =: e_φ.</li>
  *   <li>Z: one float application of z ↦ relu(Ãz + φ) errs by e_z ≤ γ_{m+2}(Σ_k|Ã_jk z_k| + |φ_j|) per entry. If the
  *       iteration stopped with relative change ρ_f (recorded by the network) then
  *       ‖Z − Z*‖ ≤ (ρ·ρ_f·‖Z‖ + ‖e_z‖ + ‖e_φ‖)/(1 − ρ) =: E_z (the last term: z* is 1/(1−ρ)-Lipschitz in φ).</li>
  *   <li>r: ‖δr‖ ≤ ‖u‖E_z + ‖v‖‖e_φ‖ + ‖γ_{m+1}(|Z||u| + |Φ||v|)‖ + u‖|ŷ| + |y|‖ =: E_r.</li>
  *   <li>P: the adjoint is linear in r with ‖∂P/∂r‖ ≤ c‖u‖/(1−ρ), one application errs by
  *       e_p ≤ γ_{m+3}(Σ_k|p_k Ã_kj| + |c rᵢ u_j|), so ‖P − P*‖ ≤ (ρ·ρ_b·‖P‖ + ‖e_p‖ + c‖u‖E_r)/(1 − ρ) =: E_p.</li>
- *   <li>∂A = αPᵀZ: α(E_p‖Z‖ + ‖P‖E_z) + γ_{b+1}α‖|P|ᵀ|Z|‖; ∂B = (1/√d)G_φᵀX with ‖δG_φ‖ ≤ E_p + c‖v‖E_r +
- *       2u‖|P| + c|r||v|ᵀ‖: (1/√d)(‖δG_φ‖‖X‖ + γ_{b+1}‖|G_φ|ᵀ|X|‖); ∂u = cZᵀr: c(E_z‖r‖ + ‖Z‖E_r) + γ_{b+1}c‖|Z|ᵀ|r|‖;
+ *   <li>∂A = αPᵀZ: α(E_p‖Z‖ + ‖P‖E_z) + γ_{b+1}α‖|P|ᵀ|Z|‖; ∂W = sG_φᵀX with ‖δG_φ‖ ≤ E_p + c‖v‖E_r +
+ *       2u‖|P| + c|r||v|ᵀ‖: s(‖δG_φ‖‖X‖ + γ_{b+1}‖|G_φ|ᵀ|X|‖); ∂u = cZᵀr: c(E_z‖r‖ + ‖Z‖E_r) + γ_{b+1}c‖|Z|ᵀ|r|‖;
  *       ∂v = cΦᵀr: c(‖e_φ‖‖r‖ + ‖Φ‖E_r) + γ_{b+1}c‖|Φ|ᵀ|r|‖.</li>
  * </ul>
  * These are first-order bounds evaluated at the double-precision solution; the factor 2 applied to them covers the
@@ -56,30 +56,37 @@ class ImplicitNetworkGradientTest {
         String[] providers = KernelProviders.all().stream().filter(KernelProvider::isAvailable)
                 .map(KernelProvider::name).toArray(String[]::new);
         Object[][] options = {
-                // phiRelu, skip, loss, frozen
-                {false, false, "sum", ""},
-                {true, false, "sum", ""},
-                {false, true, "sum", ""},
-                {true, true, "mean", ""},
-                {false, false, "mean", "A"},
-                {false, true, "sum", "B"},
-                {true, true, "sum", "A,B"},
-                {true, false, "mean", "u"},
-                {false, true, "sum", "u,v"},
+                // phiRelu, skip, loss, frozen, paper (φ scale 1/√m, Rademacher u, v) or the earlier 1/√d, Gaussian
+                {true, true, "sum", "", true},      // Gao et al.'s network as printed
+                {true, true, "mean", "", true},
+                {true, true, "sum", "W", true},
+                {true, true, "sum", "u,v", true},
+                {false, false, "sum", "", false},
+                {true, false, "sum", "", false},
+                {false, true, "sum", "", false},
+                {true, true, "mean", "", false},
+                {false, false, "mean", "A", false},
+                {false, true, "sum", "W", false},
+                {true, true, "sum", "A,W", false},
+                {true, false, "mean", "u", false},
+                {false, true, "sum", "u,v", false},
         };
         return Arrays.stream(providers).flatMap(p -> Arrays.stream(options)
-                .map(o -> Arguments.of(p, o[0], o[1], o[2], o[3])));
+                .map(o -> Arguments.of(p, o[0], o[1], o[2], o[3], o[4])));
     }
 
-    @ParameterizedTest(name = "{0}: phiRelu={1} skip={2} loss={3} frozen=[{4}]")
+    @ParameterizedTest(name = "{0}: phiRelu={1} skip={2} loss={3} frozen=[{4}] paper scale/init={5}")
     @MethodSource("cases")
-    void gradientMatchesFiniteDifferencesColdAndWarm(String provider, boolean phiRelu, boolean skip, String loss, String frozen) {
+    void gradientMatchesFiniteDifferencesColdAndWarm(String provider, boolean phiRelu, boolean skip, String loss, String frozen,
+                                                     boolean paper) {
         int n = 5, d = 4, m = 12;
         double gamma = 0.3;
         Set<String> frozenSet = frozen.isEmpty() ? Set.of() : Set.of(frozen.split(","));
-        SplittableRandom rng = new SplittableRandom(2022 + (phiRelu ? 1 : 0) + (skip ? 2 : 0) + frozen.hashCode());
-        var cfg = new ImplicitNetwork.Config(d, m, n, gamma, phiRelu, skip, 1.0, LossKind.parse(loss), frozenSet,
-                new ImplicitNetwork.Solver(TOL, 1000), false, 1);
+        SplittableRandom rng = new SplittableRandom(2022 + (phiRelu ? 1 : 0) + (skip ? 2 : 0) + frozen.hashCode() + (paper ? 7 : 0));
+        var cfg = new ImplicitNetwork.Config(d, m, n, gamma, phiRelu,
+                paper ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D, skip,
+                paper ? ImplicitNetwork.OutputInit.RADEMACHER : ImplicitNetwork.OutputInit.GAUSSIAN, 1.0,
+                LossKind.parse(loss), frozenSet, new ImplicitNetwork.Solver(TOL, 1000), false, 1);
         try (Kernels k = KernelProviders.open(provider, 2);
              FloatMatrix x = FloatMatrix.allocate(n, d);
              FloatMatrix y = FloatMatrix.allocate(n, 1);
@@ -129,7 +136,7 @@ class ImplicitNetworkGradientTest {
         double rho = ref.spectralNorm() * (1 + 1e-9);
         assertTrue(rho < 1, "test set-up: ‖Ã‖₂ = " + rho + " must be < 1");
         assertTrue(net.forwardResidual() <= TOL, "forward residual " + net.forwardResidual());
-        boolean adjointSolved = net.config().trains("A") || net.config().trains("B");
+        boolean adjointSolved = net.config().trains("A") || net.config().trains("W");
         assertEquals(adjointSolved, net.adjointIterations() > 0, "adjoint solved iff A or B is trained");
         if (adjointSolved) {
             assertTrue(net.adjointResidual() <= TOL, "adjoint residual " + net.adjointResidual());
@@ -147,7 +154,7 @@ class ImplicitNetworkGradientTest {
         assertTrue(Math.sqrt(dz) <= 2 * e.z, when + ": ‖Z − Z*‖ = " + Math.sqrt(dz) + " > 2·" + e.z);
 
         compare(net, ref, "A", ref.a, e.gradA, loss, pattern, when);
-        compare(net, ref, "B", ref.b, e.gradB, loss, pattern, when);
+        compare(net, ref, "W", ref.b, e.gradW, loss, pattern, when);
         compare(net, ref, "u", column(ref.u), e.gradU, loss, pattern, when);
         if (ref.skip) {
             compare(net, ref, "v", column(ref.v), e.gradV, loss, pattern, when);
@@ -222,7 +229,7 @@ class ImplicitNetworkGradientTest {
 
     /** The first-order float error bounds of the class comment, at the reference solution. */
     static final class Bounds {
-        final double z, loss, gradA, gradB, gradU, gradV;
+        final double z, loss, gradA, gradW, gradU, gradV;
 
         Bounds(ImplicitReference ref, double rho, double fwdRes, double adjRes) {
             int n = ref.n, m = ref.m, d = ref.d;
@@ -240,7 +247,7 @@ class ImplicitNetworkGradientTest {
                     for (int k = 0; k < d; k++) {
                         s += Math.abs(ref.b[j][k] * ref.x[i][k]);
                     }
-                    ePhi2 += Math.pow(gammaK(d + 1) * s / Math.sqrt(d), 2);
+                    ePhi2 += Math.pow(gammaK(d + 1) * s * ref.phiScale, 2);
                     double t = Math.abs(ref.phi[i][j]);
                     for (int k = 0; k < m; k++) {
                         t += Math.abs(ref.alpha * ref.a[j][k] * ref.z[i][k]);
@@ -308,7 +315,7 @@ class ImplicitNetworkGradientTest {
             xNorm = Math.sqrt(xNorm);
             gradA = ref.alpha * (eP * zNorm + pNorm * z) + gammaK(n + 1) * ref.alpha * Math.sqrt(pz);
             double eG = eP + c * vNorm * eR + 2 * U * Math.sqrt(gPhiAbs2);
-            gradB = (eG * xNorm + gammaK(n + 1) * Math.sqrt(gx)) / Math.sqrt(d);
+            gradW = (eG * xNorm + gammaK(n + 1) * Math.sqrt(gx)) * ref.phiScale;
             gradU = c * (z * rNorm + zNorm * eR) + gammaK(n + 1) * c * Math.sqrt(zr);
             gradV = c * (ePhi * rNorm + phiNorm * eR) + gammaK(n + 1) * c * Math.sqrt(phir);
         }

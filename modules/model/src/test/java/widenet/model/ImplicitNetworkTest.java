@@ -104,7 +104,8 @@ class ImplicitNetworkTest {
             FixedPointException e = assertThrows(FixedPointException.class, () -> net.forward(data.x(), data.y()));
             assertEquals(FixedPointException.Kind.FORWARD, e.kind());
             assertTrue(e.spectralNorm() > 4, "‖Ã‖₂ ≈ 2γ = 6: " + e.spectralNorm());
-            assertTrue(e.getMessage().contains("≥ 1: the equilibrium map is not a contraction; lower --gamma"), e.getMessage());
+            assertTrue(e.getMessage().contains("≥ 1: the equilibrium map is not a contraction; ‖Ã‖₂ was ")
+                    && e.getMessage().contains("at step 0 already (≈ 2γ for a Gaussian A): γ is too large, lower --gamma"), e.getMessage());
             assertTrue(e.iterations() < 500 && e.getMessage().contains("overflowed"), "growth by ~‖DÃ‖ per iteration overflows early: " + e.getMessage());
         }
     }
@@ -135,6 +136,10 @@ class ImplicitNetworkTest {
                 } catch (FixedPointException f) {
                     assertEquals(FixedPointException.Kind.CONTRACTION, f.kind(), f.getMessage());
                     assertEquals(1.1, f.spectralNorm(), 1e-3);
+                    // The cause named is the growth of ‖Ã‖₂ since step 0 (a step-size problem), not γ.
+                    assertTrue(f.getMessage().contains(String.format(java.util.Locale.ROOT,
+                            "γ is not the cause: ‖Ã‖₂ was %.4f at step 0 and gradient descent grew it", norm))
+                            && f.getMessage().contains("lower --lr"), f.getMessage());
                     failedAt = step;
                 }
             }
@@ -145,7 +150,7 @@ class ImplicitNetworkTest {
     @Test
     void frozenOutputAndInputWeightsSkipTheAdjoint() {
         SplittableRandom rng = new SplittableRandom(12);
-        var cfg = new ImplicitNetwork.Config(5, 16, 6, 0.3, false, false, 1.0, LossKind.SUM, Set.of("A", "B"),
+        var cfg = new ImplicitNetwork.Config(5, 16, 6, 0.3, false, false, 1.0, LossKind.SUM, Set.of("A", "W"),
                 ImplicitNetwork.Solver.DEFAULT, false, 1);
         try (Kernels k = KernelProviders.open("scalar", 1);
              Data data = Data.of(6, 5, rng);
@@ -168,5 +173,43 @@ class ImplicitNetworkTest {
         assertTrue(e.getMessage().contains("cannot freeze 'v'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ImplicitNetwork.Solver(0, 10));
         assertThrows(IllegalArgumentException.class, () -> new ImplicitNetwork.Solver(1e-5, 0));
+    }
+
+    @Test
+    void thePaperNetworkHasReluFeaturesScaledByOneOverRootMAndRademacherOutputWeights() {
+        SplittableRandom rng = new SplittableRandom(14);
+        int n = 6, d = 5, m = 400;
+        var cfg = ImplicitNetwork.Config.paper(d, m, n, ImplicitNetwork.PAPER_GAMMA, LossKind.SUM);
+        assertTrue(cfg.phiRelu() && cfg.outputSkip() && cfg.frozen().isEmpty());
+        try (Kernels k = KernelProviders.open("scalar", 1);
+             Data data = Data.of(n, d, rng);
+             ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
+            assertEquals(java.util.List.of("A", "W", "u", "v"), net.parameters().stream().map(Parameter::name).toList());
+            for (Parameter p : net.parameters()) {
+                assertTrue(p.trainable(), p.name() + " is trained");
+            }
+            for (String name : new String[] {"u", "v"}) {
+                FloatMatrix w = ImplicitReference.param(net, name);
+                int plus = 0;
+                for (int i = 0; i < m; i++) {
+                    assertEquals(1f, Math.abs(w.get(i, 0)), name + " is ±1");
+                    plus += w.get(i, 0) > 0 ? 1 : 0;
+                }
+                // Binomial(400, ½): mean 200, sd 10.
+                assertTrue(Math.abs(plus - 200) < 50, name + ": " + plus + " of 400 positive");
+            }
+            double loss = net.forward(data.x(), data.y());
+            ImplicitReference ref = new ImplicitReference(net, data.x(), data.y());
+            assertEquals(ref.loss(), loss, 1e-4 * ref.loss(), "the float loss is the double-precision one");
+            // E‖φ(x)‖² = (1/m) Σ_r E relu(w_rᵀx)² = ½ for a unit x whatever m (sd ≈ √(5/4m) ≈ 0.06 at m = 400).
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < m; j++) {
+                    s += ref.phi[i][j] * ref.phi[i][j];
+                }
+                assertEquals(0.5, s, 0.25, "‖φ(x" + i + ")‖²");
+            }
+            assertEquals(0.2, net.spectralNorm(), 0.03, "‖Ã(0)‖₂ ≈ 2γ = 0.2, the paper's Figure 1(c)");
+        }
     }
 }

@@ -9,7 +9,7 @@ import widenet.tensor.FloatMatrix;
  */
 final class ImplicitReference {
     final int n, d, m;
-    final double gamma, alpha, c;
+    final double gamma, alpha, c, phiScale;
     final boolean phiRelu, skip;
     final double[][] x, a, b;
     final double[] y, u, v;
@@ -25,6 +25,7 @@ final class ImplicitReference {
         gamma = cfg.gamma();
         alpha = gamma / Math.sqrt(m);
         c = cfg.loss() == LossKind.SUM ? 1.0 : 1.0 / n;
+        phiScale = cfg.phiScale() == ImplicitNetwork.FeatureScale.SQRT_M ? 1 / Math.sqrt(m) : 1 / Math.sqrt(d);
         phiRelu = cfg.phiRelu();
         skip = cfg.outputSkip();
         x = toArray(xs);
@@ -33,7 +34,7 @@ final class ImplicitReference {
             y[i] = ys.get(i, 0);
         }
         a = toArray(param(net, "A"));
-        b = toArray(param(net, "B"));
+        b = toArray(param(net, "W"));
         u = column(param(net, "u"));
         v = skip ? column(param(net, "v")) : new double[m];
         phi = new double[n][m];
@@ -75,7 +76,7 @@ final class ImplicitReference {
                 for (int k = 0; k < d; k++) {
                     s += b[j][k] * x[i][k];
                 }
-                prePhi[i][j] = s / Math.sqrt(d);
+                prePhi[i][j] = s * phiScale;
                 phi[i][j] = phiRelu ? Math.max(0, prePhi[i][j]) : prePhi[i][j];
             }
             double[] zi = z[i];
@@ -153,7 +154,7 @@ final class ImplicitReference {
         return min;
     }
 
-    /** The activation pattern of the last solve: 1{h > 0} and (φ-ReLU) 1{Bx > 0}, as one bit string. */
+    /** The activation pattern of the last solve: 1{h > 0} and (φ-ReLU) 1{Wx > 0}, as one bit string. */
     boolean[] pattern() {
         boolean[] out = new boolean[2 * n * m];
         for (int i = 0; i < n; i++) {
