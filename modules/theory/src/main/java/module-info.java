@@ -3,11 +3,13 @@
  * predict, and the {@code Probe}s that write them beside a run's measurements. It requires {@code widenet.train}
  * (for {@code Probe} and {@code Dataset}); {@code widenet.train} never needs the theory: its runs find the theory
  * through the {@code TheoryProvider} service this module provides, so the graph stays acyclic: cli → theory → train
- * → model. Dense symmetric eigen-decompositions come from ojAlgo.
+ * → model. Dense symmetric eigen-decompositions are widenet's own (blocked Householder + implicit QL,
+ * double-precision Vector API kernels in {@code widenet.theory.eigen}).
  */
 module widenet.theory {
     requires transitive widenet.train;
-    requires ojalgo;
+    requires jdk.incubator.vector;
+    requires ojalgo;   // FeatureGram's double products
     exports widenet.theory;
     provides widenet.train.TheoryProvider with widenet.theory.StandardTheory;
 }

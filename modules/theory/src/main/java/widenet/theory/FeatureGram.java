@@ -60,7 +60,7 @@ public final class FeatureGram {
     /** Singular values of (s·A), ascending: the square roots of the eigenvalues of the smaller Gram (negatives, from rounding, clamped to 0). */
     public static double[] singularValues(FloatMatrix a, double s) {
         int k = smallerSize(a);
-        double[] lambda = SymmetricEigen.of(smaller(a, s), k, false).values();
+        double[] lambda = SymmetricEigen.ofInPlace(smaller(a, s), k, false, 1).values();
         for (int i = 0; i < k; i++) {
             lambda[i] = Math.sqrt(Math.max(0, lambda[i]));
         }

@@ -49,13 +49,14 @@ public final class InfiniteWidthGram {
         double[] norms = norms(g);
         double[] h = new double[n * n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double dot = g.get(i, j);
+            for (int j = i; j < n; j++) {
+                // The GEMM may round xᵢᵀxⱼ and xⱼᵀxᵢ differently: use their mean, once per pair.
+                double dot = 0.5 * ((double) g.get(i, j) + g.get(j, i));
                 double theta = Math.acos(cosine(dot, norms[i], norms[j]));
-                h[i * n + j] = dot * (Math.PI - theta) / (2 * Math.PI);
+                h[i * n + j] = h[j * n + i] = dot * (Math.PI - theta) / (2 * Math.PI);
             }
         }
-        return new Gram(n, symmetrised(h, n));
+        return new Gram(n, h);
     }
 
     /** G∞ (κ = 1) from the inner products g = X Xᵀ. */
@@ -64,13 +65,13 @@ public final class InfiniteWidthGram {
         double[] norms = norms(g);
         double[] k = new double[n * n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double c = cosine(g.get(i, j), norms[i], norms[j]);
+            for (int j = i; j < n; j++) {
+                double c = cosine(0.5 * ((double) g.get(i, j) + g.get(j, i)), norms[i], norms[j]);
                 double theta = Math.acos(c);
-                k[i * n + j] = norms[i] * norms[j] * (Math.sin(theta) + (Math.PI - theta) * c) / (2 * Math.PI);
+                k[i * n + j] = k[j * n + i] = norms[i] * norms[j] * (Math.sin(theta) + (Math.PI - theta) * c) / (2 * Math.PI);
             }
         }
-        return new Gram(n, symmetrised(k, n));
+        return new Gram(n, k);
     }
 
     private static double[] norms(FloatMatrix g) {
@@ -90,17 +91,5 @@ public final class InfiniteWidthGram {
             return 0;
         }
         return Math.max(-1.0, Math.min(1.0, dot / (ni * nj)));
-    }
-
-    /** (A + Aᵀ)/2: the GEMM may round xᵢᵀxⱼ and xⱼᵀxᵢ differently. */
-    private static double[] symmetrised(double[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double s = 0.5 * (a[i * n + j] + a[j * n + i]);
-                a[i * n + j] = s;
-                a[j * n + i] = s;
-            }
-        }
-        return a;
     }
 }

@@ -12,9 +12,14 @@ public final class NtkSpectrum {
         this.eigen = eigen;
     }
 
-    /** Decomposes K with eigenvectors (n = 1000: about a second; n = 2000: several). */
+    /** Decomposes K, keeping what coordinates in its eigenbasis need; one thread. */
     public static NtkSpectrum of(Gram k) {
         return new NtkSpectrum(k.eigen(true));
+    }
+
+    /** Decomposes K in its own storage on {@code threads} threads; K must not be read afterwards. */
+    public static NtkSpectrum consume(Gram k, int threads) {
+        return new NtkSpectrum(k.eigenInPlace(true, threads));
     }
 
     public int size() { return eigen.size(); }

@@ -37,6 +37,8 @@ public final class TwoLayerTheory {
     private final double[] y;
     private final boolean unitNorm;
     private final double maxNormDeviation;
+    private final double gramSeconds;
+    private final double spectrumSeconds;
 
     /**
      * Builds K from the inputs x (n×d) and decomposes it.
@@ -56,6 +58,7 @@ public final class TwoLayerTheory {
         this.etaKernel = loss == LossKind.MEAN ? eta / n : eta;
         this.outputLayerTrained = outputLayerTrained;
         this.kappa = kappa;
+        long t0 = System.nanoTime();
         Gram k;
         try (FloatMatrix g = InfiniteWidthGram.inner(kernels, x)) {
             double dev = 0;
@@ -70,11 +73,18 @@ public final class TwoLayerTheory {
         }
         // ‖x‖ = 1 up to the float rounding of a d-long sum of squares (≈ √d·ε), with a generous constant.
         this.unitNorm = maxNormDeviation <= 1e2 * Math.sqrt(d) * Math.ulp(1f);
-        this.spectrum = NtkSpectrum.of(k);
+        long t1 = System.nanoTime();
+        this.spectrum = NtkSpectrum.consume(k, kernels.threads());
+        this.gramSeconds = (t1 - t0) / 1e9;
+        this.spectrumSeconds = (System.nanoTime() - t1) / 1e9;
     }
 
     public int n() { return n; }
     public NtkSpectrum spectrum() { return spectrum; }
+    /** Seconds spent forming the kernel (X Xᵀ and the closed form). */
+    public double gramSeconds() { return gramSeconds; }
+    /** Seconds spent on its eigenvalues (Householder reduction and QL). */
+    public double spectrumSeconds() { return spectrumSeconds; }
     public double lambda0() { return spectrum.lambdaMin(); }
     public double lambdaMax() { return spectrum.lambdaMax(); }
     /** η′: the step in kernel units (η, or η/n for the mean loss). */
@@ -131,6 +141,8 @@ public final class TwoLayerTheory {
         s.put("du_rate", duRate());
         s.put("delta", delta);
         s.put("required_width", spectrum.requiredWidth(delta));
+        s.put("gram_seconds", gramSeconds);
+        s.put("spectrum_seconds", spectrumSeconds);
         if (y != null) {
             double q = spectrum.inverseQuadratic(y);
             s.put("y_norm_squared", dot(y, y));
