@@ -3,7 +3,6 @@ module widenet.cli {
     requires widenet.train;
     requires widenet.theory;
     requires widenet.sweep;
-    requires widenet.cluster.hazelcast;
     requires widenet.report;
     requires info.picocli;
     requires me.tongfei.progressbar;

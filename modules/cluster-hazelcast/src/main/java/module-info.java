@@ -18,4 +18,5 @@ module widenet.cluster.hazelcast {
     requires jdk.net;
     requires jdk.unsupported;
     exports widenet.cluster.hazelcast;
+    provides widenet.sweep.ClusterEngine with widenet.cluster.hazelcast.HazelcastEngine;
 }

@@ -8,4 +8,5 @@ module widenet.sweep {
     requires transitive widenet.train;
     requires ojalgo;
     exports widenet.sweep;
+    uses widenet.sweep.ClusterEngine;
 }

@@ -14,12 +14,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import widenet.cluster.hazelcast.ClusterOptions;
-import widenet.cluster.hazelcast.HazelcastCellExecutor;
 import widenet.kernel.KernelProviders;
 import widenet.model.LossKind;
 import widenet.report.Report;
 import widenet.sweep.CellExecutor;
+import widenet.sweep.ClusterEngine;
+import widenet.sweep.ClusterOptions;
 import widenet.sweep.LogLogFit;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
@@ -139,6 +139,7 @@ final class SweepCommand implements Callable<Integer> {
                 LossKind.parse(loss), kernels, threadsPerCell);
         KernelProviders.named(kernels);   // fail now, not in the first cell, when the provider is missing
         ClusterOptions clusterOptions = clusterOptions();
+        ClusterEngine engine = clusterOptions == null ? null : ClusterEngine.named(cluster);   // before any work: say how to get it
         int cores = Runtime.getRuntime().availableProcessors();
         int atOnce = cellsAtOnce != null ? cellsAtOnce : Math.max(1, cores / threadsPerCell);
         Path dir = out != null ? out
@@ -151,17 +152,17 @@ final class SweepCommand implements Callable<Integer> {
                 s.target(), kernels, clusterOptions == null ? atOnce + " cell(s) at once" : "cells on the Hazelcast cluster",
                 threadsPerCell, dir));
         long t0 = System.nanoTime();
-        HazelcastCellExecutor onCluster = null;
+        ClusterEngine.Submitter onCluster = null;
         CellExecutor executor = CellExecutor.local();
         if (clusterOptions != null) {
             int here = cellsHere != null ? cellsHere : Math.max(1, cores / threadsPerCell);
-            onCluster = HazelcastCellExecutor.start(clusterOptions, here);
+            onCluster = engine.submitter(clusterOptions, here);
             log("joined " + onCluster.describe() + (here == 0 ? "; this member only submits" : "; this member trains " + here + " cell(s) at once"));
             onCluster.awaitDataMembers(minMembers, java.time.Duration.ofMinutes(2));
             executor = onCluster;
             // every (n, seed) chain waits on the cluster at once; the members' pools bound what trains
             atOnce = cellsAtOnce != null ? cellsAtOnce : s.ns().size() * s.seeds();
-            extra.put("cluster", Map.of("engine", "hazelcast", "name", clusterOptions.clusterName(),
+            extra.put("cluster", Map.of("engine", engine.name(), "name", clusterOptions.clusterName(),
                     "members_training_at_start", onCluster.dataMembers(), "cells_here", here));
         }
         try {

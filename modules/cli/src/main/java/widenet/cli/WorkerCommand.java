@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import widenet.cluster.hazelcast.ClusterOptions;
-import widenet.cluster.hazelcast.HazelcastWorker;
+import widenet.sweep.ClusterEngine;
+import widenet.sweep.ClusterOptions;
 import widenet.train.InputException;
 
 /**
@@ -43,8 +43,9 @@ final class WorkerCommand implements Callable<Integer> {
             throw new InputException("--cluster: expected hazelcast, got '" + cluster + "'");
         }
         int cells = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        ClusterEngine engine = ClusterEngine.named(cluster);
         AtomicInteger count = new AtomicInteger();
-        HazelcastWorker worker = HazelcastWorker.start(ClusterOptions.of(members, clusterName, port), cells, r -> {
+        ClusterEngine.Worker worker = engine.worker(ClusterOptions.of(members, clusterName, port), cells, r -> {
             int k = count.incrementAndGet();
             if (!quiet) {
                 System.out.println(CellLine.of(k, r, false));

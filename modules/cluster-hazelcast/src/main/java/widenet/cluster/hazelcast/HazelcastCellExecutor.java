@@ -1,5 +1,7 @@
 package widenet.cluster.hazelcast;
 
+import widenet.sweep.ClusterEngine;
+import widenet.sweep.ClusterOptions;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.durableexecutor.DurableExecutorService;
 import java.time.Duration;
@@ -9,7 +11,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import widenet.sweep.Cell;
-import widenet.sweep.CellExecutor;
 import widenet.sweep.CellResult;
 import widenet.sweep.SweepSettings;
 import widenet.train.InputException;
@@ -22,7 +23,7 @@ import widenet.train.InputException;
  * backup, so when the owner dies mid-cell the backup, now the owner, runs the cell again, and the waiting future here gets that run's result. Cells are deterministic, so the numbers are the
  * same whichever member trained them.
  */
-public final class HazelcastCellExecutor implements CellExecutor, AutoCloseable {
+public final class HazelcastCellExecutor implements ClusterEngine.Submitter {
     private final HazelcastInstance member;
     private final DurableExecutorService cells;
     private final Placement placement;

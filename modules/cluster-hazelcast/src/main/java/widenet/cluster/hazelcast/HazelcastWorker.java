@@ -1,5 +1,7 @@
 package widenet.cluster.hazelcast;
 
+import widenet.sweep.ClusterEngine;
+import widenet.sweep.ClusterOptions;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +13,7 @@ import widenet.sweep.CellResult;
  * SIGINT/SIGTERM, on which Hazelcast's shutdown hook leaves the cluster gracefully (its partitions, with their
  * stored cell tasks, move to the other members; a cell cut short there runs again on its new owner).
  */
-public final class HazelcastWorker implements AutoCloseable {
+public final class HazelcastWorker implements ClusterEngine.Worker {
     private final HazelcastInstance member;
     private final CountDownLatch stopped = new CountDownLatch(1);
 

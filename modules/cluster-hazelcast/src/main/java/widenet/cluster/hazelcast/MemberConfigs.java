@@ -1,5 +1,6 @@
 package widenet.cluster.hazelcast;
 
+import widenet.sweep.ClusterOptions;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.DurableExecutorConfig;
 import com.hazelcast.config.JoinConfig;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import widenet.model.LossKind;
+import widenet.sweep.ClusterOptions;
 import widenet.sweep.Cell;
 import widenet.sweep.CellResult;
 import widenet.sweep.Sweep;

@@ -1,4 +1,4 @@
-package widenet.cluster.hazelcast;
+package widenet.sweep;
 
 import java.util.ArrayList;
 import java.util.List;
