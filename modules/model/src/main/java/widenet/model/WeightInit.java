@@ -15,17 +15,31 @@ import java.util.Locale;
  *       ({@code ntk:2} is He's scale). At initialisation s_l·W_l has LeCun's (He's) distribution, but the gradient
  *       with respect to the stored W_l carries s_l too, so gradient descent moves a different parameterisation;</li>
  *   <li>{@code standard[:v]}: N(0, v) weights, v = 1 by default, no factor: the literal standard-normal draw of
- *       the standard parameterisation.</li>
+ *       the standard parameterisation;</li>
+ *   <li>{@code zero}: W_l = 0 exactly, nothing drawn — e.g. Nguyen &amp; Mondelli's construction with W₂ = 0 (it
+ *       needs an activation with σ′(0) &gt; 0, such as leaky ReLU: with plain ReLU and σ′(0) = 0 every gradient
+ *       through the zero layer vanishes and it never moves).</li>
  * </ul>
+ * Any of them scaled: {@code <init>*c} multiplies the drawn entries by c ≥ 0 (e.g. {@code lecun*0.1}: a small
+ * layer; {@code lecun*0} is {@code zero}), the route to a small last layer of Nguyen (2021) in our reading.
  */
-public record WeightInit(Kind kind, double parameter) {
-    public enum Kind { LECUN, HE, XAVIER, NTK, STANDARD }
+public record WeightInit(Kind kind, double parameter, double multiplier) {
+    public enum Kind { LECUN, HE, XAVIER, NTK, STANDARD, ZERO }
 
     public static final WeightInit LECUN = new WeightInit(Kind.LECUN, Double.NaN);
     public static final WeightInit HE = new WeightInit(Kind.HE, Double.NaN);
     public static final WeightInit XAVIER = new WeightInit(Kind.XAVIER, Double.NaN);
+    public static final WeightInit ZERO = new WeightInit(Kind.ZERO, Double.NaN);
+
+    /** Unscaled (multiplier 1). */
+    public WeightInit(Kind kind, double parameter) {
+        this(kind, parameter, 1.0);
+    }
 
     public WeightInit {
+        if (!(multiplier >= 0) || Double.isInfinite(multiplier)) {
+            throw new IllegalArgumentException("weight init scale must be non-negative and finite, got " + multiplier);
+        }
         boolean takesParameter = kind == Kind.NTK || kind == Kind.STANDARD;
         if (takesParameter && (!(parameter > 0) || Double.isInfinite(parameter))) {
             throw new IllegalArgumentException("weight init " + kind.name().toLowerCase(Locale.ROOT)
@@ -46,15 +60,21 @@ public record WeightInit(Kind kind, double parameter) {
         return new WeightInit(Kind.STANDARD, variance);
     }
 
-    /** Standard deviation of the drawn entries of a fan_in×fan_out weight. */
+    /** Standard deviation of the drawn entries of a fan_in×fan_out weight (0: the layer starts at exactly 0). */
     public double std(int fanIn, int fanOut) {
-        return switch (kind) {
+        return multiplier * switch (kind) {
             case LECUN -> Math.sqrt(1.0 / fanIn);
             case HE -> Math.sqrt(2.0 / fanIn);
             case XAVIER -> Math.sqrt(2.0 / (fanIn + fanOut));
             case NTK -> 1.0;
             case STANDARD -> Math.sqrt(parameter);
+            case ZERO -> 0.0;
         };
+    }
+
+    /** This initialisation with its entries multiplied by {@code c}. */
+    public WeightInit scaled(double c) {
+        return new WeightInit(kind, parameter, multiplier * c);
     }
 
     /** The forward factor s_l: √(c/fan_in) for the NTK parameterisation, 1 otherwise. */
@@ -62,8 +82,27 @@ public record WeightInit(Kind kind, double parameter) {
         return kind == Kind.NTK ? Math.sqrt(parameter / fanIn) : 1.0;
     }
 
-    /** Parses {@code lecun}, {@code he}, {@code xavier} (or {@code glorot}), {@code ntk[:c]}, {@code standard[:v]}. */
+    /**
+     * Parses {@code lecun}, {@code he}, {@code xavier} (or {@code glorot}), {@code ntk[:c]}, {@code standard[:v]},
+     * {@code zero}, each optionally followed by {@code *c}.
+     */
     public static WeightInit parse(String spec) {
+        String[] scaled = spec.trim().split("\\*", -1);
+        if (scaled.length > 2) {
+            throw new IllegalArgumentException("weight init '" + spec + "' has more than one '*' scale");
+        }
+        if (scaled.length == 2) {
+            double c;
+            try {
+                c = Double.parseDouble(scaled[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("weight init '" + spec + "': the scale after '*' is not a number");
+            }
+            if (!(c >= 0) || Double.isInfinite(c)) {
+                throw new IllegalArgumentException("weight init '" + spec + "': the scale after '*' must be non-negative and finite");
+            }
+            return parse(scaled[0]).scaled(c);
+        }
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
         String name = parts[0];
         boolean takesParameter = name.equals("ntk") || name.equals("standard");
@@ -82,8 +121,9 @@ public record WeightInit(Kind kind, double parameter) {
             case "xavier", "glorot" -> XAVIER;
             case "ntk" -> ntk(p);
             case "standard" -> standard(p);
+            case "zero" -> ZERO;
             default -> throw new IllegalArgumentException("unknown weight init '" + spec
-                    + "'; expected lecun, he, xavier, ntk[:c] or standard[:v]");
+                    + "'; expected lecun, he, xavier, ntk[:c], standard[:v] or zero, optionally followed by *scale");
         };
     }
 
@@ -91,6 +131,7 @@ public record WeightInit(Kind kind, double parameter) {
     @Override
     public String toString() {
         String name = kind.name().toLowerCase(Locale.ROOT);
-        return Double.isNaN(parameter) ? name : name + ":" + parameter;
+        String base = Double.isNaN(parameter) ? name : name + ":" + parameter;
+        return multiplier == 1.0 ? base : base + "*" + multiplier;
     }
 }

@@ -63,6 +63,8 @@ class DeepNetworkGradientTest {
             "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  xavier,         true,  mean, 10, 1,   2/4",
             "6-10-10-8-8-6-1, relu,                  false, he,             false, sum,  8,  1,   -",
             "6-10-10-8-8-6-1, leaky-relu:0.1,        false, ntk:2,          true,  sum,  8,  1,   -",
+            "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  he/zero/lecun/lecun, false, sum, 10, 1, -",
+            "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  lecun/lecun*0.1/he/lecun*0.5, true, mean, 10, 1, -",
     })
     void analyticGradientMatchesFiniteDifferences(String widths, String activation, boolean gradAtZero, String inits,
                                                   boolean biases, String loss, int rows, double outputScale, String frozen) {

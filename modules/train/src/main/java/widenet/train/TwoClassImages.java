@@ -45,6 +45,27 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
         return new TwoClassImages(train, test, perturbed[0]);
     }
 
+    /** The images (rows of {@code images}) whose label is {@code label}, in file order. */
+    public static FloatMatrix ofClass(FloatMatrix images, int[] labels, int label) {
+        if (labels.length != images.rows()) {
+            throw new IllegalArgumentException(labels.length + " labels for " + images.rows() + " images");
+        }
+        int count = 0;
+        for (int l : labels) {
+            count += l == label ? 1 : 0;
+        }
+        FloatMatrix out = FloatMatrix.allocate(count, images.cols());
+        for (int i = 0, at = 0; i < labels.length; i++) {
+            if (labels[i] == label) {
+                for (int j = 0; j < images.cols(); j++) {
+                    out.set(at, j, images.get(i, j));
+                }
+                at++;
+            }
+        }
+        return out;
+    }
+
     private static Dataset build(FloatMatrix neg, FloatMatrix pos, int[] negOrder, int[] posOrder, int from, int perClass,
                                  SplittableRandom rng, int[] perturbed, String description) {
         int n = 2 * perClass, d = neg.cols();
