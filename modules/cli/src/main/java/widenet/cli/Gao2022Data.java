@@ -11,6 +11,7 @@ import widenet.tensor.Idx;
 import widenet.tensor.Npy;
 import widenet.theory.ImplicitInfiniteWidth;
 import widenet.theory.InfiniteWidthGram;
+import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
 import widenet.train.MnistDigits;
 import widenet.train.TwoClassImages;
@@ -49,7 +50,7 @@ final class Gao2022Data {
     }
 
     static String missingFashion(Path dir) {
-        return "Fashion-MNIST is not installed (no " + Idx.FashionMnistFiles.in(dir).trainImages()
+        return "Fashion-MNIST is not installed (no " + FashionMnistFiles.in(dir).trainImages()
                 + "); install it with: apt-get install dataset-fashion-mnist (or give --data DIR)";
     }
 
@@ -63,7 +64,7 @@ final class Gao2022Data {
     }
 
     static Prepared fashion(Kernels k, Path dir, int perClass, SplittableRandom rng, Path folder) throws IOException {
-        Idx.FashionMnistFiles files = Idx.FashionMnistFiles.in(dir);
+        FashionMnistFiles files = FashionMnistFiles.in(dir);
         if (!files.exist()) {
             throw new InputException(missingFashion(dir));
         }
