@@ -187,10 +187,13 @@ class ServeCommandTest {
         Files.copy(done.resolve("run.json"), live.resolve("run.json"));
         List<String> rows = Files.readAllLines(done.resolve("metrics.csv"));
         Files.write(live.resolve("metrics.csv"), rows.subList(0, 6));
+        // Chromium's profile lives outside @TempDir: Chromium may still be writing into it for a moment after it was
+        // told to exit, and JUnit's clean-up of @TempDir fails the test when a file appears while it deletes.
+        Path profile = Files.createTempDirectory("widenet-serve-chromium");
         try (Dashboard d = Dashboard.start(root, "127.0.0.1", 0)) {
             Process p = new ProcessBuilder(chrome.get().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--user-data-dir=" + Files.createTempDirectory(tmp, "profile"), "--remote-debugging-port=0",
+                    "--user-data-dir=" + profile, "--remote-debugging-port=0",
                     d.url() + "report/live").redirectErrorStream(true).start();
             try {
                 String ws = null;
@@ -224,8 +227,20 @@ class ServeCommandTest {
                 p.destroy();
                 if (!p.waitFor(10, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
                 }
             }
+        } finally {
+            deleteQuietly(profile);
+        }
+    }
+
+    /** Best-effort removal of a folder tree (Chromium's profile; what cannot be removed now is left in /tmp). */
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a file Chromium was still writing: left for /tmp's own clean-up
         }
     }
 
