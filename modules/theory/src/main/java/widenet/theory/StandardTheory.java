@@ -24,6 +24,9 @@ import widenet.train.TrainSettings;
  * ({@link EquilibriumGramProbe}). Found by {@code widenet.train}'s runs as a service.
  */
 public final class StandardTheory implements TheoryProvider {
+    /** For {@link java.util.ServiceLoader}: the theory holds nothing until a run opens it. */
+    public StandardTheory() {
+    }
 
     @Override
     public RunTheory open(Kernels k, RunSpec spec, Network net, Dataset data, TrainSettings s) {
