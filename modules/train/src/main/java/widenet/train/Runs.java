@@ -198,6 +198,10 @@ public final class Runs {
                         listener.warning("warning: " + why + "; training anyway");
                     }
                 }
+                for (String w : theory.warnings()) {
+                    warnings.add(w);
+                    listener.warning("warning: " + w);
+                }
                 Map<String, Object> run = RunDescription.of(recordedAs, k, data, net, settings, engine.description());
                 run.put("warnings", warnings);
                 GracefulShutdown shutdown = GracefulShutdown.jvm();
