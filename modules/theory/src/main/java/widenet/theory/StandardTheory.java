@@ -9,7 +9,9 @@ import widenet.model.DeepNetwork;
 import widenet.model.ImplicitNetwork;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
+import widenet.train.DataSpec;
 import widenet.train.Dataset;
+import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
@@ -39,8 +41,14 @@ public final class StandardTheory implements TheoryProvider {
                     : implicit(new EquilibriumGramProbe(k, data.n(), spec.theory().cadence(spec.model().defaultTheoryEvery())));
         }
         if (net instanceof TwoLayerNetwork t && spec.twoLayerTheory(data.n())) {
-            return twoLayer(new TwoLayerTheoryRun(k, data, t.config(), s.learningRate(), s.batchSize() == data.n(),
-                    spec.theory().cadence(10), TwoLayerTheory.DEFAULT_DELTA));
+            try {
+                return twoLayer(new TwoLayerTheoryRun(k, data, t.config(), s.learningRate(), s.batchSize() == data.n(),
+                        spec.theory().cadence(10), TwoLayerTheory.DEFAULT_DELTA));
+            } catch (TwoLayerTheory.InputsOverflow e) {
+                String inputs = spec.data() instanceof DataSpec.NpyFiles f ? f.x() : "the inputs";
+                throw new InputException(inputs + ": " + e.getMessage() + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1),"
+                        + " or train without the theory columns: --theory off", e);
+            }
         }
         return null;
     }
@@ -81,6 +89,12 @@ public final class StandardTheory implements TheoryProvider {
             @Override
             public List<Probe> probes() {
                 return theory.probes();
+            }
+
+            @Override
+            public List<String> warnings() {
+                String w = theory.theory().singularWarning();
+                return w == null ? List.of() : List.of(w);
             }
 
             @Override

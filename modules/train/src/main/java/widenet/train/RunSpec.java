@@ -153,6 +153,29 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
         };
     }
 
+    /**
+     * This spec with its data files and {@code --init} folder as absolute, normalised paths: a run records where its
+     * inputs are independently of the working folder it was started from, so it resumes from any other.
+     */
+    public RunSpec withAbsolutePaths() {
+        DataSpec d = data instanceof DataSpec.NpyFiles f && f.x() != null && f.y() != null
+                ? new DataSpec.NpyFiles(absolute(f.x()), absolute(f.y())) : data;
+        return new RunSpec(d, model, optimisation, seed, init == null ? null : absolute(init), theory, checkpointEvery,
+                compute, engine);
+    }
+
+    private static String absolute(String path) {
+        try {
+            return java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InputException("'" + path + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    public RunSpec withData(DataSpec d) {
+        return new RunSpec(d, model, optimisation, seed, init, theory, checkpointEvery, compute, engine);
+    }
+
     public RunSpec withCheckpointEvery(String every) {
         return new RunSpec(data, model, optimisation, seed, init, theory, every, compute, engine);
     }

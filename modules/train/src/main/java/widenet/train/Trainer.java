@@ -225,6 +225,17 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * What to change when the loss of step {@code k} is not finite. At step 0 no step has been taken: the initial
+     * outputs overflowed float32 (an output scale such as κ or --output-scale, or inputs, too large), and a
+     * smaller step size would not help; later it is the step size.
+     */
+    static String divergenceHint(long k) {
+        return k == 0 ? "before any gradient step: the initial network's outputs overflow float32, so the step size is"
+                + " not the cause; lower the output scale (--kappa, --output-scale) or rescale the inputs"
+                : "try a smaller step size (--lr)";
+    }
+
     private long runSteps(Listener listener, Boundary boundary, EarlyStop earlyStop) {
         long steps = settings.steps();
         long first = stepsDone;
@@ -270,7 +281,7 @@ public final class Trainer implements AutoCloseable {
                 prevLoss = loss;
                 prevStep = k;
                 if (!Double.isFinite(loss)) {
-                    throw new DivergenceException(k, loss, "try a smaller step size (--lr)");
+                    throw new DivergenceException(k, loss, divergenceHint(k));
                 }
             }
             if (k == steps || stop) {
