@@ -32,7 +32,7 @@ import widenet.tensor.FloatMatrix;
  */
 public final class DeepKernel implements InfiniteWidthKernel {
     /** The Gauss–Hermite order per dimension for activations without a closed form. */
-    public static final int DEFAULT_QUADRATURE = 48;
+    public static final int DEFAULT_QUADRATURE = 64;
 
     private final int depth;
     private final int inputDim;

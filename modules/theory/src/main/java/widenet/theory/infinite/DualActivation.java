@@ -76,6 +76,12 @@ public final class DualActivation {
             out[1] = alpha + s * k0;
             return;
         }
+        if (a < b) {
+            // The rule is not symmetric in (u, u′): order the pair so that q(a, b, c) = q(b, a, c) to the bit.
+            double swap = a;
+            a = b;
+            b = swap;
+        }
         double sa = Math.sqrt(a);
         double slope = c / sa;
         double rest = Math.sqrt(Math.max(0, b - slope * slope));

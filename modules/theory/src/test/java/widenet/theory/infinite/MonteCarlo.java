@@ -56,11 +56,11 @@ final class MonteCarlo {
     void assertMean(double[] theta, String what) {
         for (int i = 0; i < n; i++) {
             for (int j = i; j < n; j++) {
-                int k = i * n + j;
+                int k = i * n + j, ii = i, jj = j;
                 double tol = 5 * se[k];
                 assertTrue(Math.abs(mean[k] - theta[k]) <= tol, () -> String.format(
                         "%s entry (%d,%d): Monte-Carlo mean %.6g ± %.3g (SE), analytic %.6g: off by %.2f SE",
-                        what, i, j, mean[k], se[k], theta[k], Math.abs(mean[k] - theta[k]) / se[k]));
+                        what, ii, jj, mean[k], se[k], theta[k], Math.abs(mean[k] - theta[k]) / se[k]));
             }
         }
     }
