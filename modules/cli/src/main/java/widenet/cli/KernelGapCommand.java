@@ -135,7 +135,12 @@ final class KernelGapCommand implements Callable<Integer> {
                     err.println("kernel-gap: m = " + m + ", seed " + runSeed + " → " + dir);
                     err.flush();
                 }
-                Runs.continueIn(run, dir, RunListener.SILENT);
+                try {
+                    Runs.continueIn(run, dir, RunListener.SILENT);
+                } catch (widenet.train.DivergenceException e) {   // a result: its gap is infinite (metrics.csv shows it)
+                    err.println("kernel-gap: m = " + m + ", seed " + runSeed + " diverged: " + e.getMessage());
+                    err.flush();
+                }
                 points.add(point(dir, m, runSeed));
             }
         }
@@ -192,7 +197,7 @@ final class KernelGapCommand implements Callable<Integer> {
             gaps[g] = a < 0 || b < 0 ? Double.NaN : gap(lines, a, b);
         }
         int loss = header.indexOf("loss");
-        return new Point(m, seed, gaps, Double.parseDouble(lines.get(lines.size() - 1).split(",", -1)[loss]));
+        return new Point(m, seed, gaps, number(lines.get(lines.size() - 1).split(",", -1)[loss]));
     }
 
     /** max_k |measured(k) − predicted(k)| / measured(0) over the rows where both are numbers. */
@@ -204,17 +209,18 @@ final class KernelGapCommand implements Callable<Integer> {
             if (i == 1) {
                 l0 = a;
             }
-            if (Double.isFinite(a) && Double.isFinite(b)) {
-                max = Math.max(max, Math.abs(a - b));
-            } else if (!Double.isNaN(a) || !Double.isNaN(b)) {
+            if (Double.isInfinite(a) || Double.isInfinite(b)) {
                 return Double.POSITIVE_INFINITY;   // one of them diverged
+            }
+            if (!Double.isNaN(a) && !Double.isNaN(b)) {
+                max = Math.max(max, Math.abs(a - b));
             }
         }
         return max / l0;
     }
 
     private static double number(String s) {
-        return s.isEmpty() || s.equals("nan") ? Double.NaN : Double.parseDouble(s);
+        return s.isEmpty() ? Double.NaN : widenet.files.Csv.parse(s);
     }
 
     /** gap.json: the settings, the fits (α, its 95 % interval) and every point. */
