@@ -107,6 +107,7 @@ class ReproduceResumeTest {
         assertTrue(log.contains("[1/2] m128: finished earlier, kept"), log);
         assertTrue(log.contains("[2/2] m256: resuming: widenet train"), log);
         assertSameReproduction(ref, run);
+        assertSameTimings(run);   // m256 resumed after a kill: its seconds span both sessions, reported once
     }
 
     @Test
