@@ -21,8 +21,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.train.Checkpoints;
-import widenet.train.Json;
+import widenet.train.internal.Checkpoints;
+import widenet.train.internal.Json;
 
 /**
  * A killed reproduction continues: the same {@code widenet reproduce} command on the same {@code --out} keeps the

@@ -10,7 +10,7 @@ import widenet.model.ImplicitNetwork;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
 import widenet.train.Dataset;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
 import widenet.train.RunSpec;
