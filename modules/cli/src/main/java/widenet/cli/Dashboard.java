@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import widenet.report.Report;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /**
  * {@code widenet serve}'s web server (the JDK's {@code jdk.httpserver}): read-only, confined to one folder.

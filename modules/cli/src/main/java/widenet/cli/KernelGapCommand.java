@@ -21,7 +21,7 @@ import widenet.kernel.KernelProviders;
 import widenet.sweep.LogLogFit;
 import widenet.train.DataSpec;
 import widenet.train.InputException;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunListener;
 import widenet.train.RunSpec;

@@ -17,8 +17,8 @@ import widenet.tensor.Npy;
 import widenet.theory.TwoLayerTheory;
 import widenet.train.Dataset;
 import widenet.train.InputException;
-import widenet.train.Json;
-import widenet.train.ResultTarget;
+import widenet.train.internal.Json;
+import widenet.train.internal.ResultTarget;
 
 /**
  * {@code widenet theory}: the spectral facts of the two-layer network's H∞ for a data set, without training: λ₀,

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
-import widenet.train.CheckpointPolicy;
+import widenet.train.internal.CheckpointPolicy;
 import widenet.train.DataSpec;
 import widenet.train.GracefulShutdown;
 import widenet.tensor.Npy;
@@ -23,7 +23,7 @@ import widenet.train.ModelSpec;
 import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.Runs;
-import widenet.train.TrainingRun;
+import widenet.train.internal.TrainingRun;
 
 /**
  * {@code widenet train}: the options turned into a {@link RunSpec}, trained by {@link Runs} into an output folder

@@ -18,11 +18,11 @@ import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
 import widenet.model.WeightInit;
-import widenet.train.Checkpoint;
-import widenet.train.Checkpoints;
+import widenet.train.internal.Checkpoint;
+import widenet.train.internal.Checkpoints;
 import widenet.train.InputException;
-import widenet.train.Json;
-import widenet.train.TrainingRun;
+import widenet.train.internal.Json;
+import widenet.train.internal.TrainingRun;
 
 /**
  * A run folder's network, rebuilt for inference: the architecture from {@code run.json}'s {@code settings} (the

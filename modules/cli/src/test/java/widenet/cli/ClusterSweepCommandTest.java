@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** {@code widenet sweep --cluster hazelcast} and {@code widenet worker} as a user runs them (one member, loopback). */
 class ClusterSweepCommandTest {

@@ -14,6 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widenet.train.DataSpec;
+import widenet.train.ModelSpec;
+import widenet.train.RunSpec;
+import widenet.train.RunSpecJson;
+import widenet.train.Runs;
 
 /**
  * The README's "Embedding widenet" example, compiled and run as an application would: its own module on the
@@ -37,12 +42,21 @@ class EmbeddingExampleTest {
         Path classes = tmp.resolve("classes");
         run(List.of(javaHome.resolve("bin/javac").toString(), "-p", modulePath, "-d", classes.toString(),
                 src.resolve("module-info.java").toString(), src.resolve("example/app/Example.java").toString()));
+        Path runDir = tmp.resolve("run");
         String out = run(List.of(javaHome.resolve("bin/java").toString(), "--add-modules", "jdk.incubator.vector",
-                "-p", modulePath + java.io.File.pathSeparator + classes, "-m", "example.app/example.app.Example"));
+                "-p", modulePath + java.io.File.pathSeparator + classes, "-m", "example.app/example.app.Example",
+                runDir.toString()));
         assertTrue(out.contains("step 0 loss"), out);
         assertTrue(out.contains("step 100 loss"), out);
         double first = loss(out, 0), last = loss(out, 100);
         assertTrue(last < 0.1 * first, "the example's loss falls: " + first + " → " + last);
+        assertTrue(out.contains("finished after 100 steps"), out);
+        // A standard run folder, whose run.json holds the spec the example built.
+        assertEquals(RunSpecJson.toJson(new RunSpec(new DataSpec.Sphere(64, 64), ModelSpec.TwoLayer.du2019(512),
+                        RunSpec.Optimisation.fullBatch(0.1, 100), 0, null, RunSpec.Theory.AUTO, null,
+                        new RunSpec.Compute("simd", 1), null).validate()),
+                RunSpecJson.toJson(Runs.recordedSpec(runDir)));
+        assertTrue(Files.isRegularFile(runDir.resolve("metrics.csv")) && Files.isDirectory(runDir.resolve("final")));
     }
 
     private static double loss(String out, int step) {

@@ -19,7 +19,7 @@ import widenet.model.Gaussian;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** {@code widenet train --model implicit}: output files, the numbers in them, errors, and the stops. */
 class ImplicitTrainCommandTest {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import widenet.sweep.LogLogFit;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** {@code widenet kernel-gap}: the gap of a run, its fit against m, the files, and kept runs on a rerun. */
 class KernelGapCommandTest {

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import widenet.train.CheckpointPolicy;
+import widenet.train.internal.CheckpointPolicy;
 import widenet.train.InputException;
 import widenet.files.InvalidInputException;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecJson;
 

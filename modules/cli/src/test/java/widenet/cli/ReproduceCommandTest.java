@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /**
  * {@code widenet reproduce}: the folder layout shared with {@code widenet report}, and checks in the summary that are

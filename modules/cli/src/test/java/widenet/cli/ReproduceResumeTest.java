@@ -21,8 +21,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.train.Checkpoints;
-import widenet.train.Json;
+import widenet.train.internal.Checkpoints;
+import widenet.train.internal.Json;
 
 /**
  * A killed reproduction continues: the same {@code widenet reproduce} command on the same {@code --out} keeps the
@@ -107,6 +107,7 @@ class ReproduceResumeTest {
         assertTrue(log.contains("[1/2] m128: finished earlier, kept"), log);
         assertTrue(log.contains("[2/2] m256: resuming: widenet train"), log);
         assertSameReproduction(ref, run);
+        assertSameTimings(run);   // m256 resumed after a kill: its seconds span both sessions, reported once
     }
 
     @Test

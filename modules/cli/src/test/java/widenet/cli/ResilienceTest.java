@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import widenet.train.Checkpoints;
-import widenet.train.Json;
+import widenet.train.internal.Checkpoints;
+import widenet.train.internal.Json;
 
 /**
  * The {@code train} command as a preempted machine treats it: real training processes killed with SIGKILL at random

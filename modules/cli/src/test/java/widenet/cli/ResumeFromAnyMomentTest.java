@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import widenet.tensor.FloatMatrix;
 import widenet.model.Gaussian;
 import widenet.tensor.Npy;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /**
  * Issue 17, findings 6, 7 and 12: a run resumes from any moment (killed before its first checkpoint, before it wrote

@@ -153,7 +153,7 @@ class ServeCommandTest {
         String evaluate(String expression) throws InterruptedException {
             int n = ++id;
             socket.sendText("{\"id\":" + n + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
-                    + widenet.train.Json.toString(expression) + ",\"returnByValue\":true}}", true).join();
+                    + widenet.train.internal.Json.toString(expression) + ",\"returnByValue\":true}}", true).join();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < end) {
                 String m = messages.poll(1, TimeUnit.SECONDS);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** {@code widenet sweep} and {@code widenet report} as a user runs them: outputs, resumption, exit codes. */
 class SweepAndReportCommandTest {

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** {@code widenet theory} and the theory columns of {@code widenet train}. */
 class TheoryCommandTest {

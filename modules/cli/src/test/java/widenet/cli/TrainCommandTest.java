@@ -18,7 +18,7 @@ import widenet.model.Gaussian;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** The {@code train} command as a user runs it: output files, the numbers in them, errors and exit codes. */
 class TrainCommandTest {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import widenet.train.InputException;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** Reading the JSON files of a folder and turning their values into table cells. */
 final class JsonValues {

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import widenet.files.DurableFiles;
 import widenet.train.InputException;
-import widenet.train.ResultTarget;
+import widenet.train.internal.ResultTarget;
 
 /**
  * {@code widenet report DIR}: one self-contained HTML page for a widenet folder, recognised by its files:

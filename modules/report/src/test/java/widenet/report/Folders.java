@@ -15,7 +15,7 @@ import widenet.model.TwoLayerNetwork;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
 import widenet.train.Dataset;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.MetricsCsv;
 import widenet.train.Probe;
 import widenet.train.TrainSettings;

@@ -168,10 +168,10 @@ class ReportTest {
         Path dir = Folders.reproduction(tmp.resolve("fig"));
         Files.writeString(dir.resolve("series/panel_b.csv"),
                 "width,pattern_change,paper_pattern_change\n500,0.027,0.0185\n1000,0.02,0.015\n2000,0.013,0.0115\n");
-        Map<String, Object> rep = widenet.train.Json.read(dir.resolve("reproduction.json"));
+        Map<String, Object> rep = widenet.train.internal.Json.read(dir.resolve("reproduction.json"));
         rep.put("figure", Map.of("caption", "Figure 1 (b): pattern change", "source", "Du et al. 2019, Figure 1, read from the figure",
                 "panels", List.of(Map.of("title", "(b) pattern change", "file", "series/panel_b.csv", "log_x", true, "log_y", false))));
-        widenet.train.Json.write(dir.resolve("reproduction.json"), rep);
+        widenet.train.internal.Json.write(dir.resolve("reproduction.json"), rep);
         String html = Report.render(dir).html();
         int figure = html.indexOf("Figure: Figure 1 (b)"), settings = html.indexOf(">Settings<");
         assertTrue(figure > 0 && settings > figure, "the figure comes before the settings");
@@ -185,7 +185,7 @@ class ReportTest {
         assertTrue(html.indexOf("class=\"charts panels\"") < settings, "panels side by side");
 
         rep.put("figure", Map.of("panels", List.of(Map.of("file", "series/missing.csv"))));
-        widenet.train.Json.write(dir.resolve("reproduction.json"), rep);
+        widenet.train.internal.Json.write(dir.resolve("reproduction.json"), rep);
         InputException e = assertThrows(InputException.class, () -> Report.render(dir));
         assertTrue(e.getMessage().contains("series/missing.csv"), e.getMessage());
     }

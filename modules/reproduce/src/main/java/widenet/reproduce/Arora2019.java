@@ -20,7 +20,7 @@ import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
 import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.DataSpec;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
 import widenet.train.DataSpec;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;
 import widenet.train.Runs;

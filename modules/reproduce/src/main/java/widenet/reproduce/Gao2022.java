@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 
 /**

@@ -158,7 +158,7 @@ final class NguyenMondelli2020 extends Reproduction {
         for (DeepVariant v : vs) {
             theory.put(v.name(), v.theoryRecord(theoryKeys));
         }
-        widenet.train.Json.write(ctx.resolve("theory.json"), theory);
+        widenet.train.internal.Json.write(ctx.resolve("theory.json"), theory);
 
         // ---- summary.md ----
         MarkdownTable claims = new MarkdownTable("claim (Nguyen & Mondelli 2020)", "paper", "widenet", "verdict");

@@ -15,7 +15,7 @@ import widenet.tensor.FloatMatrix;
 import widenet.files.DurableFiles;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunFolder;
 import widenet.train.RunListener;
@@ -23,7 +23,7 @@ import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecArguments;
 import widenet.train.Runs;
-import widenet.train.TrainingRun;
+import widenet.train.internal.TrainingRun;
 
 /**
  * What a reproduction runs in: its folder, the common options, a way to train one variant (a {@link RunSpec}) into a

@@ -14,18 +14,18 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
-import widenet.train.Checkpoint;
+import widenet.train.internal.Checkpoint;
 import widenet.train.CheckpointException;
-import widenet.train.CheckpointManifest;
-import widenet.train.CheckpointPolicy;
-import widenet.train.CheckpointState;
-import widenet.train.Checkpoints;
+import widenet.train.internal.CheckpointManifest;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.CheckpointState;
+import widenet.train.internal.Checkpoints;
 import widenet.train.Dataset;
 import widenet.train.DivergenceException;
 import widenet.train.InputException;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
-import widenet.train.TrainingRun;
+import widenet.train.internal.TrainingRun;
 
 /**
  * Trains one cell: the two-layer network of Du et al. (W trained, a fixed) by full-batch GD on its own kernels,

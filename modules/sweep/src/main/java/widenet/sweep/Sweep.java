@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import widenet.files.Csv;
 import widenet.files.DurableFiles;
 import widenet.train.InputException;
-import widenet.train.Json;
-import widenet.train.RunLock;
+import widenet.train.internal.Json;
+import widenet.train.internal.RunLock;
 
 /**
  * A width sweep written to a folder:

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import widenet.model.LossKind;
-import widenet.train.CheckpointPolicy;
+import widenet.train.internal.CheckpointPolicy;
 import widenet.train.InputException;
 
 /**

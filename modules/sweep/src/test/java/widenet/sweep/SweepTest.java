@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import widenet.model.LossKind;
 import widenet.train.InputException;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** Tiny real sweeps on the scalar kernels: outputs, the fit, resumption after a stop, determinism. */
 class SweepTest {

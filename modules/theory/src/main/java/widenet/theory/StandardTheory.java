@@ -12,7 +12,7 @@ import widenet.model.TwoLayerNetwork;
 import widenet.train.DataSpec;
 import widenet.train.Dataset;
 import widenet.train.InputException;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
 import widenet.train.RunSpec;

@@ -10,6 +10,7 @@ import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.WeightInit;
+import widenet.train.internal.CheckpointPolicy;
 
 /**
  * The opening {@code run.json} of a run: {@code spec} (the {@link RunSpec} that made it, which checkpoints keep and

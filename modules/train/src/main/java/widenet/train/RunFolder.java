@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import widenet.files.DurableFiles;
 import widenet.files.FileErrors;
+import widenet.train.internal.RunLock;
 
 /** The output folder of a run; refuses to write into a non-empty folder unless told to overwrite. */
 public final class RunFolder {

@@ -3,6 +3,8 @@ package widenet.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import widenet.train.internal.Json;
+import widenet.train.internal.TrainingRun;
 
 /**
  * What a run did, as its {@code run.json} records it: status ({@code finished}, {@code interrupted},

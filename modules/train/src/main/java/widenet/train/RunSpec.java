@@ -2,6 +2,7 @@ package widenet.train;
 
 import java.util.Map;
 import java.util.Objects;
+import widenet.train.internal.CheckpointPolicy;
 
 /**
  * Everything that defines a training run, as data: what to train on ({@link DataSpec}), which network

@@ -17,6 +17,9 @@ import widenet.model.Parameter;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.Json;
+import widenet.train.internal.TrainingRun;
 
 /**
  * The one way to train a {@link RunSpec} into a run folder ({@code run.json}, {@code metrics.csv}, {@code init/},

@@ -32,7 +32,7 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
                         + " for training and " + perClass + " for testing need " + 2 * perClass);
             }
         }
-        int[] negOrder = permutation(negative.rows(), rng), posOrder = permutation(positive.rows(), rng);
+        int[] negOrder = Permutations.uniform(negative.rows(), rng), posOrder = Permutations.uniform(positive.rows(), rng);
         int[] perturbed = new int[1];
         Dataset train = build(negative, positive, negOrder, posOrder, 0, perClass, rng, perturbed, description + ", training");
         Dataset test;
@@ -69,7 +69,7 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
     private static Dataset build(FloatMatrix neg, FloatMatrix pos, int[] negOrder, int[] posOrder, int from, int perClass,
                                  SplittableRandom rng, int[] perturbed, String description) {
         int n = 2 * perClass, d = neg.cols();
-        int[] rows = permutation(n, rng);
+        int[] rows = Permutations.uniform(n, rng);
         double[][] x = new double[n][];
         FloatMatrix xs = FloatMatrix.allocate(n, d), ys = FloatMatrix.allocate(n, 1);
         for (int i = 0; i < n; i++) {
@@ -123,20 +123,6 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
             s += a[k] * b[k];
         }
         return s;
-    }
-
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widenet.train.internal.Json;
+import widenet.train.internal.TrainingRun;
 
 /** {@link RunSpec}: its JSON form round-trips, differences name the field, each model checks its own settings. */
 class RunSpecTest {

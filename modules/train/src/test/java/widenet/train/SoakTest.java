@@ -31,6 +31,8 @@ import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
 import widenet.model.WeightInit;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.TrainingRun;
 
 /**
  * A long run must not grow, for each model: 20 000 SGD steps with a metrics row every 10 steps and a checkpoint every 100 (200

@@ -18,6 +18,7 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.LossKind;
 import widenet.model.TwoLayerNetwork;
+import widenet.train.internal.CheckpointState;
 
 class TrainerTest {
 

@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.util.List;
 import widenet.model.Network;

@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +19,7 @@ import widenet.files.FileErrors;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.Npy;
+import widenet.train.CheckpointException;
 
 /**
  * Writing and finding checkpoints in a run folder's {@code checkpoints/}. A checkpoint is built in

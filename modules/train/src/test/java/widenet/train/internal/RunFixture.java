@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +13,10 @@ import widenet.kernel.Kernels;
 import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
+import widenet.train.Dataset;
+import widenet.train.GracefulShutdown;
+import widenet.train.TrainSettings;
+import widenet.train.Trainer;
 
 /** Small training runs through {@link TrainingRun} for tests: settings, one call to run or resume, and the results. */
 record RunFixture(int n, int d, int m, double lr, long steps, int batch, long every, long seed, boolean stateful, boolean declareState) {

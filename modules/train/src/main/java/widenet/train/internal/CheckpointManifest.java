@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import widenet.train.CheckpointException;
 
 /**
  * The table of contents of a checkpoint folder, written last: every file with its size and CRC32, and a CRC32 of

@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +8,8 @@ import widenet.model.Parameter;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
+import widenet.train.CheckpointException;
+import widenet.train.Dataset;
 
 /**
  * A checkpoint folder whose every file matched its manifest's size and CRC32 when it was loaded

@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,15 @@ import widenet.files.FileErrors;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.Npy;
+import widenet.train.DivergenceException;
+import widenet.train.GracefulShutdown;
+import widenet.train.InputException;
+import widenet.train.CheckpointException;
+import widenet.train.MetricsCsv;
+import widenet.train.OutputException;
+import widenet.train.RunFolder;
+import widenet.train.RunSpecJson;
+import widenet.train.Trainer;
 
 /**
  * The life of one training run in its folder, fresh or resumed: exclusive use of the folder ({@link RunLock}),

@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Map;
+import widenet.train.CheckpointException;
+import widenet.train.InputException;
 
 /**
  * Jazzer fuzz tests of what a resumed run reads: the checkpoint manifest, {@code checkpoint.json}, {@code run.json}

@@ -1,8 +1,9 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import widenet.train.InputException;
 
 /**
  * When a run writes a checkpoint, decided at step boundaries: every K steps, or when a wall-clock interval has

@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import widenet.files.DurableFiles;
 import widenet.files.FileErrors;
+import widenet.train.InputException;
+import widenet.train.OutputException;
 
 /**
  * Exclusive use of a run folder: an OS lock ({@link FileChannel#tryLock()}) on {@code DIR/lock}, held for the life

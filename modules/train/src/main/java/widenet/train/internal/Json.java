@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import widenet.files.DurableFiles;
+import widenet.train.InputException;
 
 /** Settings and summaries as JSON (Jackson), written atomically. */
 public final class Json {

@@ -1,10 +1,14 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import widenet.train.CheckpointException;
+import widenet.train.Dataset;
+import widenet.train.InputException;
+import widenet.train.Trainer;
 
 /**
  * {@code checkpoint.json}: what a checkpoint holds besides the arrays. The trainer's {@link Trainer.Position}

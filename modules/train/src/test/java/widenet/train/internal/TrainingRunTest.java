@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import widenet.train.CheckpointException;
+import widenet.train.Dataset;
+import widenet.train.GracefulShutdown;
+import widenet.train.InputException;
+import widenet.train.OutputException;
+import widenet.train.TrainSettings;
+import widenet.train.Trainer;
 
 /**
  * Checkpoint and resume in-process: a run stopped at a step boundary and resumed (possibly several times) ends

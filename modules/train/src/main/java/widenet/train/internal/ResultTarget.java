@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import widenet.train.InputException;
 
 /**
  * Where a command may write a result file the user named ({@code report --out}, {@code theory --json}): never over
