@@ -36,8 +36,8 @@ import widenet.train.Runs;
  * −½: the kernel moves by O(1/√m) during training, and K(0) differs from K∞ by O(1/√m).
  */
 @Command(name = "kernel-gap", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train the model at several widths m and fit the gap between the measured loss and its kernel-regime",
-                "prediction (K(0) and the infinite-width kernel) as gap ∝ m^α, with a 95% CI (theory: α = −1/2).",
+        header = "Fit how the gap to the kernel-regime prediction shrinks with the width.",
+        description = {"Trains the model at several widths m and fits the gap between the measured loss and its kernel-regime prediction (K(0) and the infinite-width kernel) as gap ∝ m^α, with a 95%% CI (theory: α = −1/2).",
                 "Writes gap.csv, gap.json and one run folder per (m, seed) under --out; finished runs are kept on a rerun."})
 final class KernelGapCommand implements Callable<Integer> {
     static final List<String> GAPS = List.of("gap_ntk0", "gap_inf", "test_gap_ntk0", "test_gap_inf");
