@@ -146,11 +146,24 @@ public final class Runs {
 
         try (Kernels k = KernelProviders.open(compute.kernels(), compute.threadCount());
              Dataset data = spec.data().load(dataRng, spec.model())) {
-            TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
+            if (spec.optimisation().lrAuto() != null && spec.engine() instanceof EngineSpec.DataParallel) {
+                throw new InputException("--lr auto is not available with --data-parallel; give the step --lr η");
+            }
             if (spec.engine() instanceof EngineSpec.DataParallel dp) {
-                dp.requireFullBatch(settings.batchSize(), data.n());
+                dp.requireFullBatch(spec.optimisation().settings(data.n(), shuffleSeed).batchSize(), data.n());
             }
             EngineSpec.Distributed engine = createNetwork(k, spec, data, initRng, resuming);
+            AutoStep.Result auto = null;
+            if (spec.optimisation().lrAuto() != null && !resuming) {
+                try {
+                    auto = AutoStep.resolve(k, spec, engine.network(), data, listener);
+                    spec = auto.spec();
+                } catch (RuntimeException e) {
+                    engine.network().close();
+                    throw e;
+                }
+            }
+            TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
             try (Network net = engine.network();
                  TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, settings)) {
                 List<String> warnings = new ArrayList<>();
@@ -162,6 +175,9 @@ public final class Runs {
                     }
                 }
                 Map<String, Object> run = RunDescription.of(spec, k, data, net, settings, engine.description());
+                if (auto != null) {
+                    run.put("lr_auto", auto.record());
+                }
                 run.put("warnings", warnings);
                 GracefulShutdown shutdown = GracefulShutdown.jvm();
                 // The JVM waits for this section on SIGINT/SIGTERM, so the caller's message is printed before it exits.
