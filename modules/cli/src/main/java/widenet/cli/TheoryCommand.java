@@ -1,6 +1,7 @@
 package widenet.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -15,18 +16,24 @@ import widenet.model.LossKind;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.Npy;
 import widenet.theory.TwoLayerTheory;
+import widenet.train.DataSpec;
 import widenet.train.Dataset;
 import widenet.train.InputException;
+import widenet.train.ModelSpec;
 import widenet.train.internal.Json;
 import widenet.train.internal.ResultTarget;
 
 /**
- * {@code widenet theory}: the spectral facts of the two-layer network's H∞ for a data set, without training: λ₀,
- * λ_max, the stability limit, the generalisation measure and the width Du et al.'s theorem asks for.
+ * {@code widenet theory}: the spectral facts of a model's infinite-width kernel for a data set, without training.
+ * {@code --model two-layer} (the default): H∞'s λ₀, λ_max, the stability limit, the generalisation measure and the
+ * width Du et al.'s theorem asks for. {@code --model deep} and {@code --model implicit}: λ_min, λ_max and the stable
+ * step of the analytic NTK ({@link ModelTheory}), optionally beside the empirical K(0) of the network {@code train}
+ * would draw for the same seed.
  */
 @Command(name = "theory", mixinStandardHelpOptions = true, sortOptions = false,
         header = "The theorems' quantities for a data set, without training.",
         description = {"Prints λ₀ = λ_min(H∞), λ_max, the stable step, the measure sqrt(2yᵀ(H∞)⁻¹y/n) and the width m = n⁶/(λ₀⁴δ³) of Du et al.'s Theorem 4.1 (constant 1).",
+                "--model deep|implicit (with the model's train options): λ_min, λ_max and the stable step 2/λ_max of the analytic infinite-width NTK; --empirical adds the empirical K(0) of the seed's network.",
                 "With no --x: the synthetic data `widenet train` draws for the same --n, --d, --seed."})
 final class TheoryCommand implements Callable<Integer> {
 
@@ -38,6 +45,15 @@ final class TheoryCommand implements Callable<Integer> {
 
     @Mixin
     SyntheticDataOptions synthetic = new SyntheticDataOptions();
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Option(names = "--empirical", description = "deep, implicit: also the empirical K(0) = JJᵀ of the network `widenet train --seed` draws, its λ's and the --lr auto step.")
+    boolean empirical;
+
+    @Option(names = "--quadrature", description = "deep: Gauss–Hermite points per dimension for activations without a closed form (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    int quadrature = 64;
 
     @Option(names = "--seed", description = "Seed of the synthetic data, as in `widenet train` (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
@@ -65,6 +81,16 @@ final class TheoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!model.model.equals(ModelOptions.TWO_LAYER)) {
+            return new ModelTheory(this).run();
+        }
+        for (String o : new String[] {"--empirical", "--quadrature"}) {
+            if (given(o)) {
+                throw new InputException(o + " applies to --model deep and implicit");
+            }
+        }
+        ModelSpec.TwoLayer two = (ModelSpec.TwoLayer) model.spec(ModelOptions.TWO_LAYER, this::given);
+        two.validate(null);
         if (!(delta > 0 && delta < 1)) {
             throw new InputException("--delta must be in (0, 1), got " + delta);
         }
@@ -124,7 +150,7 @@ final class TheoryCommand implements Callable<Integer> {
             }
             TwoLayerTheory theory;
             try (FloatMatrix owned = x) {
-                theory = new TwoLayerTheory(k, owned, y, lr, lossKind, false, 1.0);
+                theory = new TwoLayerTheory(k, owned, y, lr, lossKind, two.trainOutputLayer(), two.kappa());
             } catch (TwoLayerTheory.InputsOverflow e) {
                 throw new InputException((xFile != null ? xFile.toString() : "the inputs") + ": " + e.getMessage()
                         + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1)", e);
@@ -156,7 +182,13 @@ final class TheoryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double[] column(FloatMatrix m) {
+    /** Whether the option was on the command line. */
+    boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    static double[] column(FloatMatrix m) {
         double[] v = new double[m.rows()];
         for (int i = 0; i < v.length; i++) {
             v[i] = m.get(i, 0);

@@ -46,8 +46,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SyntheticDataOptions synthetic = new SyntheticDataOptions();
 
-    @Option(names = {"--lr", "--eta"}, description = "Step size η (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
-    double lr = 0.1;
+    @Option(names = {"--lr", "--eta"}, paramLabel = "η|auto[:c]", description = {"Step size η, or auto[:c]: η = c/λ_max(K(0)) of the",
+            "empirical NTK at the initial weights (·n for --loss mean), c = 1 by default (half the linear stability",
+            "limit 2/λ_max); the step chosen is printed and recorded in run.json (default: ${DEFAULT-VALUE})."}, defaultValue = "0.1")
+    String lr = "0.1";
 
     @Option(names = "--steps", description = "Gradient steps (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     long steps = 100;
@@ -187,9 +189,25 @@ final class TrainCommand implements Callable<Integer> {
             int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d") ? deep.widths().get(0) : synthetic.d;
             data = new DataSpec.Sphere(synthetic.n, d, testN, testX, testY);
         }
-        return new RunSpec(data, m, new RunSpec.Optimisation(lr, steps, batch, every, loss), seed,
+        return new RunSpec(data, m, optimisation(lr, steps, batch, every, loss), seed,
                 initDir == null ? null : initDir.toString(), new RunSpec.Theory(theory, theoryEvery), checkpointEvery,
                 new RunSpec.Compute(kernels, threads.threads), dataParallel.spec(this::given));
+    }
+
+    /** {@code --lr}: a number, {@code auto} or {@code auto:c}. */
+    static RunSpec.Optimisation optimisation(String lr, long steps, Integer batch, long every, String loss) {
+        String t = lr.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.equals("auto")) {
+                return RunSpec.Optimisation.auto(widenet.theory.InitialKernel.DEFAULT_FACTOR, steps, batch, every, loss);
+            }
+            if (t.startsWith("auto:")) {
+                return RunSpec.Optimisation.auto(Double.parseDouble(t.substring(5)), steps, batch, every, loss);
+            }
+            return new RunSpec.Optimisation(Double.parseDouble(t), steps, batch, every, loss);
+        } catch (NumberFormatException e) {
+            throw new InputException("--lr '" + lr + "' is neither a step size nor auto[:c]");
+        }
     }
 
     /** The memory {@code s} will ask for, from its sizes and the data files' headers (nothing is read or allocated). */

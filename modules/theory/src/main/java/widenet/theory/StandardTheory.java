@@ -139,6 +139,15 @@ public final class StandardTheory implements TheoryProvider {
         return null;
     }
 
+    @Override
+    public double initialKernelLambdaMax(Kernels k, Network net, Dataset data) {
+        try {
+            return InitialKernel.lambdaMax(k, net, data.x(), data.y());
+        } catch (IllegalArgumentException e) {   // e.g. several outputs: a property of the settings the user chose
+            throw new widenet.train.InputException("--lr auto: " + e.getMessage(), e);
+        }
+    }
+
     private static RunTheory deep(DeepTheoryProbe probe) {
         return new RunTheory() {
             @Override

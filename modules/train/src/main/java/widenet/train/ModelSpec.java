@@ -235,10 +235,17 @@ public sealed interface ModelSpec {
          */
         @Override
         public Network create(Kernels kernels, Dataset data, RunSpec spec, int capacity, SplittableRandom rng) {
-            var cfg = new ImplicitNetwork.Config(data.d(), width, capacity, gamma, phiRelu, outputSkip, outputInitStd,
-                    LossKind.parse(spec.optimisation().loss()), Set.copyOf(freeze), new ImplicitNetwork.Solver(tol, maxIter),
-                    requireContraction, spec.theory().cadence(defaultTheoryEvery()));
-            return new ImplicitNetwork(kernels, cfg, rng);
+            return new ImplicitNetwork(kernels, config(data.d(), capacity, LossKind.parse(spec.optimisation().loss()),
+                    spec.theory().cadence(defaultTheoryEvery())), rng);
+        }
+
+        /**
+         * The network's configuration for inputs of dimension {@code d}, batches of up to {@code capacity}, the
+         * contraction checked every {@code contractionCheckEvery} steps (with {@code requireContraction}).
+         */
+        public ImplicitNetwork.Config config(int d, int capacity, LossKind loss, long contractionCheckEvery) {
+            return new ImplicitNetwork.Config(d, width, capacity, gamma, phiRelu, outputSkip, outputInitStd, loss,
+                    Set.copyOf(freeze), new ImplicitNetwork.Solver(tol, maxIter), requireContraction, contractionCheckEvery);
         }
 
         @Override

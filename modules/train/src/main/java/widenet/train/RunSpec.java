@@ -36,9 +36,28 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
      * How gradient descent runs: step size η, steps, mini-batch size ({@code null}: all n samples, full-batch GD), a
      * metrics row every {@code every} steps, and the loss: {@code sum} ½Σ(u−y)² as in the papers, or {@code mean}.
      */
-    public record Optimisation(double lr, long steps, Integer batch, long every, String loss) {
+    /**
+     * How the run steps: η ({@code lr}), steps, batch (null: full batch), a metrics row every {@code every} steps, the
+     * loss. {@code lrAuto} (null: η is given) asks for η = c/λ_max(K(0)) of the empirical NTK at the initial weights
+     * (c·n/λ_max for the mean loss), c = lrAuto; {@code lr} is then 0 until the run resolves it and the resolved
+     * value afterwards, so run.json records both and a rerun or resume steps with exactly the same η.
+     */
+    public record Optimisation(double lr, long steps, Integer batch, long every, String loss, Double lrAuto) {
+        /** Below this c the step is 2/c times inside the linear stability limit 2/λ_max; at 2 it is on it. */
+        public static final double MAX_AUTO_FACTOR = 2;
+
         public Optimisation {
             loss = loss == null ? "sum" : loss;
+        }
+
+        /** A given step η. */
+        public Optimisation(double lr, long steps, Integer batch, long every, String loss) {
+            this(lr, steps, batch, every, loss, null);
+        }
+
+        /** η = c/λ_max(K(0)), resolved at the start of the run. */
+        public static Optimisation auto(double c, long steps, Integer batch, long every, String loss) {
+            return new Optimisation(0, steps, batch, every, loss, c);
         }
 
         /** Full-batch GD with the summed loss and a row every step. */
@@ -47,15 +66,38 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
         }
 
         public Optimisation withEvery(long k) {
-            return new Optimisation(lr, steps, batch, k, loss);
+            return new Optimisation(lr, steps, batch, k, loss, lrAuto);
         }
 
         public Optimisation withSteps(long k) {
-            return new Optimisation(lr, k, batch, every, loss);
+            return new Optimisation(lr, k, batch, every, loss, lrAuto);
+        }
+
+        /** This with the automatic step resolved to {@code eta}. */
+        public Optimisation withResolvedLr(double eta) {
+            return new Optimisation(eta, steps, batch, every, loss, lrAuto);
+        }
+
+        /** Whether η is automatic and not yet resolved. */
+        public boolean lrPending() {
+            return lrAuto != null && lr == 0;
+        }
+
+        void validateAuto() {
+            if (lrAuto != null && !(lrAuto > 0 && lrAuto < MAX_AUTO_FACTOR)) {
+                throw new InputException("--lr auto:c needs 0 < c < " + MAX_AUTO_FACTOR + " (η = c/λ_max(K(0)); GD on the "
+                        + "linearised model is stable only for c < 2), got c = " + lrAuto);
+            }
+            if (lrAuto != null && !(lr == 0 || (lr > 0 && Double.isFinite(lr)))) {
+                throw new InputException("lr " + lr + " is not a resolved automatic step");
+            }
         }
 
         /** The trainer's settings for {@code n} samples and the shuffling seed. */
         public TrainSettings settings(int n, long shuffleSeed) {
+            if (lrPending()) {
+                throw new IllegalStateException("the automatic step (--lr auto) is resolved when the run starts");
+            }
             return new TrainSettings(lr, steps, batch != null ? batch : n, every, shuffleSeed);
         }
     }
@@ -124,7 +166,9 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
         model.validate(data);
         data.validate();
         compute.validate();
-        optimisation.settings(1, 0);   // TrainSettings checks η, steps and every (the batch against n: below)
+        optimisation.validateAuto();
+        // TrainSettings checks η, steps and every (the batch against n: below); a pending automatic η as if it were 1.
+        (optimisation.lrPending() ? optimisation.withResolvedLr(1) : optimisation).settings(1, 0);
         if (optimisation.batch() != null && optimisation.batch() <= 0) {
             throw new InputException("--batch must be positive, got " + optimisation.batch());
         }
@@ -206,6 +250,12 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
     public Map<String, Object> identity() {
         Map<String, Object> m = RunSpecJson.toMap(this);
         m.remove("checkpoint_every");
+        // An automatic η is a function of the rest of the spec: the run is the same whether or not it is resolved yet.
+        if (optimisation.lrAuto() != null && m.get("optimisation") instanceof Map<?, ?> o) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>(o);
+            copy.put("lr", "auto");
+            m.put("optimisation", copy);
+        }
         return m;
     }
 }

@@ -56,7 +56,7 @@ public final class RunSpecArguments {
             }
         }
         RunSpec.Optimisation o = spec.optimisation();
-        a.addAll(List.of("--lr", "" + o.lr(), "--steps", "" + o.steps()));
+        a.addAll(List.of("--lr", o.lrAuto() != null ? "auto:" + o.lrAuto() : "" + o.lr(), "--steps", "" + o.steps()));
         option(a, "--batch", o.batch(), null);
         option(a, "--every", o.every(), 1L);
         option(a, "--loss", o.loss(), "sum");

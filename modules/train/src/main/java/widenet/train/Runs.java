@@ -182,9 +182,11 @@ public final class Runs {
         try (Kernels k = KernelProviders.open(compute.kernels(), compute.threadCount());
              Dataset data = spec.data().load(dataRng, spec.model());
              Dataset test = spec.data().loadTest(testRng, data)) {
-            TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
+            if (spec.optimisation().lrAuto() != null && spec.engine() instanceof EngineSpec.DataParallel) {
+                throw new InputException("--lr auto is not available with --data-parallel; give the step --lr η");
+            }
             if (spec.engine() instanceof EngineSpec.DataParallel dp) {
-                dp.requireFullBatch(settings.batchSize(), data.n());
+                dp.requireFullBatch(spec.optimisation().settings(data.n(), shuffleSeed).batchSize(), data.n());
             }
             // A resumed run takes its initial weights from the checkpoint; a restarted one from --init, or, if that
             // folder is gone, from the copy the run made in its init/ (the same values).
@@ -193,6 +195,18 @@ public final class Runs {
                 initFrom = existing.folder().resolve("init");
             }
             EngineSpec.Distributed engine = createNetwork(k, spec, data, initRng, initFrom);
+            AutoStep.Result auto = null;
+            if (spec.optimisation().lrAuto() != null && !resuming) {
+                try {
+                    auto = AutoStep.resolve(k, spec, engine.network(), data, listener);
+                    spec = auto.spec();
+                    recordedAs = recordedAs.withOptimisation(spec.optimisation());
+                } catch (RuntimeException e) {
+                    engine.network().close();
+                    throw e;
+                }
+            }
+            TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
             try (Network net = engine.network();
                  HeldOutProbe heldOut = heldOut(k, spec, data, test);
                  TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, test, settings)) {
@@ -209,6 +223,9 @@ public final class Runs {
                     listener.warning("warning: " + w);
                 }
                 Map<String, Object> run = RunDescription.of(recordedAs, k, data, net, settings, engine.description());
+                if (auto != null) {
+                    run.put("lr_auto", auto.record());
+                }
                 run.put("warnings", warnings);
                 GracefulShutdown shutdown = GracefulShutdown.jvm();
                 // The JVM waits for this section on SIGINT/SIGTERM, so the caller's message is printed before it exits.

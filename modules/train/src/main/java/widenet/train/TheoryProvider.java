@@ -27,6 +27,14 @@ public interface TheoryProvider {
         return open(kernels, spec, network, data, settings);
     }
 
+    /**
+     * λ_max of the empirical NTK K(0) = JJᵀ of {@code network} on the whole data set at its current weights, in the
+     * units of GD on the summed loss (the basis of {@code --lr auto}); runs a forward pass on the data.
+     */
+    default double initialKernelLambdaMax(Kernels kernels, Network network, Dataset data) {
+        throw new UnsupportedOperationException("this theory provider computes no empirical NTK");
+    }
+
     /** The theory of one run session; closed (its buffers freed) with the run. */
     interface RunTheory extends AutoCloseable {
         /** The columns it adds, in order. */

@@ -84,24 +84,39 @@ public final class DeepKernel implements InfiniteWidthKernel {
 
     @Override
     public double[] ntk(FloatMatrix x1, FloatMatrix x2, int threads) {
-        return compute(x1, x2, threads)[1];
+        return compute(x1, x2, threads, false, true)[1];
     }
 
     @Override
     public double[] nngp(FloatMatrix x1, FloatMatrix x2, int threads) {
-        return compute(x1, x2, threads)[0];
+        return compute(x1, x2, threads, true, false)[0];
     }
 
     /** {NNGP, NTK}, each rows(X₁)×rows(X₂) row-major (x2 null: X₁ with itself). */
     public double[][] compute(FloatMatrix x1, FloatMatrix x2, int threads) {
+        return compute(x1, x2, threads, true, true);
+    }
+
+    /** As {@link #compute(FloatMatrix, FloatMatrix, int)}; an output not wanted is null (one output: one n² array). */
+    private double[][] compute(FloatMatrix x1, FloatMatrix x2, int threads, boolean wantNngp, boolean wantNtk) {
         if (x1.cols() != inputDim || (x2 != null && x2.cols() != inputDim)) {
             throw new IllegalArgumentException("inputs must have d = " + inputDim + " features");
         }
         PairGrid grid = new PairGrid(x1, x2);
         double[][] pre1 = variances(grid.sq1), pre2 = grid.symmetric ? pre1 : variances(grid.sq2);
-        double[] nngp = new double[grid.rows * grid.cols];
-        double[] ntk = new double[grid.rows * grid.cols];
-        grid.fill(threads, 2, (i, j, gij, scratch, out) -> entry(pre1[i], pre2[j], gij, scratch, out), nngp, ntk);
+        double[] nngp = wantNngp ? (wantNtk ? new double[grid.rows * grid.cols] : grid.inner) : null;
+        double[] ntk = wantNtk ? grid.inner : null;
+        PairGrid.Entry entry = (i, j, gij, scratch, out) -> entry(pre1[i], pre2[j], gij, scratch, out);
+        if (wantNngp && wantNtk) {
+            grid.fill(threads, 2, entry, nngp, ntk);
+        } else {
+            double[] only = wantNtk ? ntk : nngp;
+            int index = wantNtk ? 1 : 0;
+            grid.fill(threads, 3, (i, j, gij, scratch, out) -> {
+                entry.eval(i, j, gij, scratch, scratch);   // scratch[0..1] = {NNGP, NTK}, scratch[2] unused
+                out[0] = scratch[index];
+            }, only);
+        }
         return new double[][] {nngp, ntk};
     }
 

@@ -64,7 +64,7 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
     /** lim ΦΦᵀ at width m: m·s²·xᵀx′ (linear φ) or m·s²·κ₁(xᵀx′) (ReLU φ; Gao et al.'s G∞ when s = 1/√m). */
     public double[] featureGram(FloatMatrix x1, FloatMatrix x2, int threads) {
         PairGrid grid = new PairGrid(x1, x2);
-        double[] out = new double[grid.rows * grid.cols];
+        double[] out = grid.inner;   // each entry is read before it is written (PairGrid.fill)
         grid.fill(threads, 0, (i, j, gij, scratch, o) -> o[0] = m * phiKernel(grid.sq1[i], grid.sq2[j], gij), out);
         return out;
     }
@@ -78,16 +78,21 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
 
     @Override
     public double[] ntk(FloatMatrix x1, FloatMatrix x2, int threads) {
-        return compute(x1, x2, threads)[1];
+        return compute(x1, x2, threads, false)[1];
     }
 
     @Override
     public double[] nngp(FloatMatrix x1, FloatMatrix x2, int threads) {
-        return compute(x1, x2, threads)[0];
+        return compute(x1, x2, threads, true)[0];
     }
 
     /** {NNGP, H∞} at width m, rows(X₁)×rows(X₂) row-major (x2 null: X₁ with itself). */
     public double[][] compute(FloatMatrix x1, FloatMatrix x2, int threads) {
+        return compute(x1, x2, threads, true);
+    }
+
+    /** As {@link #compute(FloatMatrix, FloatMatrix, int)}; without the NNGP only H∞ is formed, in the Gram's storage. */
+    private double[][] compute(FloatMatrix x1, FloatMatrix x2, int threads, boolean wantNngp) {
         if (!derived()) {
             throw new UnsupportedOperationException("the infinite-width H of the implicit network with the ReLU feature map "
                     + "φ = s·relu(Wx) is not derived (the pre-activation is not Gaussian); only G∞ = lim ΦΦᵀ is");
@@ -96,8 +101,8 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
             throw new IllegalArgumentException("inputs must have d = " + config.inputDim() + " features");
         }
         PairGrid grid = new PairGrid(x1, x2);
-        double[] nngp = new double[grid.rows * grid.cols];
-        double[] ntk = new double[grid.rows * grid.cols];
+        double[] ntk = grid.inner;   // each entry is read before it is written (PairGrid.fill)
+        double[] nngp = wantNngp ? new double[grid.rows * grid.cols] : null;
         boolean trainU = config.trains("u"), trainA = config.trains("A"), trainW = config.trains("W");
         boolean skip = config.outputSkip(), trainV = skip && config.trains("v");
         grid.fill(threads, 0, (i, j, gij, scratch, o) -> {
@@ -120,9 +125,11 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
             if (trainV) {
                 h += phiIJ;
             }
-            o[0] = m * (su2 * lambda + (skip ? su2 * phiIJ : 0));
-            o[1] = m * h;
-        }, nngp, ntk);
+            o[0] = m * h;
+            if (o.length > 1) {
+                o[1] = m * (su2 * lambda + (skip ? su2 * phiIJ : 0));
+            }
+        }, wantNngp ? new double[][] {ntk, nngp} : new double[][] {ntk});
         return new double[][] {nngp, ntk};
     }
 

@@ -1,5 +1,9 @@
 package widenet.theory.infinite;
 
+import widenet.model.DeepNetwork;
+import widenet.model.ImplicitNetwork;
+import widenet.model.Network;
+import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
 
 /**
@@ -19,4 +23,17 @@ public interface InfiniteWidthKernel {
 
     /** One sentence on how the kernel is normalised with the width(s). */
     String normalisation();
+
+    /**
+     * The kernel of {@code net}'s settings (its weights are not read): {@link DeepKernel}, {@link ImplicitKernel} (whose
+     * {@link #ntk} throws {@link UnsupportedOperationException} for the ReLU feature map) or {@link TwoLayerKernel}.
+     */
+    static InfiniteWidthKernel of(Network net) {
+        return switch (net) {
+            case DeepNetwork deep -> new DeepKernel(deep.config());
+            case ImplicitNetwork imp -> new ImplicitKernel(imp.config());
+            case TwoLayerNetwork two -> new TwoLayerKernel(two.config());
+            default -> throw new IllegalArgumentException("no infinite-width kernel for the " + net.kind() + " network");
+        };
+    }
 }

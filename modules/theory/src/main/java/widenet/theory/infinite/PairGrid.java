@@ -66,7 +66,9 @@ final class PairGrid {
 
     /**
      * Fills {@code outputs.length} rows×cols arrays: entry (i, j) of output k is out[k] of {@code entry}; in the
-     * symmetric case (i, j) for j ≥ i, mirrored. Rows are dealt round-robin to {@code threads} threads.
+     * symmetric case (i, j) for j ≥ i, mirrored. Rows are dealt round-robin to {@code threads} threads. An output may
+     * be {@link #inner} itself (n² doubles saved): entry (i, j) is read before it is written, the symmetric case reads
+     * only the upper triangle and its mirrored writes go to the lower one, and no other entry reads what one writes.
      */
     void fill(int threads, int scratchSize, Entry entry, double[]... outputs) {
         int parts = Math.max(1, Math.min(threads, rows));

@@ -43,7 +43,7 @@ public final class TwoLayerKernel implements InfiniteWidthKernel {
 
     private double[] compute(FloatMatrix x1, FloatMatrix x2, int threads, boolean ntk) {
         PairGrid grid = new PairGrid(x1, x2);
-        double[] out = new double[grid.rows * grid.cols];
+        double[] out = grid.inner;   // each entry is read before it is written (PairGrid.fill)
         double k2 = kappa * kappa;
         grid.fill(threads, 0, (i, j, gij, scratch, o) -> {
             double r = Math.sqrt(grid.sq1[i] * grid.sq2[j]);
