@@ -16,6 +16,7 @@ import widenet.train.internal.Json;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecArguments;
 import widenet.train.Runs;
+import widenet.reproduce.MetricsTable;
 
 /** {@code widenet train --lr auto[:c]}: η = c/λ_max(K(0)) resolved at the start, printed, recorded, reproduced. */
 class LrAutoTest {

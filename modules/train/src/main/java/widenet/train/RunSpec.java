@@ -33,10 +33,6 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
     }
 
     /**
-     * How gradient descent runs: step size η, steps, mini-batch size ({@code null}: all n samples, full-batch GD), a
-     * metrics row every {@code every} steps, and the loss: {@code sum} ½Σ(u−y)² as in the papers, or {@code mean}.
-     */
-    /**
      * How the run steps: η ({@code lr}), steps, batch (null: full batch), a metrics row every {@code every} steps, the
      * loss. {@code lrAuto} (null: η is given) asks for η = c/λ_max(K(0)) of the empirical NTK at the initial weights
      * (c·n/λ_max for the mean loss), c = lrAuto; {@code lr} is then 0 until the run resolves it and the resolved
