@@ -107,6 +107,9 @@ final class TheoryCommand implements Callable<Integer> {
                     source = data.description() + ", seed " + seed;
                 }
             } else {
+                if (yFile != null) {
+                    widenet.train.DataSpec.requireSameRows(xFile, yFile);   // before X is read whole
+                }
                 x = Npy.readMatrix(xFile);
                 if (x.rows() == 0 || x.cols() == 0) {
                     int rows = x.rows(), cols = x.cols();

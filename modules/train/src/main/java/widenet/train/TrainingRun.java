@@ -572,7 +572,10 @@ public final class TrainingRun implements AutoCloseable {
         run.put("probe_seconds", trainer.position().probeSeconds());   // of train_seconds, over every session
         run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
         String loss = lastLoss();
-        run.put("final_loss", loss);
+        // A number (the exact double: JSON's shortest form round-trips), or null when the loss is not finite (a
+        // diverged run: JSON has no NaN or ∞; the message and the last metrics row say which).
+        double value = loss == null ? Double.NaN : widenet.files.Csv.parse(loss);
+        run.put("final_loss", Double.isFinite(value) ? (Object) value : null);
         Json.write(folder.resolve(RUN_JSON), run);
         return loss;
     }
