@@ -133,7 +133,7 @@ final class TheoryCommand implements Callable<Integer> {
                         + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1)", e);
             }
             if (theory.singularWarning() != null) {
-                System.err.println("widenet: warning: " + theory.singularWarning());
+                spec.commandLine().getErr().println("widenet: warning: " + theory.singularWarning());
             }
             Map<String, Object> s = theory.summary(delta, true);
             s.put("seconds", (System.nanoTime() - t0) / 1e9);
