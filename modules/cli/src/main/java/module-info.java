@@ -2,6 +2,7 @@
 module widenet.cli {
     requires widenet.train;
     requires widenet.theory;
+    requires widenet.reproduce;
     requires widenet.sweep;
     requires widenet.report;
     requires info.picocli;

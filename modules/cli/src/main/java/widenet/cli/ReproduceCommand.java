@@ -27,14 +27,15 @@ import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.RunFolder;
 import widenet.train.RunLock;
+import widenet.reproduce.Reproduction;
+import widenet.reproduce.ReproductionContext;
+import widenet.reproduce.ReproductionOptions;
 
 /** {@code widenet reproduce NAME}: a paper's experiment, as run folders plus a summary against the paper's numbers. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Reproduce a paper's experiment: one standard run folder per variant, theory.json, summary.md",
-                "(the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
-                "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on",
-                "Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide",
-                "layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."})
+        header = "Reproduce a paper's experiment beside the paper's own numbers.",
+        description = {"Writes one standard run folder per variant, theory.json, summary.md (the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
+                "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."})
 final class ReproduceCommand implements Callable<Integer> {
 
     @Spec
@@ -138,7 +139,8 @@ final class ReproduceCommand implements Callable<Integer> {
                     + (r.options().isEmpty() ? "" : "; it takes " + String.join(", ", r.options().stream().sorted().toList())));
         }
         threads.validate();
-        r.checkRunnable(this);
+        ReproductionOptions options = options();
+        r.checkRunnable(options);
         KernelProviders.named(kernels);   // fail before any folder is made
         if (checkpointEvery != null) {
             CheckpointPolicy.parse(checkpointEvery);
@@ -159,7 +161,8 @@ final class ReproduceCommand implements Callable<Integer> {
         // message below (the variant being trained checkpoints and stops at its next step boundary).
         try (RunLock lock = RunLock.acquire(folder.root()); GracefulShutdown.Section section = shutdown.protect()) {
             Json.write(folder.resolve(COMMAND_FILE), command);
-            ReproductionContext ctx = new ReproductionContext(r, this, folder, force, shutdown);
+            ReproductionContext ctx = new ReproductionContext(r, options, folder, force, shutdown,
+                    verbose -> new CliRunListener(!verbose, new java.io.PrintWriter(System.err, true)), Main.version());
             if (continuing) {
                 ctx.log(name + ": continuing the reproduction in " + dir + " (finished variants are kept, an unfinished one resumes from its checkpoint)");
             }
@@ -173,6 +176,12 @@ final class ReproduceCommand implements Callable<Integer> {
             ctx.log(String.format("%s: finished in %s → %s", name, ReproductionContext.duration(ctx.elapsed()), folder.root().resolve("summary.md")));
             return 0;
         }
+    }
+
+    /** What the reproduction reads of this command line. */
+    private ReproductionOptions options() {
+        return new ReproductionOptions(quick, kernels, threads.count(), checkpointEvery, Boolean.TRUE.equals(verbose), n, d,
+                widths, width, steps, lr, seed, kappa, theoryEvery, every, data, classes, fractions);
     }
 
     /** NAME and every option that shapes the results, by its first name (threads as the effective count), JSON-ready. */

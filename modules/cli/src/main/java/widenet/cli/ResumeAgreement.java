@@ -48,7 +48,7 @@ final class ResumeAgreement {
     private String differs(String option, Object recorded) {
         ParseResult parsed = cmd.spec.commandLine().getParseResult();
         OptionSpec o = parsed.matchedOption(option);
-        boolean flag = o.arity().max == 0;
+        boolean flag = o.arity().max() == 0;
         String value = flag ? "" : " " + String.join(" ", o.stringValues());
         Object shown = recorded instanceof java.util.List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : recorded;
         return option + value + " differs from the checkpoint's " + (flag ? option + " " : "") + shown;

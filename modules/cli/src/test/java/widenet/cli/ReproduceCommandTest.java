@@ -1,5 +1,9 @@
 package widenet.cli;
 
+import widenet.reproduce.Arora2019;
+import widenet.reproduce.Checks;
+import widenet.reproduce.MarkdownTable;
+import widenet.reproduce.MetricsTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

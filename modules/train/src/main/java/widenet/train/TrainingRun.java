@@ -277,7 +277,7 @@ public final class TrainingRun implements AutoCloseable {
      * steers the run) and where the data files are (a run resumed with its data moved records the new place; the
      * content is checked by its CRC32, {@link CheckpointState.DataFingerprint}).
      */
-    public static final java.util.Set<String> LOCATION_FIELDS = java.util.Set.of("checkpoint_every", "data.x", "data.y");
+    public static final java.util.Set<String> LOCATION_FIELDS = java.util.Set.of("checkpoint_every", "data.x", "data.y", "data.test_x", "data.test_y");
 
     /**
      * Refuses to resume when run.json's spec is not the one the checkpoint recorded (a field edited by hand, or a

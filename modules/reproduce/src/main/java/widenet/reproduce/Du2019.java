@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,17 +30,17 @@ final class Du2019 extends Reproduction {
     }
 
     @Override
-    void run(ReproductionContext ctx) throws Exception {
-        ReproduceCommand o = ctx.options();
+    public void run(ReproductionContext ctx) throws Exception {
+        ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n, 64, 1000);
-        int d = ctx.setting(o.d, 64, 1000);
-        List<Integer> widths = ctx.setting(o.widths, List.of(128, 256, 512, 1024), List.of(500, 1000, 2000, 4000, 8000));
-        long steps = ctx.setting(o.steps, 100L);
-        double eta = ctx.setting(o.lr, 0.1);
-        long seed = ctx.setting(o.seed, 0L);
-        long theoryEvery = ctx.setting(o.theoryEvery, 10L);
-        long every = ctx.setting(o.every, 1L);
+        int n = ctx.setting(o.n(), 64, 1000);
+        int d = ctx.setting(o.d(), 64, 1000);
+        List<Integer> widths = ctx.setting(o.widths(), List.of(128, 256, 512, 1024), List.of(500, 1000, 2000, 4000, 8000));
+        long steps = ctx.setting(o.steps(), 100L);
+        double eta = ctx.setting(o.lr(), 0.1);
+        long seed = ctx.setting(o.seed(), 0L);
+        long theoryEvery = ctx.setting(o.theoryEvery(), 10L);
+        long every = ctx.setting(o.every(), 1L);
         requirePositive("--widths", widths);
         ctx.plan(widths.size());
         // Per step: forward X Wᵀ and backward Gᵀ X, 2nmd multiply-adds each; λ_min(H(k)) adds n²m per evaluation.

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.ArrayList;
 import java.util.List;

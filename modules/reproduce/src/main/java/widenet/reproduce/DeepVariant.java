@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
         Path dir = ctx.folder("calibration").resolve(name);
         RunSpec calibration = network.withOptimisation(RunSpec.Optimisation.fullBatch(0.1, 0))
                 .withCompute(new RunSpec.Compute(ctx.kernels(), ctx.threads()));
-        Runs.start(calibration, dir, true, new CliRunListener(true, new java.io.PrintWriter(System.err, true)));
+        Runs.start(calibration, dir, true, ctx.quietListener());
         Map<String, Object> run = Json.read(dir.resolve("run.json"));
         return number(theory(run, "init").get("ntk_lambda_max"));
     }

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
@@ -30,9 +31,11 @@ import widenet.train.TrainingRun;
  * progress output and the {@code reproduction.json} record. Re-running the same command on the same folder continues
  * it: finished variants are kept, an unfinished one resumes from its checkpoint.
  */
-final class ReproductionContext {
+public final class ReproductionContext {
     private final Reproduction reproduction;
-    private final ReproduceCommand options;
+    private final ReproductionOptions options;
+    private final Function<Boolean, RunListener> listeners;
+    private final String version;
     private final RunFolder folder;
     private final boolean fresh;
     private final GracefulShutdown shutdown;
@@ -46,9 +49,13 @@ final class ReproductionContext {
     /**
      * {@code fresh}: recompute every variant (--force); otherwise a finished variant's folder is kept and an
      * unfinished one resumes from its checkpoint. {@code shutdown}: asked before each variant (SIGINT/SIGTERM).
+     * {@code listeners}: a variant's listener, given whether its own progress is shown ({@code --verbose});
+     * {@code version}: widenet's version, recorded in reproduction.json.
      */
-    ReproductionContext(Reproduction reproduction, ReproduceCommand options, RunFolder folder, boolean fresh,
-                        GracefulShutdown shutdown) {
+    public ReproductionContext(Reproduction reproduction, ReproductionOptions options, RunFolder folder, boolean fresh,
+                               GracefulShutdown shutdown, Function<Boolean, RunListener> listeners, String version) {
+        this.listeners = listeners;
+        this.version = version;
         this.reproduction = reproduction;
         this.options = options;
         this.folder = folder;
@@ -57,19 +64,19 @@ final class ReproductionContext {
     }
 
     /** A variant was stopped by SIGINT/SIGTERM after its checkpoint (or before it started): the reproduction ends. */
-    static final class Interrupted extends RuntimeException {
+    public static final class Interrupted extends RuntimeException {
         Interrupted(String variant, long step) {
             super(step < 0 ? "interrupted before " + variant : "interrupted in " + variant + " at step " + step);
         }
     }
 
-    ReproduceCommand options() { return options; }
-    boolean quick() { return options.quick; }
+    ReproductionOptions options() { return options; }
+    boolean quick() { return options.quick(); }
     Path root() { return folder.root(); }
     Path resolve(String name) { return folder.resolve(name); }
     Path folder(String name) { return folder.folder(name); }
-    String kernels() { return options.kernels; }
-    int threads() { return options.threads.count(); }
+    String kernels() { return options.kernels(); }
+    int threads() { return options.threads(); }
 
     /** An option's value if given, else the reproduction's default. */
     <T> T setting(T given, T defaultValue) {
@@ -96,7 +103,7 @@ final class ReproductionContext {
         return Json.read(folder.resolve(run).resolve(TrainingRun.RUN_JSON));
     }
 
-    void log(String s) {
+    public void log(String s) {
         System.out.println(s);
         System.out.flush();
     }
@@ -164,8 +171,8 @@ final class ReproductionContext {
     /** {@code variant} with this reproduction's kernels, threads and checkpoint cadence, the two-layer theory on. */
     RunSpec withContext(RunSpec variant) {
         RunSpec spec = variant.withCompute(new RunSpec.Compute(kernels(), threads()));
-        if (options.checkpointEvery != null) {
-            spec = spec.withCheckpointEvery(options.checkpointEvery);
+        if (options.checkpointEvery() != null) {
+            spec = spec.withCheckpointEvery(options.checkpointEvery());
         }
         if (spec.model() instanceof ModelSpec.TwoLayer) {
             spec = spec.withTheory(new RunSpec.Theory("on", spec.theory().every()));   // H∞'s columns
@@ -175,7 +182,12 @@ final class ReproductionContext {
 
     /** A variant's own progress: shown with --verbose. */
     RunListener runListener() {
-        return new CliRunListener(options.verbose == null || !options.verbose, new java.io.PrintWriter(System.err, true));
+        return listeners.apply(options.verbose());
+    }
+
+    /** A listener for work the user does not need to watch (a calibration run): warnings only. */
+    RunListener quietListener() {
+        return listeners.apply(false);
     }
 
     /**
@@ -192,7 +204,7 @@ final class ReproductionContext {
         }
     }
 
-    double elapsed() {
+    public double elapsed() {
         return (System.nanoTime() - start) / 1e9;
     }
 
@@ -252,7 +264,7 @@ final class ReproductionContext {
                 otherSeconds, duration(seconds)));
     }
 
-    static String duration(double s) {
+    public static String duration(double s) {
         return s < 90 ? String.format("%.0f s", s) : s < 5400 ? String.format("%.1f min", s / 60) : String.format("%.1f h", s / 3600);
     }
 
@@ -278,7 +290,7 @@ final class ReproductionContext {
         r.put("paper", reproduction.paper());
         r.put("runs", runs.stream().map(m -> m.get("name")).toList());
         r.put("quick", quick());
-        r.put("widenet_version", Main.version());
+        r.put("widenet_version", version);
         r.put("kernels", kernels());
         r.put("threads", threads());
         r.putAll(extra);

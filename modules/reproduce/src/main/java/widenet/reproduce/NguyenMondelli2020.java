@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,17 +45,17 @@ final class NguyenMondelli2020 extends Reproduction {
     }
 
     @Override
-    void run(ReproductionContext ctx) throws Exception {
-        ReproduceCommand o = ctx.options();
+    public void run(ReproductionContext ctx) throws Exception {
+        ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n, 64, 512);
-        int d = ctx.setting(o.d, 16, 64);
-        List<Integer> firstWidths = ctx.setting(o.widths, List.of(n, 2 * n, 4 * n));
+        int n = ctx.setting(o.n(), 64, 512);
+        int d = ctx.setting(o.d(), 16, 64);
+        List<Integer> firstWidths = ctx.setting(o.widths(), List.of(n, 2 * n, 4 * n));
         List<Integer> pyramid = quick ? List.of(16, 8, 1) : List.of(64, 32, 1);
-        long steps = ctx.setting(o.steps, 400L, 1000L);
-        long seed = ctx.setting(o.seed, 0L);
-        long every = ctx.setting(o.every, 5L, 10L);
-        long theoryEvery = ctx.setting(o.theoryEvery, steps / 10);
+        long steps = ctx.setting(o.steps(), 400L, 1000L);
+        long seed = ctx.setting(o.seed(), 0L);
+        long every = ctx.setting(o.every(), 5L, 10L);
+        long theoryEvery = ctx.setting(o.theoryEvery(), steps / 10);
         double etaFactor = quick ? ETA_FACTOR_QUICK : ETA_FACTOR;
         for (int w : firstWidths) {
             if (w < pyramid.get(0)) {
@@ -87,7 +87,7 @@ final class NguyenMondelli2020 extends Reproduction {
         for (Spec s : specs) {
             ModelSpec.Deep network = new ModelSpec.Deep(widths(d, s.n1, pyramid), s.activation, List.of(INIT.split(",")), "1",
                     false, List.of(), 0);
-            vs.add(DeepVariant.train(ctx, s.name, n, network, seed, steps, every, theoryEvery, o.lr, etaFactor));
+            vs.add(DeepVariant.train(ctx, s.name, n, network, seed, steps, every, theoryEvery, o.lr(), etaFactor));
         }
 
         // ---- checks, computed from the run folders ----
@@ -150,7 +150,7 @@ final class NguyenMondelli2020 extends Reproduction {
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
-        theory.put("eta_rule", etaRule(o.lr, "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
+        theory.put("eta_rule", etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
         List<String> theoryKeys = new ArrayList<>(List.of("f1_sigma_min", "ntk_lambda_min"));
         for (int l = 1; l <= layers; l++) {
             theoryKeys.add("w" + l + "_sigma_min");
@@ -184,7 +184,7 @@ final class NguyenMondelli2020 extends Reproduction {
                         + "N(0, 1/fan_in) weights, but λ_max of the NTK does not grow with n₁, so one step-size rule serves every width); "
                         + "no biases; ½‖F_L − Y‖²_F, full-batch GD on every layer for %d steps, %s; seed %d%s. Kernels: %s, %d thread(s).%n%n",
                 n, d, join(pyramid), firstWidths, firstWidths.get(0), steps,
-                o.lr != null ? "η = " + o.lr : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
+                o.lr() != null ? "η = " + o.lr() : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
                 seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("## The paper's claims against widenet\n\n").append(claims).append('\n');
         Checks checks = new Checks()
@@ -203,7 +203,7 @@ final class NguyenMondelli2020 extends Reproduction {
                 + "(per-layer movement ‖W_l − W_l(0)‖_F/√n_l, σ_min(F₁) and steps to 10⁻⁶ against n₁).\n");
         ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
         ctx.writeRecord(entries("n", n, "d", d, "first_widths", firstWidths, "pyramid", pyramid, "steps", steps,
-                        "lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
+                        "lr", o.lr() != null ? o.lr() : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
                 checks, entries("stopped_runs", DeepVariant.stoppedRuns(vs)));
     }
 

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,7 +9,7 @@ import widenet.files.Csv;
 import widenet.train.InputException;
 
 /** A run's {@code metrics.csv} read back by the one CSV reader ({@link Csv}): columns by name, as doubles. */
-final class MetricsTable {
+public final class MetricsTable {
     private final Path file;
     private final List<String> header;
     private final double[][] rows;
@@ -20,7 +20,7 @@ final class MetricsTable {
         this.rows = rows;
     }
 
-    static MetricsTable read(Path file) throws IOException {
+    public static MetricsTable read(Path file) throws IOException {
         Csv.Table t;
         try {
             t = Csv.read(file);
@@ -43,12 +43,12 @@ final class MetricsTable {
         return new MetricsTable(file, header, rows);
     }
 
-    int size() { return rows.length; }
+    public int size() { return rows.length; }
 
-    boolean has(String column) { return header.contains(column); }
+    public boolean has(String column) { return header.contains(column); }
 
     /** The column's values, one per row. */
-    double[] column(String name) {
+    public double[] column(String name) {
         int c = header.indexOf(name);
         if (c < 0) {
             throw new InputException(file + ": no column '" + name + "' (has " + String.join(", ", header) + ")");
@@ -61,22 +61,22 @@ final class MetricsTable {
     }
 
     /** The value in the last row. */
-    double last(String name) {
+    public double last(String name) {
         double[] v = column(name);
         return v[v.length - 1];
     }
 
-    double first(String name) {
+    public double first(String name) {
         return column(name)[0];
     }
 
     /** The finite values of a column measured on some rows only (theory rows; NaN elsewhere). */
-    double[] measured(String name) {
+    public double[] measured(String name) {
         return Arrays.stream(column(name)).filter(Double::isFinite).toArray();
     }
 
     /** The steps of the rows where {@code name} was measured. */
-    double[] measuredSteps(String name) {
+    public double[] measuredSteps(String name) {
         double[] c = column(name), s = column("step");
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < c.length; i++) {

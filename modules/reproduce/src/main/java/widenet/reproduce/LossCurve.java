@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 /**
  * What a reproduction reads from one run's loss column (rows at {@code step}): how far the loss fell, and whether it

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,16 +30,16 @@ final class Gao2022 extends Reproduction {
     }
 
     @Override
-    void run(ReproductionContext ctx) throws Exception {
-        ReproduceCommand o = ctx.options();
+    public void run(ReproductionContext ctx) throws Exception {
+        ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n, 32, 256);
-        int d = ctx.setting(o.d, 16, 64);
-        List<Integer> widths = ctx.setting(o.widths, List.of(2 * n, 4 * n, 8 * n));
-        long steps = ctx.setting(o.steps, 60L, 100L);
-        long seed = ctx.setting(o.seed, 0L);
-        long every = ctx.setting(o.every, 1L);
-        long theoryEvery = ctx.setting(o.theoryEvery, 10L);
+        int n = ctx.setting(o.n(), 32, 256);
+        int d = ctx.setting(o.d(), 16, 64);
+        List<Integer> widths = ctx.setting(o.widths(), List.of(2 * n, 4 * n, 8 * n));
+        long steps = ctx.setting(o.steps(), 60L, 100L);
+        long seed = ctx.setting(o.seed(), 0L);
+        long every = ctx.setting(o.every(), 1L);
+        long theoryEvery = ctx.setting(o.theoryEvery(), 10L);
         requirePositive("--widths", widths);
         // The NTK of this network is of order m/d per sample pair (README, implicit networks), so the stable step of
         // the summed loss scales like d/(m·n): η = C·d/(m·n), C measured at n = 256, m = 1024, d = 64 (η = 0.04,
@@ -58,7 +58,7 @@ final class Gao2022 extends Reproduction {
         Map<String, Double> etas = new LinkedHashMap<>();
         for (int m : widths) {
             String name = "m" + m;
-            double eta = o.lr != null ? o.lr : Double.parseDouble(DeepVariant.fourDigits(c * d / ((double) m * n)));
+            double eta = o.lr() != null ? o.lr() : Double.parseDouble(DeepVariant.fourDigits(c * d / ((double) m * n)));
             etas.put(name, eta);
             ctx.train(name, onSphere(n, d, implicit(m, GAMMA, true), eta, steps, every, seed, theoryEvery));
             names.add(name);
@@ -132,7 +132,7 @@ final class Gao2022 extends Reproduction {
         theory.put("n", n);
         theory.put("d", d);
         theory.put("gamma", GAMMA);
-        theory.put("eta_rule", etaRule(o.lr, "η = C·d/(m·n), C = " + c));
+        theory.put("eta_rule", etaRule(o.lr(), "η = C·d/(m·n), C = " + c));
         for (int i = 0; i < k; i++) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("eta", etas.get(names.get(i)));
@@ -168,7 +168,7 @@ final class Gao2022 extends Reproduction {
         md.append(String.format("Setting: n = %d, d = %d, xᵢ uniform on the unit sphere, yᵢ ~ N(0, 1); z* = relu(Ãz* + Bx/√d), Ã = (γ/√m)A, "
                         + "ŷ = uᵀz*, every weight N(0, 1) at initialisation, A and B trained, u fixed; γ = %s, m ∈ %s, --require-contraction; "
                         + "½Σ(ŷ − y)², full-batch GD for %d steps, %s; fixed points to a relative 1e-6; seed %d%s. Kernels: %s, %d thread(s).%n%n",
-                n, d, GAMMA, widths, steps, o.lr != null ? "η = " + o.lr : "η = C·d/(m·n) with C = " + MarkdownTable.num(c)
+                n, d, GAMMA, widths, steps, o.lr() != null ? "η = " + o.lr() : "η = C·d/(m·n) with C = " + MarkdownTable.num(c)
                         + " (the network's NTK is of order m/d)", seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("## The paper's claims against widenet\n\n").append(claims).append('\n');
         Checks checks = new Checks()
@@ -198,7 +198,7 @@ final class Gao2022 extends Reproduction {
             st.put(s.name(), s.message());
         }
         ctx.writeRecord(entries("n", n, "d", d, "widths", widths, "gamma", GAMMA, "steps", steps,
-                        "lr", o.lr != null ? o.lr : "C*d/(m*n), C = " + c, "seed", seed, "theory_every", theoryEvery),
+                        "lr", o.lr() != null ? o.lr() : "C*d/(m*n), C = " + c, "seed", seed, "theory_every", theoryEvery),
                 checks, entries("stopped_runs", st));
     }
 

@@ -1,19 +1,19 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** A Markdown table built row by row (for a reproduction's {@code summary.md}). */
-final class MarkdownTable {
+public final class MarkdownTable {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    MarkdownTable(String... header) {
+    public MarkdownTable(String... header) {
         this.header = List.of(header);
     }
 
     /** A row: a Double is written by {@link #num}, an {@code Object[]} stands for that many adjacent cells. */
-    MarkdownTable row(Object... cells) {
+    public MarkdownTable row(Object... cells) {
         List<String> r = new ArrayList<>();
         for (Object c : cells) {
             for (Object cell : c instanceof Object[] group ? group : new Object[] {c}) {
@@ -28,7 +28,7 @@ final class MarkdownTable {
     }
 
     /** A list of values in parentheses, e.g. "(2.7, 1.5)", each by {@link #num}. */
-    static String list(double[] v) {
+    public static String list(double[] v) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < v.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(num(v[i]));
@@ -37,7 +37,7 @@ final class MarkdownTable {
     }
 
     /** Four significant digits, or "–" for a missing value. */
-    static String num(double v) {
+    public static String num(double v) {
         if (Double.isNaN(v)) {
             return "–";
         }

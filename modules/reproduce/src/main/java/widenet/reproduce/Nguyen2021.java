@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,18 +40,18 @@ final class Nguyen2021 extends Reproduction {
     }
 
     @Override
-    void run(ReproductionContext ctx) throws Exception {
-        ReproduceCommand o = ctx.options();
+    public void run(ReproductionContext ctx) throws Exception {
+        ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n, 32, 256);
-        int d = ctx.setting(o.d, 16, 64);
+        int n = ctx.setting(o.n(), 32, 256);
+        int d = ctx.setting(o.d(), 16, 64);
         int h = quick ? 16 : 128;
-        List<Integer> wide = ctx.setting(o.widths, List.of(n, 2 * n, 4 * n));
-        long steps = ctx.setting(o.steps, 400L, 1500L);
+        List<Integer> wide = ctx.setting(o.widths(), List.of(n, 2 * n, 4 * n));
+        long steps = ctx.setting(o.steps(), 400L, 1500L);
         double etaFactor = quick ? ETA_FACTOR_QUICK : ETA_FACTOR;
-        long seed = ctx.setting(o.seed, 0L);
-        long every = ctx.setting(o.every, 5L, 10L);
-        long theoryEvery = ctx.setting(o.theoryEvery, steps / 10);
+        long seed = ctx.setting(o.seed(), 0L);
+        long every = ctx.setting(o.every(), 5L, 10L);
+        long theoryEvery = ctx.setting(o.theoryEvery(), steps / 10);
         requirePositive("--widths", wide);
         int layers = 4;
         ctx.plan(INITS.size() * wide.size());
@@ -67,7 +67,7 @@ final class Nguyen2021 extends Reproduction {
             List<DeepVariant> vs = new ArrayList<>();
             for (int w : wide) {
                 ModelSpec.Deep network = ModelSpec.Deep.of(List.of(d, h, h, w, 1)).withInit(init[1]);
-                vs.add(DeepVariant.train(ctx, init[0] + "_w" + w, n, network, seed, steps, every, theoryEvery, o.lr, etaFactor));
+                vs.add(DeepVariant.train(ctx, init[0] + "_w" + w, n, network, seed, steps, every, theoryEvery, o.lr(), etaFactor));
             }
             byInit.put(init[0], vs);
         }
@@ -137,7 +137,7 @@ final class Nguyen2021 extends Reproduction {
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
-        theory.put("eta_rule", etaRule(o.lr, "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
+        theory.put("eta_rule", etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
         for (DeepVariant v : all) {
             theory.put(v.name(), v.theoryRecord(List.of("flast_gram_lambda_min", "ntk_lambda_min", "f1_sigma_min")));
         }
@@ -156,7 +156,7 @@ final class Nguyen2021 extends Reproduction {
                         + "parameterisation (N(0, 1) weights, √(2/fan_in) in the forward pass); ½Σ(f − y)², full-batch GD on every layer for %d "
                         + "steps, %s; seed %d%s. Kernels: %s, %d thread(s).%n%n",
                 n, d, d, h, h, wide, steps,
-                o.lr != null ? "η = " + o.lr : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
+                o.lr() != null ? "η = " + o.lr() : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
                 seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
         md.append("The paper: a single wide layer of width linear, quadratic or cubic in N, depending on the initialisation, suffices for "
                 + "GD to reach a global minimum (prior work: every layer Ω(N⁸)); the proof tracks λ_min(F_{L−1}F_{L−1}ᵀ). "
@@ -178,7 +178,7 @@ final class Nguyen2021 extends Reproduction {
                 + "`series/final_vs_width.csv` (steps to 10⁻⁶, initial Gram λ_min and movement against w, per initialisation).\n");
         ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
         ctx.writeRecord(entries("n", n, "d", d, "hidden", h, "wide_widths", wide, "inits", INITS.stream().map(i -> i[1]).toList(),
-                        "steps", steps, "lr", o.lr != null ? o.lr : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
+                        "steps", steps, "lr", o.lr() != null ? o.lr() : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
                 checks, entries("smallest_converged_width", smallest, "stopped_runs", DeepVariant.stoppedRuns(all)));
     }
 }

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +15,7 @@ import widenet.train.RunSpec;
  * the {@code train} code path), then {@code theory.json}, {@code summary.md}, {@code reproduction.json} and
  * optional {@code series/*.csv} in the reproduction folder. Adding one is a class and a line in {@link #all()}.
  */
-abstract class Reproduction {
+public abstract class Reproduction {
     /** The options of the reproductions on synthetic data (du2019, nguyen-mondelli2020, nguyen2021, gao2022). */
     static final Set<String> SYNTHETIC_DATA_OPTIONS = Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed",
             "--theory-every", "--every");
@@ -31,28 +31,28 @@ abstract class Reproduction {
         this.options = options;
     }
 
-    final String name() {
+    public final String name() {
         return name;
     }
 
     /** The paper, as cited in the summary. */
-    final String paper() {
+    public final String paper() {
         return paper;
     }
 
     /** The options of {@code widenet reproduce} (beyond the common ones) this reproduction reads. */
-    final Set<String> options() {
+    public final Set<String> options() {
         return options;
     }
 
     /** Throws {@link InputException} (exit 2) before anything is written when the reproduction cannot run here. */
-    void checkRunnable(ReproduceCommand options) {
+    public void checkRunnable(ReproductionOptions options) {
     }
 
-    abstract void run(ReproductionContext ctx) throws Exception;
+    public abstract void run(ReproductionContext ctx) throws Exception;
 
     /** Every reproduction by name, in the order {@code --help} lists them. */
-    static Map<String, Supplier<Reproduction>> all() {
+    public static Map<String, Supplier<Reproduction>> all() {
         Map<String, Supplier<Reproduction>> m = new LinkedHashMap<>();
         m.put(Du2019.NAME, Du2019::new);
         m.put(Arora2019.NAME, Arora2019::new);

@@ -1,4 +1,4 @@
-package widenet.cli;
+package widenet.reproduce;
 
 
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import widenet.train.RunSpec;
  * which at n = 2000 is close to the paper's 1e-3 and, unlike a fixed value, stays stable and useful at other n.
  * The random labels of a larger p include those of a smaller p (one seeded permutation), so the variants are nested.
  */
-final class Arora2019 extends Reproduction {
+public final class Arora2019 extends Reproduction {
     static final String NAME = "arora2019";
 
     Arora2019() {
@@ -43,33 +43,33 @@ final class Arora2019 extends Reproduction {
                         "--classes", "--fractions"));
     }
 
-    private static Path dataDir(ReproduceCommand o) {
-        return o.data != null ? o.data : FashionMnistFiles.DEBIAN_DIR;
+    private static Path dataDir(ReproductionOptions o) {
+        return o.data() != null ? o.data() : FashionMnistFiles.DEBIAN_DIR;
     }
 
     @Override
-    void checkRunnable(ReproduceCommand o) {
+    public void checkRunnable(ReproductionOptions o) {
         FashionMnistFiles files = FashionMnistFiles.in(dataDir(o));
         for (Path p : List.of(files.trainImages(), files.trainLabels())) {
             if (!Files.isRegularFile(p)) {
-                throw new InputException(missingData(o.data, p));
+                throw new InputException(missingData(o.data(), p));
             }
         }
     }
 
     @Override
-    void run(ReproductionContext ctx) throws Exception {
-        ReproduceCommand o = ctx.options();
+    public void run(ReproductionContext ctx) throws Exception {
+        ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n, 200, 2000);
-        int m = ctx.setting(o.width, 1000, 10_000);
-        long steps = ctx.setting(o.steps, 150L, 300L);
-        double kappa = ctx.setting(o.kappa, 0.01);
-        long seed = ctx.setting(o.seed, 0L);
-        long theoryEvery = ctx.setting(o.theoryEvery, 0L);
-        long every = ctx.setting(o.every, 1L);
-        List<Integer> classes = ctx.setting(o.classes, List.of(0, 1));
-        List<Double> fractions = ctx.setting(o.fractions, List.of(0.0, 0.5, 1.0), List.of(0.0, 0.25, 0.5, 0.75, 1.0));
+        int n = ctx.setting(o.n(), 200, 2000);
+        int m = ctx.setting(o.width(), 1000, 10_000);
+        long steps = ctx.setting(o.steps(), 150L, 300L);
+        double kappa = ctx.setting(o.kappa(), 0.01);
+        long seed = ctx.setting(o.seed(), 0L);
+        long theoryEvery = ctx.setting(o.theoryEvery(), 0L);
+        long every = ctx.setting(o.every(), 1L);
+        List<Integer> classes = ctx.setting(o.classes(), List.of(0, 1));
+        List<Double> fractions = ctx.setting(o.fractions(), List.of(0.0, 0.5, 1.0), List.of(0.0, 0.25, 0.5, 0.75, 1.0));
         if (classes.size() != 2 || classes.get(0).equals(classes.get(1))) {
             throw new InputException("--classes takes two different class labels, e.g. 0,1; got " + classes);
         }
@@ -146,10 +146,10 @@ final class Arora2019 extends Reproduction {
             theory = new TwoLayerTheory(k, x, yTrue, 1.0, LossKind.SUM, false, kappa);
         }
         NtkSpectrum spectrum = theory.spectrum();
-        double eta = o.lr != null ? o.lr : 1 / spectrum.lambdaMax();
+        double eta = o.lr() != null ? o.lr() : 1 / spectrum.lambdaMax();
         double theorySeconds = (System.nanoTime() - t0) / 1e9;
         ctx.log(String.format("%s: %d images of classes %s, d = %d; H∞: λ₀ = %.4g, λ_max = %.4g → η = %.4g%s (%.1f s)",
-                NAME, n, classes, d, spectrum.lambdaMin(), spectrum.lambdaMax(), eta, o.lr != null ? " (given)" : " = 1/λ_max", theorySeconds));
+                NAME, n, classes, d, spectrum.lambdaMin(), spectrum.lambdaMax(), eta, o.lr() != null ? " (given)" : " = 1/λ_max", theorySeconds));
 
         ctx.plan(runs.size());
         double[] flops = new double[runs.size()];
@@ -248,7 +248,7 @@ final class Arora2019 extends Reproduction {
         md.append("# Reproduction: Arora et al. 2019, true vs random labels\n\n").append(paper()).append(".\n\n");
         md.append(String.format("Setting: Fashion-MNIST (%s) classes %s, n = %d (n/2 each), d = %d, ‖x‖ = 1, labels ±1; width m = %d, κ = %s, "
                         + "W trained, sum loss, %d full-batch GD steps at η = %.4g%s; random-label fractions %s, seed %d%s. Kernels: %s, %d thread(s).%n%n",
-                dataDir(o), classes, n, d, m, kappa, steps, eta, o.lr != null ? "" : " (= 1/λ_max(H∞), half the stability limit)",
+                dataDir(o), classes, n, d, m, kappa, steps, eta, o.lr() != null ? "" : " (= 1/λ_max(H∞), half the stability limit)",
                 fractions, seed, quick ? " (**--quick**)" : "", ctx.kernels(), ctx.threads()));
         md.append(String.format("H∞: λ₀ = %.4g, λ_max = %.4g, condition number %.3g.%n%n", spectrum.lambdaMin(), spectrum.lambdaMax(),
                 spectrum.lambdaMax() / spectrum.lambdaMin()));
@@ -272,13 +272,13 @@ final class Arora2019 extends Reproduction {
                 + "and (vᵢᵀy)² per variant), `series/measure_vs_fraction.csv`. Data: `data/X.npy`, `data/y_<run>.npy`.\n");
         ctx.writeSummary(md.toString(), "H∞:", "\nCurves");
         ctx.writeRecord(entries("data", dataDir(o).toString(), "classes", classes, "n", n, "d", d, "width", m, "kappa", kappa,
-                        "lr", eta, "lr_rule", o.lr != null ? "given" : "1/lambda_max(H_inf)", "steps", steps, "fractions", fractions,
+                        "lr", eta, "lr_rule", o.lr() != null ? "given" : "1/lambda_max(H_inf)", "steps", steps, "fractions", fractions,
                         "seed", seed),
                 checks, entries("trajectory_gap_max", worstGap, "theory_seconds_data", theorySeconds));
     }
 
     /** The error when an IDX file is missing: from Debian's folder (how to install it) or from {@code --data}. */
-    static String missingData(Path given, Path file) {
+    public static String missingData(Path given, Path file) {
         return given == null
                 ? "Fashion-MNIST is not installed (no " + file + "); install it with: apt-get install dataset-fashion-mnist"
                 : "--data " + given + ": no " + file.getFileName() + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
