@@ -20,6 +20,7 @@ import widenet.theory.DeepTheoryProbe;
 import widenet.train.InputException;
 import widenet.train.MemoryEstimate;
 import widenet.train.ModelSpec;
+import widenet.train.RunFolderChecks;
 import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.Runs;
@@ -140,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
                 }
                 if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
-                    String left = TrainingRun.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
+                    String left = RunFolderChecks.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
                     if (left != null) {
                         listener.warning(left);
                     }

@@ -57,7 +57,7 @@ public final class Runs {
         try (TrainingRun session = TrainingRun.resume(dir)) {
             RunSpec recorded = session.resuming() ? recordedSpec(session, dir) : recordedSpec(dir);
             RunSpec spec = agree.apply(recorded).validate().withAbsolutePaths();
-            requireSame(dir, recorded, spec, TrainingRun.LOCATION_FIELDS);   // moved data: the CRC32 decides
+            requireSame(dir, recorded, spec, RunFolderChecks.LOCATION_FIELDS);   // moved data: the CRC32 decides
             requireDataFiles(dir, spec);
             warnSkipped(session, listener);
             if (session.resuming()) {
@@ -95,7 +95,7 @@ public final class Runs {
         spec = spec.validate().withAbsolutePaths();
         if (TrainingRun.status(dir) == TrainingRun.Status.FINISHED) {
             requireSame(dir, recordedSpec(dir), spec);
-            String left = TrainingRun.tidyFinished(dir);
+            String left = RunFolderChecks.tidyFinished(dir);
             if (left != null) {
                 listener.warning(left);
             }
