@@ -222,6 +222,32 @@ class ReliabilityMessagesTest {
         assertTrue(r.err().contains("a duration up to 10⁹ s"), r.err());
     }
 
+    /**
+     * {@code report --out} and {@code theory --json} given a folder are refused (they made their temporary file in
+     * the folder's parent, e.g. {@code /} for {@code /tmp}); given a file, the temporary file is made beside it and
+     * renamed over it, so nothing else appears anywhere.
+     */
+    @Test
+    void reportAndTheoryOutputsGoBesideTheirTargetAndNeverToAFolder() throws IOException {
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString())).code());
+        Path folder = Files.createDirectories(tmp.resolve("pages"));
+        List<String> before = ResumeFromAnyMomentTest.list(tmp);
+        TrainCommandTest.Result r = run("report", run.toString(), "--out", folder.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(folder + " is a folder; give a file name"), r.err());
+        r = swallowingStdout(() -> run("theory", "--n", "12", "--d", "6", "--kernels", "scalar", "--json", folder.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(folder + " is a folder; give a file name"), r.err());
+        assertEquals(before, ResumeFromAnyMomentTest.list(tmp), "nothing written beside the folder");
+        assertEquals(List.of(), ResumeFromAnyMomentTest.list(folder));
+        assertEquals(0, swallowingStdout(() -> run("report", run.toString(), "--out", folder.resolve("page.html").toString())).code());
+        assertEquals(0, swallowingStdout(() -> run("theory", "--n", "12", "--d", "6", "--kernels", "scalar", "--json",
+                folder.resolve("facts.json").toString())).code());
+        assertEquals(List.of("facts.json", "page.html"), ResumeFromAnyMomentTest.list(folder));
+        assertEquals(before, ResumeFromAnyMomentTest.list(tmp));
+    }
+
     /** run.json's final_loss is a number (the last metrics row's loss, exactly), null when not finite. */
     @Test
     void finalLossIsAJsonNumber() throws IOException {
