@@ -33,7 +33,10 @@ public final class Main {
     public static final int EXIT_DIVERGED = 3;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        widenet.train.GracefulShutdown.jvm().ownsProcess();
+        int code = run(args);
+        widenet.train.GracefulShutdown.jvm().exiting();
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code (tests call this). */

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
@@ -24,6 +25,7 @@ import widenet.sweep.LogLogFit;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
 import widenet.train.GracefulShutdown;
+import widenet.train.MemoryEstimate;
 
 /**
  * {@code widenet sweep}: how wide is wide enough. For each n, the smallest width m_min(n) whose full-batch GD run
@@ -108,6 +110,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    MemoryOptions memory = new MemoryOptions();
+
     @Option(names = "--cluster", paramLabel = "ENGINE", description = "Train the cells on a cluster: hazelcast (this process joins as a member; see 'widenet worker').")
     String cluster;
 
@@ -140,6 +145,15 @@ final class SweepCommand implements Callable<Integer> {
         ClusterEngine engine = clusterOptions == null ? null : ClusterEngine.named(cluster);   // before any work: say how to get it
         int cores = Runtime.getRuntime().availableProcessors();
         int atOnce = cellsAtOnce != null ? cellsAtOnce : Math.max(1, cores / threadsPerCell);
+        // Before anything is allocated: the largest cell (the widest grid width at the largest n) as many times as
+        // cells train here at once (a cell trains the two-layer network by full-batch GD, without the theory).
+        int trainedHere = clusterOptions == null ? atOnce : cellsHere != null ? cellsHere : Math.max(1, cores / threadsPerCell);
+        if (trainedHere > 0) {
+            int nMax = s.ns().stream().mapToInt(Integer::intValue).max().orElse(1);
+            memory.check("this sweep's largest cell (n = " + nMax + ", d = " + s.dFor(nMax) + ", m = " + s.widthMax() + ")"
+                    + (trainedHere > 1 ? " × " + trainedHere + " cells at once" : ""),
+                    MemoryEstimate.twoLayer(nMax, s.dFor(nMax), s.widthMax(), nMax).times(trainedHere));
+        }
         Path dir = out != null ? out
                 : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -133,6 +133,9 @@ final class TheoryCommand implements Callable<Integer> {
                     source = data.description() + ", seed " + seed;
                 }
             } else {
+                if (yFile != null) {
+                    widenet.train.DataSpec.requireSameRows(xFile, yFile);   // before X is read whole
+                }
                 x = Npy.readMatrix(xFile);
                 if (x.rows() == 0 || x.cols() == 0) {
                     int rows = x.rows(), cols = x.cols();
@@ -156,7 +159,7 @@ final class TheoryCommand implements Callable<Integer> {
                         + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1)", e);
             }
             if (theory.singularWarning() != null) {
-                System.err.println("widenet: warning: " + theory.singularWarning());
+                spec.commandLine().getErr().println("widenet: warning: " + theory.singularWarning());
             }
             Map<String, Object> s = theory.summary(delta, true);
             s.put("seconds", (System.nanoTime() - t0) / 1e9);

@@ -20,6 +20,7 @@ import widenet.theory.DeepTheoryProbe;
 import widenet.train.InputException;
 import widenet.train.MemoryEstimate;
 import widenet.train.ModelSpec;
+import widenet.train.RunFolderChecks;
 import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.Runs;
@@ -135,24 +136,68 @@ final class TrainCommand implements Callable<Integer> {
             if (resume == null) {
                 RunSpec s = runSpec().validate();
                 memory.check("this run", memoryEstimate(s));   // before anything is allocated
-                Path dir = out != null ? out
-                        : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                Path dir = out != null ? out : newDefaultFolder(Path.of("runs"), LocalDateTime.now());
                 r = Runs.start(s, dir, force, listener);
             } else {
                 if (given("--out")) {
                     throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
                 }
                 if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
-                    String left = TrainingRun.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
+                    String left = RunFolderChecks.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
                     if (left != null) {
                         listener.warning(left);
                     }
                     listener.log("nothing to resume: the run in " + resume + " has finished (see its run.json)");
+                    GracefulShutdown.jvm().completed(0);
                     return 0;
                 }
                 r = Runs.resume(resume, recorded -> new ResumeAgreement(this).agree(recorded), listener);
             }
+            if (r.finished()) {
+                GracefulShutdown.jvm().completed(0);   // a SIGTERM after "done:" does not make a finished run exit 143
+            }
             return exitCode(r, err());
+        } finally {
+            stallForTests();
+        }
+    }
+
+    /** Test-only fault injection: this many ms of sleep as the command returns (a window for a late signal). */
+    static final String STALL_AFTER_PROPERTY = "widenet.train.stallAfterMillis";
+
+    private static void stallForTests() {
+        long ms = Long.getLong(STALL_AFTER_PROPERTY, 0);
+        if (ms > 0) {
+            System.err.println("widenet: test stall after the command (" + ms + " ms)");
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * A new folder {@code parent/train-<time>} (to the second), made here so that two runs started in the same
+     * second get two folders: the second one made takes {@code train-<time>-2}, and so on. Creating a folder is
+     * atomic, so two processes never take the same one.
+     */
+    static Path newDefaultFolder(Path parent, LocalDateTime now) {
+        String base = "train-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        try {
+            java.nio.file.Files.createDirectories(parent);
+            for (int i = 1; ; i++) {
+                Path dir = parent.resolve(i == 1 ? base : base + "-" + i);
+                try {
+                    return java.nio.file.Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (i == 1000) {
+                        throw new InputException("cannot find a free folder name " + parent.resolve(base) + "-N; give --out");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new widenet.train.OutputException("cannot create the run folder: " + widenet.files.FileErrors.describe(parent, e), e);
         }
     }
 

@@ -42,6 +42,21 @@ class MemoryCheckTest {
         assertFalse(Files.exists(out), "nothing was made");
     }
 
+    /**
+     * A sweep whose largest cell (widest grid width at the largest n), times the cells trained at once, does not fit
+     * is refused before its folder or any cell exists (old code: OutOfMemoryError with a stack trace in a cell).
+     */
+    @Test
+    void aSweepIsCheckedForItsLargestCellBeforeItStarts() {
+        Path out = tmp.resolve("sweep");
+        refusedQuickly("sweep", "--n", "16", "--width-min", "2147483600", "--width-max", "2147483647", "--out", out.toString());
+        TrainCommandTest.Result r = TrainCommandTest.run("sweep", "--n", "16,64", "--d", "8", "--width-min", "4", "--width-max", "4096",
+                "--cells-at-once", "3", "--max-memory", "1m", "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("widenet: this sweep's largest cell (n = 64, d = 8, m = 4096) × 3 cells at once needs about"), r.err());
+        assertFalse(Files.exists(out), "nothing was made");
+    }
+
     @Test
     void maxMemoryOverridesTheMachinesFigure() {
         String[] small = TrainCommandTest.with(TrainCommandTest.SMALL, "--out", tmp.resolve("a").toString(), "--max-memory", "1k");

@@ -21,7 +21,7 @@ final class JsonValues {
             }
             return Json.read(file);
         } catch (java.io.IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage());
+            throw new InputException("cannot read " + widenet.files.FileErrors.describe(file, e), e);
         } catch (InputException e) {
             throw e;
         } catch (RuntimeException e) {

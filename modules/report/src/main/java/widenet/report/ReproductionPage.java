@@ -95,7 +95,7 @@ final class ReproductionPage {
             try (Stream<Path> s = Files.list(series)) {
                 files = s.filter(p -> p.getFileName().toString().endsWith(".csv") && !inFigure.contains(p.normalize())).sorted().toList();
             } catch (IOException e) {
-                throw new InputException("cannot list " + series + ": " + e.getMessage());
+                throw new InputException("cannot list " + widenet.files.FileErrors.describe(series, e), e);
             }
             if (!files.isEmpty()) {
                 page.section("Series (series/*.csv)");
@@ -125,7 +125,7 @@ final class ReproductionPage {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new InputException(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage());
+            throw new InputException("cannot read " + widenet.files.FileErrors.describe(file, e), e);
         }
     }
 }

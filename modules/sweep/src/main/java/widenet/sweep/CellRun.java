@@ -230,7 +230,7 @@ final class CellRun {
                 initFiles = Checkpoints.describeFiles(dir.resolve(INIT), net.parameters());
                 return null;
             } catch (IOException e) {
-                throw new UncheckedIOException("cell " + dir + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cell " + dir + ": " + widenet.files.FileErrors.describe(e), e);
             }
         }
 
@@ -241,7 +241,7 @@ final class CellRun {
                         at, net.kind(), names(net.parameters()),
                         names(net.extraState()), CheckpointState.DataFingerprint.of(data), settings));
             } catch (IOException e) {
-                throw new UncheckedIOException("cell " + dir + ": cannot write a checkpoint: " + e.getMessage(), e);
+                throw new UncheckedIOException("cell " + dir + ": cannot write a checkpoint: " + widenet.files.FileErrors.describe(e), e);
             }
         }
 
@@ -250,7 +250,7 @@ final class CellRun {
             try {
                 deleteAll();
             } catch (IOException e) {
-                throw new UncheckedIOException("cell " + dir + ": cannot remove its checkpoints: " + e.getMessage(), e);
+                throw new UncheckedIOException("cell " + dir + ": cannot remove its checkpoints: " + widenet.files.FileErrors.describe(e), e);
             }
         }
 

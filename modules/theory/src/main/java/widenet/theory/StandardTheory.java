@@ -91,6 +91,11 @@ public final class StandardTheory implements TheoryProvider {
             }
 
             @Override
+            public List<String> warnings() {
+                return base == null ? List.of() : base.warnings();
+            }
+
+            @Override
             public double setupSeconds() {
                 return base == null ? 0 : base.setupSeconds();
             }

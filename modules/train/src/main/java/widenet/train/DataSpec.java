@@ -91,6 +91,19 @@ public sealed interface DataSpec {
         }
     }
 
+    /**
+     * Refuses labels whose row count is not X's, from the two files' headers alone (a large X is not read for a
+     * mismatch its header shows).
+     */
+    public static void requireSameRows(Path xFile, Path yFile) throws IOException {
+        long[] xs = Npy.shape(xFile);
+        long[] ys = Npy.shape(yFile);
+        if (xs.length >= 1 && ys.length >= 1 && xs[0] != ys[0]) {
+            throw new InputException(yFile + " has " + ys[0] + " rows but " + xFile + " has n = " + xs[0]
+                    + ": one label row per sample of X");
+        }
+    }
+
     /** Inputs X (n×d, float32 or float64) and labels y ((n), (n, 1), or (n, k) for a deep network with k outputs). */
     record NpyFiles(String x, String y, String testX, String testY) implements DataSpec {
         /** No held-out set. */
@@ -110,6 +123,7 @@ public sealed interface DataSpec {
         public Dataset load(SplittableRandom rng, ModelSpec model) throws IOException {
             Path xFile = Path.of(x), yFile = Path.of(y);
             ModelSpec.Deep deep = model instanceof ModelSpec.Deep dm ? dm : null;
+            requireSameRows(xFile, yFile);   // from the headers, before X is read whole
             FloatMatrix xs = Npy.readMatrix(xFile);
             try {
                 Dataset.requireFinite(xs, xFile.toString());

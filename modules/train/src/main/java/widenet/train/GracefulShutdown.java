@@ -16,6 +16,10 @@ public final class GracefulShutdown {
     private volatile boolean requested;
     private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int active;
+    /** The exit status of work that completed (e.g. a finished run), or null while it has not. */
+    private volatile Integer completed;
+    private volatile boolean ownsProcess;
+    private volatile boolean exiting;
 
     private GracefulShutdown() {
     }
@@ -91,6 +95,28 @@ public final class GracefulShutdown {
         };
     }
 
+    /**
+     * The process's work is done with exit status {@code status} (e.g. 0: the run finished and said "done:"). A
+     * SIGINT/SIGTERM arriving after this (a scheduler's stop as the job ends) then exits with {@code status}, not
+     * 130/143: nothing was interrupted, and a finished run must not look killed to a job scheduler.
+     */
+    public void completed(int status) {
+        completed = status;
+    }
+
+    /**
+     * The caller is the process's main program (the CLI's {@code main}), so a signal after {@link #completed} may end
+     * the process with the completed status; code embedded in another program (tests, a server) never halts it.
+     */
+    public void ownsProcess() {
+        ownsProcess = true;
+    }
+
+    /** The process is exiting by itself ({@code System.exit}): its own status stands. */
+    public void exiting() {
+        exiting = true;
+    }
+
     private void onShutdown() {
         request();
         synchronized (this) {
@@ -101,6 +127,12 @@ public final class GracefulShutdown {
                     return;
                 }
             }
+        }
+        Integer status = completed;
+        if (status != null && ownsProcess && !exiting) {
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(status);   // a signal after the work completed: its status, not the signal's
         }
     }
 }

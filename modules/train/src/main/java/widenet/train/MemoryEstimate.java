@@ -105,6 +105,12 @@ public final class MemoryEstimate {
                 .activations(batch, m, 5).masks(batch, m, 2).activations(batch, d, 1);
     }
 
+    /** {@code k} of these at once (e.g. a sweep's concurrent cells): every part times k. */
+    public MemoryEstimate times(long k) {
+        parts.replaceAll((part, bytes) -> bytes * k);
+        return this;
+    }
+
     public double total() {
         return parts.values().stream().mapToDouble(Double::doubleValue).sum();
     }

@@ -42,7 +42,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
                 out.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + widenet.files.FileErrors.describe(file, e), e);
         }
     }
 
@@ -89,7 +89,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
             }
             DurableFiles.writeString(file, String.join("\n", kept) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot rewrite " + widenet.files.FileErrors.describe(file, e), e);
         }
         return new MetricsCsv(file, columns, false);
     }
@@ -121,7 +121,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + widenet.files.FileErrors.describe(file, e), e);
         }
     }
 
@@ -140,7 +140,7 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot close " + widenet.files.FileErrors.describe(file, e), e);
         }
     }
 }

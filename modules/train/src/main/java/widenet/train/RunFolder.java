@@ -62,7 +62,7 @@ public final class RunFolder {
         try {
             Files.createDirectories(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + p + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + FileErrors.describe(p, e), e);
         }
         return p;
     }

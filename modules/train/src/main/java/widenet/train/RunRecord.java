@@ -59,7 +59,8 @@ public record RunRecord(Path folder, String status, long steps, double trainSeco
         Object loss = run.get("final_loss");
         Object steps = run.get("steps_done");
         return new RunRecord(dir, String.valueOf(run.get("status")), steps instanceof Number s ? s.longValue() : 0,
-                train, probe, setup, loss == null ? null : loss.toString());
+                train, probe, setup, loss instanceof Number x ? widenet.files.Csv.format(x.doubleValue())
+                        : loss == null ? null : loss.toString());   // older run.json files hold it as a string
     }
 
     private static double number(Map<String, Object> run, String key) {

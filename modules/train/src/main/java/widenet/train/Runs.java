@@ -60,7 +60,7 @@ public final class Runs {
         try (TrainingRun session = TrainingRun.resume(dir)) {
             RunSpec recorded = session.resuming() ? recordedSpec(session, dir) : recordedSpec(dir);
             RunSpec spec = agree.apply(recorded).validate().withAbsolutePaths();
-            requireSame(dir, recorded, spec, TrainingRun.LOCATION_FIELDS);   // moved data: the CRC32 decides
+            requireSame(dir, recorded, spec, RunFolderChecks.LOCATION_FIELDS);   // moved data: the CRC32 decides
             requireDataFiles(dir, spec);
             warnSkipped(session, listener);
             if (session.resuming()) {
@@ -98,7 +98,7 @@ public final class Runs {
         spec = spec.validate().withAbsolutePaths();
         if (TrainingRun.status(dir) == TrainingRun.Status.FINISHED) {
             requireSame(dir, recordedSpec(dir), spec);
-            String left = TrainingRun.tidyFinished(dir);
+            String left = RunFolderChecks.tidyFinished(dir);
             if (left != null) {
                 listener.warning(left);
             }
@@ -178,6 +178,7 @@ public final class Runs {
         long shuffleSeed = seeds.nextLong();
         SplittableRandom testRng = seeds.split();   // after the others: a test set changes none of their draws
         RunSpec.Compute compute = spec.compute();
+        warnOversubscribed(compute.threadCount(), listener);
 
         try (Kernels k = KernelProviders.open(compute.kernels(), compute.threadCount());
              Dataset data = spec.data().load(dataRng, spec.model());
@@ -266,6 +267,24 @@ public final class Runs {
                 }
             }
         }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_THREADS = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Once per process: more threads than cores only time-share them. */
+    private static void warnOversubscribed(int threads, RunListener listener) {
+        String w = oversubscription(threads);
+        if (w != null && WARNED_THREADS.compareAndSet(false, true)) {
+            listener.warning("warning: " + w);
+        }
+    }
+
+    /** Why {@code threads} worker threads are too many for this machine, or null. */
+    public static String oversubscription(int threads) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return threads <= cores ? null : "--threads " + threads + " is more than the " + cores + " core" + (cores == 1 ? "" : "s")
+                + " this machine has: the extra threads take turns on them, which is slower, not faster (results depend on the"
+                + " thread count, so keep it to reproduce a run bit for bit)";
     }
 
     /** The run's timings now: the loop's and the probes' over every session, this session's theory set-up. */

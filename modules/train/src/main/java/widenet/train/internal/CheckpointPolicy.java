@@ -12,7 +12,7 @@ import widenet.train.InputException;
  */
 public final class CheckpointPolicy {
     public static final String DEFAULT = "60s";
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9}(?:\\.[0-9]{1,9})?)(s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,10}(?:\\.[0-9]{1,9})?)(s|m|h)");
     private static final Pattern STEPS = Pattern.compile("[0-9]{1,18}");
 
     private final long everySteps;     // > 0: by steps

@@ -342,7 +342,7 @@ public final class Checkpoints {
             }
             return new Checkpoint(dir, manifest, state);
         } catch (IOException e) {
-            throw new CheckpointException(dir + ": cannot read: " + e, e);
+            throw new CheckpointException("cannot read the checkpoint " + widenet.files.FileErrors.describe(dir, e), e);
         }
     }
 
@@ -366,7 +366,7 @@ public final class Checkpoints {
         try {
             steps = steps(root);
         } catch (IOException e) {
-            throw new CheckpointException("cannot list " + root + ": " + e, e);
+            throw new CheckpointException("cannot list " + widenet.files.FileErrors.describe(root, e), e);
         }
         List<String> skipped = new ArrayList<>();
         for (long s : steps) {

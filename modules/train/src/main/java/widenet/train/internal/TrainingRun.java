@@ -119,16 +119,8 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Every name widenet writes in a training run's folder. {@code --force} removes these (and only these) before
-     * a new run starts, so that nothing of an earlier run (another model's {@code init/} arrays, an old
-     * {@code theory.json} or {@code report.html}) is left to be mixed with the new one.
-     */
-    public static final java.util.Set<String> OWN_FILES = java.util.Set.of(RunLock.FILE, RUN_JSON, METRICS, "init", "final",
-            Checkpoints.FOLDER, "theory.json", "report.html");
-
-    /**
      * A new run in {@code dir} (created; a non-empty folder is refused unless {@code force}), locked. With
-     * {@code force}, once the folder is locked, the files of an earlier run ({@link #OWN_FILES}) are removed first;
+     * {@code force}, once the folder is locked, the files of an earlier run ({@link RunFolderChecks#OWN_FILES}) are removed first;
      * a folder that also holds anything else (a file widenet did not write, or a symbolic link) is refused, so
      * --force never deletes what is not widenet's. Temporary files a killed writer left are removed in any case.
      */
@@ -137,9 +129,9 @@ public final class TrainingRun implements AutoCloseable {
         RunLock lock = RunLock.acquire(f.root());
         try {
             if (force) {
-                clearEarlierRun(f.root());
+                RunFolderChecks.clearEarlierRun(f.root());
             }
-            removeTemporaries(f.root());
+            RunFolderChecks.removeTemporaries(f.root());
         } catch (IOException e) {
             lock.close();
             throw new OutputException("cannot clear " + FileErrors.describe(f.root(), e), e);
@@ -148,82 +140,6 @@ public final class TrainingRun implements AutoCloseable {
             throw e;
         }
         return new TrainingRun(f, lock, null, null);
-    }
-
-    /**
-     * Removes what a killed writer left in a run folder (held by its lock): the temporary files of interrupted
-     * durable writes in the folder, {@code init/} and {@code final/}, and partial checkpoint folders.
-     */
-    static void removeTemporaries(Path dir) throws IOException {
-        DurableFiles.removeTemporaries(dir);
-        DurableFiles.removeTemporaries(dir.resolve("init"));
-        DurableFiles.removeTemporaries(dir.resolve("final"));
-        Checkpoints.clearPartials(dir);
-    }
-
-    /**
-     * Removes the checkpoints a finished (or diverged) run in {@code dir} still has: a process killed between
-     * writing its closing run.json and removing them leaves them behind. Only checkpoints of that very run go (their
-     * spec is run.json's): anything else (a damaged checkpoint, one of another run under a run.json copied in) is
-     * left, and the returned line says why. Null when there was nothing to do or all went; nothing is done while
-     * another process holds the folder.
-     */
-    public static String tidyFinished(Path dir) {
-        Status s = status(dir);
-        if ((s != Status.FINISHED && s != Status.DIVERGED) || !Files.exists(Checkpoints.folder(dir))) {
-            return null;
-        }
-        RunLock lock;
-        try {
-            lock = RunLock.acquire(dir);
-        } catch (RuntimeException e) {
-            return null;   // in use, or not writable: left for the next time
-        }
-        try (lock) {
-            if (status(dir) != s) {
-                return null;
-            }
-            for (long step : Checkpoints.steps(Checkpoints.folder(dir))) {
-                try {
-                    requireRunJsonAgrees(dir, Checkpoints.load(Checkpoints.folder(dir).resolve(Checkpoints.stepName(step))));
-                } catch (InputException e) {
-                    return "warning: the " + s.name().toLowerCase() + " run's " + Checkpoints.folder(dir) + " is left as it is: "
-                            + e.getMessage();
-                }
-            }
-            Checkpoints.deleteAll(dir);
-            removeTemporaries(dir);
-            DurableFiles.forceFolder(dir);
-            return null;
-        } catch (IOException e) {
-            throw new OutputException("cannot remove the finished run's checkpoints: " + FileErrors.describe(Checkpoints.folder(dir), e), e);
-        }
-    }
-
-    /** Removes an earlier run's files from {@code dir}, or refuses (before removing anything) if foreign files are there. */
-    static void clearEarlierRun(Path dir) throws IOException {
-        List<String> foreign = new ArrayList<>();
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) {
-                String name = p.getFileName().toString();
-                if (Files.isSymbolicLink(p)) {
-                    foreign.add(name + " (a symbolic link)");
-                } else if (!OWN_FILES.contains(name) && !DurableFiles.isTemporary(name)) {
-                    foreign.add(name);
-                }
-            }
-        }
-        if (!foreign.isEmpty()) {
-            throw new InputException("--force: " + dir + " holds " + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
-                    + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "")
-                    + ", which widenet did not write; --force only replaces an earlier run's own files: move them away or choose another --out");
-        }
-        for (String name : OWN_FILES) {
-            if (!name.equals(RunLock.FILE)) {
-                DurableFiles.deleteRecursively(dir.resolve(name));
-            }
-        }
-        DurableFiles.forceFolder(dir);
     }
 
     /**
@@ -238,12 +154,12 @@ public final class TrainingRun implements AutoCloseable {
         }
         if (status(dir) == Status.NONE) {   // refused before the lock file is made: an empty folder stays empty
             throw new InputException("--resume " + dir + " holds no run (no " + RUN_JSON + ", no checkpoint)"
-                    + (holdsOnlyLeftovers(dir) ? ": a run killed before it wrote " + RUN_JSON
+                    + (RunFolderChecks.holdsOnlyLeftovers(dir) ? ": a run killed before it wrote " + RUN_JSON
                     + " has nothing to continue; run its train command again with --out " + dir + " (the folder counts as empty)" : ""));
         }
         RunLock lock = RunLock.acquire(dir);
         try {
-            removeTemporaries(dir);
+            RunFolderChecks.removeTemporaries(dir);
             Status s = status(dir);
             if (s == Status.FINISHED || s == Status.DIVERGED) {
                 throw new InputException("--resume " + dir + ": the run has " + s.name().toLowerCase() + "; nothing to resume");
@@ -252,7 +168,7 @@ public final class TrainingRun implements AutoCloseable {
                 return new TrainingRun(RunFolder.existing(dir), lock, null, readRecordedRun(dir));
             }
             Checkpoints.Latest latest = Checkpoints.latest(dir);
-            requireRunJsonAgrees(dir, latest.checkpoint());
+            RunFolderChecks.requireRunJsonAgrees(dir, latest.checkpoint());
             return new TrainingRun(RunFolder.existing(dir), lock, latest, null);
         } catch (IOException e) {
             lock.close();
@@ -263,15 +179,6 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** Whether {@code dir} holds nothing but a lock file and temporary files (a run killed as it began). */
-    private static boolean holdsOnlyLeftovers(Path dir) {
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).allMatch(n -> n.equals(RunLock.FILE) || DurableFiles.isTemporary(n));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static Map<String, Object> readRecordedRun(Path dir) {
         Path file = dir.resolve(RUN_JSON);
         try {
@@ -279,47 +186,6 @@ public final class TrainingRun implements AutoCloseable {
         } catch (IOException e) {
             throw new InputException("cannot restart the run in " + dir + ": " + FileErrors.describe(file, e), e);
         }
-    }
-
-    /**
-     * Spec fields that may differ between run.json and a checkpoint of the same run: the checkpoint cadence (it only
-     * steers the run) and where the data files are (a run resumed with its data moved records the new place; the
-     * content is checked by its CRC32, {@link CheckpointState.DataFingerprint}).
-     */
-    public static final java.util.Set<String> LOCATION_FIELDS = java.util.Set.of("checkpoint_every", "data.x", "data.y", "data.test_x", "data.test_y");
-
-    /**
-     * Refuses to resume when run.json's spec is not the one the checkpoint recorded (a field edited by hand, or a
-     * run.json copied from another run), naming the first field that differs: training would follow the
-     * checkpoint, and run.json would describe a run that never happened. An unreadable run.json is rebuilt from
-     * the checkpoint instead.
-     */
-    static void requireRunJsonAgrees(Path dir, Checkpoint cp) {
-        Map<String, Object> kept = cp.state().settings();
-        Map<String, Object> run;
-        try {
-            run = Json.read(dir.resolve(RUN_JSON));
-        } catch (IOException | RuntimeException e) {
-            return;
-        }
-        String key = kept.containsKey(RunSpecJson.SCHEMA_VERSION) ? "spec" : "settings";
-        Path file = dir.resolve(RUN_JSON);
-        String fix = ": run.json was edited or belongs to another run; put the original back, or delete " + file
-                + " (resuming rebuilds it from the checkpoint)";
-        if (!(run.get(key) instanceof Map<?, ?> recorded)) {
-            throw new InputException(file + " has no \"" + key + "\" object, but the checkpoint at step " + cp.step()
-                    + " records one" + fix);
-        }
-        for (RunSpecJson.Difference d : RunSpecJson.differences(recorded, kept)) {
-            if (!LOCATION_FIELDS.contains(d.field())) {
-                throw new InputException(file + ": " + key + "." + d.field() + " is " + show(d.was()) + " there, but the checkpoint at step "
-                        + cp.step() + " (" + cp.dir() + ") was made with " + show(d.now()) + fix);
-            }
-        }
-    }
-
-    private static String show(Object v) {
-        return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
     }
 
     /**
@@ -451,7 +317,6 @@ public final class TrainingRun implements AutoCloseable {
             } catch (DivergenceException e) {
                 finisher.beforeFinish(run, "diverged");
                 finish(run, "diverged", trainer, e.getMessage());
-                Checkpoints.deleteAll(folder.root());   // a diverged run is a result, never resumed
                 throw e;
             } catch (UncheckedIOException e) {   // metrics.csv: its message names the file
                 throw outputFailure(e.getMessage(), e.getCause());
@@ -581,7 +446,10 @@ public final class TrainingRun implements AutoCloseable {
         run.put("probe_seconds", trainer.position().probeSeconds());   // of train_seconds, over every session
         run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
         String loss = lastLoss();
-        run.put("final_loss", loss);
+        // A number (the exact double: JSON's shortest form round-trips), or null when the loss is not finite (a
+        // diverged run: JSON has no NaN or ∞; the message and the last metrics row say which).
+        double value = loss == null ? Double.NaN : widenet.files.Csv.parse(loss);
+        run.put("final_loss", Double.isFinite(value) ? (Object) value : null);
         Json.write(folder.resolve(RUN_JSON), run);
         return loss;
     }
