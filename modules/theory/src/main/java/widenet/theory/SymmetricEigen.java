@@ -1,7 +1,7 @@
 package widenet.theory;
 
 import widenet.tensor.FloatMatrix;
-import widenet.theory.eigen.HouseholderTridiagonal;
+import widenet.theory.eigen.TridiagonalForm;
 import widenet.theory.eigen.TridiagonalQl;
 
 /**
@@ -24,11 +24,11 @@ public final class SymmetricEigen {
     private final double[] values;
     private final double[] diagonal;
     private final double[] offDiagonal;
-    private final HouseholderTridiagonal reduction;
+    private final TridiagonalForm reduction;
     private double[] lastInput;
     private double[] lastCoordinates;
 
-    private SymmetricEigen(int n, double[] values, double[] diagonal, double[] offDiagonal, HouseholderTridiagonal reduction) {
+    private SymmetricEigen(int n, double[] values, double[] diagonal, double[] offDiagonal, TridiagonalForm reduction) {
         this.n = n;
         this.values = values;
         this.diagonal = diagonal;
@@ -68,7 +68,7 @@ public final class SymmetricEigen {
      */
     public static SymmetricEigen ofInPlace(double[] data, int n, boolean withVectors, int threads) {
         check(data, n);
-        HouseholderTridiagonal h = HouseholderTridiagonal.reduceInPlace(data, n, threads);
+        TridiagonalForm h = TridiagonalForm.reduceInPlace(data, n, threads, withVectors);
         double[] diag = h.diagonal();
         double[] off = h.offDiagonal();
         double[] values = TridiagonalQl.solve(diag, off);
