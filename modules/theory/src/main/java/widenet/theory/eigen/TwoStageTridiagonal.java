@@ -58,7 +58,7 @@ public final class TwoStageTridiagonal implements TridiagonalForm {
             int rows = Math.min(n - 1, c + bw) - c + 1;
             System.arraycopy(a, c * n + c, ab, c * ld + c, rows);
         }
-        ReflectorStore store = withQ ? new ReflectorStore(a, n) : null;
+        ReflectorStore store = withQ ? new ReflectorStore(a, n, bw) : null;
         BandTridiagonal.reduce(ab, n, bw, d, e, store);
         return new TwoStageTridiagonal(n, d, e, withQ ? first : null, store);
     }
