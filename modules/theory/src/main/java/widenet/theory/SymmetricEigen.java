@@ -1,6 +1,7 @@
 package widenet.theory;
 
 import widenet.tensor.FloatMatrix;
+import widenet.theory.eigen.LanczosExtremes;
 import widenet.theory.eigen.TridiagonalForm;
 import widenet.theory.eigen.TridiagonalQl;
 
@@ -73,6 +74,27 @@ public final class SymmetricEigen {
         double[] off = h.offDiagonal();
         double[] values = TridiagonalQl.solve(diag, off);
         return new SymmetricEigen(n, values, diag, off, withVectors ? h : null);
+    }
+
+    /**
+     * λ_min and λ_max with certified errors (an eigenvalue of A lies within {@code minError} of {@code min}), from
+     * {@code iterations} Lanczos steps.
+     */
+    public record Extremes(double min, double max, double minError, double maxError, int iterations) {
+    }
+
+    /** Relative accuracy of {@link #extremes}: far below any use of λ₀ or λ_max (steps, rates, bounds). */
+    public static final double EXTREMES_TOLERANCE = 1e-10;
+
+    /**
+     * λ_min and λ_max alone by Lanczos with full reorthogonalisation ({@code widenet.theory.eigen.LanczosExtremes}):
+     * O(k·n²) for k steps (tens to a few hundred), no reduction, {@code data} (row by row, both triangles) not
+     * modified; to {@link #EXTREMES_TOLERANCE} relative, at most min(n, 2000) steps (the errors say what was reached).
+     */
+    public static Extremes extremes(double[] data, int n, int threads) {
+        check(data, n);
+        LanczosExtremes.Extremes e = LanczosExtremes.of(data, n, threads, EXTREMES_TOLERANCE, 2000);
+        return new Extremes(e.min(), e.max(), e.minError(), e.maxError(), e.iterations());
     }
 
     private static void check(double[] data, int n) {
