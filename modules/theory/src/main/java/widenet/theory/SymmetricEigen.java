@@ -10,13 +10,18 @@ import widenet.theory.eigen.TridiagonalQl;
  * coordinates vᵢᵀy of any vector in the eigenbasis (label projections (vᵢᵀy)², the linearised trajectory, yᵀA⁻¹y)
  * and single eigenvectors. Double precision throughout.
  *
- * <p>Method: A = Q T Qᵀ by blocked Householder reduction ({@link HouseholderTridiagonal}, 4n³/3 flops, in place),
- * then T = Z Λ Zᵀ by implicit QL ({@link TridiagonalQl}, O(n²)). No eigenvector matrix is ever formed: vᵢᵀy =
- * (Zᵀ(Qᵀy))ᵢ, Qᵀy by the stored reflectors (O(n²)) and Zᵀ by re-running QL's rotations on that one vector (O(n²));
- * a single eigenvector vᵢ = Q zᵢ comes from inverse iteration on T. So the full spectrum with projections costs one
- * reduction, where LAPACK's dsyevd (NumPy's {@code eigh}) adds a divide-and-conquer solve and a 2n³ back-transform.
+ * <p>Method: A = Q T Qᵀ ({@link TridiagonalForm#reduceInPlace}, 4n³/3 flops, in place): from n = 512 in two stages,
+ * dense → band of half-bandwidth 32 by compact-WY panels whose products run at GEMM speed, then band → tridiagonal
+ * by bulge chasing ({@code TwoStageTridiagonal}, LAPACK's dsytrd_2stage); below, by the one-stage blocked reduction
+ * ({@code HouseholderTridiagonal}, dsytrd), whose per-column matrix–vector products are memory-bound once A leaves
+ * the cache. Then T = Z Λ Zᵀ by implicit QL ({@link TridiagonalQl}, O(n²)). No eigenvector matrix is ever formed:
+ * vᵢᵀy = (Zᵀ(Qᵀy))ᵢ, Qᵀy by the stored reflectors (O(n²)) and Zᵀ by re-running QL's rotations on that one vector
+ * (O(n²)); a single eigenvector vᵢ = Q zᵢ comes from inverse iteration on T. So the full spectrum with projections
+ * costs one reduction, where LAPACK's dsyevd (NumPy's {@code eigh}) adds a divide-and-conquer solve and a 2n³
+ * back-transform. λ_min and λ_max alone: {@link #extremes} (Lanczos, no reduction).
  *
- * <p>Memory: with vectors, the reduced matrix (n² doubles, the reflectors) is kept; without, only O(n).
+ * <p>Memory: with vectors, the reduced matrix (n² doubles: both stages' reflectors, the second stage's in the upper
+ * triangle the first leaves free) is kept, plus an index of ≈ 20 bytes per 64 entries; without, only O(n).
  * {@link #ofInPlace} reduces the caller's array itself, so a decomposition needs no second n×n array (n = 10⁴: one
  * 800 MB matrix).
  */
