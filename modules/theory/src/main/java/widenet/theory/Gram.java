@@ -51,6 +51,11 @@ public final class Gram {
         return SymmetricEigen.of(values, n, withVectors, threads);
     }
 
+    /** λ_min and λ_max alone (Lanczos, certified errors), the matrix untouched: for when the spectrum is not needed. */
+    public SymmetricEigen.Extremes extremes(int threads) {
+        return SymmetricEigen.extremes(values, n, threads);
+    }
+
     /**
      * Decomposes this matrix in its own storage (no second n×n array: at n = 10⁴ that is 800 MB saved); afterwards
      * this Gram holds the Householder reflectors and must not be read again.

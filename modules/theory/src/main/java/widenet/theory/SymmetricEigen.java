@@ -1,7 +1,8 @@
 package widenet.theory;
 
 import widenet.tensor.FloatMatrix;
-import widenet.theory.eigen.HouseholderTridiagonal;
+import widenet.theory.eigen.LanczosExtremes;
+import widenet.theory.eigen.TridiagonalForm;
 import widenet.theory.eigen.TridiagonalQl;
 
 /**
@@ -9,13 +10,18 @@ import widenet.theory.eigen.TridiagonalQl;
  * coordinates vᵢᵀy of any vector in the eigenbasis (label projections (vᵢᵀy)², the linearised trajectory, yᵀA⁻¹y)
  * and single eigenvectors. Double precision throughout.
  *
- * <p>Method: A = Q T Qᵀ by blocked Householder reduction ({@link HouseholderTridiagonal}, 4n³/3 flops, in place),
- * then T = Z Λ Zᵀ by implicit QL ({@link TridiagonalQl}, O(n²)). No eigenvector matrix is ever formed: vᵢᵀy =
- * (Zᵀ(Qᵀy))ᵢ, Qᵀy by the stored reflectors (O(n²)) and Zᵀ by re-running QL's rotations on that one vector (O(n²));
- * a single eigenvector vᵢ = Q zᵢ comes from inverse iteration on T. So the full spectrum with projections costs one
- * reduction, where LAPACK's dsyevd (NumPy's {@code eigh}) adds a divide-and-conquer solve and a 2n³ back-transform.
+ * <p>Method: A = Q T Qᵀ ({@link TridiagonalForm#reduceInPlace}, 4n³/3 flops, in place): from n = 512 in two stages,
+ * dense → band of half-bandwidth 32 by compact-WY panels whose products run at GEMM speed, then band → tridiagonal
+ * by bulge chasing ({@code TwoStageTridiagonal}, LAPACK's dsytrd_2stage); below, by the one-stage blocked reduction
+ * ({@code HouseholderTridiagonal}, dsytrd), whose per-column matrix–vector products are memory-bound once A leaves
+ * the cache. Then T = Z Λ Zᵀ by implicit QL ({@link TridiagonalQl}, O(n²)). No eigenvector matrix is ever formed:
+ * vᵢᵀy = (Zᵀ(Qᵀy))ᵢ, Qᵀy by the stored reflectors (O(n²)) and Zᵀ by re-running QL's rotations on that one vector
+ * (O(n²)); a single eigenvector vᵢ = Q zᵢ comes from inverse iteration on T. So the full spectrum with projections
+ * costs one reduction, where LAPACK's dsyevd (NumPy's {@code eigh}) adds a divide-and-conquer solve and a 2n³
+ * back-transform. λ_min and λ_max alone: {@link #extremes} (Lanczos, no reduction).
  *
- * <p>Memory: with vectors, the reduced matrix (n² doubles, the reflectors) is kept; without, only O(n).
+ * <p>Memory: with vectors, the reduced matrix (n² doubles: both stages' reflectors, the second stage's in the upper
+ * triangle the first leaves free) is kept, plus an index of ≈ 20 bytes per 64 entries; without, only O(n).
  * {@link #ofInPlace} reduces the caller's array itself, so a decomposition needs no second n×n array (n = 10⁴: one
  * 800 MB matrix).
  */
@@ -24,11 +30,11 @@ public final class SymmetricEigen {
     private final double[] values;
     private final double[] diagonal;
     private final double[] offDiagonal;
-    private final HouseholderTridiagonal reduction;
+    private final TridiagonalForm reduction;
     private double[] lastInput;
     private double[] lastCoordinates;
 
-    private SymmetricEigen(int n, double[] values, double[] diagonal, double[] offDiagonal, HouseholderTridiagonal reduction) {
+    private SymmetricEigen(int n, double[] values, double[] diagonal, double[] offDiagonal, TridiagonalForm reduction) {
         this.n = n;
         this.values = values;
         this.diagonal = diagonal;
@@ -68,11 +74,32 @@ public final class SymmetricEigen {
      */
     public static SymmetricEigen ofInPlace(double[] data, int n, boolean withVectors, int threads) {
         check(data, n);
-        HouseholderTridiagonal h = HouseholderTridiagonal.reduceInPlace(data, n, threads);
+        TridiagonalForm h = TridiagonalForm.reduceInPlace(data, n, threads, withVectors);
         double[] diag = h.diagonal();
         double[] off = h.offDiagonal();
         double[] values = TridiagonalQl.solve(diag, off);
         return new SymmetricEigen(n, values, diag, off, withVectors ? h : null);
+    }
+
+    /**
+     * λ_min and λ_max with certified errors (an eigenvalue of A lies within {@code minError} of {@code min}), from
+     * {@code iterations} Lanczos steps.
+     */
+    public record Extremes(double min, double max, double minError, double maxError, int iterations) {
+    }
+
+    /** Relative accuracy of {@link #extremes}: far below any use of λ₀ or λ_max (steps, rates, bounds). */
+    public static final double EXTREMES_TOLERANCE = 1e-10;
+
+    /**
+     * λ_min and λ_max alone by Lanczos with full reorthogonalisation ({@code widenet.theory.eigen.LanczosExtremes}):
+     * O(k·n²) for k steps (tens to a few hundred), no reduction, {@code data} (row by row, both triangles) not
+     * modified; to {@link #EXTREMES_TOLERANCE} relative, at most min(n, 2000) steps (the errors say what was reached).
+     */
+    public static Extremes extremes(double[] data, int n, int threads) {
+        check(data, n);
+        LanczosExtremes.Extremes e = LanczosExtremes.of(data, n, threads, EXTREMES_TOLERANCE, 2000);
+        return new Extremes(e.min(), e.max(), e.minError(), e.maxError(), e.iterations());
     }
 
     private static void check(double[] data, int n) {

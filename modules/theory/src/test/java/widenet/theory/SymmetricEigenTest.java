@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import widenet.tensor.FloatMatrix;
+import widenet.theory.eigen.TridiagonalForm;
 
 /**
  * The eigensolver against a cyclic Jacobi reference on awkward sizes (below, at and across the panel width 32, the
@@ -108,6 +109,44 @@ class SymmetricEigenTest {
             assertEquals(0, two.value(i), 8 * n * EPS * norm);
         }
         checkEigenpairs(g, n, two);
+    }
+
+    /**
+     * Above {@link TridiagonalForm#TWO_STAGE_MIN} the two-stage reduction serves: eigenpairs (residual, orthogonality),
+     * projections (Parseval) and the same bits for the same thread count, on a graded random matrix.
+     */
+    @Test
+    void twoStagePathGivesEigenpairsAndProjections() {
+        int n = TridiagonalForm.TWO_STAGE_MIN + 9;
+        double[] a = randomSymmetric(n, 21);
+        for (int i = 0; i < n; i++) {
+            a[i * n + i] += 0.05 * i;   // spread the spectrum so that the eigenvectors are well defined
+        }
+        SymmetricEigen one = SymmetricEigen.of(a, n, true, 1);
+        SymmetricEigen two = SymmetricEigen.of(a, n, true, 2);
+        assertArrayEquals(two.values(), SymmetricEigen.of(a, n, true, 2).values(), 0.0, "same thread count ⇒ same bits");
+        double norm = Math.max(Math.abs(one.min()), Math.abs(one.max()));
+        assertArrayEquals(one.values(), two.values(), 2 * 8 * n * EPS * norm);
+        checkEigenpairs(a, n, two);
+        double[] y = new double[n];
+        SplittableRandom rng = new SplittableRandom(2);
+        double yy = 0;
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextGaussian();
+            yy += y[i] * y[i];
+        }
+        double[] c = two.project(y);
+        double cc = 0;
+        for (double v : c) {
+            cc += v * v;
+        }
+        assertEquals(yy, cc, 8 * n * EPS * yy, "Parseval: Q₁, Q₂ and Z are orthogonal");
+        double[] v0 = two.vector(0);
+        double dot = 0;
+        for (int r = 0; r < n; r++) {
+            dot += v0[r] * y[r];
+        }
+        assertEquals(Math.abs(dot), Math.abs(c[0]), 8 * n * EPS * Math.sqrt(yy) * 1e3);
     }
 
     @Test

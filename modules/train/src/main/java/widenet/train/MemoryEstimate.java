@@ -17,14 +17,19 @@ import java.util.Map;
  * <p>The counts follow the allocations of the networks and the trainer (float32, 4 bytes): for each weight matrix
  * its value, its gradient and its initial copy (distances from initialisation are metrics); per layer the
  * activations and the ReLU masks of one batch; the data and, for mini-batches, one batch copy; the Gram matrices of
- * the theory probes (float32) with their eigen-decomposition (ojAlgo, double precision on the heap: the matrix, its
- * eigenvectors and a work copy). What the JVM itself needs (≈ 0.3–0.8 GB, see docs/reliability.md) is not counted:
+ * the theory probes: X Xᵀ in float32, the kernel in double precision, decomposed in its own array (widenet.theory's
+ * eigensolver keeps no second n × n array: the reflectors of both reduction stages live in the matrix itself, plus an
+ * index of ≈ 20 bytes per 2b = 64 entries for the band stage's). What the JVM itself needs (≈ 0.3–0.8 GB, see docs/reliability.md) is not counted:
  * the check catches requests far beyond the machine, not the last few hundred megabytes.
  */
 public final class MemoryEstimate {
     private static final long F32 = Float.BYTES;
-    /** ojAlgo's symmetric eigen-decomposition: the matrix, the eigenvectors and a work copy, in doubles. */
-    private static final long EIGEN_BYTES_PER_ENTRY = 3L * Double.BYTES;
+    /**
+     * The kernel in doubles (8 bytes an entry), decomposed in place, and the index of the band stage's reflectors
+     * (start, length, offset, τ: 20 bytes per reflector, one reflector per 2b = 64 entries: 0.3125 bytes an entry).
+     * With the output layer in the kernel (H∞ + κ²G∞) the sum is formed out of place: 16 bytes an entry more, briefly.
+     */
+    private static final double EIGEN_BYTES_PER_ENTRY = Double.BYTES + 20.0 / 64;
 
     private final Map<String, Double> parts = new LinkedHashMap<>();
 
@@ -70,7 +75,10 @@ public final class MemoryEstimate {
         return add("masks", F32 * (double) batch * width * count);
     }
 
-    /** An n × n Gram matrix (float32) and its eigen-decomposition (double precision). */
+    /**
+     * An n × n Gram matrix: X Xᵀ (float32) and the kernel built from it (double precision, decomposed in place) — at
+     * n = 10⁴, 400 MB + 800 MB + 31 MB.
+     */
     public MemoryEstimate gram(long n) {
         return add("Gram/eigen", (F32 + EIGEN_BYTES_PER_ENTRY) * (double) n * n);
     }

@@ -71,6 +71,35 @@ final class DoubleKernels {
         }
     }
 
+    /**
+     * As {@link DoubleVectorKernels#symmLower}: Y += A·V for b right-hand sides over the stored lower triangle of
+     * columns [jFrom, jTo); V and Y row-major with row length b (a multiple of {@link #L}·2), indexed by matrix row.
+     */
+    static void symmLower(double[] a, int lda, int n, int jFrom, int jTo, double[] v, int vo, int b, double[] y, int yo) {
+        if (VECTOR) {
+            DoubleVectorKernels.symmLower(a, lda, n, jFrom, jTo, v, vo, b, y, yo);
+            return;
+        }
+        for (int j = jFrom; j < jTo; j++) {
+            int c = j * lda;
+            int vj = vo + j * b;
+            int yj = yo + j * b;
+            double ajj = a[c + j];
+            for (int q = 0; q < b; q++) {
+                y[yj + q] = Math.fma(ajj, v[vj + q], y[yj + q]);
+            }
+            for (int i = j + 1; i < n; i++) {
+                double x = a[c + i];
+                int vi = vo + i * b;
+                int yi = yo + i * b;
+                for (int q = 0; q < b; q++) {
+                    y[yi + q] = Math.fma(x, v[vj + q], y[yi + q]);
+                    y[yj + q] = Math.fma(x, v[vi + q], y[yj + q]);
+                }
+            }
+        }
+    }
+
     /** As {@link DoubleVectorKernels#rank2kTile}: C(i0.., j0..) −= P·Rᵀ on one MR×NR tile. */
     static void rank2kTile(double[] p, int po, double[] rr, int ro, int k, double[] c, int ldc, int i0, int j0,
                            int rowEnd, int cols) {

@@ -129,6 +129,98 @@ final class DoubleVectorKernels {
     }
 
     /**
+     * Y(i, ·) += Σ_j A(i, j)·V(j, ·) over the columns j ∈ [jFrom, jTo) of the symmetric matrix whose lower triangle
+     * (rows j..n−1 of column j) is stored — {@link #symvLower} for b right-hand sides at once, the compute-bound
+     * product of the dense-to-band reduction. V and Y are row-major with row length b (a multiple of 2L), indexed by
+     * the matrix row: V(i, q) = v[vo + i·b + q]. Four columns share one pass over their rows: per row, the four
+     * A(i, j..j+3) are broadcast against V(j..j+3, ·) (held in registers) into Y(i, ·) and against V(i, ·) into
+     * the four accumulated rows Y(j..j+3, ·); 2L of the b columns per pass, so 24 vector registers are live.
+     */
+    static void symmLower(double[] a, int lda, int n, int jFrom, int jTo, double[] v, int vo, int b, double[] y, int yo) {
+        int j = jFrom;
+        for (; j + 4 <= jTo; j += 4) {
+            int c0 = j * lda, c1 = c0 + lda, c2 = c1 + lda, c3 = c2 + lda;
+            for (int q = 0; q < b; q += 2 * L) {
+                int r0 = vo + j * b + q;
+                DoubleVector v00 = DoubleVector.fromArray(S, v, r0), v01 = DoubleVector.fromArray(S, v, r0 + L);
+                DoubleVector v10 = DoubleVector.fromArray(S, v, r0 + b), v11 = DoubleVector.fromArray(S, v, r0 + b + L);
+                DoubleVector v20 = DoubleVector.fromArray(S, v, r0 + 2 * b), v21 = DoubleVector.fromArray(S, v, r0 + 2 * b + L);
+                DoubleVector v30 = DoubleVector.fromArray(S, v, r0 + 3 * b), v31 = DoubleVector.fromArray(S, v, r0 + 3 * b + L);
+                // The 4×4 diagonal block: row j+r receives A(j+r, j+c)·V(j+c) for every c (A symmetric), so the
+                // accumulators start from it.
+                DoubleVector t00, t01, t10, t11, t20, t21, t30, t31;
+                {
+                    double a00 = a[c0 + j], a10 = a[c0 + j + 1], a20 = a[c0 + j + 2], a30 = a[c0 + j + 3];
+                    double a11 = a[c1 + j + 1], a21 = a[c1 + j + 2], a31 = a[c1 + j + 3];
+                    double a22 = a[c2 + j + 2], a32 = a[c2 + j + 3], a33 = a[c3 + j + 3];
+                    t00 = v00.mul(a00).add(v10.mul(a10)).add(v20.mul(a20)).add(v30.mul(a30));
+                    t01 = v01.mul(a00).add(v11.mul(a10)).add(v21.mul(a20)).add(v31.mul(a30));
+                    t10 = v00.mul(a10).add(v10.mul(a11)).add(v20.mul(a21)).add(v30.mul(a31));
+                    t11 = v01.mul(a10).add(v11.mul(a11)).add(v21.mul(a21)).add(v31.mul(a31));
+                    t20 = v00.mul(a20).add(v10.mul(a21)).add(v20.mul(a22)).add(v30.mul(a32));
+                    t21 = v01.mul(a20).add(v11.mul(a21)).add(v21.mul(a22)).add(v31.mul(a32));
+                    t30 = v00.mul(a30).add(v10.mul(a31)).add(v20.mul(a32)).add(v30.mul(a33));
+                    t31 = v01.mul(a30).add(v11.mul(a31)).add(v21.mul(a32)).add(v31.mul(a33));
+                }
+                for (int i = j + 4; i < n; i++) {
+                    int vi = vo + i * b + q;
+                    int yi = yo + i * b + q;
+                    DoubleVector x0 = DoubleVector.broadcast(S, a[c0 + i]);
+                    DoubleVector x1 = DoubleVector.broadcast(S, a[c1 + i]);
+                    DoubleVector x2 = DoubleVector.broadcast(S, a[c2 + i]);
+                    DoubleVector x3 = DoubleVector.broadcast(S, a[c3 + i]);
+                    DoubleVector w0 = DoubleVector.fromArray(S, v, vi);
+                    DoubleVector w1 = DoubleVector.fromArray(S, v, vi + L);
+                    DoubleVector y0 = DoubleVector.fromArray(S, y, yi);
+                    DoubleVector y1 = DoubleVector.fromArray(S, y, yi + L);
+                    y0 = v00.fma(x0, y0);
+                    y1 = v01.fma(x0, y1);
+                    t00 = w0.fma(x0, t00);
+                    t01 = w1.fma(x0, t01);
+                    y0 = v10.fma(x1, y0);
+                    y1 = v11.fma(x1, y1);
+                    t10 = w0.fma(x1, t10);
+                    t11 = w1.fma(x1, t11);
+                    y0 = v20.fma(x2, y0);
+                    y1 = v21.fma(x2, y1);
+                    t20 = w0.fma(x2, t20);
+                    t21 = w1.fma(x2, t21);
+                    y0 = v30.fma(x3, y0);
+                    y1 = v31.fma(x3, y1);
+                    t30 = w0.fma(x3, t30);
+                    t31 = w1.fma(x3, t31);
+                    y0.intoArray(y, yi);
+                    y1.intoArray(y, yi + L);
+                }
+                int yj = yo + j * b + q;
+                DoubleVector.fromArray(S, y, yj).add(t00).intoArray(y, yj);
+                DoubleVector.fromArray(S, y, yj + L).add(t01).intoArray(y, yj + L);
+                DoubleVector.fromArray(S, y, yj + b).add(t10).intoArray(y, yj + b);
+                DoubleVector.fromArray(S, y, yj + b + L).add(t11).intoArray(y, yj + b + L);
+                DoubleVector.fromArray(S, y, yj + 2 * b).add(t20).intoArray(y, yj + 2 * b);
+                DoubleVector.fromArray(S, y, yj + 2 * b + L).add(t21).intoArray(y, yj + 2 * b + L);
+                DoubleVector.fromArray(S, y, yj + 3 * b).add(t30).intoArray(y, yj + 3 * b);
+                DoubleVector.fromArray(S, y, yj + 3 * b + L).add(t31).intoArray(y, yj + 3 * b + L);
+            }
+        }
+        for (; j < jTo; j++) {
+            int c = j * lda;
+            for (int q = 0; q < b; q += L) {
+                DoubleVector vj = DoubleVector.fromArray(S, v, vo + j * b + q);
+                DoubleVector t = vj.mul(a[c + j]);
+                for (int i = j + 1; i < n; i++) {
+                    DoubleVector x = DoubleVector.broadcast(S, a[c + i]);
+                    int yi = yo + i * b + q;
+                    vj.fma(x, DoubleVector.fromArray(S, y, yi)).intoArray(y, yi);
+                    t = DoubleVector.fromArray(S, v, vo + i * b + q).fma(x, t);
+                }
+                int yj = yo + j * b + q;
+                DoubleVector.fromArray(S, y, yj).add(t).intoArray(y, yj);
+            }
+        }
+    }
+
+    /**
      * The lanes' sum in lane order. Not {@code reduceLanes(ADD)}: its floating-point order is unspecified and differs
      * between the interpreter and C2, which would make results depend on when the JIT compiled this code.
      */

@@ -14,7 +14,7 @@ package widenet.theory.eigen;
  * <p>Memory: the matrix itself (n² doubles; n = 10⁴ is 800 MB) plus O(n·b) — no second n×n array. The upper triangle
  * is used as scratch (the rank-2b tiles straddling the diagonal write a few entries above it).
  */
-public final class HouseholderTridiagonal {
+public final class HouseholderTridiagonal implements TridiagonalForm {
     /** Panel width b: the rank-2b update's k is 2b = 64. */
     static final int NB = 32;
     /** Below this trailing size the rest is reduced by one unblocked panel. */
