@@ -20,7 +20,7 @@ import widenet.theory.DeepTheoryProbe;
 import widenet.train.InputException;
 import widenet.train.MemoryEstimate;
 import widenet.train.ModelSpec;
-import widenet.train.RunFolderChecks;
+import widenet.train.internal.RunFolderChecks;
 import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.Runs;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import widenet.model.Gaussian;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.Npy;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /**
  * Issue 17, findings 9 and 14: messages that name the file and the real cause, in the user's terms, and the smaller

@@ -17,6 +17,7 @@ import widenet.model.Parameter;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
+import widenet.train.internal.RunFolderChecks;
 import widenet.train.internal.CheckpointPolicy;
 import widenet.train.internal.Json;
 import widenet.train.internal.TrainingRun;

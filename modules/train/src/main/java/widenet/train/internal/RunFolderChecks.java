@@ -1,4 +1,4 @@
-package widenet.train;
+package widenet.train.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import widenet.files.DurableFiles;
 import widenet.files.FileErrors;
+import widenet.train.InputException;
+import widenet.train.OutputException;
+import widenet.train.RunSpecJson;
 
 /**
  * What a run folder must agree on before a run continues in it, and the leftovers a killed process may leave there:
