@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 /** The help a newcomer reads first: every command listed with a whole sentence, every page without picocli warnings. */
 class HelpTest {
-    static final List<String> COMMANDS = List.of("train", "rerun", "theory", "reproduce", "sweep", "report", "worker",
+    static final List<String> COMMANDS = List.of("train", "rerun", "theory", "reproduce", "sweep", "ntk-gap", "report", "worker",
             "predict", "serve");
 
     @Test
