@@ -117,7 +117,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--theory", description = "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
             + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + RunSpec.Theory.AUTO_MAX_N
-            + " (default: ${DEFAULT-VALUE}). off also leaves out the deep and implicit models' theory columns.",
+            + " (default: ${DEFAULT-VALUE}). off also leaves out the deep and implicit models' theory columns and every"
+            + " model's kernel-regime predictions pred_loss_ntk0, pred_loss_inf (and pred_test_loss_* with a test set).",
             defaultValue = "auto")
     String theory = "auto";
 

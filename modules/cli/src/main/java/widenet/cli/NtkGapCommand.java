@@ -25,21 +25,22 @@ import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunListener;
 import widenet.train.RunSpec;
+import widenet.train.RunSpecJson;
 import widenet.train.Runs;
 
 /**
- * {@code widenet kernel-gap}: how far a network trained at width m is from its kernel-regime prediction, against m.
+ * {@code widenet ntk-gap}: how far a network trained at width m is from its kernel-regime prediction, against m.
  * One run per (m, seed) with the kernel-regime columns on ({@code --theory on}); per run the gap
  * max_k |L(k) − L_pred(k)| / L(0) between the measured loss and each prediction (K(0), and the infinite-width kernel
  * where the model has one), on the training set and, with a test set, on the test set (over the test L(0)); then the
  * least-squares exponent of gap ∝ m^α over all (m, seed) points with its t-based 95 % interval. The theory's α is
  * −½: the kernel moves by O(1/√m) during training, and K(0) differs from K∞ by O(1/√m).
  */
-@Command(name = "kernel-gap", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Fit how the gap to the kernel-regime prediction shrinks with the width.",
+@Command(name = "ntk-gap", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Fit the gap between loss and kernel-regime prediction to m^α.",
         description = {"Trains the model at several widths m and fits the gap between the measured loss and its kernel-regime prediction (K(0) and the infinite-width kernel) as gap ∝ m^α, with a 95%% CI (theory: α = −1/2).",
                 "Writes gap.csv, gap.json and one run folder per (m, seed) under --out; finished runs are kept on a rerun."})
-final class KernelGapCommand implements Callable<Integer> {
+final class NtkGapCommand implements Callable<Integer> {
     static final List<String> GAPS = List.of("gap_ntk0", "gap_inf", "test_gap_ntk0", "test_gap_inf");
     private static final Map<String, String[]> COLUMNS = Map.of(
             "gap_ntk0", new String[] {"loss", "pred_loss_ntk0"}, "gap_inf", new String[] {"loss", "pred_loss_inf"},
@@ -97,7 +98,7 @@ final class KernelGapCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threads = new ThreadOptions();
 
-    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/kernel-gap")
+    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ntk-gap")
     Path out;
 
     @Option(names = "--quiet", description = "No progress output.")
@@ -120,7 +121,7 @@ final class KernelGapCommand implements Callable<Integer> {
             }
         }
         if (given("--width")) {
-            throw new InputException("kernel-gap takes its widths from --widths-m; drop --width");
+            throw new InputException("ntk-gap takes its widths from --widths-m; drop --width");
         }
         DataSpec data = dataSpec();
         ModelSpec base = model.spec(model.model, this::given);
@@ -128,17 +129,17 @@ final class KernelGapCommand implements Callable<Integer> {
         for (int m : widths) {
             for (int s = 0; s < seeds; s++) {
                 long runSeed = seed + s;
-                RunSpec run = new RunSpec(data, withWidth(base, m), new RunSpec.Optimisation(lr, steps, null, every, loss), runSeed,
-                        null, RunSpec.Theory.on(0), null, new RunSpec.Compute(kernels, threads.threads), null);
+                RunSpec run = withWidth(new RunSpec(data, base, new RunSpec.Optimisation(lr, steps, null, every, loss), runSeed,
+                        null, RunSpec.Theory.on(0), null, new RunSpec.Compute(kernels, threads.threads), null), m);
                 Path dir = out.resolve(String.format(Locale.ROOT, "m%06d-seed%d", m, runSeed));
                 if (!quiet) {
-                    err.println("kernel-gap: m = " + m + ", seed " + runSeed + " → " + dir);
+                    err.println("ntk-gap: m = " + m + ", seed " + runSeed + " → " + dir);
                     err.flush();
                 }
                 try {
                     Runs.continueIn(run, dir, RunListener.SILENT);
                 } catch (widenet.train.DivergenceException e) {   // a result: its gap is infinite (metrics.csv shows it)
-                    err.println("kernel-gap: m = " + m + ", seed " + runSeed + " diverged: " + e.getMessage());
+                    err.println("ntk-gap: m = " + m + ", seed " + runSeed + " diverged: " + e.getMessage());
                     err.flush();
                 }
                 points.add(point(dir, m, runSeed));
@@ -167,23 +168,28 @@ final class KernelGapCommand implements Callable<Integer> {
         return new DataSpec.Sphere(synthetic.n, synthetic.d, testN, tx, ty);
     }
 
-    /** {@code m} as the model's width (a deep network: every hidden layer). */
-    static ModelSpec withWidth(ModelSpec spec, int m) {
-        return switch (spec) {
-            case ModelSpec.TwoLayer t -> new ModelSpec.TwoLayer(m, t.kappa(), t.trainOutputLayer(), t.reluGradAtZero());
-            case ModelSpec.Implicit i -> new ModelSpec.Implicit(m, i.gamma(), i.tol(), i.maxIter(), i.phiRelu(), i.outputSkip(),
-                    i.outputInitStd(), i.requireContraction(), i.freeze());
-            case ModelSpec.Deep d -> {
-                if (d.widths() == null) {
-                    throw new InputException("--model deep needs --widths d,n1,…,nL; kernel-gap sets every hidden width to m");
-                }
-                List<Integer> w = new ArrayList<>(d.widths());
-                for (int l = 1; l < w.size() - 1; l++) {
-                    w.set(l, m);
-                }
-                yield new ModelSpec.Deep(w, d.activation(), d.weightInit(), d.outputScale(), d.biases(), d.freeze(), d.reluGradAtZero());
+    /**
+     * {@code spec} with the width m (a deep network: every hidden layer), through the spec's JSON form so that every
+     * other setting is carried over whatever the model's fields.
+     */
+    @SuppressWarnings("unchecked")
+    static RunSpec withWidth(RunSpec spec, int m) {
+        Map<String, Object> json = RunSpecJson.toMap(spec);
+        Map<String, Object> model = new LinkedHashMap<>((Map<String, Object>) json.get("model"));
+        if (spec.model() instanceof ModelSpec.Deep d) {
+            if (d.widths() == null) {
+                throw new InputException("--model deep needs --widths d,n1,…,nL; ntk-gap sets every hidden width to m");
             }
-        };
+            List<Integer> w = new ArrayList<>(d.widths());
+            for (int l = 1; l < w.size() - 1; l++) {
+                w.set(l, m);
+            }
+            model.put("widths", w);
+        } else {
+            model.put("width", m);
+        }
+        json.put("model", model);
+        return RunSpecJson.fromMap(json, "ntk-gap");
     }
 
     /** The run's gaps from its metrics.csv. */
