@@ -251,10 +251,12 @@ class HeldOutCommandTest {
                     .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, log);
-            // the recursion on H∞ is also pred_arora's closed form (eigenvectors of H∞, widenet's own solver)
+            // the recursion on H∞ is also pred_arora's closed form (eigenvectors of H∞, widenet's own solver); pred_arora's
+            // H∞ comes from a float X Xᵀ, the infinite-width kernel's from a double one: entries differ by the bound the
+            // NumPy script derives (≈ 1e-4 relative for near-parallel pairs), so 1e-3 relative on the loss
             double[] inf = column(run, "pred_loss_inf"), arora = column(run, "pred_arora");
             for (int i = 0; i < inf.length; i++) {
-                assertEquals(arora[i], inf[i], 1e-9 * (1 + arora[i]), "row " + i);
+                assertEquals(arora[i], inf[i], 1e-3 * arora[i], "row " + i);
             }
         }
     }
