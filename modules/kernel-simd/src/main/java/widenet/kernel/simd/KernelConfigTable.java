@@ -93,7 +93,7 @@ final class KernelConfigTable {
                 + CpuDescription.bytes(cpu.l2()) + "), NC " + nc + " (B block "
                 + CpuDescription.bytes((long) nc * kc * Float.BYTES) + (cpu.l3() > 0 ? " ≤ L3/4 of "
                 + CpuDescription.bytes(cpu.l3()) : " ≤ L2/2, no L3") + ")";
-        return new KernelConfig(e.name(), e.bits(), e.mr(), e.nr(), kc, mc, nc, KernelConfig.Split.LARGER_DIMENSION, why);
+        return new KernelConfig(e.name(), e.bits(), e.mr(), e.nr(), kc, mc, nc, KernelConfig.Split.ROWS_SHARED_B, why);
     }
 
     /**
