@@ -9,10 +9,16 @@ import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
 
 /**
- * A GEMM call spread over the worker pool. C is cut into one block per thread, along M in whole MR-row panels or
- * along N in whole NR-column panels (whichever is larger, so the operand every thread packs in full is the smaller
- * one); each thread runs the whole Goto loop nest on its block with its own {@link GemmWorkspace}, so threads never
- * wait for each other. The K summation order does not depend on the cut, so every thread count gives the same bits.
+ * A GEMM call spread over the worker pool, cut as the kernel configuration's {@link KernelConfig.Split} says:
+ * <ul>
+ *   <li>{@code rows-shared-b}: M in whole MR-row panels, one range per thread, and each KC×NC block of op(B) packed
+ *       once by all threads together into one shared buffer ({@link GemmWorkspace#computeShared}); used whenever
+ *       there are at least as many row panels as threads, the column split otherwise;</li>
+ *   <li>{@code larger-dimension}: one block per thread along M (MR-row panels) or N (NR-column panels), whichever is
+ *       larger; each thread packs its own operands and never waits for another, but the operand every thread needs
+ *       in full is packed once per thread.</li>
+ * </ul>
+ * The K summation order does not depend on the cut, so every thread count and every split gives the same bits.
  */
 final class GemmTask implements ParallelTask {
     /**
@@ -22,8 +28,13 @@ final class GemmTask implements ParallelTask {
     private static final long PARALLEL_MIN_FMAS = 128L * 128 * 128;
 
     private final WorkerPool pool;
+    private static final boolean SHARED_B = SimdConfiguration.config().split() == KernelConfig.Split.ROWS_SHARED_B;
+
     private final GemmWorkspace[] workspaces;
     final GemmTileStore store = new GemmTileStore();
+    final SpinBarrier barrier = new SpinBarrier();
+    /** The packed op(B) block the threads share in the rows-shared-b split; made on the first such call. */
+    float[] sharedB;
 
     // The current call, set by gemm() before dispatch and read by the workers.
     boolean transA;
@@ -36,6 +47,8 @@ final class GemmTask implements ParallelTask {
     int n;
     int k;
     private boolean splitRows;
+    /** This call runs the rows-shared-b split (more than one thread, rows cut, B shared). */
+    private boolean shared;
 
     GemmTask(WorkerPool pool) {
         this.pool = pool;
@@ -74,8 +87,17 @@ final class GemmTask implements ParallelTask {
         store.set(alpha, beta, c, epilogue);
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
-        splitRows = rowPanels * MR >= colPanels * NR;
-        return (long) m * n * k < PARALLEL_MIN_FMAS ? 1 : Math.min(pool.threads(), splitRows ? rowPanels : colPanels);
+        int threads = pool.threads();
+        splitRows = SHARED_B ? rowPanels >= threads : rowPanels * MR >= colPanels * NR;
+        int active = (long) m * n * k < PARALLEL_MIN_FMAS ? 1 : Math.min(threads, splitRows ? rowPanels : colPanels);
+        shared = SHARED_B && splitRows && active > 1;
+        if (shared) {
+            if (sharedB == null) {
+                sharedB = new float[GemmBlocking.KC * GemmBlocking.NC];
+            }
+            barrier.reset(active);
+        }
+        return active;
     }
 
     @Override
@@ -85,7 +107,17 @@ final class GemmTask implements ParallelTask {
             ws = new GemmWorkspace();
             workspaces[worker] = ws;
         }
-        if (splitRows) {
+        if (shared) {
+            int panels = (m + MR - 1) / MR;
+            int m0 = Math.min(m, share(panels, worker, workers) * MR);
+            int m1 = Math.min(m, share(panels, worker + 1, workers) * MR);
+            try {
+                ws.computeShared(this, worker, workers, m0, m1);
+            } catch (Throwable e) {
+                barrier.breakBarrier();
+                throw e;
+            }
+        } else if (splitRows) {
             int panels = (m + MR - 1) / MR;
             int m0 = Math.min(m, share(panels, worker, workers) * MR);
             int m1 = Math.min(m, share(panels, worker + 1, workers) * MR);
@@ -103,7 +135,7 @@ final class GemmTask implements ParallelTask {
     }
 
     /** Start of share {@code w} of {@code units} split as evenly as possible over {@code workers}. */
-    private static int share(int units, int w, int workers) {
+    static int share(int units, int w, int workers) {
         return (int) ((long) units * w / workers);
     }
 }

@@ -21,10 +21,21 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
     /** How a GEMM's C is cut over the threads. */
     enum Split {
         /**
+         * M cut in MR-row panels, one range per thread; each KC×NC block of op(B) packed once, every thread packing a
+         * share of its micro-panels into one shared buffer, with a barrier after packing and one after multiplying.
+         * Falls back to the column split when there are fewer row panels than threads.
+         */
+        ROWS_SHARED_B,
+        /**
          * One block per thread along the dimension with more micro-panels (M in MR rows, N in NR columns); each thread
          * packs its own operands, so threads never wait for each other.
          */
-        LARGER_DIMENSION
+        LARGER_DIMENSION;
+
+        /** The name used in the summary and the override. */
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** Environment variable and system property that override the chosen configuration. */
@@ -51,13 +62,25 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
         }
     }
 
+    private static final String KEYS = "bits, mr, nr, kc, mc, nc, split";
+
+    /** A split by its name in the summary: {@code rows-shared-b} or {@code larger-dimension}. */
+    static Split parseSplit(String name) {
+        for (Split s : Split.values()) {
+            if (s.label().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown split '" + name + "' (rows-shared-b, larger-dimension)");
+    }
+
     int lanes() {
         return bits / 32;
     }
 
     /**
      * This configuration with the user's changes: a comma-separated list of {@code key=value} with keys {@code bits,
-     * mr, nr, kc, mc, nc} (e.g. {@code bits=256,mr=4,nr=16}); {@code mc} and {@code nc} are rounded up to multiples of
+     * mr, nr, kc, mc, nc, split} (e.g. {@code bits=256,mr=4,nr=16}); {@code mc} and {@code nc} are rounded up to multiples of
      * the new MR and NR when only the tile changed. Blank: unchanged.
      */
     KernelConfig override(String spec) {
@@ -65,6 +88,7 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
             return this;
         }
         int b = bits, m = mr, n = nr, k = kc, mcv = mc, ncv = nc;
+        Split sp = split;
         boolean mcSet = false, ncSet = false, nrSet = false;
         for (String part : spec.split(",")) {
             String p = part.trim().toLowerCase(Locale.ROOT);
@@ -73,9 +97,13 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
             }
             int eq = p.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("'" + part.trim() + "' is not key=value (keys: bits, mr, nr, kc, mc, nc)");
+                throw new IllegalArgumentException("'" + part.trim() + "' is not key=value (keys: " + KEYS + ")");
             }
             String key = p.substring(0, eq).trim();
+            if (key.equals("split")) {
+                sp = parseSplit(p.substring(eq + 1).trim());
+                continue;
+            }
             int v;
             try {
                 v = Integer.parseInt(p.substring(eq + 1).trim());
@@ -89,7 +117,7 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
                 case "kc" -> k = v;
                 case "mc" -> { mcv = v; mcSet = true; }
                 case "nc" -> { ncv = v; ncSet = true; }
-                default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: bits, mr, nr, kc, mc, nc)");
+                default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: " + KEYS + ")");
             }
         }
         if (b != bits && !nrSet) {
@@ -101,13 +129,13 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
         if (!ncSet) {
             ncv = Math.max(n, ncv / n * n);
         }
-        return new KernelConfig(name + "+override", b, m, n, k, mcv, ncv, split,
+        return new KernelConfig(name + "+override", b, m, n, k, mcv, ncv, sp,
                 reason + "; overridden by " + spec.trim());
     }
 
     /** One line for the banner and run.json. */
     String summary() {
         return name + ": " + bits + "-bit, " + mr + "×" + nr + " microkernel (" + mr * nr / lanes() + " accumulators), KC "
-                + kc + ", MC " + mc + ", NC " + nc + ", split " + split.name().toLowerCase(Locale.ROOT).replace('_', '-');
+                + kc + ", MC " + mc + ", NC " + nc + ", split " + split.label();
     }
 }

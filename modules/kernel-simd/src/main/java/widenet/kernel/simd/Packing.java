@@ -103,9 +103,15 @@ final class Packing {
      *            when it is true
      */
     static void packB(boolean transposed, MemorySegment b, long ldb, int p0, int kc, int col0, int cols, float[] dst) {
+        packB(transposed, b, ldb, p0, kc, col0, cols, dst, 0);
+    }
+
+    /** {@link #packB} into {@code dst} from {@code dstOff} on: a share of a block that several threads pack together. */
+    static void packB(boolean transposed, MemorySegment b, long ldb, int p0, int kc, int col0, int cols, float[] dst,
+                      int dstOff) {
         for (int j = 0, q = 0; j < cols; j += NR, q++) {
             int nr = Math.min(NR, cols - j);
-            int off = q * NR * kc;
+            int off = dstOff + q * NR * kc;
             if (!transposed) {
                 // Each k step's NR column values are contiguous in memory: one bulk copy per k step (an intrinsic
                 // that allocates nothing; vector loads here were boxed by C2 on some shapes), zero padding beyond

@@ -15,8 +15,13 @@ import widenet.tensor.FloatMatrix;
  * does not depend on how C is cut between threads, reductions use fixed chunks.
  */
 class DeterminismTest {
-    /** Shapes cut along M (tall), along N (wide), narrow outputs, and with K over several KC blocks. */
-    private static final int[][] SHAPES = {{301, 257, 300}, {64, 700, 50}, {2000, 40, 30}, {33, 1000, 600}, {5, 3, 2}};
+    /**
+     * Shapes cut along M (tall), along N (wide), narrow outputs, with K over several KC blocks, with N over more than
+     * one NC block and fewer row panels (three) than 4 threads: the rows-shared-b split, with barriers between NC blocks,
+     * on 2 and 3 threads, its fall-back column split on 4, so both splits are compared.
+     */
+    private static final int[][] SHAPES = {{301, 257, 300}, {64, 700, 50}, {2000, 40, 30}, {33, 1000, 600}, {5, 3, 2},
+        {24, 4200, 30}};
 
     @Test
     void gemmIsBitIdenticalRunToRunAndAcrossThreadCounts() {

@@ -20,6 +20,19 @@ class KernelConfigTableTest {
     }
 
     @Test
+    void theSplitIsTheSharedBOneUnlessOverridden() {
+        CpuDescription zen4 = cpu(512, 32, 32 * K, M, 32 * M);
+        assertEquals(KernelConfig.Split.ROWS_SHARED_B, KernelConfigTable.select(zen4).split());
+        KernelConfig old = KernelConfigTable.resolve(zen4, "split=larger-dimension");
+        assertEquals(KernelConfig.Split.LARGER_DIMENSION, old.split());
+        assertTrue(old.summary().endsWith("split larger-dimension"), old.summary());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KernelConfigTable.resolve(zen4, "split=diagonal"));
+        assertTrue(e.getMessage().contains("unknown split 'diagonal'") && e.getMessage().contains(KernelConfig.ENV),
+                e.getMessage());
+    }
+
+    @Test
     void eachCpuGetsItsEntry() {
         // Sapphire/Emerald Rapids: 512-bit, 32 registers, 48 KiB L1d, 2 MiB L2, 260 MiB L3.
         KernelConfig spr = KernelConfigTable.select(cpu(512, 32, 48 * K, 2 * M, 260 * M));
