@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import widenet.model.Gaussian;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.Npy;
-import widenet.train.Json;
+import widenet.train.internal.Json;
 
 /** {@code widenet train --model deep} as a user runs it: output files, the numbers in them, warnings and errors. */
 class DeepTrainCommandTest {
