@@ -44,8 +44,10 @@ class ReproduceCommandTest {
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         assertEquals("du2019", rec.get("name"));
         assertEquals(true, rec.get("quick"));
-        List<String> runs = (List<String>) rec.get("runs");
+        List<String> all = (List<String>) rec.get("runs");
+        List<String> runs = all.subList(0, 4);
         assertEquals(List.of("m128", "m256", "m512", "m1024"), runs);
+        assertFigureFit(out, rec, all);
         double[] dist = new double[runs.size()], pattern = new double[runs.size()];
         boolean falls = true;
         for (int i = 0; i < runs.size(); i++) {
@@ -60,7 +62,9 @@ class ReproduceCommandTest {
         assertEquals(falls, checks.get("loss_falls_every_width"));
         assertEquals(Checks.strictlyDecreasing(dist), checks.get("wider_moves_less"));
         assertEquals(Checks.strictlyDecreasing(pattern), checks.get("wider_flips_fewer"));
-        assertEquals(null, checks.get("within_30_percent_of_paper"), "no paper comparison at quick sizes");
+        assertTrue(checks.containsKey("panels_bc_within_30_percent_of_figure"));
+        assertEquals(null, checks.get("panels_bc_within_30_percent_of_figure"), "no paper comparison at quick sizes");
+        assertEquals(null, checks.get("figure_fit_found"));
         // The columns of series/final_vs_width.csv are the runs' last rows.
         MetricsTable fin = MetricsTable.read(out.resolve("series/final_vs_width.csv"));
         for (int i = 0; i < runs.size(); i++) {
@@ -74,8 +78,47 @@ class ReproduceCommandTest {
         assertTrue(((Number) theory.get("lambda_0")).doubleValue() > 0);
         assertEquals(64, ((List<?>) theory.get("spectrum")).size());
         String md = Files.readString(out.resolve("summary.md"));
-        assertTrue(md.contains("| quantity | paper | widenet | ratio |"), md);
+        assertTrue(md.contains("| quantity | paper (Figure 1, paired by rank) | widenet |"), md);
         assertTrue(md.contains(MarkdownTable.list(dist)) && md.contains(MarkdownTable.list(pattern)), "the summary shows the measured values");
+    }
+
+    /**
+     * du2019's search for the figure's setting: one run per width and grid step (0.03 and 0.3 beside the main 0.1), a
+     * best fit that is the grid's smallest score, its panel (b) distance recomputed from the runs' pattern_change
+     * against the figure's values paired by rank, and the mean-loss twin's gap recomputed from its metrics.
+     */
+    @SuppressWarnings("unchecked")
+    static void assertFigureFit(Path out, Map<String, Object> rec, List<String> runs) throws IOException {
+        int[] widths = {128, 256, 512, 1024};
+        double[] figureB = {0.0185, 0.015, 0.0115, 0.0097};   // Du et al.'s Figure 1b, m = 500 … 4000, read from the figure
+        for (String eta : List.of("0.03000", "0.3000")) {
+            for (int m : widths) {
+                assertTrue(runs.contains("fit_eta" + eta + "_m" + m), runs.toString());
+                assertRunFolder(out.resolve("fit_eta" + eta + "_m" + m));
+            }
+        }
+        Map<String, Object> fit = (Map<String, Object>) rec.get("figure_fit");
+        assertEquals(true, fit.get("paired_by_rank"));
+        List<Map<String, Object>> grid = (List<Map<String, Object>>) fit.get("grid");
+        assertEquals(3, grid.size());
+        Map<String, Object> best = (Map<String, Object>) fit.get("best");
+        double min = grid.stream().mapToDouble(g -> ((Number) g.get("score")).doubleValue()).min().orElseThrow();
+        assertEquals(min, ((Number) best.get("score")).doubleValue(), 0);
+        double eta = ((Number) best.get("eta_sum")).doubleValue();
+        double s = 0;
+        for (int i = 0; i < widths.length; i++) {
+            String run = eta == 0.1 ? "m" + widths[i] : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m" + widths[i];
+            double b = (MetricsTable.read(out.resolve(run).resolve("metrics.csv")).last("pattern_change") - figureB[i]) / figureB[i];
+            s += b * b;
+        }
+        assertEquals(Math.sqrt(s / widths.length), ((Number) best.get("distance_b")).doubleValue(), 1e-12);
+        String twin = runs.get(runs.size() - 1);
+        assertTrue(twin.startsWith("fit_mean_eta") && twin.endsWith("_m128"), twin);
+        String sumRun = eta == 0.1 ? "m128" : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m128";
+        double sum = 2 * MetricsTable.read(out.resolve(sumRun).resolve("metrics.csv")).last("loss");
+        double mean = 2 * 64 * MetricsTable.read(out.resolve(twin).resolve("metrics.csv")).last("loss");
+        assertEquals(Math.abs(mean - sum) / sum, ((Number) rec.get("mean_loss_twin_gap")).doubleValue(), 1e-12);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("## Fitting the figure"));
     }
 
     /** A tiny IDX pair: 3 classes of 6×6 images, each class a bright pattern plus noise, 60 images per class. */
