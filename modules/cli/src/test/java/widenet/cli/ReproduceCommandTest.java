@@ -215,7 +215,13 @@ class ReproduceCommandTest {
         Path out = tmp.resolve("nm");
         Map<String, Object> rec = quick("nguyen-mondelli2020", out);
         List<String> runs = (List<String>) rec.get("runs");
-        assertEquals(List.of("n1_64", "n1_128", "n1_256", "smooth_n1_64"), runs);
+        assertEquals(List.of("n1_64", "n1_128", "n1_256", "w2zero_n1_64", "smooth_n1_64", "extra_ntk_n1_64"), runs);
+        try (widenet.tensor.FloatMatrix w2 = widenet.tensor.Npy.readMatrix(out.resolve("w2zero_n1_64/init/W2.npy"))) {
+            for (float v : w2.toArray()) {
+                assertEquals(0f, v, "the width-N construction starts at W₂ = 0");
+            }
+        }
+        assertTrue(Files.readString(out.resolve("n1_64/run.json")).contains("lecun"), "standard parameterisation by default");
         boolean f1Positive = true;
         double[] move = new double[3];
         for (int i = 0; i < runs.size(); i++) {
@@ -244,9 +250,11 @@ class ReproduceCommandTest {
         Map<String, Object> rec = quick("nguyen2021", out);
         List<String> runs = (List<String>) rec.get("runs");
         Map<String, Object> stopped = (Map<String, Object>) rec.get("stopped_runs");
-        assertEquals(9, runs.size() + stopped.size());
+        assertEquals(11, runs.size() + stopped.size());
+        assertTrue(stopped.containsKey("lecun_zero_last_w32") || runs.contains("lecun_zero_last_w32"));
+        assertTrue(stopped.containsKey("extra_ntk_w32") || runs.contains("extra_ntk_w32"));
         boolean gramPositive = true;
-        for (String init : List.of("lecun", "he", "ntk")) {
+        for (String init : List.of("lecun", "he", "lecun_small_last")) {
             for (int w : new int[] {64, 128}) {
                 Path run = out.resolve(init + "_w" + w);
                 assertDeepRunFolder(run, 4);
@@ -255,7 +263,7 @@ class ReproduceCommandTest {
             }
         }
         assertEquals(gramPositive, ((Map<String, Object>) rec.get("checks")).get("gram_positive_at_init_from_2N"));
-        assertTrue(Files.readString(out.resolve("summary.md")).contains("| lecun |"));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| lecun (lecun) | standard (the paper's) |"));
     }
 
     @SuppressWarnings("unchecked")
