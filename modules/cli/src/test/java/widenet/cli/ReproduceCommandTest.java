@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widenet.tensor.FloatMatrix;
+import widenet.tensor.FloatVec;
+import widenet.tensor.Npy;
 import widenet.train.Json;
 
 /**
@@ -156,10 +159,12 @@ class ReproduceCommandTest {
                 "--n", "60", "--width", "300", "--steps", "60", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         List<String> runs = (List<String>) rec.get("runs");
-        assertEquals(List.of("random0", "random50", "random100"), runs);
+        assertEquals(List.of("random0", "random50", "random100", "worst"), runs);
         double[] ratio = new double[runs.size()];
         for (int i = 0; i < runs.size(); i++) {
-            assertRunFolder(out.resolve(runs.get(i)));
+            for (String file : List.of("run.json", "metrics.csv", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
+                assertTrue(Files.isRegularFile(out.resolve(runs.get(i)).resolve(file)), runs.get(i) + "/" + file);   // theory off: H∞ is the reproduction's
+            }
             MetricsTable t = MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"));
             ratio[i] = t.last("loss") / t.first("loss");
         }
@@ -177,6 +182,39 @@ class ReproduceCommandTest {
         assertEquals(60, Files.readAllLines(out.resolve("series/spectrum.csv")).size() - 1);
         assertTrue(Files.isRegularFile(out.resolve("data/X.npy")) && Files.isRegularFile(out.resolve("data/y_random50.npy")));
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| random labels |"));
+        assertEquals(ratio[3] > Math.max(ratio[0], Math.max(ratio[1], ratio[2])), checks.get("worst_case_labels_converge_slowest"));
+        // Figure 2: the held-out error recomputed in double from each run's final weights, X_test and y_test
+        double[] testError = m.column("test_error");
+        try (FloatMatrix xt = Npy.readMatrix(out.resolve("data/X_test.npy")); FloatVec yt = Npy.readVector(out.resolve("data/y_test.npy"))) {
+            assertEquals(12, xt.rows(), "n/5 held-out images");
+            for (int i = 0; i < 3; i++) {
+                try (FloatMatrix w = Npy.readMatrix(out.resolve(runs.get(i)).resolve("final/W.npy"));
+                     FloatVec a = Npy.readVector(out.resolve(runs.get(i)).resolve("final/a.npy"))) {
+                    int wrong = 0;
+                    for (int s = 0; s < xt.rows(); s++) {
+                        double f = 0;
+                        for (int r = 0; r < w.rows(); r++) {
+                            double z = 0;
+                            for (int j = 0; j < w.cols(); j++) {
+                                z += (double) w.get(r, j) * xt.get(s, j);
+                            }
+                            f += a.get(r) * Math.max(0, z);
+                        }
+                        wrong += f / Math.sqrt(w.rows()) * yt.get(s) > 0 ? 0 : 1;
+                    }
+                    assertEquals(wrong / 12.0, testError[i], 0, runs.get(i));
+                }
+            }
+        }
+        assertEquals(testError[1] > testError[0] && testError[2] > testError[0], checks.get("test_error_smallest_for_true_labels"));
+        // the worst-case labels are √n times H∞'s eigenvector of λ_min: ‖y‖² = n
+        try (FloatVec yw = Npy.readVector(out.resolve("data/y_worst.npy"))) {
+            double s2 = 0;
+            for (int i = 0; i < yw.length(); i++) {
+                s2 += (double) yw.get(i) * yw.get(i);
+            }
+            assertEquals(60, s2, 60 * 1e-5);
+        }
     }
 
     /** Runs a --quick reproduction with the scalar kernels on one thread; returns its reproduction.json. */
