@@ -25,8 +25,8 @@ import widenet.train.ResultTarget;
  * λ_max, the stability limit, the generalisation measure and the width Du et al.'s theorem asks for.
  */
 @Command(name = "theory", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print λ₀ = λ_min(H∞), λ_max, the stable step, the measure sqrt(2yᵀ(H∞)⁻¹y/n) and the width",
-                "m = n⁶/(λ₀⁴δ³) of Du et al.'s Theorem 4.1 (constant 1) for a data set, without training.",
+        header = "The theorems' quantities for a data set, without training.",
+        description = {"Prints λ₀ = λ_min(H∞), λ_max, the stable step, the measure sqrt(2yᵀ(H∞)⁻¹y/n) and the width m = n⁶/(λ₀⁴δ³) of Du et al.'s Theorem 4.1 (constant 1).",
                 "With no --x: the synthetic data `widenet train` draws for the same --n, --d, --seed."})
 final class TheoryCommand implements Callable<Integer> {
 
@@ -125,6 +125,12 @@ final class TheoryCommand implements Callable<Integer> {
             TwoLayerTheory theory;
             try (FloatMatrix owned = x) {
                 theory = new TwoLayerTheory(k, owned, y, lr, lossKind, false, 1.0);
+            } catch (TwoLayerTheory.InputsOverflow e) {
+                throw new InputException((xFile != null ? xFile.toString() : "the inputs") + ": " + e.getMessage()
+                        + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1)", e);
+            }
+            if (theory.singularWarning() != null) {
+                System.err.println("widenet: warning: " + theory.singularWarning());
             }
             Map<String, Object> s = theory.summary(delta, true);
             s.put("seconds", (System.nanoTime() - t0) / 1e9);

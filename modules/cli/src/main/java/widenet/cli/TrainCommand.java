@@ -30,9 +30,9 @@ import widenet.train.TrainingRun;
  * as it goes; {@code --resume DIR} continues a stopped run with the spec it recorded ({@link ResumeAgreement}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a network by gradient descent and write metrics.csv, run.json, init/ and final/ weights.",
-                "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere",
-                "in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
+        header = "Train a network by gradient descent into a run folder.",
+        description = {"Writes metrics.csv (a row every --every steps), run.json (the run's spec and outcome), init/ and final/ weights as .npy, and checkpoints while it runs.",
+                "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
 final class TrainCommand implements Callable<Integer> {
     /** Exit code of a run stopped by SIGINT/SIGTERM (the JVM itself exits with 130 or 143 then). */
     static final int EXIT_INTERRUPTED = 130;
@@ -82,6 +82,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--y", description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
     Path yFile;
 
+    @Option(names = "--test-x", paramLabel = "FILE", description = "Held-out inputs (n_test×d .npy): a test_loss column (the training loss's definition on them), and test_error for ±1 labels.")
+    Path testXFile;
+
+    @Option(names = "--test-y", paramLabel = "FILE", description = "Held-out labels for --test-x: (n_test) or (n_test, k) .npy.")
+    Path testYFile;
+
+    @Option(names = "--test-n", description = "Synthetic data only: a held-out set of N points drawn like the training set (y ~ N(0, 1), independent of x).")
+    Integer testN;
+
     @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), W (m×d), u (m), v (m) for implicit.")
     Path initDir;
 
@@ -109,8 +118,7 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "auto")
     String theory = "auto";
 
-    @Option(names = "--theory-every", description = {"Theory metrics every K steps; 0 = only at the first and last rows",
-            "(for every model; --theory off: none).",
+    @Option(names = "--theory-every", description = {"Theory metrics every K steps; 0 = only at the first and last rows (for every model; --theory off: none).",
             "two-layer: λ_min(H(k)) (default: 10).",
             "deep: spectra, σ_min(F1), feature Gram (default: 0).",
             "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."})
@@ -133,6 +141,10 @@ final class TrainCommand implements Callable<Integer> {
                     throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
                 }
                 if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
+                    String left = TrainingRun.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
+                    if (left != null) {
+                        listener.warning(left);
+                    }
                     listener.log("nothing to resume: the run in " + resume + " has finished (see its run.json)");
                     return 0;
                 }
@@ -164,12 +176,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--x and --y go together: give both or neither");
         }
         DataSpec data;
+        String testX = testXFile == null ? null : testXFile.toString(), testY = testYFile == null ? null : testYFile.toString();
         if (xFile != null) {
-            data = new DataSpec.NpyFiles(xFile.toString(), yFile.toString());
+            if (testN != null) {
+                throw new InputException("--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
+            }
+            data = new DataSpec.NpyFiles(xFile.toString(), yFile.toString(), testX, testY);
         } else {
             // A deep network's input dimension is its first width; --d, when given, must agree (ModelSpec.Deep checks).
             int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d") ? deep.widths().get(0) : synthetic.d;
-            data = new DataSpec.Sphere(synthetic.n, d);
+            data = new DataSpec.Sphere(synthetic.n, d, testN, testX, testY);
         }
         return new RunSpec(data, m, new RunSpec.Optimisation(lr, steps, batch, every, loss), seed,
                 initDir == null ? null : initDir.toString(), new RunSpec.Theory(theory, theoryEvery), checkpointEvery,

@@ -59,7 +59,7 @@ class ImplicitTrainCommandTest {
         assertArrayEquals(new long[] {32}, Npy.shape(out.resolve("final/u.npy")));
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("step,epoch,loss,rate,a_tilde_norm,fwd_iters,fwd_residual,bwd_iters,bwd_residual,A_dist_fro,"
-                + "W_dist_fro,u_dist,v_dist,lambda_min_zz,step_ms,time_s", lines.get(0));
+                + "W_dist_fro,u_dist,v_dist,lambda_min_zz,pred_loss_ntk0,step_ms,time_s", lines.get(0));
         assertEquals(1 + 6, lines.size());
         for (int i = 1; i < lines.size(); i++) {
             String[] row = lines.get(i).split(",");

@@ -5,12 +5,16 @@ import java.util.Map;
 
 /**
  * The checks of a reproduction, each computed once from the run folders and written twice: as a line of
- * {@code summary.md} (✅ or ❌ and what was checked) and as an entry of {@code reproduction.json}'s {@code checks},
+ * {@code summary.md} (PASS or FAIL — text, so any font shows it — and what was checked) and as an entry of {@code reproduction.json}'s {@code checks},
  * in the same order. Also the predicates the checks share.
  */
 public final class Checks {
     private final StringBuilder markdown = new StringBuilder("## Checks (computed from the run folders)\n\n");
     private final Map<String, Object> record = new LinkedHashMap<>();
+
+    /** No checks yet: a reproduction adds its own, in the order summary.md shows them. */
+    public Checks() {
+    }
 
     /** A check: {@code key} in reproduction.json, {@code what} in summary.md. */
     public Checks add(String key, boolean ok, String what) {
@@ -43,7 +47,7 @@ public final class Checks {
     }
 
     public static String line(boolean ok, String what) {
-        return (ok ? "- ✅ " : "- ❌ ") + what + "\n";
+        return (ok ? "- **PASS** " : "- **FAIL** ") + what + "\n";
     }
 
     /** Every row's loss is at most the previous one's (a relative 1e-6 for float noise at convergence), and it fell overall. */
