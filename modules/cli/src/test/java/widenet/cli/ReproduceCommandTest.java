@@ -203,6 +203,8 @@ class ReproduceCommandTest {
                         wrong += f / Math.sqrt(w.rows()) * yt.get(s) > 0 ? 0 : 1;
                     }
                     assertEquals(wrong / 12.0, testError[i], 0, runs.get(i));
+                    // the run's own held-out column (train --test-x/--test-y) agrees on the last row
+                    assertEquals(testError[i], MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv")).last("test_error"), 0, runs.get(i));
                 }
             }
         }

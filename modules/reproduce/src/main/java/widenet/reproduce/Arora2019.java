@@ -4,9 +4,7 @@ package widenet.reproduce;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import widenet.kernel.KernelProviders;
@@ -14,13 +12,11 @@ import widenet.kernel.Kernels;
 import widenet.model.LossKind;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
-import widenet.tensor.Idx;
 import widenet.tensor.Npy;
 import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
 import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
-import widenet.train.Json;
 import widenet.train.DataSpec;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;
@@ -161,7 +157,8 @@ public final class Arora2019 extends Reproduction {
             for (int i = 0; i < runs.size(); i++) {
                 String run = runs.get(i);
                 ctx.train(run, new RunSpec(new DataSpec.NpyFiles(dataFolder.resolve("X.npy").toString(),
-                        dataFolder.resolve("y_" + run + ".npy").toString()), new ModelSpec.TwoLayer(m, kappa, false, 1),
+                        dataFolder.resolve("y_" + run + ".npy").toString(), dataFolder.resolve("X_test.npy").toString(),
+                        dataFolder.resolve("y_test.npy").toString()), new ModelSpec.TwoLayer(m, kappa, false, 1),
                         new RunSpec.Optimisation(eta, steps, null, every, "sum"), seed, null, RunSpec.Theory.OFF, null, null, null));
                 MetricsTable t = ctx.metrics(run);
                 metrics.add(t);
@@ -201,6 +198,7 @@ public final class Arora2019 extends Reproduction {
                 : "--data " + given + ": no " + file.getFileName() + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
     }
 
+    /** A seeded Fisher–Yates permutation (widenet.train.Permutations.uniform once that lands: the same draws). */
     private static int[] permutation(int n, SplittableRandom rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {

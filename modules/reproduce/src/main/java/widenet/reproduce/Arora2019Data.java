@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import widenet.kernel.Kernels;
+import java.util.SplittableRandom;
 import widenet.model.LossKind;
+import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
@@ -114,8 +116,19 @@ final class Arora2019Data {
     static double[] outputs(Kernels kernels, Path weights, FloatMatrix x, double kappa) throws IOException {
         try (FloatMatrix w = Npy.readMatrix(weights.resolve("W.npy")); FloatVec a = Npy.readVector(weights.resolve("a.npy"));
              TwoLayerNetwork net = new TwoLayerNetwork(kernels, new TwoLayerNetwork.Config(x.cols(), w.rows(), Math.min(512, x.rows()), kappa,
-                     false, LossKind.SUM, true), w, a);
+                     false, LossKind.SUM, true), new SplittableRandom(0));
              FloatMatrix out = FloatMatrix.allocate(x.rows(), 1)) {
+            for (Parameter p : net.parameters()) {   // the drawn weights replaced by the saved ones
+                switch (p.name()) {
+                    case "W" -> p.value().copyFrom(w);
+                    case "a" -> {
+                        for (int r = 0; r < a.length(); r++) {
+                            p.value().set(r, 0, a.get(r));
+                        }
+                    }
+                    default -> throw new IllegalStateException("two-layer parameter " + p.name());
+                }
+            }
             net.predict(x, out);
             double[] f = new double[x.rows()];
             for (int i = 0; i < f.length; i++) {
