@@ -51,6 +51,7 @@ final class Arora2019Summary {
         double[] values = spectrum.values();
         SeriesCsv lossSeries = new SeriesCsv("step", in.metrics.get(0).column("step"));
         SeriesCsv spectrumSeries = new SeriesCsv("index", indexAxis(n)).add("eigenvalue", values);
+        SeriesCsv testSeries = new SeriesCsv("step", in.metrics.get(0).column("step"));   // the runs' held-out columns (Figure 2 per step)
         Map<String, Object> theoryJson = new LinkedHashMap<>(in.theory.summary(TwoLayerTheory.DEFAULT_DELTA, false));
         theoryJson.put("eta", in.eta);
         theoryJson.put("eta_kernel", in.eta);
@@ -86,6 +87,9 @@ final class Arora2019Summary {
             theoryJson.put("generalisation_measure_" + run, measure[i]);
             theoryJson.put("y_Hinv_y_" + run, quad[i]);
             theoryJson.put("top" + top + "_projection_share_" + run, topShare[i]);
+            if (i < f && t.has("test_error")) {
+                testSeries.add("test_error_" + run, t.column("test_error")).add("test_loss_" + run, t.column("test_loss"));
+            }
             if (i < f) {
                 HeldOut h = HeldOut.of(in.testOutputs.get(i), in.yTest);
                 fr[i] = in.fractions.get(i);
@@ -101,6 +105,7 @@ final class Arora2019Summary {
         Json.write(ctx.resolve("theory.json"), theoryJson);
         lossSeries.write(ctx.seriesFile("loss"));
         spectrumSeries.write(ctx.seriesFile("spectrum"));
+        testSeries.write(ctx.seriesFile("test_error"));
         new SeriesCsv("random_fraction", fr).add("generalisation_measure", java.util.Arrays.copyOf(measure, f))
                 .add("test_error", testError).add("test_l1_loss", testL1).add("test_half_mean_square_loss", testSq)
                 .add("y_Hinv_y", java.util.Arrays.copyOf(quad, f)).add("final_loss_ratio", java.util.Arrays.copyOf(ratio, f))
@@ -177,7 +182,7 @@ final class Arora2019Summary {
                 + "largest gap %.3g of ‖y − u(0)‖ (criterion: ≤ 0.1)", worstGap));
         md.append(checks.markdown());
         md.append("\nCurves: `series/loss.csv` (measured and predicted loss per variant: Figure 1), `series/spectrum.csv` (eigenvalues of H∞, "
-                + "ascending, and (vᵢᵀy)² per variant), `series/measure_vs_fraction.csv` (Figure 2: test error and loss, the measure). "
+                + "ascending, and (vᵢᵀy)² per variant), `series/measure_vs_fraction.csv` (Figure 2: test error and loss, the measure), `series/test_error.csv` (the held-out error and ½Σ loss per step and run). "
                 + "Data: `data/X.npy`, `data/y_<run>.npy`, `data/X_test.npy`, `data/y_test.npy`.\n");
         ctx.writeSummary(md.toString(), "H∞:", "\nCurves");
         ctx.writeRecord(Reproduction.entries("data", in.data, "classes", in.classes, "n", n, "n_test", in.nTest, "d", in.d, "width", in.m,
