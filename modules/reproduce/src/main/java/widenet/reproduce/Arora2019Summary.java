@@ -184,12 +184,26 @@ final class Arora2019Summary {
         md.append("\nCurves: `series/loss.csv` (measured and predicted loss per variant: Figure 1), `series/spectrum.csv` (eigenvalues of H∞, "
                 + "ascending, and (vᵢᵀy)² per variant), `series/measure_vs_fraction.csv` (Figure 2: test error and loss, the measure), `series/test_error.csv` (the held-out error and ½Σ loss per step and run). "
                 + "Data: `data/X.npy`, `data/y_<run>.npy`, `data/X_test.npy`, `data/y_test.npy`.\n");
+        Figure fig = new Figure("Figures 1 and 2 on Fashion-MNIST: training loss with true, random and worst-case labels against the "
+                + "linearised prediction (dashed); held-out error and the measure against the random-label fraction (no paper values: the "
+                + "paper's figures are on MNIST and CIFAR-10)", "Arora et al. 2019, Figures 1 and 2 (their claims, not their numbers)");
+        SeriesCsv lossPanel = new SeriesCsv("step", in.metrics.get(0).column("step"));
+        for (int i : new int[] {trueIndex, f - 1, f}) {
+            if (i >= 0) {
+                lossPanel.add("loss_" + in.runs.get(i), in.metrics.get(i).column("loss")).add("pred_loss_" + in.runs.get(i), in.predicted.get(i));
+            }
+        }
+        fig.panel(ctx, "Figure 1: training loss ½‖y − u(k)‖²", "figure1_loss", lossPanel, false, true);
+        fig.panel(ctx, "Figure 2: held-out error against the random fraction", "figure2_test_error",
+                new SeriesCsv("random_fraction", fr).add("test_error", testError), false, false);
+        fig.panel(ctx, "Figure 2: the measure sqrt(2yᵀ(H∞)⁻¹y/n)", "figure2_measure",
+                new SeriesCsv("random_fraction", fr).add("generalisation_measure", java.util.Arrays.copyOf(measure, f)), false, false);
         ctx.writeSummary(md.toString(), "H∞:", "\nCurves");
         ctx.writeRecord(Reproduction.entries("data", in.data, "classes", in.classes, "n", n, "n_test", in.nTest, "d", in.d, "width", in.m,
                         "kappa", in.kappa, "lr", in.eta, "lr_rule", in.options.lr() != null ? "given" : "1/lambda_max(H_inf)", "steps", in.steps,
                         "fractions", in.fractions, "seed", in.seed),
                 checks, Reproduction.entries("trajectory_gap_max", worstGap, "theory_seconds_data", in.theorySeconds,
-                        "test_error", testError, "measure_test_error_spearman", rho));
+                        "test_error", testError, "measure_test_error_spearman", rho, "figure", fig.record()));
     }
 
     /** Spearman's rank correlation (ties by average rank); NaN for fewer than 2 values. */

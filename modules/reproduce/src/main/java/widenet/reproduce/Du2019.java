@@ -282,10 +282,44 @@ final class Du2019 extends Reproduction {
                 + "`series/predictions.csv` (loss against Du et al.'s bound and the linearised trajectory), `series/final_vs_width.csv`, "
                 + "`series/figure_fit.csv` (the search: per step size the best reading's distances). The search's runs: `fit_eta*_m*/`.\n");
         writeFitSeries(ctx, points, figure, n);
+        Figure fig = figure(ctx, ws, figure, paperSizes, best, eta, residual, finalPattern, finalDist, n, steps);
         ctx.writeSummary(md.toString(), "## Against the paper", "## Per width");
         ctx.writeRecord(entries("n", n, "d", d, "widths", widths, "steps", steps, "lr", eta, "seed", seed, "theory_every", theoryEvery,
                         "fit_grid", grid),
-                checks, entries("figure_fit", Du2019Fit.record(points, best, figure, n, !paperSizes, searchSeconds), "mean_loss_twin_gap", twinGap));
+                checks, entries("figure_fit", Du2019Fit.record(points, best, figure, n, !paperSizes, searchSeconds), "mean_loss_twin_gap", twinGap,
+                        "figure", fig.record()));
+    }
+
+    /**
+     * The report's figure: the three panels at the last epoch against m — widenet at the main η and at the search's
+     * best fit, and (at the paper's sizes only) the values read from Du et al.'s Figure 1 as {@code paper}. Panel (a)
+     * in the best fit's reading.
+     */
+    private static Figure figure(ReproductionContext ctx, int[] ws, int[] figure, boolean paperSizes, Du2019Fit.Fit best, double eta,
+                                 double[] residual, double[] pattern, double[] dist, int n, long steps) throws java.io.IOException {
+        int k = ws.length;
+        double[] ms = new double[k], a = new double[k], aBest = best.logEnd(n), pa = new double[k], pb = new double[k], pc = new double[k];
+        for (int i = 0; i < k; i++) {
+            int j = figure[i];
+            ms[i] = ws[i];
+            a[i] = best.reading().log(residual[i], n);
+            pa[i] = paperSizes && j >= 0 ? Du2019Figure.LOG_TRAINING_ERROR[j] : Double.NaN;
+            pb[i] = paperSizes && j >= 0 ? Du2019Figure.PATTERN_CHANGE[j] : Double.NaN;
+            pc[i] = paperSizes && j >= 0 ? Du2019Figure.MAX_DISTANCE[j] : Double.NaN;
+        }
+        String main = "widenet_eta" + DeepVariant.fourDigits(eta), fit = "widenet_best_fit_eta" + DeepVariant.fourDigits(best.point().eta());
+        Figure fig = new Figure("Figure 1 at epoch " + steps + " against the width: widenet at η = " + eta + " and at the search's best fit, "
+                + (paperSizes ? "beside the values read from the paper's figure" : "(--quick: not the paper's sizes, no paper values)"), Du2019Figure.SOURCE);
+        fig.panel(ctx, "(a) " + best.reading() + " at epoch " + steps, "figure_a", withPaper(new SeriesCsv("width", ms).add(main, a).add(fit, aBest), pa, paperSizes), true, false);
+        fig.panel(ctx, "(b) activation-pattern change ratio", "figure_b",
+                withPaper(new SeriesCsv("width", ms).add(main, pattern).add(fit, best.point().pattern()), pb, paperSizes), true, false);
+        fig.panel(ctx, "(c) max_r ‖w_r(k) − w_r(0)‖", "figure_c",
+                withPaper(new SeriesCsv("width", ms).add(main, dist).add(fit, best.point().dist()), pc, paperSizes), true, false);
+        return fig;
+    }
+
+    private static SeriesCsv withPaper(SeriesCsv s, double[] paper, boolean paperSizes) {
+        return paperSizes ? s.add("paper_read_from_figure", paper) : s;
     }
 
     /** The search's run for step size {@code eta} at width {@code m}. */
