@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widenet.tensor.FloatMatrix;
+import widenet.tensor.FloatVec;
+import widenet.tensor.Npy;
 import widenet.train.internal.Json;
 
 /**
@@ -44,8 +47,10 @@ class ReproduceCommandTest {
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         assertEquals("du2019", rec.get("name"));
         assertEquals(true, rec.get("quick"));
-        List<String> runs = (List<String>) rec.get("runs");
+        List<String> all = (List<String>) rec.get("runs");
+        List<String> runs = all.subList(0, 4);
         assertEquals(List.of("m128", "m256", "m512", "m1024"), runs);
+        assertFigureFit(out, rec, all);
         double[] dist = new double[runs.size()], pattern = new double[runs.size()];
         boolean falls = true;
         for (int i = 0; i < runs.size(); i++) {
@@ -60,7 +65,9 @@ class ReproduceCommandTest {
         assertEquals(falls, checks.get("loss_falls_every_width"));
         assertEquals(Checks.strictlyDecreasing(dist), checks.get("wider_moves_less"));
         assertEquals(Checks.strictlyDecreasing(pattern), checks.get("wider_flips_fewer"));
-        assertEquals(null, checks.get("within_30_percent_of_paper"), "no paper comparison at quick sizes");
+        assertTrue(checks.containsKey("panels_bc_within_30_percent_of_figure"));
+        assertEquals(null, checks.get("panels_bc_within_30_percent_of_figure"), "no paper comparison at quick sizes");
+        assertEquals(null, checks.get("figure_fit_found"));
         // The columns of series/final_vs_width.csv are the runs' last rows.
         MetricsTable fin = MetricsTable.read(out.resolve("series/final_vs_width.csv"));
         for (int i = 0; i < runs.size(); i++) {
@@ -74,8 +81,47 @@ class ReproduceCommandTest {
         assertTrue(((Number) theory.get("lambda_0")).doubleValue() > 0);
         assertEquals(64, ((List<?>) theory.get("spectrum")).size());
         String md = Files.readString(out.resolve("summary.md"));
-        assertTrue(md.contains("| quantity | paper | widenet | ratio |"), md);
+        assertTrue(md.contains("| quantity | paper (Figure 1, paired by rank) | widenet |"), md);
         assertTrue(md.contains(MarkdownTable.list(dist)) && md.contains(MarkdownTable.list(pattern)), "the summary shows the measured values");
+    }
+
+    /**
+     * du2019's search for the figure's setting: one run per width and grid step (0.03 and 0.3 beside the main 0.1), a
+     * best fit that is the grid's smallest score, its panel (b) distance recomputed from the runs' pattern_change
+     * against the figure's values paired by rank, and the mean-loss twin's gap recomputed from its metrics.
+     */
+    @SuppressWarnings("unchecked")
+    static void assertFigureFit(Path out, Map<String, Object> rec, List<String> runs) throws IOException {
+        int[] widths = {128, 256, 512, 1024};
+        double[] figureB = {0.0185, 0.015, 0.0115, 0.0097};   // Du et al.'s Figure 1b, m = 500 … 4000, read from the figure
+        for (String eta : List.of("0.03000", "0.3000")) {
+            for (int m : widths) {
+                assertTrue(runs.contains("fit_eta" + eta + "_m" + m), runs.toString());
+                assertRunFolder(out.resolve("fit_eta" + eta + "_m" + m));
+            }
+        }
+        Map<String, Object> fit = (Map<String, Object>) rec.get("figure_fit");
+        assertEquals(true, fit.get("paired_by_rank"));
+        List<Map<String, Object>> grid = (List<Map<String, Object>>) fit.get("grid");
+        assertEquals(3, grid.size());
+        Map<String, Object> best = (Map<String, Object>) fit.get("best");
+        double min = grid.stream().mapToDouble(g -> ((Number) g.get("score")).doubleValue()).min().orElseThrow();
+        assertEquals(min, ((Number) best.get("score")).doubleValue(), 0);
+        double eta = ((Number) best.get("eta_sum")).doubleValue();
+        double s = 0;
+        for (int i = 0; i < widths.length; i++) {
+            String run = eta == 0.1 ? "m" + widths[i] : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m" + widths[i];
+            double b = (MetricsTable.read(out.resolve(run).resolve("metrics.csv")).last("pattern_change") - figureB[i]) / figureB[i];
+            s += b * b;
+        }
+        assertEquals(Math.sqrt(s / widths.length), ((Number) best.get("distance_b")).doubleValue(), 1e-12);
+        String twin = runs.get(runs.size() - 1);
+        assertTrue(twin.startsWith("fit_mean_eta") && twin.endsWith("_m128"), twin);
+        String sumRun = eta == 0.1 ? "m128" : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m128";
+        double sum = 2 * MetricsTable.read(out.resolve(sumRun).resolve("metrics.csv")).last("loss");
+        double mean = 2 * 64 * MetricsTable.read(out.resolve(twin).resolve("metrics.csv")).last("loss");
+        assertEquals(Math.abs(mean - sum) / sum, ((Number) rec.get("mean_loss_twin_gap")).doubleValue(), 1e-12);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("## Fitting the figure"));
     }
 
     /** A tiny IDX pair: 3 classes of 6×6 images, each class a bright pattern plus noise, 60 images per class. */
@@ -113,10 +159,12 @@ class ReproduceCommandTest {
                 "--n", "60", "--width", "300", "--steps", "60", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         List<String> runs = (List<String>) rec.get("runs");
-        assertEquals(List.of("random0", "random50", "random100"), runs);
+        assertEquals(List.of("random0", "random50", "random100", "worst"), runs);
         double[] ratio = new double[runs.size()];
         for (int i = 0; i < runs.size(); i++) {
-            assertRunFolder(out.resolve(runs.get(i)));
+            for (String file : List.of("run.json", "metrics.csv", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
+                assertTrue(Files.isRegularFile(out.resolve(runs.get(i)).resolve(file)), runs.get(i) + "/" + file);   // theory off: H∞ is the reproduction's
+            }
             MetricsTable t = MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"));
             ratio[i] = t.last("loss") / t.first("loss");
         }
@@ -134,6 +182,41 @@ class ReproduceCommandTest {
         assertEquals(60, Files.readAllLines(out.resolve("series/spectrum.csv")).size() - 1);
         assertTrue(Files.isRegularFile(out.resolve("data/X.npy")) && Files.isRegularFile(out.resolve("data/y_random50.npy")));
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| random labels |"));
+        assertEquals(ratio[3] > Math.max(ratio[0], Math.max(ratio[1], ratio[2])), checks.get("worst_case_labels_converge_slowest"));
+        // Figure 2: the held-out error recomputed in double from each run's final weights, X_test and y_test
+        double[] testError = m.column("test_error");
+        try (FloatMatrix xt = Npy.readMatrix(out.resolve("data/X_test.npy")); FloatVec yt = Npy.readVector(out.resolve("data/y_test.npy"))) {
+            assertEquals(12, xt.rows(), "n/5 held-out images");
+            for (int i = 0; i < 3; i++) {
+                try (FloatMatrix w = Npy.readMatrix(out.resolve(runs.get(i)).resolve("final/W.npy"));
+                     FloatVec a = Npy.readVector(out.resolve(runs.get(i)).resolve("final/a.npy"))) {
+                    int wrong = 0;
+                    for (int s = 0; s < xt.rows(); s++) {
+                        double f = 0;
+                        for (int r = 0; r < w.rows(); r++) {
+                            double z = 0;
+                            for (int j = 0; j < w.cols(); j++) {
+                                z += (double) w.get(r, j) * xt.get(s, j);
+                            }
+                            f += a.get(r) * Math.max(0, z);
+                        }
+                        wrong += f / Math.sqrt(w.rows()) * yt.get(s) > 0 ? 0 : 1;
+                    }
+                    assertEquals(wrong / 12.0, testError[i], 0, runs.get(i));
+                    // the run's own held-out column (train --test-x/--test-y) agrees on the last row
+                    assertEquals(testError[i], MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv")).last("test_error"), 0, runs.get(i));
+                }
+            }
+        }
+        assertEquals(testError[1] > testError[0] && testError[2] > testError[0], checks.get("test_error_smallest_for_true_labels"));
+        // the worst-case labels are √n times H∞'s eigenvector of λ_min: ‖y‖² = n
+        try (FloatVec yw = Npy.readVector(out.resolve("data/y_worst.npy"))) {
+            double s2 = 0;
+            for (int i = 0; i < yw.length(); i++) {
+                s2 += (double) yw.get(i) * yw.get(i);
+            }
+            assertEquals(60, s2, 60 * 1e-5);
+        }
     }
 
     /** Runs a --quick reproduction with the scalar kernels on one thread; returns its reproduction.json. */
@@ -172,7 +255,13 @@ class ReproduceCommandTest {
         Path out = tmp.resolve("nm");
         Map<String, Object> rec = quick("nguyen-mondelli2020", out);
         List<String> runs = (List<String>) rec.get("runs");
-        assertEquals(List.of("n1_64", "n1_128", "n1_256", "smooth_n1_64"), runs);
+        assertEquals(List.of("n1_64", "n1_128", "n1_256", "w2zero_n1_64", "smooth_n1_64", "extra_ntk_n1_64"), runs);
+        try (widenet.tensor.FloatMatrix w2 = widenet.tensor.Npy.readMatrix(out.resolve("w2zero_n1_64/init/W2.npy"))) {
+            for (float v : w2.toArray()) {
+                assertEquals(0f, v, "the width-N construction starts at W₂ = 0");
+            }
+        }
+        assertTrue(Files.readString(out.resolve("n1_64/run.json")).contains("lecun"), "standard parameterisation by default");
         boolean f1Positive = true;
         double[] move = new double[3];
         for (int i = 0; i < runs.size(); i++) {
@@ -201,9 +290,11 @@ class ReproduceCommandTest {
         Map<String, Object> rec = quick("nguyen2021", out);
         List<String> runs = (List<String>) rec.get("runs");
         Map<String, Object> stopped = (Map<String, Object>) rec.get("stopped_runs");
-        assertEquals(9, runs.size() + stopped.size());
+        assertEquals(11, runs.size() + stopped.size());
+        assertTrue(stopped.containsKey("lecun_zero_last_w32") || runs.contains("lecun_zero_last_w32"));
+        assertTrue(stopped.containsKey("extra_ntk_w32") || runs.contains("extra_ntk_w32"));
         boolean gramPositive = true;
-        for (String init : List.of("lecun", "he", "ntk")) {
+        for (String init : List.of("lecun", "he", "lecun_small_last")) {
             for (int w : new int[] {64, 128}) {
                 Path run = out.resolve(init + "_w" + w);
                 assertDeepRunFolder(run, 4);
@@ -212,7 +303,7 @@ class ReproduceCommandTest {
             }
         }
         assertEquals(gramPositive, ((Map<String, Object>) rec.get("checks")).get("gram_positive_at_init_from_2N"));
-        assertTrue(Files.readString(out.resolve("summary.md")).contains("| lecun |"));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| lecun (lecun) | standard (the paper's) |"));
     }
 
     @SuppressWarnings("unchecked")

@@ -4,9 +4,7 @@ package widenet.reproduce;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import widenet.kernel.KernelProviders;
@@ -14,31 +12,39 @@ import widenet.kernel.Kernels;
 import widenet.model.LossKind;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
-import widenet.tensor.Idx;
 import widenet.tensor.Npy;
 import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
 import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
-import widenet.train.internal.Json;
 import widenet.train.DataSpec;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;
 
 /**
- * Arora, Du, Hu, Li &amp; Wang (ICML 2019), true vs random labels: two classes of Fashion-MNIST (Debian's
- * {@code dataset-fashion-mnist}), images flattened and normalised to ‖x‖ = 1, labels ±1, a fraction p of them
- * replaced by uniform random signs. Width m = 10 000, κ = 0.01 (so u(0) ≈ 0 and the trajectory is Arora et al.'s),
- * W trained, sum loss. Step: η = 1/λ_max(H∞) unless {@code --lr} is given — half the stability limit 2/λ_max,
- * which at n = 2000 is close to the paper's 1e-3 and, unlike a fixed value, stays stable and useful at other n.
- * The random labels of a larger p include those of a smaller p (one seeded permutation), so the variants are nested.
+ * Arora, Du, Hu, Li &amp; Wang (ICML 2019), true, random and worst-case labels: two classes of Fashion-MNIST
+ * (Debian's {@code dataset-fashion-mnist}), images flattened and normalised to ‖x‖ = 1, labels ±1, a fraction p of
+ * them replaced by uniform random signs (nested: the random labels of a larger p include those of a smaller one), and
+ * the worst-case labels of their Figure 1, y = √n·v_min with v_min the unit eigenvector of λ_min(H∞) (scaled so that
+ * ‖y‖² = n, as for ±1 labels). Width m = 10 000, κ = 0.01 (so u(0) ≈ 0 and the trajectory is Arora et al.'s),
+ * W trained, sum loss, by default at the paper's size n = 10 000 (Figure 2's held-out set: n/5 more images of the
+ * same classes, disjoint from the training ones, with their true labels). Step: η = 1/λ_max(H∞) unless {@code --lr}
+ * is given — half the stability limit 2/λ_max, which at n = 2000 is close to the paper's 1e-3 and, unlike a fixed
+ * value, stays stable and useful at other n.
+ *
+ * <p>Memory at n = 10⁴: H∞ (n² doubles, 800 MB) is built once and decomposed in its own storage
+ * ({@link TwoLayerTheory} → {@code NtkSpectrum.consume}); the runs train with their own theory off, and the
+ * reproduction predicts each run's trajectory ‖y − u(k)‖² ≈ Σᵢ (1 − ηλᵢ)^{2k} (vᵢᵀ(y − u(0)))² from that one
+ * decomposition, u(0) recomputed from the run's {@code init/} weights. Held-out predictions come from its
+ * {@code final/} weights.
  */
 public final class Arora2019 extends Reproduction {
     static final String NAME = "arora2019";
+    static final String WORST = "worst";
 
     Arora2019() {
         super(NAME, "Arora, Du, Hu, Li, Wang: Fine-Grained Analysis of Optimization and Generalization for Overparameterized "
-                        + "Two-Layer Neural Networks (ICML 2019), true vs random labels",
+                        + "Two-Layer Neural Networks (ICML 2019), Figures 1 and 2 (true, random and worst-case labels)",
                 Set.of("--n", "--width", "--steps", "--lr", "--seed", "--kappa", "--theory-every", "--every", "--data",
                         "--classes", "--fractions"));
     }
@@ -61,15 +67,17 @@ public final class Arora2019 extends Reproduction {
     public void run(ReproductionContext ctx) throws Exception {
         ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n(), 200, 2000);
+        int n = ctx.setting(o.n(), 200, 10_000);
         int m = ctx.setting(o.width(), 1000, 10_000);
         long steps = ctx.setting(o.steps(), 150L, 300L);
         double kappa = ctx.setting(o.kappa(), 0.01);
         long seed = ctx.setting(o.seed(), 0L);
-        long theoryEvery = ctx.setting(o.theoryEvery(), 0L);
         long every = ctx.setting(o.every(), 1L);
         List<Integer> classes = ctx.setting(o.classes(), List.of(0, 1));
         List<Double> fractions = ctx.setting(o.fractions(), List.of(0.0, 0.5, 1.0), List.of(0.0, 0.25, 0.5, 0.75, 1.0));
+        if (o.theoryEvery() != null) {
+            ctx.log(NAME + ": --theory-every is not used: the trajectory is predicted from one decomposition of H∞ at every metrics row");
+        }
         if (classes.size() != 2 || classes.get(0).equals(classes.get(1))) {
             throw new InputException("--classes takes two different class labels, e.g. 0,1; got " + classes);
         }
@@ -82,43 +90,34 @@ public final class Arora2019 extends Reproduction {
             }
         }
 
-        // ---- data: n/2 images of each class (file order), ‖x‖ = 1, labels ±1, nested random-label subsets ----
-        FashionMnistFiles files = FashionMnistFiles.in(dataDir(o));
+        // ---- data: n/2 training and n_test/2 held-out images of each class, ‖x‖ = 1, labels ±1 ----
+        int nTest = Arora2019Data.testSize(n);
         Path dataFolder = ctx.folder("data");
-        double[] yTrue = new double[n];
-        int d;
-        try (FloatMatrix images = Idx.readImages(files.trainImages())) {
-            int[] labels = Idx.readLabels(files.trainLabels());
-            if (labels.length != images.rows()) {
-                throw new InputException(files.trainLabels() + ": " + labels.length + " labels for " + images.rows() + " images in " + files.trainImages());
-            }
-            d = images.cols();
-            int[] picked = pick(labels, classes, n / 2, files.trainLabels());
-            try (FloatMatrix x = FloatMatrix.allocate(n, d)) {
-                for (int i = 0; i < n; i++) {
-                    double norm2 = 0;
-                    for (int j = 0; j < d; j++) {
-                        double v = images.get(picked[i], j);
-                        norm2 += v * v;
-                    }
-                    if (norm2 == 0) {
-                        throw new InputException(files.trainImages() + ": image " + picked[i] + " is all zeros; it cannot be normalised");
-                    }
-                    double inv = 1 / Math.sqrt(norm2);
-                    for (int j = 0; j < d; j++) {
-                        x.set(i, j, (float) (images.get(picked[i], j) * inv));
-                    }
-                    yTrue[i] = labels[picked[i]] == classes.get(0) ? 1 : -1;
-                }
-                Npy.write(dataFolder.resolve("X.npy"), x);
-            }
-        }
+        double[][] labels = Arora2019Data.write(FashionMnistFiles.in(dataDir(o)), classes, n, nTest, dataFolder);
+        double[] yTrue = labels[0], yTest = labels[1];
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5EEDL);
         int[] order = permutation(n, rng);
         double[] randomSigns = new double[n];
         for (int i = 0; i < n; i++) {
             randomSigns[i] = rng.nextBoolean() ? 1 : -1;
         }
+
+        // ---- H∞ once (the same X for every variant): its decomposition serves every prediction ----
+        long t0 = System.nanoTime();
+        TwoLayerTheory theory;
+        int d;
+        try (Kernels k = KernelProviders.open(ctx.kernels(), ctx.threads());
+             FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy"))) {
+            d = x.cols();
+            theory = new TwoLayerTheory(k, x, yTrue, 1.0, LossKind.SUM, false, kappa);
+        }
+        NtkSpectrum spectrum = theory.spectrum();
+        double eta = o.lr() != null ? o.lr() : 1 / spectrum.lambdaMax();
+        double theorySeconds = (System.nanoTime() - t0) / 1e9;
+        ctx.log(String.format("%s: %d + %d held-out images of classes %s, d = %d; H∞: λ₀ = %.4g, λ_max = %.4g → η = %.4g%s (%.1f s)",
+                NAME, n, nTest, classes, d, spectrum.lambdaMin(), spectrum.lambdaMax(), eta, o.lr() != null ? " (given)" : " = 1/λ_max", theorySeconds));
+
+        // ---- the variants' labels: the random fractions, then the worst case ----
         List<double[]> ys = new ArrayList<>();
         List<String> runs = new ArrayList<>();
         for (double p : fractions) {
@@ -128,153 +127,68 @@ public final class Arora2019 extends Reproduction {
                 y[order[i]] = randomSigns[order[i]];
             }
             ys.add(y);
-            String run = "random" + Math.round(p * 100);
-            runs.add(run);
+            runs.add("random" + Math.round(p * 100));
+        }
+        double[] worst = spectrum.vector(0);
+        double sign = worst[0] < 0 ? -1 : 1;   // an eigenvector's sign is arbitrary: fix it so the labels are reproducible
+        for (int i = 0; i < n; i++) {
+            worst[i] *= sign * Math.sqrt(n);
+        }
+        ys.add(worst);
+        runs.add(WORST);
+        for (int i = 0; i < runs.size(); i++) {
             try (FloatVec v = FloatVec.allocate(n)) {
-                for (int i = 0; i < n; i++) {
-                    v.set(i, (float) y[i]);
+                for (int j = 0; j < n; j++) {
+                    v.set(j, (float) ys.get(i)[j]);
                 }
-                Npy.write(dataFolder.resolve("y_" + run + ".npy"), v);
+                Npy.write(dataFolder.resolve("y_" + runs.get(i) + ".npy"), v);
             }
         }
-
-        // ---- theory of the data: H∞ once (the same X for every variant), the labels' projections and measures ----
-        long t0 = System.nanoTime();
-        TwoLayerTheory theory;
-        try (Kernels k = KernelProviders.open(ctx.kernels(), ctx.threads());
-             FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy"))) {
-            theory = new TwoLayerTheory(k, x, yTrue, 1.0, LossKind.SUM, false, kappa);
-        }
-        NtkSpectrum spectrum = theory.spectrum();
-        double eta = o.lr() != null ? o.lr() : 1 / spectrum.lambdaMax();
-        double theorySeconds = (System.nanoTime() - t0) / 1e9;
-        ctx.log(String.format("%s: %d images of classes %s, d = %d; H∞: λ₀ = %.4g, λ_max = %.4g → η = %.4g%s (%.1f s)",
-                NAME, n, classes, d, spectrum.lambdaMin(), spectrum.lambdaMax(), eta, o.lr() != null ? " (given)" : " = 1/λ_max", theorySeconds));
 
         ctx.plan(runs.size());
         double[] flops = new double[runs.size()];
-        java.util.Arrays.fill(flops, (steps + 1) * 4.0 * n * d * m + 2.0 * n * n * d);
-        ctx.announce(flops, runs.size() * theorySeconds);
+        java.util.Arrays.fill(flops, (steps + 1) * 4.0 * n * d * m + 2.0 * (n + nTest) * d * m);
+        ctx.announce(flops, 0);
 
         List<MetricsTable> metrics = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            String run = runs.get(i);
-            ctx.train(run, new RunSpec(new DataSpec.NpyFiles(dataFolder.resolve("X.npy").toString(),
-                    dataFolder.resolve("y_" + run + ".npy").toString()), new ModelSpec.TwoLayer(m, kappa, false, 1),
-                    new RunSpec.Optimisation(eta, steps, null, every, "sum"), seed, null,
-                    new RunSpec.Theory("auto", theoryEvery), null, null, null));
-            metrics.add(ctx.metrics(run));
-        }
-
-        // ---- numbers per variant ----
-        int v = runs.size();
-        int top = Math.max(1, Math.min(10, n / 20));
-        double[] fr = new double[v], measure = new double[v], quad = new double[v], ratio = new double[v], gapMax = new double[v],
-                gapFinal = new double[v], topShare = new double[v];
-        double[] values = spectrum.values();
-        SeriesCsv lossSeries = new SeriesCsv("step", metrics.get(0).column("step"));
-        SeriesCsv spectrumSeries = new SeriesCsv("index", indexAxis(n)).add("eigenvalue", values);
-        Map<String, Object> theoryJson = new LinkedHashMap<>(theory.summary(TwoLayerTheory.DEFAULT_DELTA, false));
-        theoryJson.put("eta", eta);
-        theoryJson.put("eta_kernel", eta);
-        theoryJson.put("du_rate", 1 - eta * spectrum.lambdaMin() / 2);
-        theoryJson.remove("y_norm_squared");
-        theoryJson.remove("y_Hinv_y");
-        theoryJson.remove("generalisation_measure");
-        for (int i = 0; i < v; i++) {
-            double[] y = ys.get(i);
-            MetricsTable t = metrics.get(i);
-            fr[i] = fractions.get(i);
-            quad[i] = spectrum.inverseQuadratic(y);
-            measure[i] = Math.sqrt(2 * quad[i] / n);
-            double[] loss = t.column("loss"), pred = t.column("pred_arora");
-            ratio[i] = loss[loss.length - 1] / loss[0];
-            double r0 = Math.sqrt(2 * loss[0]);
-            double g = 0;
-            for (int s = 0; s < loss.length; s++) {
-                g = Math.max(g, Math.abs(Math.sqrt(2 * loss[s]) - Math.sqrt(2 * pred[s])) / r0);
-            }
-            gapMax[i] = g;
-            gapFinal[i] = Math.abs(Math.sqrt(loss[loss.length - 1]) - Math.sqrt(pred[pred.length - 1])) / Math.sqrt(loss[loss.length - 1]);
-            double[] proj = spectrum.projections(y);
-            double share = 0, total = 0;
-            for (int j = 0; j < n; j++) {
-                total += proj[j];
-                if (j >= n - top) {
-                    share += proj[j];
+        List<double[]> predicted = new ArrayList<>(), testOutputs = new ArrayList<>();
+        try (Kernels k = KernelProviders.open(ctx.kernels(), ctx.threads());
+             FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy")); FloatMatrix xTest = Npy.readMatrix(dataFolder.resolve("X_test.npy"))) {
+            for (int i = 0; i < runs.size(); i++) {
+                String run = runs.get(i);
+                ctx.train(run, new RunSpec(new DataSpec.NpyFiles(dataFolder.resolve("X.npy").toString(),
+                        dataFolder.resolve("y_" + run + ".npy").toString(), dataFolder.resolve("X_test.npy").toString(),
+                        dataFolder.resolve("y_test.npy").toString()), new ModelSpec.TwoLayer(m, kappa, false, 1),
+                        new RunSpec.Optimisation(eta, steps, null, every, "sum"), seed, null, RunSpec.Theory.OFF, null, null, null));
+                MetricsTable t = ctx.metrics(run);
+                metrics.add(t);
+                double[] u0 = Arora2019Data.outputs(k, ctx.resolve(run).resolve("init"), x, kappa);
+                double[] r0 = ys.get(i).clone();
+                for (int j = 0; j < n; j++) {
+                    r0[j] -= u0[j];
                 }
+                predicted.add(predictedLoss(spectrum, r0, eta, t.column("step")));
+                testOutputs.add(Arora2019Data.outputs(k, ctx.resolve(run).resolve("final"), xTest, kappa));
             }
-            topShare[i] = share / total;
-            lossSeries.add("loss_" + runs.get(i), loss).add("pred_arora_" + runs.get(i), pred);
-            spectrumSeries.add("projection_" + runs.get(i), proj);
-            theoryJson.put("generalisation_measure_" + runs.get(i), measure[i]);
-            theoryJson.put("y_Hinv_y_" + runs.get(i), quad[i]);
-            theoryJson.put("top" + top + "_projection_share_" + runs.get(i), topShare[i]);
         }
-        theoryJson.put("spectrum", values);
-        theoryJson.put("projections", spectrum.projections(ys.get(0)));
-        theoryJson.put("projections_" + runs.get(v - 1), spectrum.projections(ys.get(v - 1)));
-        Json.write(ctx.resolve("theory.json"), theoryJson);
-        lossSeries.write(ctx.seriesFile("loss"));
-        spectrumSeries.write(ctx.seriesFile("spectrum"));
-        new SeriesCsv("random_fraction", fr).add("generalisation_measure", measure).add("y_Hinv_y", quad).add("final_loss_ratio", ratio)
-                .add("trajectory_gap_max", gapMax).add("trajectory_gap_final", gapFinal).add("top" + top + "_projection_share", topShare)
-                .write(ctx.seriesFile("measure_vs_fraction"));
+        Arora2019Summary.write(ctx, this, new Arora2019Summary.Inputs(o, dataDir(o).toString(), classes, n, nTest, d, m, kappa, steps, eta,
+                fractions, seed, quick, theory, runs, ys, yTest, metrics, predicted, testOutputs, theorySeconds));
+    }
 
-        // ---- checks and summary ----
-        // True labels (fraction 0) against every variant with random labels; the trend across random fractions is
-        // reported but not checked (neighbouring fractions such as 75 % and 100 % differ by sampling noise).
-        int trueIndex = fractions.indexOf(0.0);
-        boolean slower = trueIndex >= 0 && v > 1, measureLowest = trueIndex >= 0 && v > 1;
-        for (int i = 0; i < v; i++) {
-            if (i != trueIndex && trueIndex >= 0) {
-                slower &= ratio[i] > ratio[trueIndex];
-                measureLowest &= measure[i] > measure[trueIndex];
+    /**
+     * The linearised loss ½‖y − u(k)‖² ≈ ½ Σᵢ (1 − ηλᵢ)^{2k} (vᵢᵀ(y − u(0)))² at each of {@code steps}, from the
+     * eigenpairs (λᵢ, vᵢ) of H∞ (Arora et al.'s trajectory; with κ = 0.01, u(0) ≈ 0).
+     */
+    static double[] predictedLoss(NtkSpectrum spectrum, double[] residual0, double eta, double[] steps) {
+        double[] c = spectrum.projections(residual0), lambda = spectrum.values(), out = new double[steps.length];
+        for (int s = 0; s < steps.length; s++) {
+            double sum = 0;
+            for (int i = 0; i < c.length; i++) {
+                sum += Math.pow(1 - eta * lambda[i], 2 * steps[s]) * c[i];
             }
+            out[s] = 0.5 * sum;
         }
-        boolean sortedFractions = Checks.strictlyIncreasing(fr);
-        double worstGap = 0;
-        for (double g : gapMax) {
-            worstGap = Math.max(worstGap, g);
-        }
-        boolean tracks = worstGap <= 0.1;
-        MarkdownTable table = new MarkdownTable("random labels", "measure sqrt(2yᵀ(H∞)⁻¹y/n)", "share of ‖y‖² on top " + top + " eigenvectors",
-                "loss(0)", "loss(final)", "final/initial", "max gap ‖y−u‖ measured vs predicted (/‖y−u(0)‖)", "final relative gap");
-        for (int i = 0; i < v; i++) {
-            MetricsTable t = metrics.get(i);
-            table.row(String.format("%.0f %%", 100 * fr[i]), measure[i], topShare[i], t.first("loss"), t.last("loss"), ratio[i], gapMax[i], gapFinal[i]);
-        }
-        StringBuilder md = new StringBuilder();
-        md.append("# Reproduction: Arora et al. 2019, true vs random labels\n\n").append(paper()).append(".\n\n");
-        md.append(String.format("Setting: Fashion-MNIST (%s) classes %s, n = %d (n/2 each), d = %d, ‖x‖ = 1, labels ±1; width m = %d, κ = %s, "
-                        + "W trained, sum loss, %d full-batch GD steps at η = %.4g%s; random-label fractions %s, seed %d%s. Kernels: %s, %d thread(s).%n%n",
-                dataDir(o), classes, n, d, m, kappa, steps, eta, o.lr() != null ? "" : " (= 1/λ_max(H∞), half the stability limit)",
-                fractions, seed, quick ? " (**--quick**)" : "", ctx.kernels(), ctx.threads()));
-        md.append(String.format("H∞: λ₀ = %.4g, λ_max = %.4g, condition number %.3g.%n%n", spectrum.lambdaMin(), spectrum.lambdaMax(),
-                spectrum.lambdaMax() / spectrum.lambdaMin()));
-        md.append(table).append('\n');
-        md.append("The prediction is the linearised trajectory ‖y − u(k)‖² ≈ Σᵢ (1 − ηλᵢ)^{2k} (vᵢᵀ(y − u(0)))² with the eigenpairs of H∞ "
-                + "(Arora et al. with u(0) ≈ 0 at κ = 0.01); the gap is |‖y − u(k)‖ − prediction| over all steps, relative to ‖y − u(0)‖.\n\n");
-        Checks checks = new Checks()
-                .add("random_labels_converge_slower", slower, "random labels converge more slowly: loss(final)/loss(0) is larger for "
-                        + "every fraction of random labels than for the true labels " + MarkdownTable.list(ratio))
-                .add("measure_smallest_for_true_labels", measureLowest,
-                        "the measure sqrt(2yᵀ(H∞)⁻¹y/n) is smallest for the true labels " + MarkdownTable.list(measure));
-        if (sortedFractions) {
-            checks.note(String.format("- trend (not a check): loss(final)/loss(0) %s and the measure %s with the random fraction%n",
-                    Checks.strictlyIncreasing(ratio) ? "increases" : "does not strictly increase",
-                    Checks.strictlyIncreasing(measure) ? "increases" : "does not strictly increase"));
-        }
-        checks.add("trajectory_tracks_within_10_percent", tracks, String.format("the predicted trajectory tracks the measured one: "
-                + "largest gap %.3g of ‖y − u(0)‖ (criterion: ≤ 0.1)", worstGap));
-        md.append(checks.markdown());
-        md.append("\nCurves: `series/loss.csv` (measured and predicted loss per variant), `series/spectrum.csv` (eigenvalues of H∞, ascending, "
-                + "and (vᵢᵀy)² per variant), `series/measure_vs_fraction.csv`. Data: `data/X.npy`, `data/y_<run>.npy`.\n");
-        ctx.writeSummary(md.toString(), "H∞:", "\nCurves");
-        ctx.writeRecord(entries("data", dataDir(o).toString(), "classes", classes, "n", n, "d", d, "width", m, "kappa", kappa,
-                        "lr", eta, "lr_rule", o.lr() != null ? "given" : "1/lambda_max(H_inf)", "steps", steps, "fractions", fractions,
-                        "seed", seed),
-                checks, entries("trajectory_gap_max", worstGap, "theory_seconds_data", theorySeconds));
+        return out;
     }
 
     /** The error when an IDX file is missing: from Debian's folder (how to install it) or from {@code --data}. */
@@ -284,23 +198,7 @@ public final class Arora2019 extends Reproduction {
                 : "--data " + given + ": no " + file.getFileName() + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
     }
 
-    /** The indices of the first {@code each} images of each class, class A's first. */
-    private static int[] pick(int[] labels, List<Integer> classes, int each, Path labelFile) {
-        int[] out = new int[2 * each];
-        for (int c = 0; c < 2; c++) {
-            int found = 0;
-            for (int i = 0; i < labels.length && found < each; i++) {
-                if (labels[i] == classes.get(c)) {
-                    out[c * each + found++] = i;
-                }
-            }
-            if (found < each) {
-                throw new InputException(labelFile + ": class " + classes.get(c) + " has " + found + " images, " + each + " needed (n/2)");
-            }
-        }
-        return out;
-    }
-
+    /** A seeded Fisher–Yates permutation (widenet.train.Permutations.uniform once that lands: the same draws). */
     private static int[] permutation(int n, SplittableRandom rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
@@ -313,13 +211,5 @@ public final class Arora2019 extends Reproduction {
             p[j] = t;
         }
         return p;
-    }
-
-    private static double[] indexAxis(int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i;
-        }
-        return x;
     }
 }

@@ -65,17 +65,21 @@ final class Du2019Figure {
     }
 
     /**
-     * The distance of one measured setting to the figure: per panel the root-mean-square over the widths the figure
-     * has of (ours − figure), in log units for (a) and relative to the figure's value for (b) and (c).
+     * The distance of one measured setting to the figure, per panel the root-mean-square over the paired widths of
+     * (ours − figure): in log units for (a) — the epoch-100 values and, per width, how far the epoch-0 value lies
+     * outside the figure's starting range 0.3–0.6 — and relative to the figure's value for (b) and (c).
      */
     record Distance(double a, double b, double c) {
-        double total() {
-            return a + b + c;
+        /** The tolerances of a fit: 0.5 log units in (a) (five times the reading's resolution), 30 % in (b) and (c). */
+        static final double TOL_A = 0.5, TOL_BC = 0.3;
+
+        /** The worst panel's distance in units of its tolerance: ≤ 1 is a fit. */
+        double score() {
+            return Math.max(a / TOL_A, Math.max(b / TOL_BC, c / TOL_BC));
         }
 
-        /** Within the reading's resolution and a ±30 % band: |Δ| ≤ 0.5 in (a), ≤ 30 % in (b) and (c). */
         boolean fits() {
-            return a <= 0.5 && b <= 0.3 && c <= 0.3;
+            return score() <= 1;
         }
 
         @Override
@@ -85,31 +89,52 @@ final class Du2019Figure {
     }
 
     /**
-     * @param widths          the measured widths
-     * @param logError        panel (a) as measured in the chosen reading, per width
-     * @param pattern, dist   panels (b) and (c), per width
+     * The figure's curve for each measured width: equal widths at the paper's sizes ({@code byRank} false; −1 where
+     * the figure has no curve), else the i-th measured width against the figure's i-th (to exercise the comparison
+     * at small sizes; such numbers say nothing about the paper).
      */
-    static Distance distance(int[] widths, double[] logError, double[] pattern, double[] dist) {
-        List<double[]> a = new ArrayList<>(), b = new ArrayList<>(), c = new ArrayList<>();
+    static int[] pairing(int[] widths, boolean byRank) {
+        int[] f = new int[widths.length];
         for (int i = 0; i < widths.length; i++) {
-            double pa = at(LOG_TRAINING_ERROR, widths[i]);
-            if (Double.isNaN(pa)) {
+            f[i] = -1;
+            for (int j = 0; j < WIDTHS.length; j++) {
+                if (byRank ? j == i : WIDTHS[j] == widths[i]) {
+                    f[i] = j;
+                }
+            }
+        }
+        return f;
+    }
+
+    /**
+     * @param figure     the figure's curve per measured width ({@link #pairing}; −1: not compared)
+     * @param logStart   panel (a) at epoch 0 in the chosen reading, per width
+     * @param logEnd     panel (a) at the last epoch in the chosen reading, per width
+     * @param pattern, dist   panels (b) and (c) at the last epoch, per width
+     */
+    static Distance distance(int[] figure, double[] logStart, double[] logEnd, double[] pattern, double[] dist) {
+        List<Double> a = new ArrayList<>(), b = new ArrayList<>(), c = new ArrayList<>();
+        for (int i = 0; i < figure.length; i++) {
+            int j = figure[i];
+            if (j < 0) {
                 continue;
             }
-            a.add(new double[] {logError[i] - pa});
-            b.add(new double[] {(pattern[i] - at(PATTERN_CHANGE, widths[i])) / at(PATTERN_CHANGE, widths[i])});
-            c.add(new double[] {(dist[i] - at(MAX_DISTANCE, widths[i])) / at(MAX_DISTANCE, widths[i])});
+            a.add(logEnd[i] - LOG_TRAINING_ERROR[j]);
+            a.add(Math.max(0, Math.max(LOG_TRAINING_ERROR_START_LOW - logStart[i], logStart[i] - LOG_TRAINING_ERROR_START_HIGH)));
+            b.add((pattern[i] - PATTERN_CHANGE[j]) / PATTERN_CHANGE[j]);
+            c.add((dist[i] - MAX_DISTANCE[j]) / MAX_DISTANCE[j]);
         }
         return new Distance(rms(a), rms(b), rms(c));
     }
 
-    private static double rms(List<double[]> v) {
+    /** Root-mean-square; NaN for no values, +∞ when one is not finite (a diverged run is no fit). */
+    private static double rms(List<Double> v) {
         if (v.isEmpty()) {
             return Double.NaN;
         }
         double s = 0;
-        for (double[] x : v) {
-            s += x[0] * x[0];
+        for (double x : v) {
+            s += Double.isFinite(x) ? x * x : Double.POSITIVE_INFINITY;
         }
         return Math.sqrt(s / v.size());
     }

@@ -168,14 +168,15 @@ public final class ReproductionContext {
         return o;
     }
 
-    /** {@code variant} with this reproduction's kernels, threads and checkpoint cadence, the two-layer theory on. */
+    /** {@code variant} with this reproduction's kernels, threads and checkpoint cadence, the two-layer theory on unless it is off. */
     RunSpec withContext(RunSpec variant) {
         RunSpec spec = variant.withCompute(new RunSpec.Compute(kernels(), threads()));
         if (options.checkpointEvery() != null) {
             spec = spec.withCheckpointEvery(options.checkpointEvery());
         }
-        if (spec.model() instanceof ModelSpec.TwoLayer) {
-            spec = spec.withTheory(new RunSpec.Theory("on", spec.theory().every()));   // H∞'s columns
+        if (spec.model() instanceof ModelSpec.TwoLayer && !"off".equals(spec.theory().mode())) {
+            // H∞'s columns, unless the reproduction computes the theory once itself (arora2019 at n = 10⁴)
+            spec = spec.withTheory(new RunSpec.Theory("on", spec.theory().every()));
         }
         return spec;
     }

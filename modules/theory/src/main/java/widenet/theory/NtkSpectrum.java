@@ -32,6 +32,11 @@ public final class NtkSpectrum {
     /** All eigenvalues, ascending. */
     public double[] values() { return eigen.values(); }
 
+    /** The unit eigenvector vᵢ of the i-th smallest eigenvalue (i = 0: λ_min's, Arora et al.'s worst-case labels). */
+    public double[] vector(int i) {
+        return eigen.vector(i);
+    }
+
     /** vᵢᵀv for every eigenvector vᵢ (ascending eigenvalue order). */
     public double[] coordinates(double[] v) {
         return eigen.project(v);

@@ -236,6 +236,20 @@ public final class Trainer implements AutoCloseable {
                 : "try a smaller step size (--lr)";
     }
 
+    /**
+     * The first weight-movement metric of the row just measured ({@code *dist*}: ‖W − W(0)‖ and its kin) that is not
+     * finite, as "name = value", or null when every one is: a non-finite distance means non-finite weights.
+     */
+    private String overflowedWeights() {
+        List<String> names = network.metricNames();
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).contains("dist") && !Double.isFinite(row.model[i])) {
+                return names.get(i) + " = " + row.model[i];
+            }
+        }
+        return null;
+    }
+
     private long runSteps(Listener listener, Boundary boundary, EarlyStop earlyStop) {
         long steps = settings.steps();
         long first = stepsDone;
@@ -266,6 +280,12 @@ public final class Trainer implements AutoCloseable {
                 row.loss = loss;
                 row.rate = k == 0 ? Double.NaN : Math.pow(loss / prevLoss, 1.0 / (k - prevStep));
                 network.measure(row.model);
+                String overflow = diverged ? null : overflowedWeights();
+                if (overflow != null) {
+                    // The loss can stay finite while weights overflow (every unit after them dead, the output constant):
+                    // the run has diverged all the same, and the probes' solvers would refuse the non-finite matrices.
+                    diverged = true;
+                }
                 if (diverged) {
                     // The probes' spectra and Grams of non-finite weights mean nothing (and their solvers refuse
                     // them): the row carries NaN there, and the divergence is what the run reports.
@@ -282,6 +302,10 @@ public final class Trainer implements AutoCloseable {
                 prevStep = k;
                 if (!Double.isFinite(loss)) {
                     throw new DivergenceException(k, loss, divergenceHint(k));
+                }
+                if (overflow != null) {
+                    throw new DivergenceException(k, loss, "the weights overflowed float32 (" + overflow
+                            + ") while the loss stayed finite; try a smaller step size (--lr)");
                 }
             }
             if (k == steps || stop) {

@@ -161,6 +161,51 @@ class TrainerTest {
     }
 
     /**
+     * A network whose weight-movement metric is reported non-finite from its third measurement on, while its loss
+     * stays finite (as when overflowed weights kill every unit after them): a stand-in for such weights.
+     */
+    record OverflowingMetrics(TwoLayerNetwork net, int[] calls) implements widenet.model.Network {
+        @Override public String kind() { return net.kind(); }
+        @Override public int inputDim() { return net.inputDim(); }
+        @Override public int outputDim() { return net.outputDim(); }
+        @Override public int capacity() { return net.capacity(); }
+        @Override public List<widenet.model.Parameter> parameters() { return net.parameters(); }
+        @Override public double forward(widenet.tensor.FloatMatrix x, widenet.tensor.FloatMatrix y) { return net.forward(x, y); }
+        @Override public void backward() { net.backward(); }
+        @Override public widenet.tensor.FloatMatrix predictions() { return net.predictions(); }
+        @Override public void markInitialState() { net.markInitialState(); }
+        @Override public List<String> metricNames() { return net.metricNames(); }
+        @Override public void close() { net.close(); }
+
+        @Override
+        public void measure(double[] out) {
+            net.measure(out);
+            if (++calls[0] >= 3) {
+                out[net.metricNames().indexOf("w_dist_fro")] = Double.POSITIVE_INFINITY;
+            }
+        }
+    }
+
+    /** Weights that overflow while the loss stays finite end the run as a divergence, after the row that shows it. */
+    @Test
+    void overflowedWeightsWithAFiniteLossAreADivergence() {
+        List<double[]> rows = new ArrayList<>();
+        SplittableRandom root = new SplittableRandom(5);
+        try (Kernels k = KernelProviders.open("scalar", 1);
+             Dataset data = Dataset.unitSphere(20, 5, root.split())) {
+            var cfg = new TwoLayerNetwork.Config(5, 32, 20, 1.0, false, LossKind.SUM, true);
+            try (OverflowingMetrics net = new OverflowingMetrics(new TwoLayerNetwork(k, cfg, root.split()), new int[1]);
+                 Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 50, 20, 1, 1))) {
+                DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(r -> rows.add(r.values())));
+                assertTrue(e.getMessage().contains("the weights overflowed float32 (w_dist_fro = Infinity)"), e.getMessage());
+                assertEquals(2, e.step());
+                assertEquals(3, rows.size(), "rows 0, 1 and the one that shows it");
+                assertTrue(Double.isFinite(rows.get(2)[2]), "the loss itself is finite");
+            }
+        }
+    }
+
+    /**
      * An early stop sees the loss of every full-batch step (rows only every 50 steps here) and ends the run at the
      * first step where it says so, with a metrics row there whose loss is the one an unstopped run has at that step,
      * bit for bit; the weights are W(k) of that step (no update after it).
