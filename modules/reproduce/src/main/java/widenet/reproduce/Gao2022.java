@@ -214,7 +214,7 @@ final class Gao2022 extends Reproduction {
 
     /** The implicit network of the experiment: width m, γ, u frozen, the contraction required or not. */
     private static ModelSpec.Implicit implicit(int m, double gamma, boolean requireContraction) {
-        return new ModelSpec.Implicit(m, gamma, 1e-6, 500, false, false, 1.0, requireContraction, List.of("u"));
+        return ModelSpec.Implicit.earlier(m, gamma, requireContraction, List.of("u"));
     }
 
     private static String rates(List<String> names, List<LossCurve> curves) {
