@@ -59,17 +59,25 @@ class ImplicitTrainCommandTest {
         assertArrayEquals(new long[] {32}, Npy.shape(out.resolve("final/u.npy")));
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("step,epoch,loss,rate,a_tilde_norm,fwd_iters,fwd_residual,bwd_iters,bwd_residual,A_dist_fro,"
-                + "W_dist_fro,u_dist,v_dist,lambda_min_zz,step_ms,time_s", lines.get(0));
+                + "W_dist_fro,u_dist,v_dist,lambda_0,lambda_min_G,lambda_min_H,lambda_min_zz,loss_bound,step_ms,time_s", lines.get(0));
         assertEquals(1 + 6, lines.size());
+        List<String> header = List.of(lines.get(0).split(","));
+        int lz = header.indexOf("lambda_0"), lg = header.indexOf("lambda_min_G"), lh = header.indexOf("lambda_min_H"),
+                zz = header.indexOf("lambda_min_zz");
         for (int i = 1; i < lines.size(); i++) {
             String[] row = lines.get(i).split(",");
             double norm = Double.parseDouble(row[4]);
             assertTrue(norm > 0.1 && norm < 0.3, "‖Ã‖₂ ≈ 2γ = 0.2: " + norm);
             assertTrue(Double.parseDouble(row[6]) <= 1e-6, "forward residual within the default tol");
             boolean probed = (i - 1) % 2 == 0 || i == lines.size() - 1;   // steps 0, 2, 4 and the last, 5
-            assertEquals(probed, !row[13].equals("nan"), "λ_min(ZZᵀ) at step " + (i - 1));
+            assertEquals(probed, !row[zz].equals("nan"), "λ_min(ZZᵀ) at step " + (i - 1));
+            assertEquals(probed, !row[lg].equals("nan"), "λ_min(G) at step " + (i - 1));
+            double lambda0 = Double.parseDouble(row[lz]);
+            assertTrue(lambda0 > 0, "λ₀ on every row");
             if (probed) {
-                assertTrue(Double.parseDouble(row[13]) > 0, "λ_min(ZZᵀ) > 0");
+                assertTrue(Double.parseDouble(row[zz]) > 0, "λ_min(ZZᵀ) > 0");
+                assertTrue(Double.parseDouble(row[lg]) > 0, "λ_min(G) > 0");
+                assertTrue(Double.parseDouble(row[lh]) >= Double.parseDouble(row[lg]), "H ⪰ ΦΦᵀ");
             }
         }
         Map<String, Object> run = Json.read(out.resolve("run.json"));
@@ -83,6 +91,11 @@ class ImplicitTrainCommandTest {
         assertEquals("sqrt-m", implicit.get("phi_scale"));
         assertEquals("rademacher", implicit.get("output_init"));
         assertEquals("Gao et al. 2022 (the paper's)", implicit.get("network"));
+        Map<String, Object> theory = Json.read(out.resolve("theory.json"));
+        for (String key : List.of("lambda_0", "lambda_max_G_inf", "lambda_min_G_min", "predicted_rate", "step_bound",
+                "required_width_gd", "constants")) {
+            assertTrue(theory.get(key) != null, "theory.json " + key);
+        }
     }
 
     /**
@@ -154,7 +167,7 @@ class ImplicitTrainCommandTest {
                 eps = 2.0 ** -24
                 mag = np.abs(z) @ np.abs(u) + np.abs(phi) @ np.abs(v)
                 dy = 2 * tol * (np.abs(z) @ np.abs(u)) + 8 * np.sqrt(d + m) * eps * mag + eps * np.abs(yhat)
-                print(repr(0.5 * np.sum(r * r)), repr(np.sum(np.abs(r) * dy + 0.5 * dy * dy)))
+                print(repr(float(0.5 * np.sum(r * r))), repr(float(np.sum(np.abs(r) * dy + 0.5 * dy * dy))))
                 """);
         Process p = new ProcessBuilder("python3", script.toString(), xf.toString(), yf.toString(), out.resolve("init").toString(),
                 "0.1", "1e-6").redirectErrorStream(true).start();

@@ -218,6 +218,7 @@ public sealed interface ModelSpec {
         }
 
         /** Whether these are the paper's network choices (φ, its scale, the skip, the output draw, nothing frozen). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isPaper() {
             return phi.equals(PHI_RELU) && phiScale.equals(SCALE_SQRT_M) && outputSkip && outputInit.equals(INIT_RADEMACHER)
                     && outputInitStd == 1.0 && freeze.isEmpty();
