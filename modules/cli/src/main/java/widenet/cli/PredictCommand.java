@@ -18,8 +18,8 @@ import widenet.train.InputException;
 
 /** {@code widenet predict}: a trained network applied to new inputs, no labels needed. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Apply a trained network to new inputs: f(x) for every row of X (an n×d .npy), from the run's",
-                "final/ weights or a checkpoint (--step). Writes an n×k float32 .npy, or prints one row per line."})
+        header = "Apply a trained network to new inputs.",
+        description = {"f(x) for every row of X (an n×d .npy), from the run's final/ weights or a checkpoint (--step). Writes an n×k float32 .npy, or prints one row per line."})
 final class PredictCommand implements Callable<Integer> {
     /** Rows per forward pass: bounds the activations' memory (rows × widths) whatever n is. */
     static final int BATCH = 1024;

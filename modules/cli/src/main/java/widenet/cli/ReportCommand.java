@@ -9,8 +9,8 @@ import widenet.report.Report;
 
 /** {@code widenet report DIR}: a self-contained HTML page for a run, reproduction or sweep folder. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a self-contained HTML report (inline SVG charts, no scripts, nothing fetched) of a run,",
-                "reproduction or sweep folder, recognised by its files: metrics.csv, reproduction.json or sweep.json."})
+        header = "Write a self-contained HTML report of a run, reproduction or sweep.",
+        description = {"Inline SVG charts, no scripts, nothing fetched. The folder is recognised by its files: metrics.csv, reproduction.json or sweep.json."})
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The run, reproduction or sweep folder.")

@@ -33,11 +33,9 @@ import widenet.reproduce.ReproductionOptions;
 
 /** {@code widenet reproduce NAME}: a paper's experiment, as run folders plus a summary against the paper's numbers. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Reproduce a paper's experiment: one standard run folder per variant, theory.json, summary.md",
-                "(the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
-                "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on",
-                "Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide",
-                "layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."})
+        header = "Reproduce a paper's experiment beside the paper's own numbers.",
+        description = {"Writes one standard run folder per variant, theory.json, summary.md (the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
+                "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."})
 final class ReproduceCommand implements Callable<Integer> {
 
     @Spec

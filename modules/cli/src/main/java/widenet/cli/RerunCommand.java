@@ -21,8 +21,8 @@ import widenet.train.Runs;
  * the same thread count the new run is bit-identical to the recorded one (same seed, same draws, same steps).
  */
 @Command(name = "rerun", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train again the run recorded in DIR (its run.json's spec) into a new folder:",
-                "the same data, network, seed and steps, so the same numbers with the same thread count."})
+        header = "Train again the run recorded in a folder's run.json.",
+        description = {"The same data, network, seed and steps into a new folder: the same numbers with the same thread count."})
 final class RerunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

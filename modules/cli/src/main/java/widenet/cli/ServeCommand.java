@@ -12,8 +12,8 @@ import widenet.train.InputException;
 
 /** {@code widenet serve}: a read-only live dashboard of the runs, reproductions and sweeps under a folder. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a live dashboard of the runs, reproductions and sweeps under DIR: an index with their status,",
-                "and each folder's report page (the charts of 'widenet report'), updated every second while it trains.",
+        header = "Serve a live dashboard of the runs under a folder.",
+        description = {"An index of the runs, reproductions and sweeps under DIR with their status, and each folder's report page (the charts of 'widenet report'), updated every second while it trains.",
                 "Read-only; nothing outside DIR is served. Stops on Ctrl-C."})
 final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The folder to serve (default: ${DEFAULT-VALUE}).",

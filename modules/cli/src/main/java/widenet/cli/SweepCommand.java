@@ -31,11 +31,9 @@ import widenet.train.GracefulShutdown;
  * value (the default preset, or {@code --quick}).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find the smallest width m_min(n) that reaches a target loss ratio within a step budget, over a grid",
-                "of n (galloping + bisection over a geometric width grid, several seeds, median over seeds), fit",
-                "m_min ∝ n^α with a 95% CI and compare α with the theorems' 6 (Du et al.), 2 (LeCun init, pyramid) and 1",
-                "(Nguyen 2021). Cells run concurrently; a stopped sweep resumes where it was (same --out, same settings).",
-                "Writes sweep.json, sweep.csv, cells.csv, cells/<n>-<m>-<seed>/cell.json, summary.md and report.html."})
+        header = "Find the smallest width that trains, per n, and fit m_min ∝ n^α.",
+        description = {"The smallest width m_min(n) that reaches a target loss ratio within a step budget, over a grid of n (galloping + bisection over a geometric width grid, several seeds, median over seeds); fits m_min ∝ n^α with a 95%% CI and compares α with the theorems' 6 (Du et al.), 2 (LeCun init, pyramid) and 1 (Nguyen 2021).",
+                "Cells run concurrently; a stopped sweep resumes where it was (same --out, same settings). Writes sweep.json, sweep.csv, cells.csv, cells/<n>-<m>-<seed>/cell.json, summary.md and report.html."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

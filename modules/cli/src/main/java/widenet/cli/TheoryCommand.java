@@ -25,8 +25,8 @@ import widenet.train.ResultTarget;
  * λ_max, the stability limit, the generalisation measure and the width Du et al.'s theorem asks for.
  */
 @Command(name = "theory", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print λ₀ = λ_min(H∞), λ_max, the stable step, the measure sqrt(2yᵀ(H∞)⁻¹y/n) and the width",
-                "m = n⁶/(λ₀⁴δ³) of Du et al.'s Theorem 4.1 (constant 1) for a data set, without training.",
+        header = "The theorems' quantities for a data set, without training.",
+        description = {"Prints λ₀ = λ_min(H∞), λ_max, the stable step, the measure sqrt(2yᵀ(H∞)⁻¹y/n) and the width m = n⁶/(λ₀⁴δ³) of Du et al.'s Theorem 4.1 (constant 1).",
                 "With no --x: the synthetic data `widenet train` draws for the same --n, --d, --seed."})
 final class TheoryCommand implements Callable<Integer> {
 

@@ -30,9 +30,9 @@ import widenet.train.TrainingRun;
  * as it goes; {@code --resume DIR} continues a stopped run with the spec it recorded ({@link ResumeAgreement}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a network by gradient descent and write metrics.csv, run.json, init/ and final/ weights.",
-                "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere",
-                "in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
+        header = "Train a network by gradient descent into a run folder.",
+        description = {"Writes metrics.csv (a row every --every steps), run.json (the run's spec and outcome), init/ and final/ weights as .npy, and checkpoints while it runs.",
+                "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
 final class TrainCommand implements Callable<Integer> {
     /** Exit code of a run stopped by SIGINT/SIGTERM (the JVM itself exits with 130 or 143 then). */
     static final int EXIT_INTERRUPTED = 130;
@@ -109,8 +109,7 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "auto")
     String theory = "auto";
 
-    @Option(names = "--theory-every", description = {"Theory metrics every K steps; 0 = only at the first and last rows",
-            "(for every model; --theory off: none).",
+    @Option(names = "--theory-every", description = {"Theory metrics every K steps; 0 = only at the first and last rows (for every model; --theory off: none).",
             "two-layer: λ_min(H(k)) (default: 10).",
             "deep: spectra, σ_min(F1), feature Gram (default: 0).",
             "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."})

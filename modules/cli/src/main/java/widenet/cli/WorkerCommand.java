@@ -14,9 +14,8 @@ import widenet.train.InputException;
  * (then it leaves the cluster gracefully: the cells it held move to the other members).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Join a cluster as a member that trains the cells of sweeps submitted with",
-                "'widenet sweep --cluster hazelcast', until stopped (Ctrl-C or SIGTERM leave the cluster cleanly).",
-                "A cell whose member dies runs again on another member."})
+        header = "Join a cluster that trains the cells of sweeps.",
+        description = {"A member for 'widenet sweep --cluster hazelcast', until stopped (Ctrl-C or SIGTERM leave the cluster cleanly). A cell whose member dies runs again on another member."})
 final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--cluster", required = true, paramLabel = "ENGINE", description = "The cluster engine: hazelcast.")

@@ -19,6 +19,7 @@ final class Html {
             th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}
             table.kv-table{display:inline-table;margin-right:26px;vertical-align:top}
             .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
+            .charts.panels{grid-template-columns:repeat(auto-fit,minmax(390px,1fr))}
             figure.chart{margin:0;background:#fff;border:1px solid #ddd;padding:6px}
             figure.chart svg{width:100%;height:auto;display:block}
             figcaption{font-size:.85em;color:#555;padding:4px 6px 2px}
@@ -138,6 +139,14 @@ final class Html {
         }
         body.append("</figure>\n");
         return true;
+    }
+
+    /** The next charts are panels of one figure: side by side, narrower than ordinary charts. */
+    Html panels() {
+        closeCharts();
+        body.append("<div class=\"charts panels\">\n");
+        inCharts = true;
+        return this;
     }
 
     int chartCount() {

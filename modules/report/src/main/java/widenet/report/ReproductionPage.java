@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import widenet.train.InputException;
 
 /**
- * The report of a reproduction folder: reproduction.json (paper, settings, checks), summary.md, the runs side by
- * side (one line per run on every metrics chart), theory.json and every series/*.csv.
+ * The report of a reproduction folder: first the paper's figure as reproduced (reproduction.json's {@code figure},
+ * the paper's values overlaid), then reproduction.json (settings, checks), summary.md, the runs side by side (one
+ * line per run on every metrics chart), theory.json and the other series/*.csv.
  */
 final class ReproductionPage {
     private ReproductionPage() {
@@ -56,6 +58,8 @@ final class ReproductionPage {
         head.remove("paper");
         Map<String, Object> checks = JsonValues.object(rep, "checks", file);
         head.remove("checks");
+        Set<Path> inFigure = FigureSection.add(page, dir, rep, file);
+        head.remove("figure");
         page.section("Settings");
         page.keyValues(null, JsonValues.flatten(head));
         if (!checks.isEmpty()) {
@@ -89,7 +93,7 @@ final class ReproductionPage {
         if (Files.isDirectory(series)) {
             List<Path> files;
             try (Stream<Path> s = Files.list(series)) {
-                files = s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList();
+                files = s.filter(p -> p.getFileName().toString().endsWith(".csv") && !inFigure.contains(p.normalize())).sorted().toList();
             } catch (IOException e) {
                 throw new InputException("cannot list " + series + ": " + e.getMessage());
             }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -160,6 +161,33 @@ class ReportTest {
         titled(figs, "final_vs_width: final_loss");
         titled(figs, "final_vs_width: pattern_change");
         assertTrue(html.contains("<th>run</th>") && html.contains(">m64</td>"), "the runs table");
+    }
+
+    @Test
+    void theReproducedFigureOpensThePageWithThePapersValuesAsMarkers() throws Exception {
+        Path dir = Folders.reproduction(tmp.resolve("fig"));
+        Files.writeString(dir.resolve("series/panel_b.csv"),
+                "width,pattern_change,paper_pattern_change\n500,0.027,0.0185\n1000,0.02,0.015\n2000,0.013,0.0115\n");
+        Map<String, Object> rep = widenet.train.Json.read(dir.resolve("reproduction.json"));
+        rep.put("figure", Map.of("caption", "Figure 1 (b): pattern change", "source", "Du et al. 2019, Figure 1, read from the figure",
+                "panels", List.of(Map.of("title", "(b) pattern change", "file", "series/panel_b.csv", "log_x", true, "log_y", false))));
+        widenet.train.Json.write(dir.resolve("reproduction.json"), rep);
+        String html = Report.render(dir).html();
+        int figure = html.indexOf("Figure: Figure 1 (b)"), settings = html.indexOf(">Settings<");
+        assertTrue(figure > 0 && settings > figure, "the figure comes before the settings");
+        List<Figure> figs = figures(html);
+        Figure panel = figs.get(0);
+        assertEquals("(b) pattern change", panel.title(), "the first chart is the figure's panel");
+        assertEquals(1, panel.polylines(), "widenet's curve is a line");
+        assertTrue(panel.dots() >= 3, "the paper's three values are markers: " + panel.dots());
+        assertTrue(html.contains("read from the figure"), "the source of the paper's values is named");
+        assertEquals(0, figs.stream().filter(f -> f.title().startsWith("panel_b")).count(), "the panel's file is not drawn again among the series");
+        assertTrue(html.indexOf("class=\"charts panels\"") < settings, "panels side by side");
+
+        rep.put("figure", Map.of("panels", List.of(Map.of("file", "series/missing.csv"))));
+        widenet.train.Json.write(dir.resolve("reproduction.json"), rep);
+        InputException e = assertThrows(InputException.class, () -> Report.render(dir));
+        assertTrue(e.getMessage().contains("series/missing.csv"), e.getMessage());
     }
 
     @Test

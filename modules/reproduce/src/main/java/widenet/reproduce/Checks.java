@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The checks of a reproduction, each computed once from the run folders and written twice: as a line of
- * {@code summary.md} (✅ or ❌ and what was checked) and as an entry of {@code reproduction.json}'s {@code checks},
+ * {@code summary.md} (PASS or FAIL — text, so any font shows it — and what was checked) and as an entry of {@code reproduction.json}'s {@code checks},
  * in the same order. Also the predicates the checks share.
  */
 public final class Checks {
@@ -43,7 +43,7 @@ public final class Checks {
     }
 
     public static String line(boolean ok, String what) {
-        return (ok ? "- ✅ " : "- ❌ ") + what + "\n";
+        return (ok ? "- **PASS** " : "- **FAIL** ") + what + "\n";
     }
 
     /** Every row's loss is at most the previous one's (a relative 1e-6 for float noise at convergence), and it fell overall. */

@@ -12,22 +12,22 @@ import widenet.files.Csv;
  * An extra curve file of a reproduction, {@code series/NAME.csv}: a header row, the x axis in the first column,
  * one column per named curve (empty cells where a curve has fewer points), in widenet's one CSV format ({@link Csv}).
  */
-final class SeriesCsv {
+public final class SeriesCsv {
     private final String xName;
     private final double[] x;
     private final Map<String, double[]> columns = new LinkedHashMap<>();
 
-    SeriesCsv(String xName, double[] x) {
+    public SeriesCsv(String xName, double[] x) {
         this.xName = xName;
         this.x = x;
     }
 
-    SeriesCsv add(String name, double[] values) {
+    public SeriesCsv add(String name, double[] values) {
         columns.put(name, values);
         return this;
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         List<String> header = new ArrayList<>(List.of(xName));
         header.addAll(columns.keySet());
         Csv.Writer csv = Csv.writer(header);
