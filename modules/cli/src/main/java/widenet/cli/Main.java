@@ -27,7 +27,7 @@ import widenet.train.InputException;
 @Command(name = "widenet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train over-parameterized ReLU networks by gradient descent and watch the convergence theory.",
         subcommands = {TrainCommand.class, RerunCommand.class, TheoryCommand.class, ReproduceCommand.class, SweepCommand.class,
-                ReportCommand.class, WorkerCommand.class, PredictCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                KernelGapCommand.class, ReportCommand.class, WorkerCommand.class, PredictCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_INPUT = 2;
     public static final int EXIT_DIVERGED = 3;

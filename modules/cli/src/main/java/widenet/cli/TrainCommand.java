@@ -82,6 +82,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--y", description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
     Path yFile;
 
+    @Option(names = "--test-x", paramLabel = "FILE", description = "Held-out inputs (n_test×d .npy): a test_loss column (the training loss's definition on them), and test_error for ±1 labels.")
+    Path testXFile;
+
+    @Option(names = "--test-y", paramLabel = "FILE", description = "Held-out labels for --test-x: (n_test) or (n_test, k) .npy.")
+    Path testYFile;
+
+    @Option(names = "--test-n", description = "Synthetic data only: a held-out set of N points drawn like the training set (y ~ N(0, 1), independent of x).")
+    Integer testN;
+
     @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), W (m×d), u (m), v (m) for implicit.")
     Path initDir;
 
@@ -163,12 +172,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--x and --y go together: give both or neither");
         }
         DataSpec data;
+        String testX = testXFile == null ? null : testXFile.toString(), testY = testYFile == null ? null : testYFile.toString();
         if (xFile != null) {
-            data = new DataSpec.NpyFiles(xFile.toString(), yFile.toString());
+            if (testN != null) {
+                throw new InputException("--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
+            }
+            data = new DataSpec.NpyFiles(xFile.toString(), yFile.toString(), testX, testY);
         } else {
             // A deep network's input dimension is its first width; --d, when given, must agree (ModelSpec.Deep checks).
             int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d") ? deep.widths().get(0) : synthetic.d;
-            data = new DataSpec.Sphere(synthetic.n, d);
+            data = new DataSpec.Sphere(synthetic.n, d, testN, testX, testY);
         }
         return new RunSpec(data, m, new RunSpec.Optimisation(lr, steps, batch, every, loss), seed,
                 initDir == null ? null : initDir.toString(), new RunSpec.Theory(theory, theoryEvery), checkpointEvery,

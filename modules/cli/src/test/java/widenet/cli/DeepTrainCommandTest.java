@@ -50,7 +50,7 @@ class DeepTrainCommandTest {
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("step,epoch,loss,rate,w1_dist,w2_dist,w3_dist,w1_dist_scaled,w2_dist_scaled,w3_dist_scaled,"
                 + "b1_dist,b2_dist,b3_dist,pattern_change1,pattern_change2,"
-                + "w1_norm2,w2_norm2,w3_norm2,w1_smin,w2_smin,w3_smin,f1_smin,flast_gram_lmin,step_ms,time_s", lines.get(0));
+                + "w1_norm2,w2_norm2,w3_norm2,w1_smin,w2_smin,w3_smin,f1_smin,flast_gram_lmin,pred_loss_ntk0,step_ms,time_s", lines.get(0));
         assertEquals(1 + 7, lines.size());
         List<String> header = List.of(lines.get(0).split(","));
         String[] first = lines.get(1).split(","), middle = lines.get(3).split(","), last = lines.get(7).split(",");

@@ -59,7 +59,7 @@ class ImplicitTrainCommandTest {
         assertArrayEquals(new long[] {32}, Npy.shape(out.resolve("final/u.npy")));
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("step,epoch,loss,rate,a_tilde_norm,fwd_iters,fwd_residual,bwd_iters,bwd_residual,A_dist_fro,"
-                + "W_dist_fro,u_dist,v_dist,lambda_0,lambda_min_G,lambda_min_H,lambda_min_zz,loss_bound,step_ms,time_s", lines.get(0));
+                + "W_dist_fro,u_dist,v_dist,lambda_0,lambda_min_G,lambda_min_H,lambda_min_zz,loss_bound,pred_loss_ntk0,pred_loss_inf,step_ms,time_s", lines.get(0));
         assertEquals(1 + 6, lines.size());
         List<String> header = List.of(lines.get(0).split(","));
         int lz = header.indexOf("lambda_0"), lg = header.indexOf("lambda_min_G"), lh = header.indexOf("lambda_min_H"),

@@ -55,7 +55,7 @@ class TrainCommandTest {
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         // --theory auto is on for this small full-batch two-layer run (TheoryAndReproduceTest covers the columns).
         assertEquals("step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist,"
-                + "pred_du_bound,pred_arora,radius_R,lambda_min_H,step_ms,time_s", lines.get(0));
+                + "pred_du_bound,pred_arora,radius_R,lambda_min_H,pred_loss_ntk0,pred_loss_inf,step_ms,time_s", lines.get(0));
         assertEquals(1 + 7, lines.size());
         assertTrue(lines.get(1).startsWith("0,"));
         Map<String, Object> run = Json.read(out.resolve("run.json"));

@@ -26,11 +26,19 @@ final class MetricCharts {
     private MetricCharts() {
     }
 
-    /** What a predicted column is drawn against, or null when the column is measured. */
+    /**
+     * What a predicted column is drawn against, or null when the column is measured: {@code pred_X} over X, else over
+     * X without its trailing {@code _suffix}es (the kernel named there: {@code pred_test_loss_ntk0} over
+     * {@code test_loss}), else over the loss.
+     */
     static String companionOf(String column, List<String> columns) {
         if (column.startsWith("pred_")) {
-            String base = column.substring(5);
-            return columns.contains(base) ? base : columns.contains("loss") ? "loss" : null;
+            for (String base = column.substring(5); !base.isEmpty(); base = base.substring(0, Math.max(0, base.lastIndexOf('_')))) {
+                if (columns.contains(base)) {
+                    return base;
+                }
+            }
+            return columns.contains("loss") ? "loss" : null;
         }
         if (column.equals("radius_R") && columns.contains("w_dist_max_row")) {
             return "w_dist_max_row";
@@ -65,6 +73,10 @@ final class MetricCharts {
                     "‖W(k) − W(0)‖_F, max_r ‖w_r(k) − w_r(0)‖ (Figure 1c of Du et al.) and the like (log scale); dashed: R′ = 4√n‖y − u(0)‖/(√m λ₀) when present.");
             case "pattern" -> new Group("Activation-pattern change", "fraction of (i, r) flipped", false,
                     "(1/(mn)) Σᵢ Σ_r 1{sign(w_r(0)ᵀxᵢ) ≠ sign(w_r(k)ᵀxᵢ)} (Figure 1b of Du et al.), linear scale.");
+            case "test_loss" -> new Group("Held-out loss", "test loss", true,
+                    "The training loss's definition on the test set (--test-x/--test-y or --test-n), log scale.");
+            case "test_error" -> new Group("Held-out error", "fraction misclassified", false,
+                    "Fraction of test points with sign f(x) ≠ y (±1 labels).");
             case "step_ms" -> new Group("Wall time per step", "ms", false, "Wall time of the step k−1 → k.");
             default -> group.startsWith("lambda_min")
                     ? new Group(group, group, false, "Measured every few steps; reference lines λ₀ = λ_min(H∞) and λ₀/2 (Du et al. keep λ_min(H(k)) ≥ λ₀/2).")

@@ -276,6 +276,11 @@ class ReportTest {
         assertEquals("w_dist_max_row", MetricCharts.companionOf("pred_w_dist_max_row", cols));
         assertEquals("w_dist_max_row", MetricCharts.companionOf("radius_R", cols));
         assertEquals(null, MetricCharts.companionOf("loss", cols));
+        List<String> kernel = List.of("step", "loss", "test_loss", "pred_loss_ntk0", "pred_test_loss_ntk0", "pred_test_loss_inf");
+        assertEquals("loss", MetricCharts.companionOf("pred_loss_ntk0", kernel));
+        assertEquals("test_loss", MetricCharts.companionOf("pred_test_loss_ntk0", kernel), "the kernel's suffix is dropped");
+        assertEquals("test_loss", MetricCharts.companionOf("pred_test_loss_inf", kernel));
+        assertEquals("test_loss", MetricCharts.groupOf("test_loss"));
         assertTrue(MetricCharts.autoLog(new double[] {1e-3, Double.NaN, 2}));
         assertFalse(MetricCharts.autoLog(new double[] {0, 1, 1000}), "zero cannot go on a log axis");
         assertFalse(MetricCharts.autoLog(new double[] {1, 50}), "less than two decades");

@@ -63,8 +63,11 @@ final class Gao2022Figure {
                 Checks.strictlyDecreasing(test), normOk, gramOk);
     }
 
-    /** series/&lt;panel&gt;_&lt;dataset&gt;.csv for the three panels, x = epoch (= step: full batch). */
-    static void writeSeries(ReproductionContext ctx, Panels p) throws IOException {
+    /**
+     * The three panels of one data set as figure panels, {@code series/fig1{a,b,c}_…_<dataset>.csv}, x = epoch (= step:
+     * full batch), one column per width: training and test loss (log scale), ‖γ̃A(k)‖ (linear).
+     */
+    static void addPanels(Figure figure, ReproductionContext ctx, Panels p) throws IOException {
         double[] epochs = p.runs().get(0).column("epoch");
         SeriesCsv train = new SeriesCsv("epoch", epochs), test = new SeriesCsv("epoch", epochs), norm = new SeriesCsv("epoch", epochs);
         for (int i = 0; i < p.widths().size(); i++) {
@@ -74,9 +77,31 @@ final class Gao2022Figure {
             test.add("test_loss_" + m, t.column("test_loss"));
             norm.add("a_tilde_norm_" + m, t.column("a_tilde_norm"));
         }
-        train.write(ctx.seriesFile("fig1a_train_loss_" + p.dataset()));
-        test.write(ctx.seriesFile("fig1b_test_loss_" + p.dataset()));
-        norm.write(ctx.seriesFile("fig1c_a_tilde_norm_" + p.dataset()));
+        String d = p.dataset();
+        figure.panel(ctx, d + ": training loss", "fig1a_train_loss_" + d, train, false, true)
+                .panel(ctx, d + ": test loss", "fig1b_test_loss_" + d, test, false, true)
+                .panel(ctx, d + ": ‖γ̃A(k)‖₂", "fig1c_a_tilde_norm_" + d, norm, false, false);
+    }
+
+    /** One data set's per-run table: losses, the operator norm, the Grams against λ₀/2, the envelope, the solvers. */
+    static MarkdownTable perRun(Panels p) {
+        MarkdownTable t = new MarkdownTable("m", "train loss 0 → end", "test loss 0 → end", "test error end", "‖γ̃A‖ 0 → max",
+                "min λ_min(G(k)) (λ₀/2)", "λ_min(H(k)) 0 → end", "(1 − ηλ₀/2)^k·L(0) at end", "fwd iters first → last", "bwd iters max");
+        for (int i = 0; i < p.widths().size(); i++) {
+            MetricsTable r = p.runs().get(i);
+            double[] h = r.measured("lambda_min_H");
+            t.row(p.widths().get(i), arrow(r.first("loss"), r.last("loss")), arrow(r.first("test_loss"), r.last("test_loss")),
+                    r.has("test_error") ? MarkdownTable.num(r.last("test_error")) : "–",
+                    arrow(r.first("a_tilde_norm"), DeepVariant.max(r.column("a_tilde_norm"))),
+                    MarkdownTable.num(DeepVariant.min(r.measured("lambda_min_G"))) + " (" + MarkdownTable.num(p.lambda0() / 2) + ")",
+                    arrow(h[0], h[h.length - 1]), MarkdownTable.num(r.last("loss_bound")),
+                    (long) r.first("fwd_iters") + " → " + (long) r.last("fwd_iters"), (long) DeepVariant.max(r.measured("bwd_iters")));
+        }
+        return t;
+    }
+
+    private static String arrow(double a, double b) {
+        return MarkdownTable.num(a) + " → " + MarkdownTable.num(b);
     }
 
     /** The claims table of one data set: the paper's statement, widenet's numbers, the verdict. */

@@ -27,6 +27,92 @@ import widenet.train.TrainSettings;
  */
 public final class StandardTheory implements TheoryProvider {
 
+    /**
+     * The model's theory as {@link #open(Kernels, RunSpec, Network, Dataset, TrainSettings)}, and with it the
+     * kernel-regime predictions ({@link KernelRegimeProbe}) of the training and, with {@code test}, the test loss
+     * when {@link #kernelRegime} says they apply.
+     */
+    @Override
+    public RunTheory open(Kernels k, RunSpec spec, Network net, Dataset data, Dataset test, TrainSettings s) {
+        RunTheory base = open(k, spec, net, data, s);
+        if (!kernelRegime(spec, data, test, s)) {
+            return base;
+        }
+        KernelRegimeProbe probe = kernelRegimeProbe(k, spec, net, data, test, s);
+        return withKernelRegime(base, probe);
+    }
+
+    /**
+     * Whether a run gets the kernel-regime columns: theory not off, full-batch GD (the predictions describe it), one
+     * output, in this process, and with {@code --theory auto} n + n_test ≤ {@link RunSpec.Theory#AUTO_MAX_N} (K(0)
+     * on train ∪ test is (n + n_test)² doubles, formed in ≈ (n + n_test)²·m multiply-adds).
+     */
+    public static boolean kernelRegime(RunSpec spec, Dataset data, Dataset test, TrainSettings s) {
+        int size = data.n() + (test == null ? 0 : test.n());
+        return !spec.theory().off() && s.batchSize() == data.n() && data.k() == 1
+                && spec.engine() instanceof widenet.train.EngineSpec.Local
+                && (spec.theory().mode().equals("on") || size <= RunSpec.Theory.AUTO_MAX_N);
+    }
+
+    private static KernelRegimeProbe kernelRegimeProbe(Kernels k, RunSpec spec, Network net, Dataset data, Dataset test,
+                                                       TrainSettings s) {
+        int size = data.n() + (test == null ? 0 : test.n());
+        Network evaluator = spec.model().create(k, data, spec, size, new java.util.SplittableRandom(0));
+        try (widenet.tensor.FloatMatrix all = widenet.tensor.FloatMatrix.allocate(size, data.d())) {
+            all.rows(0, data.n()).copyFrom(data.x());
+            if (test != null) {
+                all.rows(data.n(), size).copyFrom(test.x());
+            }
+            InfiniteKernel inf = InfiniteKernel.of(k, net, all);
+            return new KernelRegimeProbe(k, evaluator, data.x(), data.y(), test == null ? null : test.x(),
+                    test == null ? null : test.y(), s.learningRate(), widenet.model.LossKind.parse(spec.optimisation().loss()),
+                    inf == null ? null : inf.values(), inf == null ? null : inf.name());
+        } catch (RuntimeException e) {
+            evaluator.close();
+            throw e;
+        }
+    }
+
+    private static RunTheory withKernelRegime(RunTheory base, KernelRegimeProbe probe) {
+        return new RunTheory() {
+            @Override
+            public List<Probe> probes() {
+                List<Probe> p = new java.util.ArrayList<>(base == null ? List.of() : base.probes());
+                p.add(probe);
+                return p;
+            }
+
+            @Override
+            public List<String> startLines() {
+                return base == null ? List.of() : base.startLines();
+            }
+
+            @Override
+            public double setupSeconds() {
+                return base == null ? 0 : base.setupSeconds();
+            }
+
+            @Override
+            public void finish(RunFolder folder, Map<String, Object> run, Consumer<String> log) throws IOException {
+                if (base != null) {
+                    base.finish(folder, run, log);
+                }
+                run.put("kernel_regime", probe.summary());
+            }
+
+            @Override
+            public void close() {
+                try {
+                    if (base != null) {
+                        base.close();
+                    }
+                } finally {
+                    probe.close();
+                }
+            }
+        };
+    }
+
     @Override
     public RunTheory open(Kernels k, RunSpec spec, Network net, Dataset data, TrainSettings s) {
         if (net instanceof DeepNetwork deep) {

@@ -22,9 +22,12 @@ public final class RunSpecArguments {
                 if (!(spec.model() instanceof ModelSpec.Deep)) {
                     a.addAll(List.of("--d", "" + s.d()));
                 }
+                option(a, "--test-n", s.testN(), null);
             }
             case DataSpec.NpyFiles f -> a.addAll(List.of("--x", f.x(), "--y", f.y()));
         }
+        option(a, "--test-x", spec.data().testX(), null);
+        option(a, "--test-y", spec.data().testY(), null);
         switch (spec.model()) {
             case ModelSpec.TwoLayer t -> {
                 a.addAll(List.of("--width", "" + t.width()));

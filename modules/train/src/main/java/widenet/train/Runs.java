@@ -142,17 +142,20 @@ public final class Runs {
         SplittableRandom dataRng = seeds.split();
         SplittableRandom initRng = seeds.split();
         long shuffleSeed = seeds.nextLong();
+        SplittableRandom testRng = seeds.split();   // after the others: a test set changes none of their draws
         RunSpec.Compute compute = spec.compute();
 
         try (Kernels k = KernelProviders.open(compute.kernels(), compute.threadCount());
-             Dataset data = spec.data().load(dataRng, spec.model())) {
+             Dataset data = spec.data().load(dataRng, spec.model());
+             Dataset test = spec.data().loadTest(testRng, data)) {
             TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
             if (spec.engine() instanceof EngineSpec.DataParallel dp) {
                 dp.requireFullBatch(settings.batchSize(), data.n());
             }
             EngineSpec.Distributed engine = createNetwork(k, spec, data, initRng, resuming);
             try (Network net = engine.network();
-                 TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, settings)) {
+                 HeldOutProbe heldOut = heldOut(k, spec, data, test);
+                 TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, test, settings)) {
                 List<String> warnings = new ArrayList<>();
                 if (net instanceof DeepNetwork deep) {
                     String why = deep.config().pyramidViolation(data.n());
@@ -170,7 +173,12 @@ public final class Runs {
                     listener.log("widenet " + version() + " · kernels: " + k.description());
                     listener.log(RunDescription.line(spec, data, net, settings, policy, session.folder().root()));
                     theory.startLines().forEach(listener::log);
-                    try (Trainer trainer = new Trainer(k, net, data, settings, theory.probes())) {
+                    List<Probe> probes = new ArrayList<>();
+                    if (heldOut != null) {
+                        probes.add(heldOut);
+                    }
+                    probes.addAll(theory.probes());
+                    try (Trainer trainer = new Trainer(k, net, data, settings, probes)) {
                         listener.started(trainer.columns(), settings.steps());
                         TrainingRun.Finisher finisher = (r, status) -> {
                             theory.finish(session.folder(), r, listener::log);
@@ -205,7 +213,26 @@ public final class Runs {
         return new RunRecord(null, "", trainer.stepsDone(), p.elapsedSeconds(), p.probeSeconds(), theory.setupSeconds(), null);
     }
 
-    private static TheoryProvider.RunTheory openTheory(Kernels k, RunSpec spec, Network net, Dataset data, TrainSettings s) {
+    /**
+     * The held-out evaluation on every metrics row, or null without a test set: a second network of the spec's model
+     * sized for the test set, into which the trained weights are copied (its own draw is overwritten, so it takes
+     * nothing from the run's random streams).
+     */
+    private static HeldOutProbe heldOut(Kernels k, RunSpec spec, Dataset data, Dataset test) {
+        if (test == null) {
+            return null;
+        }
+        Network evaluator = spec.model().create(k, data, spec, test.n(), new SplittableRandom(0));
+        try {
+            return new HeldOutProbe(evaluator, test.x(), test.y(), 1);
+        } catch (RuntimeException e) {
+            evaluator.close();
+            throw e;
+        }
+    }
+
+    private static TheoryProvider.RunTheory openTheory(Kernels k, RunSpec spec, Network net, Dataset data, Dataset test,
+                                                       TrainSettings s) {
         TheoryProvider provider = TheoryProvider.find();
         if (provider == null) {
             if (spec.theory().mode().equals("on")) {
@@ -218,7 +245,7 @@ public final class Runs {
                 }
             };
         }
-        TheoryProvider.RunTheory t = provider.open(k, spec, net, data, s);
+        TheoryProvider.RunTheory t = provider.open(k, spec, net, data, test, s);
         return t != null ? t : new TheoryProvider.RunTheory() {
             @Override
             public List<Probe> probes() {

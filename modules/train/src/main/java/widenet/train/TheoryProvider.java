@@ -19,6 +19,14 @@ public interface TheoryProvider {
     /** The theory of {@code spec}'s run of {@code network} on {@code data}, or null when it has none. */
     RunTheory open(Kernels kernels, RunSpec spec, Network network, Dataset data, TrainSettings settings);
 
+    /**
+     * As {@link #open(Kernels, RunSpec, Network, Dataset, TrainSettings)} for a run with the held-out set
+     * {@code test} (null: none), for theory that predicts the test loss too.
+     */
+    default RunTheory open(Kernels kernels, RunSpec spec, Network network, Dataset data, Dataset test, TrainSettings settings) {
+        return open(kernels, spec, network, data, settings);
+    }
+
     /** The theory of one run session; closed (its buffers freed) with the run. */
     interface RunTheory extends AutoCloseable {
         /** The columns it adds, in order. */
