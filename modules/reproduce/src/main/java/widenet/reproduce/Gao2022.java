@@ -67,13 +67,13 @@ final class Gao2022 extends Reproduction {
     public void run(ReproductionContext ctx) throws Exception {
         ReproductionOptions o = ctx.options();
         boolean quick = ctx.quick();
-        int n = ctx.setting(o.n(), 32, 1000);
+        int n = ctx.setting(o.n(), 24, 1000);
         int perClass = n / 2;
-        List<Integer> widths = ctx.setting(o.widths(), List.of(64, 128, 256), List.of(500, 1000, 2000, 4000));
-        long steps = ctx.setting(o.steps(), 100L, 1000L);
+        List<Integer> widths = ctx.setting(o.widths(), List.of(32, 64, 128), List.of(500, 1000, 2000, 4000));
+        long steps = ctx.setting(o.steps(), 60L, 1000L);
         long seed = ctx.setting(o.seed(), 0L);
         long every = ctx.setting(o.every(), 1L, 5L);
-        long theoryEvery = ctx.setting(o.theoryEvery(), 25L, 100L);
+        long theoryEvery = ctx.setting(o.theoryEvery(), 30L, 100L);
         requirePositive("--widths", widths);
         widths = widths.stream().sorted().toList();
 
