@@ -153,7 +153,7 @@ final class Gao2022 extends Reproduction {
         StringBuilder perRun = new StringBuilder();
         for (String set : DATASETS) {
             Gao2022Data.Prepared p = data.get(set);
-            Gao2022Figure.Panels panels = new Gao2022Figure.Panels(set, widths, tables.get(set), p.lambda0());
+            Gao2022Figure.Panels panels = new Gao2022Figure.Panels(set, p.n(), widths, tables.get(set), p.lambda0());
             Gao2022Figure.Result r = Gao2022Figure.analyse(panels);
             Gao2022Figure.addPanels(figure, ctx, panels);
             Gao2022Figure.addChecks(checks, r);
