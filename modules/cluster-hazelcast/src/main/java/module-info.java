@@ -4,6 +4,9 @@
  * to the submitting member, which writes the usual sweep folder. Members join by TCP-IP with explicit addresses
  * (no multicast, no phone-home).
  */
+// Hazelcast 5.7 ships no module descriptor: its automatic name com.hazelcast.core is stable (its manifest's
+// Automatic-Module-Name), and HazelcastCellExecutor's API hands Hazelcast types to its users, so it is transitive.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module widenet.cluster.hazelcast {
     requires transitive widenet.sweep;
     requires transitive com.hazelcast.core;

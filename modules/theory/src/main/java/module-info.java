@@ -11,5 +11,6 @@ module widenet.theory {
     requires jdk.incubator.vector;
     requires ojalgo;   // FeatureGram's double products
     exports widenet.theory;
+    exports widenet.theory.infinite;
     provides widenet.train.TheoryProvider with widenet.theory.StandardTheory;
 }

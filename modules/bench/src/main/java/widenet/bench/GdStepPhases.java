@@ -240,6 +240,8 @@ public final class GdStepPhases {
             this.saxpy = saxpy;
         }
 
+        // Restricted FFM calls are the point here: OpenBLAS is the yardstick (run it with --enable-native-access).
+        @SuppressWarnings("restricted")
         static OpenBlas load(int threads) throws Throwable {
             SymbolLookup lib;
             try {

@@ -3,6 +3,7 @@ package widenet.cli;
 import java.util.Map;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
+import widenet.train.DataSpec;
 import widenet.train.InputException;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecJson;
@@ -21,23 +22,33 @@ final class ResumeAgreement {
         this.cmd = cmd;
     }
 
-    /** The spec to continue with: {@code recorded}, with the command line's checkpoint cadence if given. */
+    /**
+     * The spec to continue with: {@code recorded}, with the command line's checkpoint cadence if given, and its data
+     * files where {@code --x}/{@code --y} say they are now (a run whose data moved: their content must be the
+     * same, which the checkpoint's CRC32 checks; a different spelling of the same path is the same file).
+     */
     RunSpec agree(RunSpec recorded) {
         String kind = cmd.given("--model") ? cmd.model.model : recorded.model().kind();
-        Map<String, Object> mine = cmd.runSpec(kind).identity();
+        RunSpec mineSpec = cmd.runSpec(kind);
+        Map<String, Object> mine = mineSpec.identity();
         for (RunSpecJson.Difference d : RunSpecJson.differences(recorded.identity(), mine)) {
             String option = option(d.field());
-            if (option != null && cmd.given(option)) {
+            if (option != null && cmd.given(option) && !d.field().equals("data.x") && !d.field().equals("data.y")) {
                 throw new InputException(differs(option, d.was()));
             }
         }
-        return cmd.given("--checkpoint-every") ? recorded.withCheckpointEvery(cmd.checkpointEvery) : recorded;
+        RunSpec out = cmd.given("--checkpoint-every") ? recorded.withCheckpointEvery(cmd.checkpointEvery) : recorded;
+        if ((cmd.given("--x") || cmd.given("--y")) && mineSpec.data() instanceof DataSpec.NpyFiles now
+                && recorded.data() instanceof DataSpec.NpyFiles) {
+            out = out.withData(now);
+        }
+        return out;
     }
 
     private String differs(String option, Object recorded) {
         ParseResult parsed = cmd.spec.commandLine().getParseResult();
         OptionSpec o = parsed.matchedOption(option);
-        boolean flag = o.arity().max == 0;
+        boolean flag = o.arity().max() == 0;
         String value = flag ? "" : " " + String.join(" ", o.stringValues());
         Object shown = recorded instanceof java.util.List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : recorded;
         return option + value + " differs from the checkpoint's " + (flag ? option + " " : "") + shown;

@@ -125,6 +125,12 @@ final class TheoryCommand implements Callable<Integer> {
             TwoLayerTheory theory;
             try (FloatMatrix owned = x) {
                 theory = new TwoLayerTheory(k, owned, y, lr, lossKind, false, 1.0);
+            } catch (TwoLayerTheory.InputsOverflow e) {
+                throw new InputException((xFile != null ? xFile.toString() : "the inputs") + ": " + e.getMessage()
+                        + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1)", e);
+            }
+            if (theory.singularWarning() != null) {
+                System.err.println("widenet: warning: " + theory.singularWarning());
             }
             Map<String, Object> s = theory.summary(delta, true);
             s.put("seconds", (System.nanoTime() - t0) / 1e9);

@@ -141,6 +141,10 @@ final class TrainCommand implements Callable<Integer> {
                     throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
                 }
                 if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
+                    String left = TrainingRun.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
+                    if (left != null) {
+                        listener.warning(left);
+                    }
                     listener.log("nothing to resume: the run in " + resume + " has finished (see its run.json)");
                     return 0;
                 }

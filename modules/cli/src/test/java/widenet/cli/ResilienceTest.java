@@ -163,7 +163,7 @@ class ResilienceTest {
 
     static int rows(Path run) {
         try {
-            return (int) Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
+            return Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
         } catch (IOException e) {
             return -1;
         }

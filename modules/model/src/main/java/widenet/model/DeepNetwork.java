@@ -161,18 +161,16 @@ public final class DeepNetwork implements Network {
     private final int lowestTrainable;  // the smallest trainable l, L+1 if none
 
     // Index 1..L (index 0 unused) so that the code reads like the math.
-    private final FloatMatrix[] w, gradW, w0;
-    private final FloatMatrix[] b, gradB, b0;   // n_l×1, only with biases
+    private final FloatMatrix[] w, gradW;
+    private final FloatMatrix[] b, gradB;       // n_l×1, only with biases
     private final FloatVec[] bVec, gradBVec;    // the same as vectors, made once (a view is an object)
     private final FloatMatrix[] features;       // F_l: capacity×n_l, l = 1..L (F_L: the output)
     private final FloatMatrix[] derivative;     // σ′(Z_l): capacity×n_l, l = 1..L−1
     private final FloatMatrix[] deltaBuffer;    // two capacity×max(n_1..n_{L−1}) buffers, δ_l in deltaBuffer[l % 2]
     private final FloatMatrix residual;         // R = F_L − Y: capacity×k
-    private FloatMatrix[] derivative0;          // σ′(Z_l) of the initial forward pass (relu-like activations)
     private final List<Parameter> parameters;
     private final BatchViews<Batch> batches;
-    private final List<String> metricNames;
-    private final boolean countPatterns;
+    private final DeepMovement movement;        // W_l(k) − W_l(0) and the flipped patterns: the metrics
 
     private Batch last;
     private FloatMatrix lastX;
@@ -240,10 +238,8 @@ public final class DeepNetwork implements Network {
         lowestTrainable = lowest;
         w = new FloatMatrix[depth + 1];
         gradW = new FloatMatrix[depth + 1];
-        w0 = new FloatMatrix[depth + 1];
         b = new FloatMatrix[depth + 1];
         gradB = new FloatMatrix[depth + 1];
-        b0 = new FloatMatrix[depth + 1];
         bVec = new FloatVec[depth + 1];
         gradBVec = new FloatVec[depth + 1];
         features = new FloatMatrix[depth + 1];
@@ -253,7 +249,6 @@ public final class DeepNetwork implements Network {
         for (int l = 1; l <= depth; l++) {
             w[l] = FloatMatrix.allocate(n[l - 1], n[l]);
             gradW[l] = FloatMatrix.allocate(n[l - 1], n[l]);
-            w0[l] = FloatMatrix.allocate(n[l - 1], n[l]);
             ps.add(Parameter.matrix("W" + l, w[l], gradW[l], trainable[l]));
             features[l] = FloatMatrix.allocate(cap, n[l]);
             if (l < depth) {
@@ -265,7 +260,6 @@ public final class DeepNetwork implements Network {
             for (int l = 1; l <= depth; l++) {
                 b[l] = FloatMatrix.allocate(n[l], 1);
                 gradB[l] = FloatMatrix.allocate(n[l], 1);
-                b0[l] = FloatMatrix.allocate(n[l], 1);
                 bVec[l] = b[l].asVector();
                 gradBVec[l] = gradB[l].asVector();
                 ps.add(Parameter.vector("b" + l, b[l], gradB[l], trainable[l]));
@@ -276,26 +270,7 @@ public final class DeepNetwork implements Network {
         residual = FloatMatrix.allocate(cap, n[depth]);
         parameters = List.copyOf(ps);
         batches = new BatchViews<>(Batch::new);
-        Activation.Kind kind = config.activation().kind();
-        countPatterns = kind == Activation.Kind.RELU || kind == Activation.Kind.LEAKY_RELU;
-        List<String> names = new ArrayList<>();
-        for (int l = 1; l <= depth; l++) {
-            names.add("w" + l + "_dist");
-        }
-        for (int l = 1; l <= depth; l++) {
-            names.add("w" + l + "_dist_scaled");
-        }
-        if (config.biases()) {
-            for (int l = 1; l <= depth; l++) {
-                names.add("b" + l + "_dist");
-            }
-        }
-        if (countPatterns) {
-            for (int l = 1; l < depth; l++) {
-                names.add("pattern_change" + l);
-            }
-        }
-        metricNames = List.copyOf(names);
+        movement = new DeepMovement(kernels, n, w, config.biases() ? b : null, config.activation());
     }
 
     @Override public String kind() { return KIND; }
@@ -421,67 +396,27 @@ public final class DeepNetwork implements Network {
 
     @Override
     public void markInitialState() {
-        for (int l = 1; l <= depth; l++) {
-            w0[l].copyFrom(w[l]);
-            if (config.biases()) {
-                b0[l].copyFrom(b[l]);
-            }
-        }
-        if (countPatterns && last != null) {
-            closeAll(derivative0);
-            derivative0 = new FloatMatrix[depth];
-            for (int l = 1; l < depth; l++) {
-                derivative0[l] = FloatMatrix.allocate(last.rows, n[l]);
-                derivative0[l].copyFrom(last.d[l]);
-            }
-        }
+        movement.markInitialState(last == null ? null : last.d, last == null ? 0 : last.rows);
     }
 
-    /**
-     * Columns, each block for l = 1..L: {@code w<l>_dist} = ‖W_l(k) − W_l(0)‖_F; {@code w<l>_dist_scaled} = the
-     * same divided by √n_l (the per-layer movement (1/√m)‖W^(h)(k) − W^(h)(0)‖_F of Du et al. 2019b);
-     * {@code b<l>_dist} = ‖b_l(k) − b_l(0)‖ with biases; and for ReLU and leaky ReLU, for each hidden layer,
-     * {@code pattern_change<l>} = the fraction of the n·n_l activation patterns 1{Z_l ≥ 0} that differ from
-     * those at k = 0 (NaN unless the last forward pass was on the same rows as the initial one). Distances are of
-     * the stored parameters, i.e. without the NTK factor s_l.
-     */
+    /** The columns {@link DeepMovement#names()} describes: how far each layer moved from its initialisation. */
     @Override
     public List<String> metricNames() {
-        return metricNames;
+        return movement.names();
     }
 
     @Override
     public void measure(double[] out) {
-        int at = 0;
-        for (int l = 1; l <= depth; l++) {
-            out[at++] = Math.sqrt(kernels.sumOfSquaredDifferences(w[l], w0[l]));
-        }
-        for (int l = 1; l <= depth; l++) {
-            out[at] = out[l - 1] / Math.sqrt(n[l]);
-            at++;
-        }
-        if (config.biases()) {
-            for (int l = 1; l <= depth; l++) {
-                out[at++] = Math.sqrt(kernels.sumOfSquaredDifferences(b[l], b0[l]));
-            }
-        }
-        if (countPatterns) {
-            boolean comparable = depth > 1 && last != null && derivative0 != null && last.rows == derivative0[1].rows();
-            for (int l = 1; l < depth; l++) {
-                out[at++] = comparable
-                        ? (double) kernels.countDifferent(last.d[l], derivative0[l]) / ((double) last.rows * n[l])
-                        : Double.NaN;
-            }
-        }
+        movement.measure(last == null ? null : last.d, last == null ? 0 : last.rows, out);
     }
 
     @Override
     public void close() {
-        closeAll(w, gradW, w0, b, gradB, b0, features, derivative, deltaBuffer, new FloatMatrix[] {residual});
-        closeAll(derivative0);
+        closeAll(w, gradW, b, gradB, features, derivative, deltaBuffer, new FloatMatrix[] {residual});
+        movement.close();
     }
 
-    private static void closeAll(FloatMatrix[]... groups) {
+    static void closeAll(FloatMatrix[]... groups) {
         for (FloatMatrix[] g : groups) {
             if (g == null) {
                 continue;

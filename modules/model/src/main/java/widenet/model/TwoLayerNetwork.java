@@ -92,17 +92,6 @@ public final class TwoLayerNetwork implements Network {
         Gaussian.fillSigns(a, rng);
     }
 
-    /** A network starting from given weights W (m×d) and a (m values), e.g. read from {@code init/W.npy}. */
-    public TwoLayerNetwork(Kernels kernels, Config config, FloatMatrix initialW, FloatVec initialA) {
-        this(kernels, config);
-        FloatMatrix.requireSameShape(initialW, w, "initial W");
-        if (initialA.length() != m) {
-            throw new IllegalArgumentException("initial a: expected " + m + " values (the width m), got " + initialA.length());
-        }
-        w.copyFrom(initialW);
-        aVec.copyFrom(initialA);
-    }
-
     private TwoLayerNetwork(Kernels kernels, Config config) {
         this.kernels = kernels;
         this.config = config;

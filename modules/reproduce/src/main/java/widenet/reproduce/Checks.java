@@ -12,6 +12,10 @@ public final class Checks {
     private final StringBuilder markdown = new StringBuilder("## Checks (computed from the run folders)\n\n");
     private final Map<String, Object> record = new LinkedHashMap<>();
 
+    /** No checks yet: a reproduction adds its own, in the order summary.md shows them. */
+    public Checks() {
+    }
+
     /** A check: {@code key} in reproduction.json, {@code what} in summary.md. */
     public Checks add(String key, boolean ok, String what) {
         record.put(key, ok);

@@ -21,6 +21,7 @@ import widenet.train.CheckpointPolicy;
 import widenet.train.CheckpointState;
 import widenet.train.Checkpoints;
 import widenet.train.Dataset;
+import widenet.train.DivergenceException;
 import widenet.train.InputException;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
@@ -78,56 +79,90 @@ final class CellRun {
     private static CellResult train(SweepSettings s, Cell cell, Path cellDir, CheckpointPolicy policy, LongConsumer resumedAt) {
         long t0 = System.nanoTime();
         int n = cell.n(), d = s.dFor(n);
+        // Metrics rows only at step 0 and where the cell ends: the early stop sees the loss of every step.
         try (Kernels k = KernelProviders.open(s.kernels(), s.threadsPerCell());
              Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(cell.dataSeed()));
              TwoLayerNetwork net = new TwoLayerNetwork(k,
                      new TwoLayerNetwork.Config(d, cell.width(), n, s.kappa(), false, s.loss(), true),
                      new SplittableRandom(cell.initSeed()));
-             Trainer trainer = new Trainer(k, net, data, new TrainSettings(s.lr(), s.steps(), n, s.steps(), 0))) {
+             Trainer trainer = new Trainer(k, net, data, new TrainSettings(s.lr(), s.steps(), n, Math.max(1, s.steps()), 0))) {
             Map<String, Object> settings = settings(s, cell, d);
             Checkpointer checkpoints = cellDir == null ? null : new Checkpointer(cellDir, net, data, settings);
-            double loss0 = Double.NaN;
-            long first = 0;
             double secondsBefore = 0;
             if (checkpoints != null) {
                 Checkpoint cp = checkpoints.resume();
                 if (cp != null) {
-                    first = cp.step();
-                    loss0 = cp.state().position().lastRowLoss();
                     secondsBefore = cp.state().position().elapsedSeconds();
-                    trainer.resumeAt(cp.state().position());
-                    resumedAt.accept(first);
+                    trainer.resumeAt(cp.state().position());   // its last row is step 0's: L(0) comes back with it
+                    resumedAt.accept(cp.step());
                 }
                 policy.start(System.nanoTime());
             }
-            long start = System.nanoTime() - (long) (secondsBefore * 1e9);
-            for (long step = first; ; step++) {
+            Target target = new Target(s.target(), trainer.position().lastRowLoss());
+            boolean[] cancelled = {false};
+            Trainer.Boundary boundary = step -> {
                 if (Thread.interrupted()) {
-                    if (checkpoints != null && step > first) {
-                        checkpoints.write(step, loss0, (System.nanoTime() - start) / 1e9);
-                    }
-                    throw new CancellationException("sweep cancelled during cell " + cell.dirName());
+                    cancelled[0] = true;
+                } else if (checkpoints == null || !policy.due(step, System.nanoTime())) {
+                    return false;
                 }
-                if (checkpoints != null && step > first && step < s.steps() && policy.due(step, System.nanoTime())) {
-                    checkpoints.write(step, loss0, (System.nanoTime() - start) / 1e9);
+                if (checkpoints != null) {
+                    checkpoints.write(trainer.position());
                     policy.written(System.nanoTime());
                 }
-                // L(k) at W(k); step() then moves W to W(k+1).
-                double loss = step < s.steps() ? trainer.step() : net.forward(data.x(), data.y());
-                if (step == 0) {
-                    loss0 = loss;
+                return cancelled[0];
+            };
+            long last;
+            double lossFinal;
+            String status;
+            try {
+                last = trainer.run(row -> { }, boundary, target);
+                // Cancelled between steps (checkpointed), or during the last step (the cell resumes from its last
+                // checkpoint): the interrupt is taken, as a cancelled cell's contract says.
+                if (cancelled[0] || Thread.interrupted()) {
+                    throw new CancellationException("sweep cancelled during cell " + cell.dirName());
                 }
-                String status = !Double.isFinite(loss) ? CellResult.DIVERGED
-                        : loss <= s.target() * loss0 ? CellResult.REACHED
-                        : step == s.steps() ? CellResult.NOT_REACHED : null;
-                if (status != null) {
-                    if (checkpoints != null) {
-                        checkpoints.clear();
-                    }
-                    return new CellResult(cell, d, loss0, loss, status.equals(CellResult.REACHED) ? step : -1,
-                            step, status, secondsBefore + (System.nanoTime() - t0) / 1e9);
+                lossFinal = target.last;
+                status = target.reached ? CellResult.REACHED : CellResult.NOT_REACHED;
+            } catch (DivergenceException e) {
+                if (e.step() == 0) {
+                    target.loss0 = e.loss();   // L(0) itself is not finite
                 }
+                last = e.step();
+                lossFinal = e.loss();
+                status = CellResult.DIVERGED;
             }
+            if (checkpoints != null) {
+                checkpoints.clear();
+            }
+            return new CellResult(cell, d, target.loss0, lossFinal, target.reached ? last : -1, last, status,
+                    secondsBefore + (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /**
+     * The cell's early stop: L(k)/L(0) ≤ ρ. L(0) is the loss of step 0, seen here or (resumed) brought back by the
+     * checkpoint; {@code last} is the latest loss, which is the cell's final loss when it ends.
+     */
+    private static final class Target implements Trainer.EarlyStop {
+        private final double rho;
+        double loss0;
+        double last = Double.NaN;
+        boolean reached;
+
+        Target(double rho, double loss0) {
+            this.rho = rho;
+            this.loss0 = loss0;
+        }
+
+        @Override
+        public boolean stopAt(long step, double loss) {
+            if (step == 0) {
+                loss0 = loss;
+            }
+            last = loss;
+            reached = loss <= rho * loss0;
+            return reached;
         }
     }
 
@@ -199,11 +234,11 @@ final class CellRun {
             }
         }
 
-        /** The checkpoint at step boundary {@code step} (W(step) in the network), L(0) kept as the last row's loss. */
-        void write(long step, double loss0, double seconds) {
+        /** The checkpoint at the trainer's step boundary {@code at}: its last row is step 0's, so L(0) is kept as exact bits. */
+        void write(Trainer.Position at) {
             try {
                 Checkpoints.write(dir, net, dir.resolve(INIT), initFiles, new CheckpointState(
-                        new Trainer.Position(step, 0, 0, 0, loss0, seconds), net.kind(), names(net.parameters()),
+                        at, net.kind(), names(net.parameters()),
                         names(net.extraState()), CheckpointState.DataFingerprint.of(data), settings));
             } catch (IOException e) {
                 throw new UncheckedIOException("cell " + dir + ": cannot write a checkpoint: " + e.getMessage(), e);

@@ -110,7 +110,7 @@ public final class Idx {
         int[] labels = new int[(int) l.dims[0]];
         try (Stream s = Stream.open(ch, file)) {
             s.expectSameLayout(l);
-            byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(1, labels.length))];
+            byte[] buf = new byte[Math.min(BUFFER, Math.max(1, labels.length))];
             for (int done = 0; done < labels.length; ) {
                 int want = Math.min(buf.length, labels.length - done);
                 s.readData(buf, want, l);

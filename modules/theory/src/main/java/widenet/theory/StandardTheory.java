@@ -10,7 +10,9 @@ import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
+import widenet.train.DataSpec;
 import widenet.train.Dataset;
+import widenet.train.InputException;
 import widenet.train.Json;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
@@ -26,6 +28,9 @@ import widenet.train.TrainSettings;
  * {@code theory.json}). Found by {@code widenet.train}'s runs as a service.
  */
 public final class StandardTheory implements TheoryProvider {
+    /** For {@link java.util.ServiceLoader}: the theory holds nothing until a run opens it. */
+    public StandardTheory() {
+    }
 
     /**
      * The model's theory as {@link #open(Kernels, RunSpec, Network, Dataset, TrainSettings)}, and with it the
@@ -125,8 +130,14 @@ public final class StandardTheory implements TheoryProvider {
                             spec.theory().cadence(spec.model().defaultTheoryEvery()), s.steps(), TwoLayerTheory.DEFAULT_DELTA));
         }
         if (net instanceof TwoLayerNetwork t && spec.twoLayerTheory(data.n())) {
-            return twoLayer(new TwoLayerTheoryRun(k, data, t.config(), s.learningRate(), s.batchSize() == data.n(),
-                    spec.theory().cadence(10), TwoLayerTheory.DEFAULT_DELTA));
+            try {
+                return twoLayer(new TwoLayerTheoryRun(k, data, t.config(), s.learningRate(), s.batchSize() == data.n(),
+                        spec.theory().cadence(10), TwoLayerTheory.DEFAULT_DELTA));
+            } catch (TwoLayerTheory.InputsOverflow e) {
+                String inputs = spec.data() instanceof DataSpec.NpyFiles f ? f.x() : "the inputs";
+                throw new InputException(inputs + ": " + e.getMessage() + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1),"
+                        + " or train without the theory columns: --theory off", e);
+            }
         }
         return null;
     }
@@ -185,6 +196,12 @@ public final class StandardTheory implements TheoryProvider {
             @Override
             public List<Probe> probes() {
                 return theory.probes();
+            }
+
+            @Override
+            public List<String> warnings() {
+                String w = theory.theory().singularWarning();
+                return w == null ? List.of() : List.of(w);
             }
 
             @Override

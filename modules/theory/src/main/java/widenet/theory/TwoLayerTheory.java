@@ -37,6 +37,7 @@ public final class TwoLayerTheory {
     private final double[] y;
     private final boolean unitNorm;
     private final double maxNormDeviation;
+    private final String singularWarning;
     private final double gramSeconds;
     private final double spectrumSeconds;
 
@@ -61,6 +62,7 @@ public final class TwoLayerTheory {
         long t0 = System.nanoTime();
         Gram k;
         try (FloatMatrix g = InfiniteWidthGram.inner(kernels, x)) {
+            requireFinite(g, x);
             double dev = 0;
             for (int i = 0; i < n; i++) {
                 dev = Math.max(dev, Math.abs(Math.sqrt(g.get(i, i)) - 1));
@@ -77,6 +79,74 @@ public final class TwoLayerTheory {
         this.spectrum = NtkSpectrum.consume(k, kernels.threads());
         this.gramSeconds = (t1 - t0) / 1e9;
         this.spectrumSeconds = (System.nanoTime() - t1) / 1e9;
+        this.singularWarning = singular() ? singularWarning(x) : null;
+    }
+
+    /**
+     * The inputs' inner products xᵢᵀxⱼ, computed in float32, overflowed (inputs of norm above ≈ 1.8·10¹⁹): H∞
+     * cannot be formed. Bad input, not a bug; the caller names the file and what to do.
+     */
+    public static final class InputsOverflow extends widenet.train.InputException {
+        InputsOverflow(double maxNorm) {
+            super(String.format(java.util.Locale.ROOT, "the inner products xᵢᵀxⱼ overflow float32 (max ‖xᵢ‖ = %.3g; H∞ needs"
+                    + " ‖xᵢ‖² below %.3g), so H∞ cannot be computed", maxNorm, (double) Float.MAX_VALUE));
+        }
+    }
+
+    private static void requireFinite(FloatMatrix g, FloatMatrix x) {
+        for (int i = 0; i < g.rows(); i++) {
+            for (int j = 0; j < g.cols(); j++) {
+                if (!Float.isFinite(g.get(i, j))) {
+                    double max = 0;
+                    for (int r = 0; r < x.rows(); r++) {
+                        double ss = 0;
+                        for (int c = 0; c < x.cols(); c++) {
+                            ss += (double) x.get(r, c) * x.get(r, c);
+                        }
+                        max = Math.max(max, Math.sqrt(ss));
+                    }
+                    throw new InputsOverflow(max);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether H∞ is singular to working precision: λ₀ ≤ n·ε·λ_max, the size of the eigen-solver's rounding (so a
+     * computed λ₀ there, negative ones included, is noise). Theorem 4.1 assumes λ₀ > 0; duplicate or parallel inputs
+     * make H∞ singular.
+     */
+    public boolean singular() {
+        return !(lambda0() > n * Math.ulp(1.0) * lambdaMax());
+    }
+
+    /** A one-line warning when H∞ is {@linkplain #singular() singular} (naming two equal rows if there are), else null. */
+    public String singularWarning() {
+        return singularWarning;
+    }
+
+    private String singularWarning(FloatMatrix x) {
+        String pair = equalRows(x);
+        return String.format(java.util.Locale.ROOT, "H∞ is singular to working precision (λ₀ = %.3g ≤ n·ε·λ_max = %.3g%s):"
+                        + " the theorem's λ₀ > 0 does not hold, so the Du rate, the radius, the measure and the required width"
+                        + " mean nothing here", lambda0(), n * Math.ulp(1.0) * lambdaMax(),
+                pair != null ? "; " + pair : "; duplicate or parallel inputs?");
+    }
+
+    /** "rows i and j of X are equal" for the first such pair (0-based, by their float bits), or null. */
+    static String equalRows(FloatMatrix x) {
+        Map<java.util.List<Integer>, Integer> seen = new java.util.HashMap<>();
+        for (int r = 0; r < x.rows(); r++) {
+            Integer[] bits = new Integer[x.cols()];
+            for (int c = 0; c < x.cols(); c++) {
+                bits[c] = Float.floatToIntBits(x.get(r, c) + 0f);
+            }
+            Integer before = seen.putIfAbsent(java.util.List.of(bits), r);
+            if (before != null) {
+                return "rows " + before + " and " + r + " of X are equal";
+            }
+        }
+        return null;
     }
 
     public int n() { return n; }

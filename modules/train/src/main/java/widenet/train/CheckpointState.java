@@ -36,6 +36,30 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         String describe() {
             return "n=" + n + ", d=" + d + ", k=" + k + ", crc32 " + CheckpointManifest.hex(crc32);
         }
+
+        /** The JSON form: {@code n}, {@code d}, {@code k} and {@code crc32} (8 hex digits). */
+        Map<String, Object> toMap() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("n", n);
+            d.put("d", this.d);
+            d.put("k", k);
+            d.put("crc32", CheckpointManifest.hex(crc32));
+            return d;
+        }
+
+        /** Reads {@link #toMap()}'s form; a {@link CheckpointException} names {@code source} and the field. */
+        @SuppressWarnings("unchecked")
+        static DataFingerprint fromMap(Map<?, ?> m, String source) {
+            Fields f = new Fields((Map<String, Object>) m, source);
+            int n = (int) f.integer("n", 1, Integer.MAX_VALUE);
+            int dd = (int) f.integer("d", 1, Integer.MAX_VALUE);
+            int k = (int) f.integer("k", 1, Integer.MAX_VALUE);
+            String crc = f.string("crc32");
+            if (!crc.matches("[0-9a-f]{8}")) {
+                throw new CheckpointException(source + ": data.crc32 '" + clip(crc) + "' is not 8 lowercase hex digits");
+            }
+            return new DataFingerprint(n, dd, k, Long.parseLong(crc, 16));
+        }
     }
 
     public CheckpointState {
@@ -62,12 +86,7 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         net.put("parameters", parameters);
         net.put("state", state);
         m.put("network", net);
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("n", data.n());
-        d.put("d", data.d());
-        d.put("k", data.k());
-        d.put("crc32", CheckpointManifest.hex(data.crc32()));
-        m.put("data", d);
+        m.put("data", data.toMap());
         m.put("settings", settings);
         return (Json.toString(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -108,17 +127,10 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         String kind = net.string("kind");
         List<String> params = net.names("parameters");
         List<String> state = net.names("state");
-        Fields d = f.object("data");
-        int n = (int) d.integer("n", 1, Integer.MAX_VALUE);
-        int dd = (int) d.integer("d", 1, Integer.MAX_VALUE);
-        int k = (int) d.integer("k", 1, Integer.MAX_VALUE);
-        String crc = d.string("crc32");
-        if (!crc.matches("[0-9a-f]{8}")) {
-            throw new CheckpointException(source + ": data.crc32 '" + clip(crc) + "' is not 8 lowercase hex digits");
-        }
+        DataFingerprint data = DataFingerprint.fromMap(f.object("data").map, source);
         Map<String, Object> settings = f.object("settings").map;
         Trainer.Position p = new Trainer.Position(step, epoch, (int) cursor, lastRowStep, lastRowLoss, elapsed, probe);
-        return new CheckpointState(p, kind, params, state, new DataFingerprint(n, dd, k, Long.parseLong(crc, 16)), settings);
+        return new CheckpointState(p, kind, params, state, data, settings);
     }
 
     private static String clip(String s) {

@@ -97,7 +97,7 @@ public final class Checkpoints {
                                    CheckpointState state) throws IOException {
         Path root = folder(runDir);
         Files.createDirectories(root);
-        clearPartials(root);
+        clearPartialsIn(root);
         long step = state.position().step();
         Path tmp = root.resolve(PARTIAL + step);
         Path target = root.resolve(stepName(step));
@@ -241,7 +241,14 @@ public final class Checkpoints {
         DurableFiles.forceFolder(dir);
     }
 
-    private static void clearPartials(Path root) throws IOException {
+    static void clearPartials(Path runDir) throws IOException {
+        Path root = folder(runDir);
+        if (Files.isDirectory(root)) {
+            clearPartialsIn(root);
+        }
+    }
+
+    private static void clearPartialsIn(Path root) throws IOException {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(root, PARTIAL + "*")) {
             for (Path p : s) {
                 deleteRecursively(p);

@@ -28,6 +28,10 @@ public final class MemoryEstimate {
 
     private final Map<String, Double> parts = new LinkedHashMap<>();
 
+    /** Made by the per-model factories ({@link #twoLayer}, {@link #deep}, {@link #implicit}). */
+    private MemoryEstimate() {
+    }
+
     /** Bytes counted so far, by part (weights, gradients, initial weights, activations, masks, data, Gram/eigen). */
     public Map<String, Double> parts() {
         return parts;

@@ -153,6 +153,38 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
         };
     }
 
+    /**
+     * This spec with its data files and {@code --init} folder as absolute, normalised paths: a run records where its
+     * inputs are independently of the working folder it was started from, so it resumes from any other.
+     */
+    public RunSpec withAbsolutePaths() {
+        // the test set's files too: a held-out set named relatively is found again from another directory
+        DataSpec d = data;
+        if (data instanceof DataSpec.NpyFiles f && f.x() != null && f.y() != null) {
+            d = new DataSpec.NpyFiles(absolute(f.x()), absolute(f.y()), absoluteOrNull(f.testX()), absoluteOrNull(f.testY()));
+        } else if (data instanceof DataSpec.Sphere s && s.testX() != null) {
+            d = new DataSpec.Sphere(s.n(), s.d(), s.testN(), absoluteOrNull(s.testX()), absoluteOrNull(s.testY()));
+        }
+        return new RunSpec(d, model, optimisation, seed, init == null ? null : absolute(init), theory, checkpointEvery,
+                compute, engine);
+    }
+
+    private static String absoluteOrNull(String path) {
+        return path == null ? null : absolute(path);
+    }
+
+    private static String absolute(String path) {
+        try {
+            return java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InputException("'" + path + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    public RunSpec withData(DataSpec d) {
+        return new RunSpec(d, model, optimisation, seed, init, theory, checkpointEvery, compute, engine);
+    }
+
     public RunSpec withCheckpointEvery(String every) {
         return new RunSpec(data, model, optimisation, seed, init, theory, every, compute, engine);
     }

@@ -50,12 +50,47 @@ public final class RunSpecJson {
         try {
             return MAPPER.convertValue(body, RunSpec.class);
         } catch (IllegalArgumentException e) {
-            Throwable c = e.getCause();
-            String why = c instanceof JsonMappingException j ? j.getOriginalMessage() : e.getMessage();
-            String at = c instanceof JsonMappingException j ? j.getPathReference() : "";
-            throw new InputException(source + ": not a run spec" + (at.isEmpty() ? "" : " (" + at + ")") + ": "
-                    + (why == null ? "" : why.lines().findFirst().orElse("")), e);
+            if (!(e.getCause() instanceof JsonMappingException j)) {
+                throw new InputException(source + ": not a run spec", e);
+            }
+            String at = j.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+            throw new InputException(source + ": not a run spec" + (at.isEmpty() ? "" : ": spec." + at) + ": " + problem(j), e);
         }
+    }
+
+    /** What Jackson found wrong, in the JSON's terms (its own messages name Java classes). */
+    private static String problem(JsonMappingException j) {
+        return switch (j) {
+            case com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u -> "unknown field '" + u.getPropertyName()
+                    + "'" + (u.getKnownPropertyIds() == null || u.getKnownPropertyIds().isEmpty() ? ""
+                    : " (known: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                            .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            case com.fasterxml.jackson.databind.exc.InvalidTypeIdException t -> "unknown kind '" + t.getTypeId() + "'";
+            case com.fasterxml.jackson.databind.exc.InvalidFormatException f -> "'" + f.getValue() + "' is not " + kind(f.getTargetType());
+            case com.fasterxml.jackson.databind.exc.MismatchedInputException m when m.getTargetType() != null ->
+                    "expected " + kind(m.getTargetType());
+            default -> "malformed";
+        };
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
     }
 
     /** The spec as JSON text. */

@@ -43,9 +43,9 @@ public final class Runs {
 
     /** As {@link #train}; {@code force}: write into a non-empty folder, starting afresh. */
     public static RunRecord start(RunSpec spec, Path dir, boolean force, RunListener listener) throws IOException {
-        spec.validate();
+        spec = spec.validate().withAbsolutePaths();   // recorded so that the run resumes from any working folder
         KernelProviders.named(spec.compute().kernels());   // an unknown provider before any folder is made
-        return run(spec, null, dir, force, listener);
+        return run(spec, spec, null, dir, force, listener);
     }
 
     /**
@@ -55,12 +55,33 @@ public final class Runs {
      */
     public static RunRecord resume(Path dir, UnaryOperator<RunSpec> agree, RunListener listener) throws IOException {
         try (TrainingRun session = TrainingRun.resume(dir)) {
-            RunSpec recorded = recordedSpec(session, dir);
-            RunSpec spec = agree.apply(recorded).validate();
-            requireSame(dir, recorded, spec);
+            RunSpec recorded = session.resuming() ? recordedSpec(session, dir) : recordedSpec(dir);
+            RunSpec spec = agree.apply(recorded).validate().withAbsolutePaths();
+            requireSame(dir, recorded, spec, TrainingRun.LOCATION_FIELDS);   // moved data: the CRC32 decides
+            requireDataFiles(dir, spec);
             warnSkipped(session, listener);
-            listener.log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
-            return run(spec, session, dir, false, listener);
+            if (session.resuming()) {
+                listener.log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
+            } else {
+                listener.log("restarting from step 0: " + dir + " has no checkpoint yet (the run stopped within its first "
+                        + "checkpoint interval); its recorded spec gives the same run again");
+            }
+            // What the run records: the spec it was made with, the data where they are now (a cadence given with
+            // --resume steers this session only).
+            return run(spec, spec.withCheckpointEvery(recorded.checkpointEvery()), session, dir, false, listener);
+        }
+    }
+
+    /** A resumed run's data files must be where its spec says, or be given again: say so in those terms. */
+    private static void requireDataFiles(Path dir, RunSpec spec) {
+        if (spec.data() instanceof DataSpec.NpyFiles f) {
+            for (String file : List.of(f.x(), f.y())) {
+                if (!Files.exists(Path.of(file))) {
+                    throw new InputException("the run in " + dir + " was trained on " + file + ", which is not there any more;"
+                            + " if the data moved, give them again with --resume " + dir + " --x X.npy --y Y.npy (their content"
+                            + " is checked against the run's CRC32)");
+                }
+            }
         }
     }
 
@@ -71,9 +92,13 @@ public final class Runs {
      * first field that differs.
      */
     public static RunRecord continueIn(RunSpec spec, Path dir, RunListener listener) throws IOException {
-        spec.validate();
+        spec = spec.validate().withAbsolutePaths();
         if (TrainingRun.status(dir) == TrainingRun.Status.FINISHED) {
             requireSame(dir, recordedSpec(dir), spec);
+            String left = TrainingRun.tidyFinished(dir);
+            if (left != null) {
+                listener.warning(left);
+            }
             return RunRecord.read(dir);
         }
         try (TrainingRun session = TrainingRun.open(dir)) {
@@ -81,7 +106,7 @@ public final class Runs {
                 requireSame(dir, recordedSpec(session, dir), spec);
                 warnSkipped(session, listener);
             }
-            return run(spec, session, dir, true, listener);
+            return run(spec, spec, session, dir, true, listener);
         }
     }
 
@@ -108,7 +133,13 @@ public final class Runs {
 
     /** Refuses {@code now} unless it is the run {@code was} describes, naming the first field that differs. */
     public static void requireSame(Path dir, RunSpec was, RunSpec now) {
-        List<RunSpecJson.Difference> d = RunSpecJson.differences(was.identity(), now.identity());
+        requireSame(dir, was, now, java.util.Set.of());
+    }
+
+    /** As {@link #requireSame(Path, RunSpec, RunSpec)}, the fields {@code except} (dotted paths) aside. */
+    static void requireSame(Path dir, RunSpec was, RunSpec now, java.util.Set<String> except) {
+        List<RunSpecJson.Difference> d = RunSpecJson.differences(was.identity(), now.identity()).stream()
+                .filter(x -> !except.contains(x.field())).toList();
         if (!d.isEmpty()) {
             RunSpecJson.Difference first = d.get(0);
             throw new InputException(dir + ": the run there was made with " + first.field() + " = " + show(first.was())
@@ -133,8 +164,8 @@ public final class Runs {
      * The random streams split from the seed in this order: data, initialisation, then the shuffling seed, so every
      * run of the same spec draws the same numbers.
      */
-    private static RunRecord run(RunSpec spec, TrainingRun existing, Path dir, boolean force, RunListener listener)
-            throws IOException {
+    private static RunRecord run(RunSpec spec, RunSpec recordedAs, TrainingRun existing, Path dir, boolean force,
+                                 RunListener listener) throws IOException {
         boolean resuming = existing != null && existing.resuming();
         spec.validate();
         CheckpointPolicy policy = CheckpointPolicy.parse(spec.checkpointEvery());
@@ -152,7 +183,13 @@ public final class Runs {
             if (spec.engine() instanceof EngineSpec.DataParallel dp) {
                 dp.requireFullBatch(settings.batchSize(), data.n());
             }
-            EngineSpec.Distributed engine = createNetwork(k, spec, data, initRng, resuming);
+            // A resumed run takes its initial weights from the checkpoint; a restarted one from --init, or, if that
+            // folder is gone, from the copy the run made in its init/ (the same values).
+            Path initFrom = spec.init() == null || resuming ? null : Path.of(spec.init());
+            if (initFrom != null && existing != null && existing.restarting() && !Files.isDirectory(initFrom)) {
+                initFrom = existing.folder().resolve("init");
+            }
+            EngineSpec.Distributed engine = createNetwork(k, spec, data, initRng, initFrom);
             try (Network net = engine.network();
                  HeldOutProbe heldOut = heldOut(k, spec, data, test);
                  TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, test, settings)) {
@@ -164,7 +201,11 @@ public final class Runs {
                         listener.warning("warning: " + why + "; training anyway");
                     }
                 }
-                Map<String, Object> run = RunDescription.of(spec, k, data, net, settings, engine.description());
+                for (String w : theory.warnings()) {
+                    warnings.add(w);
+                    listener.warning("warning: " + w);
+                }
+                Map<String, Object> run = RunDescription.of(recordedAs, k, data, net, settings, engine.description());
                 run.put("warnings", warnings);
                 GracefulShutdown shutdown = GracefulShutdown.jvm();
                 // The JVM waits for this section on SIGINT/SIGTERM, so the caller's message is printed before it exits.
@@ -254,13 +295,13 @@ public final class Runs {
         };
     }
 
-    /** The spec's network (its initial weights from {@code spec.init()} unless resuming), on the spec's engine. */
+    /** The spec's network (its initial weights drawn, or read from {@code initFrom}), on the spec's engine. */
     private static EngineSpec.Distributed createNetwork(Kernels k, RunSpec spec, Dataset data, SplittableRandom rng,
-                                                        boolean resuming) throws IOException {
+                                                        Path initFrom) throws IOException {
         Network net = spec.model().create(k, data, spec, spec.engine().capacity(data.n()), rng);
         try {
-            if (spec.init() != null && !resuming) {   // a resumed run takes its initial weights from the checkpoint
-                loadParameters(net, Path.of(spec.init()));
+            if (initFrom != null) {
+                loadParameters(net, initFrom);
             }
             return spec.engine().distribute(k, net, data, spec.compute());
         } catch (IOException | RuntimeException e) {

@@ -37,6 +37,11 @@ public interface TheoryProvider {
             return List.of();
         }
 
+        /** One-line warnings about the theory's premises (e.g. a singular kernel), printed and kept in run.json. */
+        default List<String> warnings() {
+            return List.of();
+        }
+
         /** Seconds this session spent on theory outside the training loop (e.g. H∞ and its eigenvectors). */
         default double setupSeconds() {
             return 0;

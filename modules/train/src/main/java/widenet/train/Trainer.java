@@ -1,19 +1,23 @@
 package widenet.train;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import widenet.kernel.Kernels;
 import widenet.model.FixedPointException;
 import widenet.model.Network;
 import widenet.model.Parameter;
-import widenet.tensor.FloatMatrix;
 
 /**
  * Gradient descent on a {@link Network}: full-batch GD when the batch is the whole data set, otherwise mini-batch
- * SGD over a seeded reshuffle every epoch. One step is {@code forward; backward; W −= η ∇W} and allocates nothing
- * once warm. Every {@code every} steps (and at 0 and the end) a metrics row describes the state W(k) on the full
- * data set: for full-batch GD that is the forward pass the step makes anyway; for SGD an extra full forward pass.
+ * SGD over a seeded reshuffle every epoch ({@link MiniBatches}). One step is {@code forward; backward; W −= η ∇W}
+ * and allocates nothing once warm. Every {@code every} steps (and at 0 and the end) a metrics row describes the
+ * state W(k) on the full data set: for full-batch GD that is the forward pass the step makes anyway; for SGD an
+ * extra full forward pass.
+ *
+ * <p>This is the one training loop: {@code widenet train}, the reproductions (through {@link Runs}), Spark's data
+ * parallelism (a distributed {@link Network}) and the sweep's cells all run {@link #run(Listener, Boundary, EarlyStop)}.
+ * What differs between them is in its three hooks: the {@link Listener} gets the metrics rows, the {@link Boundary}
+ * is asked between steps (checkpoints, interrupts), the {@link EarlyStop} sees the loss (a sweep cell's target).
  */
 public final class Trainer implements AutoCloseable {
     /** The fixed columns before and after the model's own metrics. */
@@ -68,15 +72,8 @@ public final class Trainer implements AutoCloseable {
     private final int n;
     private final int batch;
     private final boolean fullBatch;
-    private final FloatMatrix batchX;
-    private final FloatMatrix batchY;
-    private final FloatMatrix lastBatchX;
-    private final FloatMatrix lastBatchY;
-    private final int[] order;
-    private final long shuffleSeed;
-    private long rngState;
-    private long epoch;
-    private int cursor;
+    /** The SGD batches (null for full-batch GD). */
+    private final MiniBatches batches;
     private long stepsDone;
     private long stepAttempted;
     private final Row row;
@@ -122,21 +119,7 @@ public final class Trainer implements AutoCloseable {
         this.trainable = t.toArray(new Parameter[0]);
         this.batch = settings.batchSize();
         this.fullBatch = batch == n;
-        if (fullBatch) {
-            batchX = batchY = lastBatchX = lastBatchY = null;
-            order = null;
-        } else {
-            batchX = FloatMatrix.allocate(batch, data.d());
-            batchY = FloatMatrix.allocate(batch, data.k());
-            int rest = n % batch;
-            lastBatchX = rest == 0 ? batchX : batchX.rows(0, rest);
-            lastBatchY = rest == 0 ? batchY : batchY.rows(0, rest);
-            order = new int[n];
-        }
-        this.shuffleSeed = settings.shuffleSeed();
-        if (!fullBatch) {
-            shuffleOrder(0);
-        }
+        this.batches = fullBatch ? null : new MiniBatches(data, batch, settings.shuffleSeed());
         this.probes = probes.toArray(new Probe[0]);
         this.probeValues = new double[this.probes.length][];
         int probeColumns = 0;
@@ -197,22 +180,40 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Runs every step (see {@link #run(Listener, Boundary)}) with nothing between steps. */
+    /**
+     * Ends a run on its loss: asked with the loss L(W(k)) on the full data set each time the trainer computes it
+     * (every step of full-batch GD, every metrics row of SGD), before that step's row is made. Returning true ends
+     * the run at step k, with a metrics row there. A non-finite loss is never asked about: it is a divergence. Must
+     * not allocate.
+     */
+    public interface EarlyStop {
+        EarlyStop NEVER = (step, loss) -> false;
+
+        boolean stopAt(long step, double loss);
+    }
+
+    /** Runs every step (see {@link #run(Listener, Boundary, EarlyStop)}) with nothing between steps. */
     public void run(Listener listener) {
-        run(listener, Boundary.NONE);
+        run(listener, Boundary.NONE, EarlyStop.NEVER);
+    }
+
+    /** {@link #run(Listener, Boundary, EarlyStop)} without an early stop. */
+    public long run(Listener listener, Boundary boundary) {
+        return run(listener, boundary, EarlyStop.NEVER);
     }
 
     /**
      * Runs from {@link #stepsDone()} (0, or where {@link #resumeAt} put it) to {@code settings.steps()}, reporting
-     * rows at step 0, every {@code every} steps and at the end, and asking {@code boundary} between steps whether
-     * to stop. Returns the step it stopped at: {@code settings.steps()} when it ran to the end. Throws
+     * rows at step 0, every {@code every} steps and at the end, asking {@code boundary} between steps whether
+     * to stop and {@code earlyStop} whether the loss ends the run. Returns the step it stopped at:
+     * {@code settings.steps()} when it ran to the end (the caller that gave the hooks knows which one stopped it). Throws
      * {@link DivergenceException} (after reporting the row that shows it) when the loss stops being finite,
      * and (without such a row: there is no loss to report) when the network cannot be evaluated, e.g. an equilibrium
      * network's fixed point does not converge ({@link FixedPointException}).
      */
-    public long run(Listener listener, Boundary boundary) {
+    public long run(Listener listener, Boundary boundary, EarlyStop earlyStop) {
         try {
-            return runSteps(listener, boundary);
+            return runSteps(listener, boundary, earlyStop);
         } catch (FixedPointException e) {
             throw new DivergenceException(stepAttempted, e);
         } finally {
@@ -224,7 +225,18 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private long runSteps(Listener listener, Boundary boundary) {
+    /**
+     * What to change when the loss of step {@code k} is not finite. At step 0 no step has been taken: the initial
+     * outputs overflowed float32 (an output scale such as κ or --output-scale, or inputs, too large), and a
+     * smaller step size would not help; later it is the step size.
+     */
+    static String divergenceHint(long k) {
+        return k == 0 ? "before any gradient step: the initial network's outputs overflow float32, so the step size is"
+                + " not the cause; lower the output scale (--kappa, --output-scale) or rescale the inputs"
+                : "try a smaller step size (--lr)";
+    }
+
+    private long runSteps(Listener listener, Boundary boundary, EarlyStop earlyStop) {
         long steps = settings.steps();
         long first = stepsDone;
         runStartNanos = System.nanoTime() - (long) (elapsedBefore * 1e9);
@@ -238,6 +250,7 @@ public final class Trainer implements AutoCloseable {
             boolean report = k == 0 || k == steps || k % settings.every() == 0;
             double loss = Double.NaN;
             boolean diverged = false;
+            boolean stop = false;
             if (fullBatch || report) {
                 loss = network.forward(data.x(), data.y());   // L(W(k)) on all n samples
                 if (k == 0) {
@@ -245,8 +258,9 @@ public final class Trainer implements AutoCloseable {
                 }
                 // A non-finite loss ends the run at this step, with a row that shows it, whatever the cadence.
                 diverged = !Double.isFinite(loss);
+                stop = !diverged && earlyStop.stopAt(k, loss);
             }
-            if (report || diverged) {
+            if (report || diverged || stop) {
                 row.step = k;
                 row.epoch = (double) k * batch / n;
                 row.loss = loss;
@@ -258,7 +272,7 @@ public final class Trainer implements AutoCloseable {
                     java.util.Arrays.fill(row.probes, Double.NaN);
                 } else {
                     long probeStart = System.nanoTime();
-                    measureProbes(k, k == 0 || k == steps);
+                    measureProbes(k, k == 0 || k == steps || stop);
                     probeNanos += System.nanoTime() - probeStart;
                 }
                 row.stepMillis = k == 0 ? (System.nanoTime() - t0) / 1e6 : lastStepMillis;
@@ -267,10 +281,10 @@ public final class Trainer implements AutoCloseable {
                 prevLoss = loss;
                 prevStep = k;
                 if (!Double.isFinite(loss)) {
-                    throw new DivergenceException(k, loss, "try a smaller step size (--lr)");
+                    throw new DivergenceException(k, loss, divergenceHint(k));
                 }
             }
-            if (k == steps) {
+            if (k == steps || stop) {
                 return k;
             }
             if (fullBatch) {
@@ -291,7 +305,7 @@ public final class Trainer implements AutoCloseable {
     /** The trainer's position at the current step boundary (meaningful between steps, e.g. in a {@link Boundary}). */
     public Position position() {
         double elapsed = runStartNanos == 0 ? elapsedBefore : (System.nanoTime() - runStartNanos) / 1e9;
-        return new Position(stepsDone, epoch, cursor, prevStep, prevLoss, elapsed, probeSecondsBefore + probeNanos / 1e9);
+        return new Position(stepsDone, epoch(), cursor(), prevStep, prevLoss, elapsed, probeSecondsBefore + probeNanos / 1e9);
     }
 
     /**
@@ -307,9 +321,8 @@ public final class Trainer implements AutoCloseable {
                     + (fullBatch ? "full-batch GD" : "SGD on n = " + n));
         }
         if (!fullBatch) {
-            shuffleOrder(p.epoch());
+            batches.seek(p.epoch(), p.cursor());
         }
-        cursor = p.cursor();
         stepsDone = p.step();
         prevStep = p.lastRowStep();
         prevLoss = p.lastRowLoss();
@@ -360,66 +373,20 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Gathers the next batch of the current epoch's order (reshuffling at the epoch's end) and runs forward. */
+    /** The next mini-batch, forward. */
     private double sgdForward() {
-        if (cursor >= n) {
-            shuffleOrder(epoch + 1);
-            cursor = 0;
-        }
-        int b = Math.min(batch, n - cursor);
-        FloatMatrix bx = b == batch ? batchX : lastBatchX;
-        FloatMatrix by = b == batch ? batchY : lastBatchY;
-        gatherRows(data.x(), bx, cursor, b);
-        gatherRows(data.y(), by, cursor, b);
-        cursor += b;
-        return network.forward(bx, by);
-    }
-
-    private void gatherRows(FloatMatrix src, FloatMatrix dst, int from, int count) {
-        long rowBytes = (long) src.cols() * Float.BYTES;
-        MemorySegment s = src.segment();
-        MemorySegment d = dst.segment();
-        for (int i = 0; i < count; i++) {
-            MemorySegment.copy(s, (long) order[from + i] * src.stride() * Float.BYTES,
-                    d, (long) i * dst.stride() * Float.BYTES, rowBytes);
-        }
-    }
-
-    /**
-     * The sample order of epoch {@code e}: Fisher–Yates from the identity, driven by SplitMix64 seeded with
-     * (seed, e). A pure function of the seed and the epoch, so a run can resume mid-epoch from (epoch, cursor).
-     */
-    private void shuffleOrder(long e) {
-        epoch = e;
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        rngState = shuffleSeed ^ (0x9E3779B97F4A7C15L * (e + 1));
-        for (int i = n - 1; i > 0; i--) {
-            int j = (int) Long.remainderUnsigned(nextRandom(), i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
-
-    /** SplitMix64 (Steele, Lea &amp; Flood 2014): a state that is one long, so it costs nothing to keep or restore. */
-    private long nextRandom() {
-        long z = (rngState += 0x9E3779B97F4A7C15L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        batches.next();
+        return network.forward(batches.x(), batches.y());
     }
 
     /** The epoch and position in it of the next mini-batch (0 for full-batch GD). */
-    public long epoch() { return epoch; }
-    public int cursor() { return cursor; }
+    public long epoch() { return fullBatch ? 0 : batches.epoch(); }
+    public int cursor() { return fullBatch ? 0 : batches.cursor(); }
 
     @Override
     public void close() {
         if (!fullBatch) {
-            batchX.close();
-            batchY.close();
+            batches.close();
         }
     }
 }

@@ -68,12 +68,15 @@ public final class TrainingRun implements AutoCloseable {
     private final RunFolder folder;
     private final RunLock lock;
     private final Checkpoints.Latest latest;
+    /** A run restarted from step 0 (stopped before its first checkpoint): its earlier run.json, else null. */
+    private final Map<String, Object> restarted;
     private long lastCheckpoint = -1;
 
-    private TrainingRun(RunFolder folder, RunLock lock, Checkpoints.Latest latest) {
+    private TrainingRun(RunFolder folder, RunLock lock, Checkpoints.Latest latest, Map<String, Object> restarted) {
         this.folder = folder;
         this.lock = lock;
         this.latest = latest;
+        this.restarted = restarted;
         if (latest != null) {
             lastCheckpoint = latest.checkpoint().step();
         }
@@ -127,7 +130,7 @@ public final class TrainingRun implements AutoCloseable {
             if (force) {
                 clearEarlierRun(f.root());
             }
-            DurableFiles.removeTemporaries(f.root());
+            removeTemporaries(f.root());
         } catch (IOException e) {
             lock.close();
             throw new OutputException("cannot clear " + FileErrors.describe(f.root(), e), e);
@@ -135,7 +138,57 @@ public final class TrainingRun implements AutoCloseable {
             lock.close();
             throw e;
         }
-        return new TrainingRun(f, lock, null);
+        return new TrainingRun(f, lock, null, null);
+    }
+
+    /**
+     * Removes what a killed writer left in a run folder (held by its lock): the temporary files of interrupted
+     * durable writes in the folder, {@code init/} and {@code final/}, and partial checkpoint folders.
+     */
+    static void removeTemporaries(Path dir) throws IOException {
+        DurableFiles.removeTemporaries(dir);
+        DurableFiles.removeTemporaries(dir.resolve("init"));
+        DurableFiles.removeTemporaries(dir.resolve("final"));
+        Checkpoints.clearPartials(dir);
+    }
+
+    /**
+     * Removes the checkpoints a finished (or diverged) run in {@code dir} still has: a process killed between
+     * writing its closing run.json and removing them leaves them behind. Only checkpoints of that very run go (their
+     * spec is run.json's): anything else (a damaged checkpoint, one of another run under a run.json copied in) is
+     * left, and the returned line says why. Null when there was nothing to do or all went; nothing is done while
+     * another process holds the folder.
+     */
+    public static String tidyFinished(Path dir) {
+        Status s = status(dir);
+        if ((s != Status.FINISHED && s != Status.DIVERGED) || !Files.exists(Checkpoints.folder(dir))) {
+            return null;
+        }
+        RunLock lock;
+        try {
+            lock = RunLock.acquire(dir);
+        } catch (RuntimeException e) {
+            return null;   // in use, or not writable: left for the next time
+        }
+        try (lock) {
+            if (status(dir) != s) {
+                return null;
+            }
+            for (long step : Checkpoints.steps(Checkpoints.folder(dir))) {
+                try {
+                    requireRunJsonAgrees(dir, Checkpoints.load(Checkpoints.folder(dir).resolve(Checkpoints.stepName(step))));
+                } catch (InputException e) {
+                    return "warning: the " + s.name().toLowerCase() + " run's " + Checkpoints.folder(dir) + " is left as it is: "
+                            + e.getMessage();
+                }
+            }
+            Checkpoints.deleteAll(dir);
+            removeTemporaries(dir);
+            DurableFiles.forceFolder(dir);
+            return null;
+        } catch (IOException e) {
+            throw new OutputException("cannot remove the finished run's checkpoints: " + FileErrors.describe(Checkpoints.folder(dir), e), e);
+        }
     }
 
     /** Removes an earlier run's files from {@code dir}, or refuses (before removing anything) if foreign files are there. */
@@ -165,27 +218,99 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * The unfinished run in {@code dir}, locked, with its newest good checkpoint. Refused (an
-     * {@link InputException}) when the folder holds no run, a finished or diverged one, or no usable checkpoint.
+     * The unfinished run in {@code dir}, locked, with its newest good checkpoint, or (a run stopped before its first
+     * checkpoint: {@link Status#STARTED}) to be {@linkplain #restarting() restarted} from step 0 by the spec its
+     * run.json recorded. Refused (an {@link InputException}) when the folder holds no run, a finished or diverged
+     * one, damaged checkpoints only, or a run.json that disagrees with the checkpoint (edited, or another run's).
      */
     public static TrainingRun resume(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new InputException("--resume " + dir + " is not a folder");
         }
         if (status(dir) == Status.NONE) {   // refused before the lock file is made: an empty folder stays empty
-            throw new InputException("--resume " + dir + " holds no run (no " + RUN_JSON + ", no checkpoint)");
+            throw new InputException("--resume " + dir + " holds no run (no " + RUN_JSON + ", no checkpoint)"
+                    + (holdsOnlyLeftovers(dir) ? ": a run killed before it wrote " + RUN_JSON
+                    + " has nothing to continue; run its train command again with --out " + dir + " (the folder counts as empty)" : ""));
         }
         RunLock lock = RunLock.acquire(dir);
         try {
+            removeTemporaries(dir);
             Status s = status(dir);
             if (s == Status.FINISHED || s == Status.DIVERGED) {
                 throw new InputException("--resume " + dir + ": the run has " + s.name().toLowerCase() + "; nothing to resume");
             }
-            return new TrainingRun(RunFolder.existing(dir), lock, Checkpoints.latest(dir));
+            if (s == Status.STARTED) {
+                return new TrainingRun(RunFolder.existing(dir), lock, null, readRecordedRun(dir));
+            }
+            Checkpoints.Latest latest = Checkpoints.latest(dir);
+            requireRunJsonAgrees(dir, latest.checkpoint());
+            return new TrainingRun(RunFolder.existing(dir), lock, latest, null);
+        } catch (IOException e) {
+            lock.close();
+            throw new OutputException("cannot clear " + FileErrors.describe(dir, e), e);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
+    }
+
+    /** Whether {@code dir} holds nothing but a lock file and temporary files (a run killed as it began). */
+    private static boolean holdsOnlyLeftovers(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).allMatch(n -> n.equals(RunLock.FILE) || DurableFiles.isTemporary(n));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> readRecordedRun(Path dir) {
+        Path file = dir.resolve(RUN_JSON);
+        try {
+            return Json.read(file);
+        } catch (IOException e) {
+            throw new InputException("cannot restart the run in " + dir + ": " + FileErrors.describe(file, e), e);
+        }
+    }
+
+    /**
+     * Spec fields that may differ between run.json and a checkpoint of the same run: the checkpoint cadence (it only
+     * steers the run) and where the data files are (a run resumed with its data moved records the new place; the
+     * content is checked by its CRC32, {@link CheckpointState.DataFingerprint}).
+     */
+    public static final java.util.Set<String> LOCATION_FIELDS = java.util.Set.of("checkpoint_every", "data.x", "data.y", "data.test_x", "data.test_y");
+
+    /**
+     * Refuses to resume when run.json's spec is not the one the checkpoint recorded (a field edited by hand, or a
+     * run.json copied from another run), naming the first field that differs: training would follow the
+     * checkpoint, and run.json would describe a run that never happened. An unreadable run.json is rebuilt from
+     * the checkpoint instead.
+     */
+    static void requireRunJsonAgrees(Path dir, Checkpoint cp) {
+        Map<String, Object> kept = cp.state().settings();
+        Map<String, Object> run;
+        try {
+            run = Json.read(dir.resolve(RUN_JSON));
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        String key = kept.containsKey(RunSpecJson.SCHEMA_VERSION) ? "spec" : "settings";
+        Path file = dir.resolve(RUN_JSON);
+        String fix = ": run.json was edited or belongs to another run; put the original back, or delete " + file
+                + " (resuming rebuilds it from the checkpoint)";
+        if (!(run.get(key) instanceof Map<?, ?> recorded)) {
+            throw new InputException(file + " has no \"" + key + "\" object, but the checkpoint at step " + cp.step()
+                    + " records one" + fix);
+        }
+        for (RunSpecJson.Difference d : RunSpecJson.differences(recorded, kept)) {
+            if (!LOCATION_FIELDS.contains(d.field())) {
+                throw new InputException(file + ": " + key + "." + d.field() + " is " + show(d.was()) + " there, but the checkpoint at step "
+                        + cp.step() + " (" + cp.dir() + ") was made with " + show(d.now()) + fix);
+            }
+        }
+    }
+
+    private static String show(Object v) {
+        return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
     }
 
     /**
@@ -198,6 +323,10 @@ public final class TrainingRun implements AutoCloseable {
 
     public RunFolder folder() { return folder; }
     public boolean resuming() { return latest != null; }
+    /** A run stopped before its first checkpoint, to be made again from step 0 by its recorded spec. */
+    public boolean restarting() { return restarted != null; }
+    /** The run.json of a {@linkplain #restarting() restarted} run, as it was found. */
+    public Map<String, Object> restartedRun() { return restarted; }
     /** The checkpoint a resumed run continues from (null for a new run). */
     public Checkpoint checkpoint() { return latest == null ? null : latest.checkpoint(); }
     /** Why newer checkpoints than {@link #checkpoint()} were passed over (damaged), for the log. */
@@ -247,11 +376,22 @@ public final class TrainingRun implements AutoCloseable {
         Map<String, CheckpointManifest.Entry> initFiles;
         MetricsCsv csv;
         try {
+            CheckpointState.DataFingerprint data = CheckpointState.DataFingerprint.of(trainer.data());
             if (latest == null) {
+                if (restarted != null) {
+                    requireSameData(restarted, data);
+                }
                 Checkpoints.deleteAll(folder.root());
                 Checkpoints.deleteRecursively(folder.resolve("final"));
                 run = new LinkedHashMap<>(description);
                 settings = settingsOf(run);
+                run.put(DATA_FINGERPRINT, data.toMap());
+                if (restarted != null) {   // the same run, made again from step 0: its history stays
+                    if (restarted.get("started") != null) {
+                        run.put("started", restarted.get("started"));
+                    }
+                    run.put("resumed", resumedWith(restarted, 0));
+                }
                 run.put("status", "running");
                 Json.write(folder.resolve(RUN_JSON), run);
                 saveParameters(net.parameters(), initDir);
@@ -261,17 +401,22 @@ public final class TrainingRun implements AutoCloseable {
                 Checkpoint cp = latest.checkpoint();
                 cp.restore(net, trainer.data(), trainer::replayProbesAtStepZero);
                 trainer.resumeAt(cp.state().position());
-                settings = cp.state().settings();
+                // The run continues as described (the checkpoint's spec, with the data where they are now): run.json
+                // and the next checkpoints record that, so a later resume finds the data again.
+                settings = settingsOf(description);
                 initFiles = restoreInitFolder(cp, net, initDir);
                 csv = MetricsCsv.resume(folder.resolve(METRICS), trainer.columns(), cp.step(), cp.state().position().lastRowStep());
                 run = readRunJson(description);
+                for (String key : List.of("spec", "settings", "data")) {
+                    if (description.containsKey(key)) {
+                        run.put(key, description.get(key));
+                    }
+                }
+                run.put(DATA_FINGERPRINT, data.toMap());
                 run.put("status", "running");
                 run.remove("message");
                 run.remove("finished");
-                @SuppressWarnings("unchecked")
-                List<Object> resumed = run.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
-                resumed.add(Map.of("step", cp.step(), "at", Instant.now().toString()));
-                run.put("resumed", resumed);
+                run.put("resumed", resumedWith(run, cp.step()));
                 Json.write(folder.resolve(RUN_JSON), run);
             }
         } catch (IOException e) {
@@ -297,6 +442,7 @@ public final class TrainingRun implements AutoCloseable {
             } catch (DivergenceException e) {
                 finisher.beforeFinish(run, "diverged");
                 finish(run, "diverged", trainer, e.getMessage());
+                Checkpoints.deleteAll(folder.root());   // a diverged run is a result, never resumed
                 throw e;
             } catch (UncheckedIOException e) {   // metrics.csv: its message names the file
                 throw outputFailure(e.getMessage(), e.getCause());
@@ -318,6 +464,31 @@ public final class TrainingRun implements AutoCloseable {
         } catch (IOException e) {
             throw outputFailure(e);
         }
+    }
+
+    /** run.json's record of the training data ({@link CheckpointState.DataFingerprint}), checked on a restart. */
+    public static final String DATA_FINGERPRINT = "data_fingerprint";
+
+    /** A restarted run must train on the data its first start recorded (the same content, wherever it is now). */
+    private void requireSameData(Map<String, Object> before, CheckpointState.DataFingerprint now) {
+        if (before.get(DATA_FINGERPRINT) instanceof Map<?, ?> m) {
+            CheckpointState.DataFingerprint was = CheckpointState.DataFingerprint.fromMap(m, folder.resolve(RUN_JSON).toString());
+            if (!was.equals(now)) {
+                throw new CheckpointException(folder.resolve(RUN_JSON) + ": the training data differ from the run's (now "
+                        + now.describe() + "; the run's " + was.describe() + "): was an --x/--y file changed?");
+            }
+        }
+    }
+
+    /** {@code run}'s list of resumptions with one more, at {@code step}. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> resumedWith(Map<String, Object> run, long step) {
+        List<Object> resumed = run.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("step", step);
+        entry.put("at", Instant.now().toString());
+        resumed.add(entry);
+        return resumed;
     }
 
     private void checkpoint(Trainer trainer, MetricsCsv csv, Path initDir, Map<String, CheckpointManifest.Entry> initFiles,

@@ -160,6 +160,45 @@ class TrainerTest {
     }
 
     /**
+     * An early stop sees the loss of every full-batch step (rows only every 50 steps here) and ends the run at the
+     * first step where it says so, with a metrics row there whose loss is the one an unstopped run has at that step,
+     * bit for bit; the weights are W(k) of that step (no update after it).
+     */
+    @Test
+    void earlyStopEndsTheRunAtItsStepWithARow() {
+        Run full = train("scalar", 1, 20, 5, 32, 0.2, 40, 20, 8);
+        double loss0 = full.rows().get(0)[2];
+        int expected = -1;
+        for (int i = 0; i < full.rows().size(); i++) {
+            if (full.rows().get(i)[2] <= 0.3 * loss0) {
+                expected = i;   // rows are every step: row i is step i
+                break;
+            }
+        }
+        assertTrue(expected > 1 && expected < 40, "the target is reached in between: step " + expected);
+        SplittableRandom root = new SplittableRandom(8);
+        try (Kernels k = KernelProviders.open("scalar", 1);
+             Dataset data = Dataset.unitSphere(20, 5, root.split())) {
+            var cfg = new TwoLayerNetwork.Config(5, 32, 20, 1.0, false, LossKind.SUM, true);
+            try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
+                 Trainer t = new Trainer(k, net, data, new TrainSettings(0.2, 40, 20, 50, root.nextLong()))) {
+                List<Long> asked = new ArrayList<>();
+                List<double[]> rows = new ArrayList<>();
+                long stopped = t.run(r -> rows.add(r.values()), Trainer.Boundary.NONE, (step, loss) -> {
+                    asked.add(step);
+                    return loss <= 0.3 * loss0;
+                });
+                assertEquals(expected, stopped);
+                assertEquals(expected + 1, asked.size(), "asked at every step 0.." + expected);
+                assertEquals(2, rows.size(), "rows at step 0 and at the stop");
+                assertEquals(expected, (long) rows.get(1)[0]);
+                assertEquals(Double.doubleToRawLongBits(full.rows().get(expected)[2]), Double.doubleToRawLongBits(rows.get(1)[2]));
+                assertEquals(expected, t.stepsDone(), "no update after the stopping step");
+            }
+        }
+    }
+
+    /**
      * After warm-up a training step allocates nothing on the heap: measured with the thread's allocation counter
      * over many steps (full batch and mini-batch, which also reshuffles). The bound allows for a few stray objects
      * from the JIT or the measurement itself, not for a per-step allocation (which would be ≥ 16 bytes × steps).

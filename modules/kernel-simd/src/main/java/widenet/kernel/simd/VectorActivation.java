@@ -5,7 +5,6 @@ import static widenet.kernel.simd.Lanes.ORDER;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -205,7 +204,7 @@ final class VectorActivation {
         p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E2));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
-        FloatVector scale = ((IntVector) k.reinterpretAsInts()).add(127 - SmoothLeakyMath.ROUNDER_BITS)
+        FloatVector scale = k.reinterpretAsInts().add(127 - SmoothLeakyMath.ROUNDER_BITS)
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector e = p.mul(scale).blend(0f, under);
         // log1p(e) = 2·atanh(s), s = e/(2 + e): s·(L0 + s²·(L1 + … + s²·L8)).

@@ -27,6 +27,8 @@ public final class GemmThroughput {
     private GemmThroughput() {
     }
 
+    // Restricted FFM calls are the point here: OpenBLAS is the yardstick (surefire runs with --enable-native-access).
+    @SuppressWarnings("restricted")
     private static void loadOpenBlas() {
         try {
             SymbolLookup lib = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
