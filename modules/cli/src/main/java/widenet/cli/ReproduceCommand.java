@@ -69,10 +69,10 @@ final class ReproduceCommand implements Callable<Integer> {
 
     // ---- overrides of a reproduction's defaults (each reproduction says which it reads) ----
 
-    @Option(names = "--n", description = "Samples.")
+    @Option(names = "--n", description = "Samples (gao2022: training images, n/2 per class).")
     Integer n;
 
-    @Option(names = "--d", description = "Input dimension (du2019, nguyen-mondelli2020, nguyen2021, gao2022).")
+    @Option(names = "--d", description = "Input dimension (du2019, nguyen-mondelli2020, nguyen2021).")
     Integer d;
 
     @Option(names = "--widths", split = ",", description = "Widths, comma-separated (du2019: m; nguyen-mondelli2020: n₁; nguyen2021: the wide layer; gao2022: m).")
@@ -99,7 +99,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--every", description = "Metrics row every K steps.")
     Long every;
 
-    @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (arora2019; default: Debian's).")
+    @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (arora2019, gao2022; default: Debian's).")
     Path data;
 
     @Option(names = "--classes", split = ",", description = "The two Fashion-MNIST classes, e.g. 0,1 (arora2019).")

@@ -22,6 +22,7 @@ import widenet.train.internal.Checkpoint;
 import widenet.train.internal.Checkpoints;
 import widenet.train.InputException;
 import widenet.train.internal.Json;
+import widenet.train.ModelSpec;
 import widenet.train.internal.TrainingRun;
 
 /**
@@ -119,19 +120,18 @@ final class TrainedNetwork {
                     }
                     @SuppressWarnings("unchecked")
                     Map<String, Object> i = (Map<String, Object>) im;
-                    // φ's scale: recorded as "1/sqrt(m)" or "1/sqrt(d)"; runs written before it was recorded had 1/√d
-                    Object scale = i.getOrDefault("phi_scale", ImplicitNetwork.FeatureScale.SQRT_D.toString());
-                    ImplicitNetwork.FeatureScale phiScale = null;
-                    for (ImplicitNetwork.FeatureScale f : ImplicitNetwork.FeatureScale.values()) {
-                        if (f.toString().equals(scale.toString())) {
-                            phiScale = f;
-                        }
-                    }
-                    if (phiScale == null) {
-                        throw new InputException(source + ": settings.implicit.phi_scale '" + scale + "' is neither 1/sqrt(m) nor 1/sqrt(d)");
-                    }
+                    // φ's scale: recorded as "sqrt-m" or "sqrt-d" (earlier runs: "1/sqrt(m)", "1/sqrt(d)", or nothing: 1/√d)
+                    String scale = String.valueOf(i.getOrDefault("phi_scale", ModelSpec.Implicit.SCALE_SQRT_D));
+                    ImplicitNetwork.FeatureScale phiScale = switch (scale) {
+                        case ModelSpec.Implicit.SCALE_SQRT_M, "1/sqrt(m)" -> ImplicitNetwork.FeatureScale.SQRT_M;
+                        case ModelSpec.Implicit.SCALE_SQRT_D, "1/sqrt(d)" -> ImplicitNetwork.FeatureScale.SQRT_D;
+                        default -> throw new InputException(source + ": settings.implicit.phi_scale '" + scale + "' is neither "
+                                + ModelSpec.Implicit.SCALE_SQRT_M + " nor " + ModelSpec.Implicit.SCALE_SQRT_D);
+                    };
+                    // φ: recorded as "relu" or "linear" (earlier runs: the boolean phi_relu)
+                    boolean phiRelu = i.containsKey("phi") ? ModelSpec.Implicit.PHI_RELU.equals(i.get("phi")) : Boolean.TRUE.equals(i.get("phi_relu"));
                     var cfg = new ImplicitNetwork.Config(integer(s, "d", source), integer(s, "width", source), capacity,
-                            number(i, "gamma", source), Boolean.TRUE.equals(i.get("phi_relu")), phiScale,
+                            number(i, "gamma", source), phiRelu, phiScale,
                             Boolean.TRUE.equals(i.get("output_skip")), ImplicitNetwork.OutputInit.GAUSSIAN, 1.0, loss, Set.of(),
                             new ImplicitNetwork.Solver(number(i, "tol", source), integer(i, "max_iter", source)), false, 1);
                     yield new ImplicitNetwork(k, cfg, rng);

@@ -168,8 +168,7 @@ class HeldOutCommandTest {
 
     @Test
     void implicitTestLossMatchesNumpy() throws Exception {
-        trainAndMatch("implicit", false, "--model", "implicit", "--width", "24", "--gamma", "0.1", "--lr", "0.0005",
-                "--phi-relu", "--output-skip");
+        trainAndMatch("implicit", false, "--model", "implicit", "--width", "24", "--gamma", "0.1", "--lr", "0.0005");
     }
 
     /** The kernel-regime columns of the two-layer network (mean loss, so η′ = η/n) against NumPy's closed form. */

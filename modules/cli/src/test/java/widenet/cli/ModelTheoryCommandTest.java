@@ -79,8 +79,8 @@ class ModelTheoryCommandTest {
     @Test
     void implicitModelPrintsGaoLambdaZeroAndTheEquilibriumKernelsSpectrum() throws IOException {
         Map<String, Object> f = theory(tmp.resolve("imp.json"), "--model", "implicit", "--n", "12", "--d", "5", "--width", "300",
-                "--gamma", "0.3", "--output-skip", "--seed", "2");
-        var spec = new ModelSpec.Implicit(300, 0.3, 1e-6, 500, false, true, 1.0, false, List.of());
+                "--gamma", "0.3", "--phi", "linear", "--phi-scale", "sqrt-d", "--output-skip", "--output-init", "gaussian", "--seed", "2");
+        var spec = new ModelSpec.Implicit(300, 0.3, 1e-6, 500, "linear", "sqrt-d", true, "gaussian", 1.0, false, List.of());
         try (Dataset data = Dataset.unitSphere(12, 5, new SplittableRandom(2).split())) {
             double[] h = new ImplicitKernel(spec.config(5, 12, LossKind.SUM, 1)).ntk(data.x(), null, 1);
             double[] g = new TwoLayerKernel(1.0, false).nngp(data.x(), null, 1);
@@ -88,7 +88,7 @@ class ModelTheoryCommandTest {
             assertEquals(SymmetricEigen.of(g, 12, false).min(), num(f, "gao_lambda0"), 0);
         }
         assertEquals(12, ((List<?>) f.get("spectrum")).size());
-        Map<String, Object> relu = theory(tmp.resolve("relu.json"), "--model", "implicit", "--n", "12", "--d", "5", "--phi-relu");
+        Map<String, Object> relu = theory(tmp.resolve("relu.json"), "--model", "implicit", "--n", "12", "--d", "5", "--phi", "relu");
         assertTrue(num(relu, "gao_lambda0") > 0);
         assertFalse(relu.containsKey("lambda_max"), "the full H∞ with the ReLU feature map is not derived: no λ_max");
     }

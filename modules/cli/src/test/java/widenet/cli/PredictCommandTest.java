@@ -80,8 +80,8 @@ class PredictCommandTest {
                 A, u = P('A'), P('u')
                 B = P('W') if os.path.exists(os.path.join(params, 'W.npy')) else P('B')
                 At = im['gamma'] / np.sqrt(m) * A
-                phi = x @ B.T / np.sqrt(m if im.get('phi_scale', '1/sqrt(d)') == '1/sqrt(m)' else d)
-                if im['phi_relu']:
+                phi = x @ B.T / np.sqrt(m if im['phi_scale'] == 'sqrt-m' else d)
+                if im['phi'] == 'relu':
                     phi = relu(phi)
                 z = np.zeros_like(phi)
                 for _ in range(10000):
@@ -169,9 +169,10 @@ class PredictCommandTest {
     }
 
     @Test
-    void implicitWithReluFeaturesAndTheOutputSkipMatchesNumpy() throws Exception {
-        Path run = tmp.resolve("implicit-skip");
-        TrainCommandTest.Result r = cli("train", "--model", "implicit", "--phi-relu", "--output-skip", "--n", "16", "--d", "6",
+    void theEarlierImplicitVariantMatchesNumpy() throws Exception {
+        Path run = tmp.resolve("implicit-earlier");
+        TrainCommandTest.Result r = cli("train", "--model", "implicit", "--phi", "linear", "--phi-scale", "sqrt-d", "--no-output-skip",
+                "--output-init", "gaussian", "--gamma", "0.2", "--n", "16", "--d", "6",
                 "--width", "24", "--steps", "4", "--quiet", "--out", run.toString());
         assertEquals(0, r.code(), r.err());
         matchesNumpy(run, inputs(21, 6), "final");

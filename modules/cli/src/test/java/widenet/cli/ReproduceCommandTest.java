@@ -221,13 +221,20 @@ class ReproduceCommandTest {
 
     /** Runs a --quick reproduction with the scalar kernels on one thread; returns its reproduction.json. */
     private Map<String, Object> quick(String name, Path out) throws IOException {
+        return quick(name, out, "series/loss.csv", "series/final_vs_width.csv");
+    }
+
+    /** Runs {@code name --quick} into {@code out}: its files (summary, theory, the given series), and the report draws every series. */
+    private Map<String, Object> quick(String name, Path out, String... series) throws IOException {
         String log = TheoryCommandTest.stdout(() -> assertEquals(0,
                 TrainCommandTest.run("reproduce", name, "--quick", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
         assertTrue(log.contains("expected ≈"), "the expected duration is printed first: " + log);
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         assertEquals(name, rec.get("name"));
         assertEquals(true, rec.get("quick"));
-        for (String f : List.of("summary.md", "theory.json", "series/loss.csv", "series/final_vs_width.csv")) {
+        List<String> expected = new java.util.ArrayList<>(List.of("summary.md", "theory.json"));
+        expected.addAll(List.of(series));
+        for (String f : expected) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertTrue(Files.readString(out.resolve("summary.md")).contains("## Checks (computed from the run folders)"));
@@ -235,9 +242,21 @@ class ReproduceCommandTest {
         TrainCommandTest.Result r = TrainCommandTest.run("report", out.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         String html = Files.readString(out.resolve("report.html"));
+        // the figure's panels at the top under their titles, every other series file as a chart of its own
+        java.util.Set<String> panels = new java.util.HashSet<>();
+        if (rec.get("figure") instanceof Map<?, ?> figure) {
+            for (Object p : (List<?>) figure.get("panels")) {
+                Map<?, ?> panel = (Map<?, ?>) p;
+                panels.add((String) panel.get("file"));
+                assertTrue(html.contains((String) panel.get("title")),
+                        "the figure panel " + panel.get("title"));
+            }
+        }
         try (var files = Files.list(out.resolve("series"))) {
             for (Path f : files.toList()) {
-                assertTrue(html.contains("From series/" + f.getFileName()), "a chart of " + f);
+                if (!panels.contains("series/" + f.getFileName())) {
+                    assertTrue(html.contains("From series/" + f.getFileName()), "a chart of " + f);
+                }
             }
         }
         return rec;
@@ -310,22 +329,35 @@ class ReproduceCommandTest {
     @Test
     void gao2022Quick() throws IOException {
         Path out = tmp.resolve("gao");
-        Map<String, Object> rec = quick("gao2022", out);
-        assertEquals(List.of("m64", "m128", "m256"), rec.get("runs"));
-        boolean contraction = true;
-        for (String run : List.of("m64", "m128", "m256")) {
-            for (String f : List.of("run.json", "metrics.csv", "init/A.npy", "init/W.npy", "final/A.npy")) {
+        List<String> panels = new java.util.ArrayList<>();
+        for (String set : List.of("mnist", "fashion")) {
+            for (String p : List.of("fig1a_train_loss_", "fig1b_test_loss_", "fig1c_a_tilde_norm_")) {
+                panels.add("series/" + p + set + ".csv");
+            }
+        }
+        Map<String, Object> rec = quick("gao2022", out, panels.toArray(new String[0]));
+        List<String> runs = List.of("mnist_m32", "mnist_m64", "mnist_m128", "fashion_m32", "fashion_m64", "fashion_m128");
+        assertEquals(runs, rec.get("runs"), "the stopped runs are listed under stopped_runs");
+        for (String run : runs) {
+            for (String f : List.of("run.json", "metrics.csv", "theory.json", "init/A.npy", "init/W.npy", "init/u.npy", "init/v.npy",
+                    "final/A.npy")) {
                 assertTrue(Files.isRegularFile(out.resolve(run).resolve(f)), run + "/" + f);
             }
             MetricsTable t = MetricsTable.read(out.resolve(run).resolve("metrics.csv"));
             assertEquals(61, t.size());
-            for (double v : t.column("a_tilde_norm")) {
-                contraction &= v < 1;
+            for (String c : List.of("test_loss", "test_error", "a_tilde_norm", "lambda_0", "lambda_min_G", "lambda_min_H", "loss_bound")) {
+                assertTrue(t.has(c), run + ": column " + c);
             }
+            assertTrue(t.last("loss") < t.first("loss"), run + ": the training loss falls");
         }
         Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
-        assertEquals(contraction, checks.get("contraction_every_row"));
-        // γ too large: both runs stop with the promised messages (deterministic, whatever the machine)
+        for (String set : List.of("mnist", "fashion")) {
+            for (String c : List.of("_wider_converges_faster", "_wider_lower_test_loss", "_a_tilde_norm_stays", "_gram_above_half_lambda0")) {
+                assertTrue(checks.containsKey(set + c), set + c);
+            }
+        }
+        assertEquals(6, ((List<?>) ((Map<String, Object>) rec.get("figure")).get("panels")).size());
+        // γ too large: both runs stop with the messages that name γ (deterministic, whatever the machine)
         assertEquals(true, checks.get("gamma_too_large_stops"));
         Map<String, Object> stopped = (Map<String, Object>) rec.get("stopped_runs");
         assertTrue(((String) stopped.get("gamma0.7_required")).contains("contraction is required"), stopped.toString());

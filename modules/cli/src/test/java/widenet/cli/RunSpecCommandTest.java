@@ -38,8 +38,9 @@ class RunSpecCommandTest {
                         "--weight-init", "he,ntk:1,lecun", "--output-scale", "zero", "--biases", "--freeze", "2",
                         "--theory-every", "3", "--threads", "1"),
                 List.of("--model", "implicit", "--n", "10", "--d", "5", "--width", "12", "--gamma", "0.3", "--tol", "1e-5",
-                        "--max-iter", "40", "--phi-relu", "--output-skip", "--freeze", "A,v", "--batch", "5", "--every", "2",
+                        "--max-iter", "40", "--phi", "linear", "--phi-scale", "sqrt-d", "--output-init", "gaussian", "--freeze", "A,v", "--batch", "5", "--every", "2",
                         "--loss", "mean", "--seed", "9", "--theory", "off"),
+                List.of("--model", "implicit", "--n", "10", "--d", "5", "--width", "12", "--no-output-skip", "--freeze", "u"),
                 List.of("--x", "x.npy", "--y", "y.npy", "--width", "8", "--data-parallel", "spark", "--master", "local[2]",
                         "--partitions", "2", "--theory", "off", "--init", "w"));
         for (List<String> c : commands) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import widenet.kernel.Activation;
 import widenet.kernel.Epilogue;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
@@ -55,136 +54,9 @@ import widenet.tensor.FloatVec;
  * <p>A forward or adjoint iteration that does not reach its tolerance, iterates that overflow, or (when required)
  * ‖Ã‖₂ ≥ 1 at a check throw {@link FixedPointException}: the state would otherwise be meaningless or NaN.
  */
-public final class ImplicitNetwork implements Network {
+public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     public static final String KIND = "implicit";
 
-    /** Parameter names, in {@link #parameters()} order (v only with the output skip). */
-    public static final List<String> PARAMETER_NAMES = List.of("A", "W", "u", "v");
-
-    /**
-     * How the two fixed points are solved: stop when ‖X_{t+1} − X_t‖_F ≤ tol·‖X_{t+1}‖_F, fail after
-     * {@code maxIterations}. What float32 can reach: near the fixed point the float map is a deterministic function
-     * whose iterates end up changing only in the last bit of a few entries, so the relative change stalls at a few
-     * times 1e-8 (measured: 2.6e-8 at m = 500, 4–5e-8 at m = 2000, scalar and simd providers). The default 1e-6 is
-     * 20× above that. The change is not the error: with contraction ρ the iterate is within
-     * (ρ·tol·‖Z‖ + e)/(1 − ρ) of the exact z*, e the rounding of one application (up to ≈ √m·ε·‖Z‖ worst case).
-     */
-    public record Solver(double tol, int maxIterations) {
-        public static final Solver DEFAULT = new Solver(1e-6, 500);
-
-        public Solver {
-            if (!(tol > 0 && tol < 1)) {
-                throw new IllegalArgumentException("fixed-point tolerance must be in (0, 1), got " + tol);
-            }
-            if (maxIterations < 1) {
-                throw new IllegalArgumentException("fixed-point iteration budget must be at least 1, got " + maxIterations);
-            }
-        }
-    }
-
-    /**
-     * γ = 0.1, the paper's setting: its theorems take γ ≤ min(½, 1/(4c)) with ‖A(0)‖₂ ≤ c√m, and a Gaussian m×m A
-     * has ‖A‖₂ ≈ 2√m (c ≈ 2), so γ ≤ 1/8; its Figure 1 (panel c) shows ‖γ̃A(k)‖ ≈ 0.198–0.199 = 2γ, i.e. γ ≈ 0.1.
-     */
-    public static final double PAPER_GAMMA = 0.1;
-
-    /** The factor s in φ(x) = s·(relu)(Wx). */
-    public enum FeatureScale {
-        /** s = 1/√m, the paper's: ‖φ(x)‖² ≈ ½ for a unit x whatever the width. */
-        SQRT_M,
-        /** s = 1/√d, the earlier variant: ‖φ(x)‖² ≈ m/d, so the outputs at initialisation grow like √(m/d). */
-        SQRT_D;
-
-        double factor(int d, int m) {
-            return this == SQRT_M ? 1 / Math.sqrt(m) : 1 / Math.sqrt(d);
-        }
-
-        @Override
-        public String toString() {
-            return this == SQRT_M ? "1/sqrt(m)" : "1/sqrt(d)";
-        }
-    }
-
-    /** How u and v are drawn at initialisation (scaled by {@link Config#outputInitStd()}). */
-    public enum OutputInit {
-        /** ±s, each sign with probability ½: the paper's. */
-        RADEMACHER,
-        /** N(0, s²), the earlier variant. */
-        GAUSSIAN;
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /**
-     * The settings. {@code capacity}: the largest batch, usually n. {@code gamma}: γ in Ã = (γ/√m)A.
-     * {@code phiRelu}: φ(x) = s·relu(Wx) (the paper's) instead of the linear s·Wx. {@code phiScale}: s = 1/√m (the
-     * paper's) or 1/√d. {@code outputSkip}: ŷ = uᵀz* + vᵀφ(x) (the paper's) instead of uᵀz*. {@code outputInit},
-     * {@code outputInitStd}: u (and v) Rademacher ±s or N(0, s²), s = 1 by default; s = 1/√m gives NTK-style outputs.
-     * {@code frozen}: names of parameters gradient descent leaves fixed (subset of A, W, u, v; the paper trains all).
-     * {@code requireContraction}: check ‖Ã‖₂ &lt; 1 at the first forward pass and at the first one after every
-     * {@code contractionCheckEvery} backward passes (training steps), failing otherwise.
-     */
-    public record Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, FeatureScale phiScale,
-                         boolean outputSkip, OutputInit outputInit, double outputInitStd, LossKind loss,
-                         Set<String> frozen, Solver solver, boolean requireContraction, long contractionCheckEvery) {
-        public Config {
-            positive(inputDim, "input dimension d");
-            positive(width, "width m");
-            positive(capacity, "batch capacity");
-            if (!(gamma >= 0) || Double.isInfinite(gamma)) {
-                throw new IllegalArgumentException("γ must be non-negative and finite, got " + gamma);
-            }
-            if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
-                throw new IllegalArgumentException("output init std must be non-negative and finite, got " + outputInitStd);
-            }
-            if (contractionCheckEvery < 1) {
-                throw new IllegalArgumentException("contraction check interval must be at least 1, got " + contractionCheckEvery);
-            }
-            java.util.Objects.requireNonNull(phiScale, "phiScale");
-            java.util.Objects.requireNonNull(outputInit, "outputInit");
-            frozen = Set.copyOf(frozen);
-            for (String f : frozen) {
-                if (!PARAMETER_NAMES.contains(f) || (f.equals("v") && !outputSkip)) {
-                    throw new IllegalArgumentException("cannot freeze '" + f + "': the implicit network's parameters are A, W, u"
-                            + (outputSkip ? ", v" : " (and v with the output skip)"));
-                }
-            }
-        }
-
-        /**
-         * The earlier variant's settings in their old order: φ = (relu)(Wx)/√d and Gaussian output weights, the
-         * other choices as given.
-         */
-        public Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, boolean outputSkip,
-                      double outputInitStd, LossKind loss, Set<String> frozen, Solver solver,
-                      boolean requireContraction, long contractionCheckEvery) {
-            this(inputDim, width, capacity, gamma, phiRelu, FeatureScale.SQRT_D, outputSkip, OutputInit.GAUSSIAN,
-                    outputInitStd, loss, frozen, solver, requireContraction, contractionCheckEvery);
-        }
-
-        /**
-         * Gao et al.'s network: φ = relu(Wx)/√m, the skip term, u and v Rademacher, all four parameters trained, γ as
-         * given ({@link #PAPER_GAMMA} is the paper's), the default solver, no contraction check.
-         */
-        public static Config paper(int inputDim, int width, int capacity, double gamma, LossKind loss) {
-            return new Config(inputDim, width, capacity, gamma, true, FeatureScale.SQRT_M, true, OutputInit.RADEMACHER,
-                    1.0, loss, Set.of(), Solver.DEFAULT, false, 1);
-        }
-
-        public boolean trains(String name) {
-            return !frozen.contains(name);
-        }
-
-        /** The factor s of φ(x) = s·(relu)(Wx). */
-        public double featureFactor() {
-            return phiScale.factor(inputDim, width);
-        }
-    }
-
-    private static final Activation RELU = Activation.relu(false);   // σ′(0) = 0: D = 1{h > 0}
     private static final int POWER_ITERATIONS = 200;
     private static final double POWER_TOL = 1e-6;
     /** The scalar fields {@link #extraState()} packs: see {@link #packScalars()}. */
@@ -212,6 +84,8 @@ public final class ImplicitNetwork implements Network {
     private final FloatMatrix residual;         // r: capacity×1
     private final FloatMatrix lastInput;        // X of the stored equilibrium: capacity×d
     private final SpectralNorm spectralNorm;
+    private final FixedPointIterations iterations;      // the forward and adjoint solves
+    private final FixedPointIterations sensitivities;   // the output sensitivities' solve (leaves the other's counts alone)
     private final PackedScalars scalars = new PackedScalars(SCALAR_STATE);
     private final List<Parameter> parameters;
     private final BatchViews<Batch> batches;
@@ -318,6 +192,8 @@ public final class ImplicitNetwork implements Network {
         residual = FloatMatrix.allocate(cap, 1);
         lastInput = FloatMatrix.allocate(cap, d);
         spectralNorm = new SpectralNorm(kernels, m, m, POWER_ITERATIONS, POWER_TOL);
+        iterations = new FixedPointIterations(kernels, a, uVec, alpha, config.solver());
+        sensitivities = new FixedPointIterations(kernels, a, uVec, alpha, config.solver());
         List<Parameter> list = new ArrayList<>(List.of(
                 Parameter.matrix("A", a, gradA, trainA),
                 Parameter.matrix("W", w, gradW, trainW),
@@ -328,12 +204,6 @@ public final class ImplicitNetwork implements Network {
         parameters = List.copyOf(list);
         batches = new BatchViews<>(Batch::new);
         metricNames = config.outputSkip() ? METRICS_WITH_V : METRICS;
-    }
-
-    private static void positive(int v, String what) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(what + " must be positive, got " + v);
-        }
     }
 
     @Override public String kind() { return KIND; }
@@ -464,35 +334,17 @@ public final class ImplicitNetwork implements Network {
 
     /** Z ← relu(Z Ãᵀ + Φ) until the relative change is within tol; leaves Z* in zs[zCurrent] and D in the mask. */
     private void solveEquilibrium(Batch t, boolean warm) {
-        double tol = config.solver().tol();
-        int max = config.solver().maxIterations();
-        int iterations = 0;
-        double res = Double.POSITIVE_INFINITY;
-        if (!warm) {
-            zCurrent = 1 - zCurrent;
-            kernels.activate(RELU, t.phi, t.z[zCurrent], t.mask);   // Z₁ = relu(Ã·0 + Φ)
-            iterations = 1;
-            res = firstResidual(t.z[zCurrent]);
-        }
-        while (!(res <= tol)) {
-            if (iterations >= max || !Double.isFinite(res) && iterations > 0) {
-                forwardIterations = iterations;
-                forwardResidual = res;
-                if (!Double.isFinite(res) && !weightsFinite()) {
-                    break;   // the weights themselves are NaN/Inf (a too-large step): the loss shows it, the trainer stops
-                }
-                invalidate();
-                throw FixedPointException.notConverged(FixedPointException.Kind.FORWARD, iterations, res, tol, spectralNorm(), initialNorm);
+        zCurrent = iterations.forward(t.phi, t.z, zCurrent, warm, t.mask, t.relu);
+        forwardIterations = iterations.iterations();
+        forwardResidual = iterations.residual();
+        if (iterations.failed()) {
+            if (!Double.isFinite(forwardResidual) && !weightsFinite()) {
+                return;   // the weights themselves are NaN/Inf (a too-large step): the loss shows it, the trainer stops
             }
-            FloatMatrix cur = t.z[zCurrent], next = t.z[1 - zCurrent];
-            kernels.copy(t.phi, next);
-            kernels.gemm(Op.N, Op.T, alpha, cur, a, 1f, next, t.relu);              // Z' = relu(Z Ãᵀ + Φ), D
-            iterations++;
-            res = relativeChange(next, cur);
-            zCurrent = 1 - zCurrent;
+            invalidate();
+            throw FixedPointException.notConverged(FixedPointException.Kind.FORWARD, forwardIterations, forwardResidual,
+                    iterations.tol(), spectralNorm(), initialNorm);
         }
-        forwardIterations = iterations;
-        forwardResidual = res;
     }
 
     @Override
@@ -540,38 +392,19 @@ public final class ImplicitNetwork implements Network {
 
     /** P ← D ⊙ (P Ã + c·r uᵀ) until the relative change is within tol; leaves P in ps[pCurrent]. */
     private void solveAdjoint(Batch t, float c) {
-        double tol = config.solver().tol();
-        int max = config.solver().maxIterations();
-        int iterations = 0;
-        double res = Double.POSITIVE_INFINITY;
-        if (!adjointStored) {
-            pCurrent = 1 - pCurrent;
-            kernels.scaleOuterMasked(c, t.rVec, uVec, t.mask, t.p[pCurrent]);     // P₁ = D ⊙ c r uᵀ
-            iterations = 1;
-            res = firstResidual(t.p[pCurrent]);
-        }
-        while (!(res <= tol)) {
-            if (iterations >= max || !Double.isFinite(res) && iterations > 0) {
-                adjointIterations = iterations;
-                adjointResidual = res;
-                if (!Double.isFinite(res) && !(weightsFinite() && Double.isFinite(kernels.sumOfSquares(t.r)))) {
-                    adjointStored = false;
-                    return;  // NaN/Inf weights or residuals: the gradient is NaN and so will be the next loss
-                }
-                invalidate();
-                throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, iterations, res, tol, spectralNorm(), initialNorm);
+        pCurrent = iterations.adjoint(c, t.rVec, t.mask, t.p, pCurrent, adjointStored);
+        adjointIterations = iterations.iterations();
+        adjointResidual = iterations.residual();
+        if (iterations.failed()) {
+            if (!Double.isFinite(adjointResidual) && !(weightsFinite() && Double.isFinite(kernels.sumOfSquares(t.r)))) {
+                adjointStored = false;
+                return;  // NaN/Inf weights or residuals: the gradient is NaN and so will be the next loss
             }
-            FloatMatrix cur = t.p[pCurrent], next = t.p[1 - pCurrent];
-            kernels.scaleOuterMasked(c, t.rVec, uVec, t.mask, next);            // D ⊙ c r uᵀ
-            kernels.gemm(Op.N, Op.N, alpha, cur, a, 1f, next);                   //   + P Ã
-            kernels.hadamard(next, t.mask, next);                                // D ⊙ (…)
-            iterations++;
-            res = relativeChange(next, cur);
-            pCurrent = 1 - pCurrent;
+            invalidate();
+            throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, adjointIterations, adjointResidual,
+                    iterations.tol(), spectralNorm(), initialNorm);
         }
         adjointStored = true;
-        adjointIterations = iterations;
-        adjointResidual = res;
     }
 
     /**
@@ -590,28 +423,14 @@ public final class ImplicitNetwork implements Network {
         if (ones.rows() != rows || p.rows() != rows || scratch.rows() != rows || g.rows() != rows) {
             throw new IllegalArgumentException("output sensitivities: buffers must have the last batch's " + rows + " rows");
         }
-        FloatVec onesVec = ones.asVector();
-        double tol = config.solver().tol();
-        int max = config.solver().maxIterations();
-        FloatMatrix cur = p, next = scratch;
-        kernels.scaleOuterMasked(1f, onesVec, uVec, t.mask, cur);                  // P₁ = D ⊙ 1 uᵀ
-        int iterations = 1;
-        double res = firstResidual(cur);
-        while (!(res <= tol)) {
-            if (iterations >= max || !Double.isFinite(res)) {
-                throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, iterations, res, tol, spectralNorm(), initialNorm);
-            }
-            kernels.scaleOuterMasked(1f, onesVec, uVec, t.mask, next);             // D ⊙ 1 uᵀ
-            kernels.gemm(Op.N, Op.N, alpha, cur, a, 1f, next);                       //   + P Ã
-            kernels.hadamard(next, t.mask, next);                                    // D ⊙ (…)
-            iterations++;
-            res = relativeChange(next, cur);
-            FloatMatrix swap = cur;
-            cur = next;
-            next = swap;
+        FloatMatrix[] buffers = {scratch, p};
+        int at = sensitivities.adjoint(1f, ones.asVector(), t.mask, buffers, 0, false);   // cold: the first iterate goes to p
+        if (sensitivities.failed()) {
+            throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, sensitivities.iterations(), sensitivities.residual(),
+                    sensitivities.tol(), spectralNorm(), initialNorm);
         }
-        if (cur != p) {
-            kernels.copy(cur, p);
+        if (buffers[at] != p) {
+            kernels.copy(buffers[at], p);
         }
         kernels.copy(p, g);
         if (config.outputSkip()) {
@@ -620,7 +439,7 @@ public final class ImplicitNetwork implements Network {
         if (config.phiRelu()) {
             kernels.hadamard(g, t.phiMask, g);                                       // ⊙ D_φ
         }
-        return iterations;
+        return sensitivities.iterations();
     }
 
     /** Φ of the last forward pass (b×m, row i is φ(xᵢ)ᵀ). */
@@ -638,27 +457,8 @@ public final class ImplicitNetwork implements Network {
         return phiScale;
     }
 
-    /** The relative change of a cold start's first iterate from 0: 1, or 0 if it is 0 too, NaN if not finite. */
-    private double firstResidual(FloatMatrix first) {
-        double norm = kernels.sumOfSquares(first);
-        return !Double.isFinite(norm) ? Double.NaN : norm > 0 ? 1 : 0;
-    }
-
     private boolean weightsFinite() {
         return Double.isFinite(kernels.sumOfSquares(a) + kernels.sumOfSquares(w) + kernels.sumOfSquares(u) + kernels.sumOfSquares(v));
-    }
-
-    /** ‖next − prev‖_F / ‖next‖_F (0 when both are 0, +∞ when only next is 0, NaN when anything overflowed). */
-    private double relativeChange(FloatMatrix next, FloatMatrix prev) {
-        double diff = kernels.sumOfSquaredDifferences(next, prev);
-        double norm = kernels.sumOfSquares(next);
-        if (!Double.isFinite(diff) || !Double.isFinite(norm)) {
-            return Double.NaN;
-        }
-        if (norm == 0) {
-            return diff == 0 ? 0 : Double.POSITIVE_INFINITY;
-        }
-        return Math.sqrt(diff / norm);
     }
 
     /** Forgets the stored equilibrium and adjoint: the next passes start cold, and backward needs a new forward. */

@@ -14,7 +14,7 @@ import widenet.train.Probe;
  * The quantities of Gao, Liu, Liu, Rajan &amp; Gao (ICLR 2022) for an {@link ImplicitNetwork} trained by full-batch GD,
  * as metric columns and a summary for {@code theory.json}:
  * <ul>
- *   <li>λ₀ = λ_min(G∞) and λ_max(G∞), G∞ = E_{w~N(0,I)}[relu(Xw) relu(Xw)ᵀ] the degree-1 arc-cosine kernel of the
+ *   <li>{@code lambda_0} = λ₀ = λ_min(G∞) (a constant column, to draw λ_min(G(k)) against λ₀/2) and λ_max(G∞), G∞ = E_{w~N(0,I)}[relu(Xw) relu(Xw)ᵀ] the degree-1 arc-cosine kernel of the
  *       inputs ({@link InfiniteWidthGram#arcCosine}), once at set-up;</li>
  *   <li>{@code lambda_min_G} = λ_min(G(k)), G(k) = Φ(k)Φ(k)ᵀ, the matrix the proof bounds below by λ₀/2;</li>
  *   <li>{@code lambda_min_H} = λ_min(H(k)) of the full dynamics dŷ/dt = −H(ŷ − y) (their eq. 14), H = JJᵀ over the
@@ -22,6 +22,7 @@ import widenet.train.Probe;
  *       ({@link EmpiricalNtk}), from outer-product Jacobians: ∂ŷᵢ/∂A = (γ/√m) pᵢzᵢᵀ, ∂ŷᵢ/∂W = s gᵢxᵢᵀ,
  *       ∂ŷᵢ/∂u = zᵢ, ∂ŷᵢ/∂v = φᵢ ({@link ImplicitNetwork#outputSensitivities}), so
  *       H = (γ²/m)(PPᵀ)⊙(ZZᵀ) + s²(GGᵀ)⊙(XXᵀ) + ZZᵀ + ΦΦᵀ — the paper's (γ²M + I)∘ZZᵀ + Q∘XXᵀ + ΦΦᵀ term by term;</li>
+ *   <li>{@code lambda_min_zz} = λ_min(Z(k)Z(k)ᵀ), the equilibrium features' Gram (the u-term of H);</li>
  *   <li>{@code loss_bound} = L(0)·(1 − η'λ₀/2)^k, the GD theorem's envelope, with η' = η for the summed loss and η/n
  *       for the mean (a step η on the mean is a step η/n on the sum).</li>
  * </ul>
@@ -34,7 +35,7 @@ import widenet.train.Probe;
  * loss (η ≤ λ₀/n for the mean). They state how pessimistic the bounds are, not thresholds.
  */
 public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
-    public static final List<String> NAMES = List.of("lambda_min_G", "lambda_min_H", "loss_bound");
+    public static final List<String> NAMES = List.of("lambda_0", "lambda_min_G", "lambda_min_H", "lambda_min_zz", "loss_bound");
 
     private final Kernels kernels;
     private final FloatMatrix y;
@@ -56,6 +57,7 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
     private long minGStep = -1;
     private int width = -1;
     private long nanos;
+    private final double setupSeconds;
 
     /**
      * @param x, y     the training data (n×d, n×1)
@@ -85,7 +87,11 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
         this.ones = FloatMatrix.allocate(n, 1);
         ones.fill(1f);
         nanos += System.nanoTime() - t0;
+        setupSeconds = nanos / 1e9;
     }
+
+    /** Seconds spent at set-up (G∞ and its eigenvalues). */
+    public double setupSeconds() { return setupSeconds; }
 
     @Override
     public List<String> names() {
@@ -125,7 +131,8 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             minG = Double.POSITIVE_INFINITY;
             minGStep = -1;
         }
-        out[2] = loss0 * Math.pow(predictedRate(), step);
+        out[0] = lambda0;
+        out[4] = loss0 * Math.pow(predictedRate(), step);
         if (step == 0 || step == lastStep || step % every == 0) {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("step", step);
@@ -134,8 +141,10 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             double lg = SymmetricEigen.of(ff, n, false).min();
             SymmetricEigen he = SymmetricEigen.of(ntk(net, zz, ff), n, false);
             double lh = he.min();
-            out[0] = lg;
-            out[1] = lh;
+            double lz = SymmetricEigen.of(zz, n, false).min();
+            out[1] = lg;
+            out[2] = lh;
+            out[3] = lz;
             if (lg < minG) {
                 minG = lg;
                 minGStep = step;
@@ -143,7 +152,7 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             record.put("lambda_min_G", lg);
             record.put("lambda_min_H", lh);
             record.put("lambda_max_H", he.max());
-            record.put("lambda_min_zz", SymmetricEigen.of(zz, n, false).min());
+            record.put("lambda_min_zz", lz);
             if (step == 0) {
                 initial.clear();
                 initial.putAll(record);
@@ -151,8 +160,9 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
             last.clear();
             last.putAll(record);
         } else {
-            out[0] = Double.NaN;
             out[1] = Double.NaN;
+            out[2] = Double.NaN;
+            out[3] = Double.NaN;
         }
         nanos += System.nanoTime() - t0;
     }

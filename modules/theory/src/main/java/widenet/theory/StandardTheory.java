@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import widenet.kernel.Kernels;
 import widenet.model.DeepNetwork;
 import widenet.model.ImplicitNetwork;
+import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
 import widenet.train.DataSpec;
@@ -22,8 +23,9 @@ import widenet.train.TrainSettings;
 /**
  * The theory of each model beside its run: for the two-layer network H∞ with its bounds and λ_min(H(k))
  * ({@link TwoLayerTheoryRun}, {@code theory.json}); for deep networks the spectra, σ_min(F₁) and the feature Gram
- * ({@link DeepTheoryProbe}, run.json's {@code theory}); for the implicit network λ_min(ZZᵀ)
- * ({@link EquilibriumGramProbe}). Found by {@code widenet.train}'s runs as a service.
+ * ({@link DeepTheoryProbe}, run.json's {@code theory}); for the implicit network Gao et al.'s λ₀, λ_min(G(k)),
+ * λ_min(H(k)), the (1 − ηλ₀/2)^k envelope and the theorem's conditions ({@link ImplicitTheoryProbe},
+ * {@code theory.json}). Found by {@code widenet.train}'s runs as a service.
  */
 public final class StandardTheory implements TheoryProvider {
     /** For {@link java.util.ServiceLoader}: the theory holds nothing until a run opens it. */
@@ -129,7 +131,8 @@ public final class StandardTheory implements TheoryProvider {
         }
         if (net instanceof ImplicitNetwork) {
             return spec.theory().off() ? null
-                    : implicit(new EquilibriumGramProbe(k, data.n(), spec.theory().cadence(spec.model().defaultTheoryEvery())));
+                    : implicit(new ImplicitTheoryProbe(k, data.x(), data.y(), s.learningRate(), LossKind.parse(spec.optimisation().loss()),
+                            spec.theory().cadence(spec.model().defaultTheoryEvery()), s.steps(), TwoLayerTheory.DEFAULT_DELTA));
         }
         if (net instanceof TwoLayerNetwork t && spec.twoLayerTheory(data.n())) {
             try {
@@ -170,11 +173,29 @@ public final class StandardTheory implements TheoryProvider {
         };
     }
 
-    private static RunTheory implicit(EquilibriumGramProbe probe) {
+    private static RunTheory implicit(ImplicitTheoryProbe probe) {
         return new RunTheory() {
             @Override
             public List<Probe> probes() {
                 return List.of(probe);
+            }
+
+            @Override
+            public List<String> startLines() {
+                return List.of(String.format(java.util.Locale.ROOT,
+                        "theory: λ₀ = λ_min(G∞) = %.4g, λ_max(G∞) = %.4g, predicted rate 1 − ηλ₀/2 = %.6f/step; the theorem's step bound"
+                                + " λ₀/n² = %.3g, width bound (n²/λ₀)·log(n/δ) = %.3g (constants 1) (%.1f s)",
+                        probe.lambda0(), probe.lambdaMax(), probe.predictedRate(), probe.stepBound(), probe.requiredWidthGd(), probe.setupSeconds()));
+            }
+
+            @Override
+            public double setupSeconds() {
+                return probe.setupSeconds();
+            }
+
+            @Override
+            public void finish(RunFolder folder, Map<String, Object> run, Consumer<String> log) throws IOException {
+                Json.write(folder.resolve("theory.json"), probe.summary());
             }
 
             @Override

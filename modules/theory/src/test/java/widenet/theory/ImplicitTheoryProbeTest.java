@@ -99,7 +99,8 @@ class ImplicitTheoryProbeTest {
             assertEquals(gInf.eigen(false).min(), probe.lambda0(), 1e-15);
             assertEquals(gInf.eigen(false).max(), probe.lambdaMax(), 1e-15);
             double loss = net.forward(data.x(), data.y());
-            double[] out = new double[3];
+            double[] out = new double[ImplicitTheoryProbe.NAMES.size()];
+            int lz = 0, lg = 1, lh = 2, zz = 3, bound = 4;
             probe.measure(net, 0, out);
             double[] g0 = FeatureGram.rows(net.features());
             double tol = 5 * Math.sqrt(1.5 / m), fro2 = 0;
@@ -107,14 +108,17 @@ class ImplicitTheoryProbeTest {
                 assertEquals(gInf.get(i / n, i % n), g0[i], tol, "G(0) entry " + i);
                 fro2 += Math.pow(g0[i] - gInf.get(i / n, i % n), 2);
             }
-            assertEquals(probe.lambda0(), out[0], Math.sqrt(fro2), "λ_min(G(0)) near λ₀ (Weyl)");
-            assertTrue(out[1] >= out[0] * (1 - 1e-9), "H ⪰ ΦΦᵀ (the other terms are Gram matrices): " + out[1] + " vs " + out[0]);
-            assertEquals(loss, out[2], 1e-6 * loss, "the envelope starts at L(0)");
+            assertEquals(probe.lambda0(), out[lz], 0, "the λ₀ column");
+            assertEquals(probe.lambda0(), out[lg], Math.sqrt(fro2), "λ_min(G(0)) near λ₀ (Weyl)");
+            assertTrue(out[lh] >= out[lg] * (1 - 1e-9), "H ⪰ ΦΦᵀ (the other terms are Gram matrices): " + out[lh] + " vs " + out[lg]);
+            assertTrue(out[lh] >= out[zz] * (1 - 1e-9), "H ⪰ ZZᵀ: " + out[lh] + " vs " + out[zz]);
+            assertEquals(loss, out[bound], 1e-6 * loss, "the envelope starts at L(0)");
             probe.measure(net, 2, out);
-            assertTrue(Double.isNaN(out[0]) && Double.isNaN(out[1]), "the Grams only every 3 steps");
-            assertEquals(loss * Math.pow(1 - 0.05 * probe.lambda0() / 2, 2), out[2], 1e-6 * loss);
+            assertTrue(Double.isNaN(out[lg]) && Double.isNaN(out[lh]) && Double.isNaN(out[zz]), "the Grams only every 3 steps");
+            assertEquals(probe.lambda0(), out[lz], 0, "λ₀ on every row");
+            assertEquals(loss * Math.pow(1 - 0.05 * probe.lambda0() / 2, 2), out[bound], 1e-6 * loss);
             probe.measure(net, 7, out);
-            assertTrue(!Double.isNaN(out[0]), "and at the last step");
+            assertTrue(!Double.isNaN(out[lg]), "and at the last step");
             Map<String, Object> s = probe.summary();
             assertEquals(probe.lambda0(), s.get("lambda_0"));
             assertEquals(n * n / probe.lambda0() * Math.log(n / 0.1), (double) s.get("required_width_gd"), 1e-9);

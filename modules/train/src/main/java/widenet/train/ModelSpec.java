@@ -181,18 +181,47 @@ public sealed interface ModelSpec {
 
     /**
      * The implicit (equilibrium) network of Gao et al. (2022): z* = relu(Ã z* + φ(x)) with Ã = (γ/√m)·A, the fixed
-     * point solved to ‖Δ‖_F ≤ tol·‖·‖_F within {@code maxIter} iterations, φ(x) = Bx/√d (or relu of it), output
-     * uᵀz* (+ vᵀφ(x) with the output skip), u, v ~ N(0, s²), frozen parameters among A, W, u, v.
+     * point solved to ‖Δ‖_F ≤ tol·‖·‖_F within {@code maxIter} iterations. The paper's network is the default
+     * ({@link #paper}): {@code phi} "relu" (φ(x) = s·relu(Wx)), {@code phiScale} "sqrt-m" (s = 1/√m), the output skip
+     * (ŷ = uᵀz* + vᵀφ(x)), {@code outputInit} "rademacher" (u, v = ±s_out, s_out = {@code outputInitStd} = 1), nothing
+     * frozen, γ = {@link ImplicitNetwork#PAPER_GAMMA}. The earlier variant ({@link #earlier}): "linear", "sqrt-d", no
+     * skip, "gaussian".
      */
-    record Implicit(int width, double gamma, double tol, int maxIter, boolean phiRelu, boolean outputSkip,
-                    double outputInitStd, boolean requireContraction, List<String> freeze) implements ModelSpec {
+    record Implicit(int width, double gamma, double tol, int maxIter, String phi, String phiScale, boolean outputSkip,
+                    String outputInit, double outputInitStd, boolean requireContraction, List<String> freeze) implements ModelSpec {
+        /** The paper's choices, as the command line spells them. */
+        public static final String PHI_RELU = "relu", PHI_LINEAR = "linear", SCALE_SQRT_M = "sqrt-m", SCALE_SQRT_D = "sqrt-d",
+                INIT_RADEMACHER = "rademacher", INIT_GAUSSIAN = "gaussian";
+        public static final double DEFAULT_TOL = ImplicitNetwork.Solver.DEFAULT.tol();
+        public static final int DEFAULT_MAX_ITER = ImplicitNetwork.Solver.DEFAULT.maxIterations();
+
         public Implicit {
             freeze = freeze == null ? List.of() : List.copyOf(freeze);
+            phi = phi == null ? PHI_RELU : phi;
+            phiScale = phiScale == null ? SCALE_SQRT_M : phiScale;
+            outputInit = outputInit == null ? INIT_RADEMACHER : outputInit;
         }
 
-        /** Width m and γ with the defaults: tol 10⁻⁶, 500 iterations, φ(x) = Bx/√d, no skip, s = 1. */
-        public static Implicit of(int width, double gamma) {
-            return new Implicit(width, gamma, 1e-6, 500, false, false, 1.0, false, List.of());
+        /** Gao et al.'s network at width m and γ: φ = relu(Wx)/√m, the skip vᵀφ, u, v Rademacher, all trained. */
+        public static Implicit paper(int width, double gamma) {
+            return new Implicit(width, gamma, DEFAULT_TOL, DEFAULT_MAX_ITER, PHI_RELU, SCALE_SQRT_M, true, INIT_RADEMACHER, 1.0,
+                    false, List.of());
+        }
+
+        /**
+         * The earlier variant: φ = Wx/√d (linear), no skip, u ~ N(0, 1), with {@code freeze} (e.g. u, as Du et al.
+         * fix their output layer) and the contraction required or not.
+         */
+        public static Implicit earlier(int width, double gamma, boolean requireContraction, List<String> freeze) {
+            return new Implicit(width, gamma, DEFAULT_TOL, DEFAULT_MAX_ITER, PHI_LINEAR, SCALE_SQRT_D, false, INIT_GAUSSIAN, 1.0,
+                    requireContraction, freeze);
+        }
+
+        /** Whether these are the paper's network choices (φ, its scale, the skip, the output draw, nothing frozen). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isPaper() {
+            return phi.equals(PHI_RELU) && phiScale.equals(SCALE_SQRT_M) && outputSkip && outputInit.equals(INIT_RADEMACHER)
+                    && outputInitStd == 1.0 && freeze.isEmpty();
         }
 
         @Override
@@ -211,6 +240,17 @@ public sealed interface ModelSpec {
             if (maxIter < 1) {
                 throw new InputException("--max-iter must be at least 1, got " + maxIter);
             }
+            if (!phi.equals(PHI_RELU) && !phi.equals(PHI_LINEAR)) {
+                throw new InputException("--phi must be " + PHI_RELU + " (the paper's) or " + PHI_LINEAR + ", got '" + phi + "'");
+            }
+            if (!phiScale.equals(SCALE_SQRT_M) && !phiScale.equals(SCALE_SQRT_D)) {
+                throw new InputException("--phi-scale must be " + SCALE_SQRT_M + " (1/√m, the paper's) or " + SCALE_SQRT_D
+                        + " (1/√d), got '" + phiScale + "'");
+            }
+            if (!outputInit.equals(INIT_RADEMACHER) && !outputInit.equals(INIT_GAUSSIAN)) {
+                throw new InputException("--output-init must be " + INIT_RADEMACHER + " (the paper's) or " + INIT_GAUSSIAN
+                        + ", got '" + outputInit + "'");
+            }
             if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
                 throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
             }
@@ -218,7 +258,7 @@ public sealed interface ModelSpec {
             for (String f : freeze) {
                 if (!names.contains(f)) {
                     throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)
-                            + (outputSkip ? "" : " (v only with --output-skip)"));
+                            + (outputSkip ? "" : " (v only with the output skip, which --no-output-skip turned off)"));
                 }
             }
             if (new HashSet<>(freeze).containsAll(names)) {
@@ -229,23 +269,23 @@ public sealed interface ModelSpec {
             }
         }
 
+        /** The network's own settings (for a validated spec). */
+        public ImplicitNetwork.Config config(int d, int capacity, LossKind loss, long contractionCheckEvery) {
+            return new ImplicitNetwork.Config(d, width, capacity, gamma, phi.equals(PHI_RELU),
+                    phiScale.equals(SCALE_SQRT_M) ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D,
+                    outputSkip, outputInit.equals(INIT_RADEMACHER) ? ImplicitNetwork.OutputInit.RADEMACHER : ImplicitNetwork.OutputInit.GAUSSIAN,
+                    outputInitStd, loss, Set.copyOf(freeze), new ImplicitNetwork.Solver(tol, maxIter), requireContraction,
+                    contractionCheckEvery);
+        }
+
         /**
          * The contraction check (with {@code requireContraction}) runs at the theory cadence, whether or not the
          * theory columns are on.
          */
         @Override
         public Network create(Kernels kernels, Dataset data, RunSpec spec, int capacity, SplittableRandom rng) {
-            return new ImplicitNetwork(kernels, config(data.d(), capacity, LossKind.parse(spec.optimisation().loss()),
-                    spec.theory().cadence(defaultTheoryEvery())), rng);
-        }
-
-        /**
-         * The network's configuration for inputs of dimension {@code d}, batches of up to {@code capacity}, the
-         * contraction checked every {@code contractionCheckEvery} steps (with {@code requireContraction}).
-         */
-        public ImplicitNetwork.Config config(int d, int capacity, LossKind loss, long contractionCheckEvery) {
-            return new ImplicitNetwork.Config(d, width, capacity, gamma, phiRelu, outputSkip, outputInitStd, loss,
-                    Set.copyOf(freeze), new ImplicitNetwork.Solver(tol, maxIter), requireContraction, contractionCheckEvery);
+            var cfg = config(data.d(), capacity, LossKind.parse(spec.optimisation().loss()), spec.theory().cadence(defaultTheoryEvery()));
+            return new ImplicitNetwork(kernels, cfg, rng);
         }
 
         @Override

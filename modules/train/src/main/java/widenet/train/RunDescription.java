@@ -80,8 +80,11 @@ final class RunDescription {
             implicit.put("gamma", i.gamma());
             implicit.put("tol", i.tol());
             implicit.put("max_iter", i.maxIter());
-            implicit.put("phi_relu", i.phiRelu());
+            implicit.put("network", i.isPaper() ? "Gao et al. 2022 (the paper's)" : "variant");
+            implicit.put("phi", i.phi());
+            implicit.put("phi_scale", i.phiScale());
             implicit.put("output_skip", i.outputSkip());
+            implicit.put("output_init", i.outputInit());
             implicit.put("output_init_std", i.outputInitStd());
             implicit.put("require_contraction", i.requireContraction());
             implicit.put("freeze", i.freeze());

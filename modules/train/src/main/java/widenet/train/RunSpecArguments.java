@@ -2,6 +2,7 @@ package widenet.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import widenet.model.ImplicitNetwork;
 
 /**
  * The {@code widenet train} arguments that make a {@link RunSpec}: what a reproduction's log shows for each variant,
@@ -45,11 +46,13 @@ public final class RunSpecArguments {
             }
             case ModelSpec.Implicit i -> {
                 a.addAll(List.of("--width", "" + i.width()));
-                option(a, "--gamma", i.gamma(), 0.2);
-                option(a, "--tol", i.tol(), 1e-6);
-                option(a, "--max-iter", i.maxIter(), 500);
-                flag(a, "--phi-relu", i.phiRelu());
-                flag(a, "--output-skip", i.outputSkip());
+                option(a, "--gamma", i.gamma(), ImplicitNetwork.PAPER_GAMMA);
+                option(a, "--tol", i.tol(), ModelSpec.Implicit.DEFAULT_TOL);
+                option(a, "--max-iter", i.maxIter(), ModelSpec.Implicit.DEFAULT_MAX_ITER);
+                option(a, "--phi", i.phi(), ModelSpec.Implicit.PHI_RELU);
+                option(a, "--phi-scale", i.phiScale(), ModelSpec.Implicit.SCALE_SQRT_M);
+                flag(a, "--no-output-skip", !i.outputSkip());
+                option(a, "--output-init", i.outputInit(), ModelSpec.Implicit.INIT_RADEMACHER);
                 option(a, "--output-init-std", i.outputInitStd(), 1.0);
                 flag(a, "--require-contraction", i.requireContraction());
                 option(a, "--freeze", String.join(",", i.freeze()), "");

@@ -32,7 +32,7 @@ class RunSpecTest {
                 new RunSpec(new DataSpec.Sphere(20, 6), new ModelSpec.Deep(List.of(6, 30, 12, 2), "leaky-relu:0.1",
                         List.of("he", "ntk:1", "lecun"), "zero", true, List.of(2), 1), RunSpec.Optimisation.fullBatch(0.05, 9),
                         1, null, new RunSpec.Theory("auto", 3L), "1m", null, null),
-                new RunSpec(new DataSpec.Sphere(20, 6), new ModelSpec.Implicit(16, 0.3, 1e-5, 80, true, true, 0.5, true,
+                new RunSpec(new DataSpec.Sphere(20, 6), new ModelSpec.Implicit(16, 0.3, 1e-5, 80, "linear", "sqrt-d", true, "gaussian", 0.5, true,
                         List.of("A")), RunSpec.Optimisation.fullBatch(0.05, 9), 2, null, null, null, null, null));
     }
 
@@ -84,10 +84,13 @@ class RunSpecTest {
                 {ModelSpec.Deep.of(List.of(4)), "has 1 width; give at least 2"},
                 {ModelSpec.Deep.of(List.of(5, 8, 1)), "--widths starts with 5 but --d is 4"},
                 {new ModelSpec.Deep(List.of(4, 8, 1), "relu", List.of("lecun"), "big", false, List.of(), 0), "--output-scale 'big'"},
-                {new ModelSpec.Implicit(8, -1, 1e-6, 10, false, false, 1, false, List.of()), "--gamma must be non-negative"},
-                {new ModelSpec.Implicit(8, 0.2, 1e-6, 0, false, false, 1, false, List.of()), "--max-iter must be at least 1"},
-                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, false, false, 1, false, List.of("v")), "(v only with --output-skip)"},
-                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, false, false, 1, false, List.of("A", "W", "u")), "leaves nothing to train"},
+                {ModelSpec.Implicit.paper(8, -1), "--gamma must be non-negative"},
+                {new ModelSpec.Implicit(8, 0.2, 1e-6, 0, null, null, true, null, 1, false, List.of()), "--max-iter must be at least 1"},
+                {ModelSpec.Implicit.earlier(8, 0.2, false, List.of("v")), "(v only with the output skip, which --no-output-skip turned off)"},
+                {ModelSpec.Implicit.earlier(8, 0.2, false, List.of("A", "W", "u")), "leaves nothing to train"},
+                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, "tanh", null, true, null, 1, false, List.of()), "--phi must be relu (the paper's) or linear, got 'tanh'"},
+                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, null, "m", true, null, 1, false, List.of()), "--phi-scale must be sqrt-m"},
+                {new ModelSpec.Implicit(8, 0.2, 1e-6, 10, null, null, true, "normal", 1, false, List.of()), "--output-init must be rademacher"},
         };
         for (Object[] c : cases) {
             RunSpec s = new RunSpec(sphere, (ModelSpec) c[0], RunSpec.Optimisation.fullBatch(0.1, 1), 0, null, null, null, null, null);
