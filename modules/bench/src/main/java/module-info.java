@@ -12,7 +12,7 @@
 @SuppressWarnings("requires-automatic")
 module widenet.bench {
     requires widenet.kernel;
-    requires widenet.train;   // and, transitively, widenet.model
+    requires widenet.train; // and, transitively, widenet.model
     // jmh-core 1.37 is an automatic module; its manifest names it jmh.core.
     requires jmh.core;
     // GdStepPhases counts heap allocation per step with com.sun.management.ThreadMXBean.
@@ -20,6 +20,8 @@ module widenet.bench {
 
     // Not needed on the class path, but makes the jar runnable from the module path too: JMH instantiates the
     // generated benchmark classes and the @State classes reflectively.
-    opens widenet.bench to jmh.core;
-    opens widenet.bench.jmh_generated to jmh.core;
+    opens widenet.bench to
+            jmh.core;
+    opens widenet.bench.jmh_generated to
+            jmh.core;
 }

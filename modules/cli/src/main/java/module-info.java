@@ -7,6 +7,8 @@ module widenet.cli {
     requires widenet.report;
     requires info.picocli;
     requires me.tongfei.progressbar;
-    requires jdk.httpserver;   // widenet serve
-    opens widenet.cli to info.picocli;
+    requires jdk.httpserver; // widenet serve
+
+    opens widenet.cli to
+            info.picocli;
 }

@@ -20,6 +20,9 @@ module widenet.cluster.hazelcast {
     requires java.transaction.xa;
     requires jdk.net;
     requires jdk.unsupported;
+
     exports widenet.cluster.hazelcast;
-    provides widenet.sweep.ClusterEngine with widenet.cluster.hazelcast.HazelcastEngine;
+
+    provides widenet.sweep.ClusterEngine with
+            widenet.cluster.hazelcast.HazelcastEngine;
 }

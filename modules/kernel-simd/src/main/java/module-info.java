@@ -8,5 +8,7 @@ module widenet.kernel.simd {
     requires jdk.incubator.vector;
     // Only the allocation test uses com.sun.management.ThreadMXBean.
     requires static jdk.management;
-    provides widenet.kernel.KernelProvider with widenet.kernel.simd.SimdKernelProvider;
+
+    provides widenet.kernel.KernelProvider with
+            widenet.kernel.simd.SimdKernelProvider;
 }

@@ -5,6 +5,8 @@
  */
 module widenet.kernel {
     requires transitive widenet.tensor;
+
     exports widenet.kernel;
+
     uses widenet.kernel.KernelProvider;
 }

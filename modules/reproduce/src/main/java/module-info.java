@@ -8,5 +8,6 @@
  */
 module widenet.reproduce {
     requires transitive widenet.theory;
+
     exports widenet.reproduce;
 }

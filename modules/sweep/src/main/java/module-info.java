@@ -7,6 +7,8 @@
 module widenet.sweep {
     requires transitive widenet.train;
     requires ojalgo;
+
     exports widenet.sweep;
+
     uses widenet.sweep.ClusterEngine;
 }

@@ -9,9 +9,12 @@
 module widenet.theory {
     requires transitive widenet.train;
     requires jdk.incubator.vector;
-    requires ojalgo;   // FeatureGram's double products
-    requires static jdk.management;   // the allocation tests' thread counters
+    requires ojalgo; // FeatureGram's double products
+    requires static jdk.management; // the allocation tests' thread counters
+
     exports widenet.theory;
     exports widenet.theory.infinite;
-    provides widenet.train.TheoryProvider with widenet.theory.StandardTheory;
+
+    provides widenet.train.TheoryProvider with
+            widenet.theory.StandardTheory;
 }

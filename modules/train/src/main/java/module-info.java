@@ -5,12 +5,20 @@ module widenet.train {
     requires transitive widenet.model;
     requires com.fasterxml.jackson.databind;
     requires static jdk.management;
+
     exports widenet.train;
     // The plumbing of run folders (lock, checkpoints, run.json): for widenet's own modules, not an embedding
     // application's API, which is Runs, RunSpec, RunRecord and the rest of widenet.train.
-    exports widenet.train.internal to widenet.theory, widenet.sweep, widenet.reproduce, widenet.report, widenet.cli;
+    exports widenet.train.internal to
+            widenet.theory,
+            widenet.sweep,
+            widenet.reproduce,
+            widenet.report,
+            widenet.cli;
     // RunSpec's JSON form: Jackson reads and writes its records reflectively.
-    opens widenet.train to com.fasterxml.jackson.databind;
+    opens widenet.train to
+            com.fasterxml.jackson.databind;
+
     uses widenet.train.DataParallelEngine;
     uses widenet.train.TheoryProvider;
 }

@@ -55,7 +55,8 @@ public class DeepStepBenchmark extends StepBenchmark {
         try {
             w = Arrays.stream(widths.split("-")).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("widths '" + widths + "' is not of the form d-n1-…-nL, e.g. 784-1024-1024-1024-1");
+            throw new IllegalArgumentException(
+                    "widths '" + widths + "' is not of the form d-n1-…-nL, e.g. 784-1024-1024-1024-1");
         }
         n = batch > 0 ? batch : w[0] == 784 ? 1000 : w[1];
         return Dataset.unitSphere(n, w[0], w[w.length - 1], rng.split());
@@ -63,8 +64,8 @@ public class DeepStepBenchmark extends StepBenchmark {
 
     @Override
     protected Network createNetwork(Kernels kernels, Dataset data, SplittableRandom rng) {
-        var cfg = new DeepNetwork.Config(w, n, Activation.relu(false), List.of(WeightInit.HE), 1.0, biases,
-                LossKind.SUM, Set.of());
+        var cfg = new DeepNetwork.Config(
+                w, n, Activation.relu(false), List.of(WeightInit.HE), 1.0, biases, LossKind.SUM, Set.of());
         return new DeepNetwork(kernels, cfg, rng.split());
     }
 

@@ -44,7 +44,8 @@ public class GdStepBenchmark extends StepBenchmark {
 
     @Override
     protected Network createNetwork(Kernels kernels, Dataset data, SplittableRandom rng) {
-        return new TwoLayerNetwork(kernels, new TwoLayerNetwork.Config(s.d(), s.m(), s.n(), 1.0, false, LossKind.SUM, true), rng);
+        return new TwoLayerNetwork(
+                kernels, new TwoLayerNetwork.Config(s.d(), s.m(), s.n(), 1.0, false, LossKind.SUM, true), rng);
     }
 
     /** W; a is fixed. */

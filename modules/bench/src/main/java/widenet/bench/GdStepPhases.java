@@ -3,7 +3,6 @@ package widenet.bench;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -41,12 +40,16 @@ import widenet.train.Trainer;
  */
 public final class GdStepPhases {
     private static final String[] PHASES = {
-        "forward NT GEMM + ReLU/mask epilogue", "u = Ha/√m (gemv)", "residual r = u − y, loss", "G = (r aᵀ ⊙ S)/√m",
-        "backward TN GEMM ∇W = GᵀX", "update W −= η∇W"};
+        "forward NT GEMM + ReLU/mask epilogue",
+        "u = Ha/√m (gemv)",
+        "residual r = u − y, loss",
+        "G = (r aᵀ ⊙ S)/√m",
+        "backward TN GEMM ∇W = GᵀX",
+        "update W −= η∇W"
+    };
     private static final float ETA = 0.1f;
 
-    private GdStepPhases() {
-    }
+    private GdStepPhases() {}
 
     public static void main(String[] args) throws Throwable {
         int threads = 1;
@@ -71,8 +74,8 @@ public final class GdStepPhases {
         try (Kernels k = KernelProviders.open("simd", threads)) {
             SplittableRandom rng = new SplittableRandom(20190101L);
             Dataset data = Dataset.unitSphere(n, d, rng);
-            TwoLayerNetwork network = new TwoLayerNetwork(k,
-                    new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true), rng);
+            TwoLayerNetwork network =
+                    new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true), rng);
             Trainer trainer = new Trainer(k, network, data, new TrainSettings(ETA, 0, n, 1, 0));
             FloatMatrix x = data.x();
             FloatMatrix y = data.y();
@@ -93,8 +96,9 @@ public final class GdStepPhases {
             float invSqrtM = (float) (1.0 / Math.sqrt(m));
             Epilogue relu = Epilogue.relu(s, true);
 
-            System.out.printf("GD step n=%d d=%d m=%d, %s; OpenBLAS %s%n", n, d, m, k.description(),
-                    blas == null ? "not found" : blas.threads + " thread(s), in-process");
+            System.out.printf(
+                    "GD step n=%d d=%d m=%d, %s; OpenBLAS %s%n",
+                    n, d, m, k.description(), blas == null ? "not found" : blas.threads + " thread(s), in-process");
             System.out.printf("load average %s%n", loadAverage());
             int phases = PHASES.length;
             double[][] ours = new double[phases + 2][rounds];
@@ -177,7 +181,8 @@ public final class GdStepPhases {
             System.out.printf("  %-40s %9.2f%n", "Trainer.step()", median(ours[phases + 1]));
             System.out.printf("  (ratio = widenet time / OpenBLAS time; < 1: widenet faster. OpenBLAS has no epilogue: "
                     + "the C step does ReLU, mask and G in one single-threaded pass, see gd_step --phases)%n");
-            System.out.printf("heap allocation of Trainer.step() after warm-up (caller and workers): %d bytes in 10 steps%n",
+            System.out.printf(
+                    "heap allocation of Trainer.step() after warm-up (caller and workers): %d bytes in 10 steps%n",
                     stepAllocation(k, trainer));
             System.out.printf("load average %s%n", loadAverage());
         }
@@ -192,7 +197,9 @@ public final class GdStepPhases {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long[] workers = Thread.getAllStackTraces().keySet().stream()
-                .filter(th -> th.getName().startsWith("widenet-simd-worker-")).mapToLong(Thread::threadId).toArray();
+                .filter(th -> th.getName().startsWith("widenet-simd-worker-"))
+                .mapToLong(Thread::threadId)
+                .toArray();
         long before = 0;
         for (long id : workers) {
             before += mx.getThreadAllocatedBytes(id);
@@ -217,7 +224,8 @@ public final class GdStepPhases {
 
     private static String loadAverage() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim();
         } catch (java.io.IOException e) {
             return "unknown";
         }
@@ -253,21 +261,36 @@ public final class GdStepPhases {
             ValueLayout i = ValueLayout.JAVA_INT;
             ValueLayout f = ValueLayout.JAVA_FLOAT;
             ValueLayout p = ValueLayout.ADDRESS;
-            MethodHandle setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
-                    FunctionDescriptor.ofVoid(i));
+            MethodHandle setThreads = linker.downcallHandle(
+                    lib.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(i));
             setThreads.invokeExact(threads);
-            return new OpenBlas(threads,
-                    linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
+            return new OpenBlas(
+                    threads,
+                    linker.downcallHandle(
+                            lib.find("cblas_sgemm").orElseThrow(),
                             FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i)),
-                    linker.downcallHandle(lib.find("cblas_saxpy").orElseThrow(),
-                            FunctionDescriptor.ofVoid(i, f, p, i, p, i)));
+                    linker.downcallHandle(
+                            lib.find("cblas_saxpy").orElseThrow(), FunctionDescriptor.ofVoid(i, f, p, i, p, i)));
         }
 
         /** C = op(A)·op(B), row-major. */
         void sgemm(boolean transA, boolean transB, int m, int n, int k, FloatMatrix a, FloatMatrix b, FloatMatrix c)
                 throws Throwable {
-            sgemm.invokeExact(101, transA ? 112 : 111, transB ? 112 : 111, m, n, k, 1f, a.segment(), a.stride(),
-                    b.segment(), b.stride(), 0f, c.segment(), c.stride());
+            sgemm.invokeExact(
+                    101,
+                    transA ? 112 : 111,
+                    transB ? 112 : 111,
+                    m,
+                    n,
+                    k,
+                    1f,
+                    a.segment(),
+                    a.stride(),
+                    b.segment(),
+                    b.stride(),
+                    0f,
+                    c.segment(),
+                    c.stride());
         }
 
         void saxpy(int n, float alpha, FloatMatrix x, FloatMatrix y) throws Throwable {

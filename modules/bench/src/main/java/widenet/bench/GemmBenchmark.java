@@ -32,9 +32,16 @@ public class GemmBenchmark extends GemmProblemBenchmark {
     public int threads;
 
     @Param({
-        "NN:256x256x256", "NN:512x512x512", "NN:1024x1024x1024", "NN:2048x2048x2048",
-        "NT:1000x4000x1000", "TN:4000x1000x1000",
-        "NN:4096x256x64", "NT:4096x256x64", "TN:4096x256x64", "TN:256x64x4096",
+        "NN:256x256x256",
+        "NN:512x512x512",
+        "NN:1024x1024x1024",
+        "NN:2048x2048x2048",
+        "NT:1000x4000x1000",
+        "TN:4000x1000x1000",
+        "NN:4096x256x64",
+        "NT:4096x256x64",
+        "TN:4096x256x64",
+        "TN:256x64x4096",
     })
     public String shape;
 

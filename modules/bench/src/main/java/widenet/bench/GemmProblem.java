@@ -15,6 +15,7 @@ import widenet.tensor.FloatMatrix;
 final class GemmProblem implements AutoCloseable {
     /** The epilogue parameter values the benchmarks understand. */
     static final String EPILOGUE_NONE = "none";
+
     static final String EPILOGUE_RELU_MASK = "relu-mask";
 
     final GemmShape shape;
@@ -25,8 +26,14 @@ final class GemmProblem implements AutoCloseable {
     private final FloatMatrix mask;
     private final Epilogue epilogue;
 
-    private GemmProblem(GemmShape shape, Kernels kernels, FloatMatrix a, FloatMatrix b, FloatMatrix c,
-                        FloatMatrix mask, Epilogue epilogue) {
+    private GemmProblem(
+            GemmShape shape,
+            Kernels kernels,
+            FloatMatrix a,
+            FloatMatrix b,
+            FloatMatrix c,
+            FloatMatrix mask,
+            Epilogue epilogue) {
         this.shape = shape;
         this.kernels = kernels;
         this.a = a;
@@ -56,8 +63,9 @@ final class GemmProblem implements AutoCloseable {
                     mask = FloatMatrix.allocate(shape.m(), shape.n());
                     ep = Epilogue.relu(mask, false);
                 }
-                default -> throw new IllegalArgumentException("unknown epilogue '" + epilogue + "'; expected "
-                        + EPILOGUE_NONE + " or " + EPILOGUE_RELU_MASK);
+                default ->
+                    throw new IllegalArgumentException("unknown epilogue '" + epilogue + "'; expected " + EPILOGUE_NONE
+                            + " or " + EPILOGUE_RELU_MASK);
             }
             SplittableRandom random = new SplittableRandom(0x5eed_0f_9e_77L);
             fillUniform(a, random);

@@ -27,9 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
 // microkernel is hot from the first call).
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g",
-        // JMH 1.37 reads fields through sun.misc.Unsafe; JDK 24+ warns about it on every fork.
-        "--sun-misc-unsafe-memory-access=allow"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {
+            "--add-modules=jdk.incubator.vector",
+            "-Xms1g",
+            "-Xmx1g",
+            // JMH 1.37 reads fields through sun.misc.Unsafe; JDK 24+ warns about it on every fork.
+            "--sun-misc-unsafe-memory-access=allow"
+        })
 public abstract class GemmProblemBenchmark {
 
     @Param({GemmProblem.EPILOGUE_NONE})

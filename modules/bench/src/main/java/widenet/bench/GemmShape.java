@@ -27,21 +27,36 @@ public record GemmShape(Op opA, Op opB, int m, int n, int k) {
     public static GemmShape parse(String spec) {
         Matcher mt = SPEC.matcher(spec.trim());
         if (!mt.matches()) {
-            throw new IllegalArgumentException("GEMM shape '" + spec
-                    + "' is not of the form <opA><opB>:<M>x<N>x<K>, e.g. NT:1000x4000x1000");
+            throw new IllegalArgumentException(
+                    "GEMM shape '" + spec + "' is not of the form <opA><opB>:<M>x<N>x<K>, e.g. NT:1000x4000x1000");
         }
-        return new GemmShape(op(mt.group(1)), op(mt.group(2)),
-                Integer.parseInt(mt.group(3)), Integer.parseInt(mt.group(4)), Integer.parseInt(mt.group(5)));
+        return new GemmShape(
+                op(mt.group(1)),
+                op(mt.group(2)),
+                Integer.parseInt(mt.group(3)),
+                Integer.parseInt(mt.group(4)),
+                Integer.parseInt(mt.group(5)));
     }
 
     private static Op op(String letter) {
         return Op.valueOf(letter.toUpperCase(Locale.ROOT));
     }
 
-    public int aRows() { return opA == Op.N ? m : k; }
-    public int aCols() { return opA == Op.N ? k : m; }
-    public int bRows() { return opB == Op.N ? k : n; }
-    public int bCols() { return opB == Op.N ? n : k; }
+    public int aRows() {
+        return opA == Op.N ? m : k;
+    }
+
+    public int aCols() {
+        return opA == Op.N ? k : m;
+    }
+
+    public int bRows() {
+        return opB == Op.N ? k : n;
+    }
+
+    public int bCols() {
+        return opB == Op.N ? n : k;
+    }
 
     /** 2·M·N·K: one multiply and one add per term of every dot product. */
     public long flops() {

@@ -34,8 +34,14 @@ import widenet.train.Trainer;
 // A step at n = 1000, m = 2000 takes ≈ 1–4 s: 8-second iterations give a few steps each.
 @Warmup(iterations = 2, time = 8)
 @Measurement(iterations = 4, time = 8)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g",
-        "--sun-misc-unsafe-memory-access=allow"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-modules=jdk.incubator.vector",
+            "-Xms1g",
+            "-Xmx1g",
+            "--sun-misc-unsafe-memory-access=allow"
+        })
 public class ImplicitStepBenchmark extends StepBenchmark {
     private static final double LEARNING_RATE = 0.02;
     private static final double GAMMA = 0.2;
@@ -57,15 +63,28 @@ public class ImplicitStepBenchmark extends StepBenchmark {
 
     @Override
     protected Network createNetwork(Kernels kernels, Dataset data, SplittableRandom rng) {
-        var config = new ImplicitNetwork.Config(s.d(), s.m(), s.n(), GAMMA, false, false, 1.0, LossKind.SUM, Set.of("u"),
-                ImplicitNetwork.Solver.DEFAULT, false, 1);
+        var config = new ImplicitNetwork.Config(
+                s.d(),
+                s.m(),
+                s.n(),
+                GAMMA,
+                false,
+                false,
+                1.0,
+                LossKind.SUM,
+                Set.of("u"),
+                ImplicitNetwork.Solver.DEFAULT,
+                false,
+                1);
         return new ImplicitNetwork(kernels, config, rng);
     }
 
     /** A and B; u is frozen. */
     @Override
     protected List<FloatMatrix> trainedWeights(Network network) {
-        return network.parameters().stream().filter(p -> p.name().equals("A") || p.name().equals("W"))
-                .map(Parameter::value).toList();
+        return network.parameters().stream()
+                .filter(p -> p.name().equals("A") || p.name().equals("W"))
+                .map(Parameter::value)
+                .toList();
     }
 }

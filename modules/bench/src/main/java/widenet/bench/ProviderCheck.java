@@ -11,8 +11,7 @@ import widenet.kernel.KernelProviders;
  * configuration it chose.
  */
 public final class ProviderCheck {
-    private ProviderCheck() {
-    }
+    private ProviderCheck() {}
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("--describe")) {

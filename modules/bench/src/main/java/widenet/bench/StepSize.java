@@ -14,9 +14,10 @@ record StepSize(int n, int d, int m) {
     static StepSize parse(String size, String example) {
         Matcher mt = SIZE.matcher(size);
         if (!mt.matches()) {
-            throw new IllegalArgumentException("size '" + size + "' is not of the form n<samples>_d<dim>_m<width>, "
-                    + "e.g. " + example);
+            throw new IllegalArgumentException(
+                    "size '" + size + "' is not of the form n<samples>_d<dim>_m<width>, " + "e.g. " + example);
         }
-        return new StepSize(Integer.parseInt(mt.group(1)), Integer.parseInt(mt.group(2)), Integer.parseInt(mt.group(3)));
+        return new StepSize(
+                Integer.parseInt(mt.group(1)), Integer.parseInt(mt.group(2)), Integer.parseInt(mt.group(3)));
     }
 }

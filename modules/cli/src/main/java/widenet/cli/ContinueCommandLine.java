@@ -11,11 +11,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * the folder was the default one.
  */
 final class ContinueCommandLine {
-    private ContinueCommandLine() {
-    }
+    private ContinueCommandLine() {}
 
     static String of(CommandSpec spec, boolean outGiven, Path dir) {
-        List<String> args = new ArrayList<>(List.of(spec.qualifiedName(" ").split(" ")));   // "widenet sweep"
+        List<String> args = new ArrayList<>(List.of(spec.qualifiedName(" ").split(" "))); // "widenet sweep"
         List<String> original = spec.commandLine().getParseResult().originalArgs();
         // The parse result's arguments start with those of the parent command, up to this command's name.
         int from = original.indexOf(spec.name()) + 1;

@@ -41,6 +41,7 @@ import widenet.train.internal.Json;
 final class Dashboard implements AutoCloseable {
     /** Folders deeper than this below the root are not listed (runs sit one or two levels down). */
     static final int MAX_DEPTH = 4;
+
     private final Path root;
     private final Path realRoot;
     private final HttpServer server;
@@ -159,12 +160,14 @@ final class Dashboard implements AutoCloseable {
         } catch (RuntimeException e) {
             // e.g. a run whose first metrics row is not written yet: say so, and keep polling
             html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>widenet serve</title></head><body><main>"
-                    + "<p>" + escape(e.getMessage() == null ? e.toString() : e.getMessage()) + "</p></main></body></html>";
+                    + "<p>" + escape(e.getMessage() == null ? e.toString() : e.getMessage())
+                    + "</p></main></body></html>";
         }
         Map<String, Object> s = state(dir);
         String rel = relative(dir);
         String bar = "<nav class=\"widenet-live\" style=\"font:13px sans-serif;padding:6px 12px;background:#eef\">"
-                + "<a href=\"/\">all runs</a> · <span id=\"widenet-live\">" + escape(s.get("status") + " · " + s.get("rows") + " rows")
+                + "<a href=\"/\">all runs</a> · <span id=\"widenet-live\">"
+                + escape(s.get("status") + " · " + s.get("rows") + " rows")
                 + "</span> · <a href=\"/files/" + escape(rel) + "\">files</a></nav>\n<main id=\"widenet-report\">";
         html = html.replaceFirst("<main>", java.util.regex.Matcher.quoteReplacement(bar));
         html = html.replace("</body>", live(rel, s.get("version").toString()) + "</body>");
@@ -190,7 +193,8 @@ final class Dashboard implements AutoCloseable {
                   setTimeout(tick, 1000);
                 })();
                 </script>
-                """.formatted(Json.toString(version), Json.toString(encodePath(rel)).replace("</", "<\\/"));
+                """.formatted(
+                        Json.toString(version), Json.toString(encodePath(rel)).replace("</", "<\\/"));
     }
 
     /** kind, status (from run.json / reproduction.json / sweep.json), metrics rows, and a version that changes with any file. */
@@ -202,19 +206,20 @@ final class Dashboard implements AutoCloseable {
         Path metrics = dir.resolve("metrics.csv");
         s.put("rows", Files.isRegularFile(metrics) ? rows(metrics) : 0);
         long[] v = {0, 0};
-        Files.walkFileTree(dir, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-                v[0] = Math.max(v[0], a.lastModifiedTime().toMillis());
-                v[1] += a.size();
-                return FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                dir, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                        v[0] = Math.max(v[0], a.lastModifiedTime().toMillis());
+                        v[1] += a.size();
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) {
-                return FileVisitResult.CONTINUE;   // a checkpoint renamed away while we look
-            }
-        });
+                    @Override
+                    public FileVisitResult visitFileFailed(Path f, IOException e) {
+                        return FileVisitResult.CONTINUE; // a checkpoint renamed away while we look
+                    }
+                });
         s.put("version", v[0] + "-" + v[1]);
         return s;
     }
@@ -231,7 +236,7 @@ final class Dashboard implements AutoCloseable {
                 }
             }
         }
-        return Math.max(0, lines - 1);   // the header
+        return Math.max(0, lines - 1); // the header
     }
 
     private static String kind(Path dir) {
@@ -264,66 +269,105 @@ final class Dashboard implements AutoCloseable {
 
     private String index() throws IOException {
         List<Path> found = new ArrayList<>();
-        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
-                if (kind(d) != null) {
-                    found.add(d);
-                    // a reproduction's or sweep's own runs are on its page
-                    return d.equals(root) || kind(d).equals("run") ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
-                }
-                return d.getFileName() != null && d.getFileName().toString().startsWith(".") && !d.equals(root)
-                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                        if (kind(d) != null) {
+                            found.add(d);
+                            // a reproduction's or sweep's own runs are on its page
+                            return d.equals(root) || kind(d).equals("run")
+                                    ? FileVisitResult.CONTINUE
+                                    : FileVisitResult.SKIP_SUBTREE;
+                        }
+                        return d.getFileName() != null
+                                        && d.getFileName().toString().startsWith(".")
+                                        && !d.equals(root)
+                                ? FileVisitResult.SKIP_SUBTREE
+                                : FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
+                    @Override
+                    public FileVisitResult visitFileFailed(Path f, IOException e) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
         found.sort((a, b) -> relative(a).compareTo(relative(b)));
         StringBuilder rows = new StringBuilder();
         for (Path d : found) {
             String rel = relative(d);
             Path metrics = d.resolve("metrics.csv");
-            rows.append("<tr><td><a href=\"/report/").append(escape(encodePath(rel))).append("\">")
-                    .append(escape(rel.isEmpty() ? "." : rel)).append("</a></td><td>").append(kind(d))
-                    .append("</td><td>").append(escape(status(d))).append("</td><td>")
-                    .append(Files.isRegularFile(metrics) ? rows(metrics) : "").append("</td><td>")
-                    .append(escape(Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toInstant().toString().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z")))
+            rows.append("<tr><td><a href=\"/report/")
+                    .append(escape(encodePath(rel)))
+                    .append("\">")
+                    .append(escape(rel.isEmpty() ? "." : rel))
+                    .append("</a></td><td>")
+                    .append(kind(d))
+                    .append("</td><td>")
+                    .append(escape(status(d)))
+                    .append("</td><td>")
+                    .append(Files.isRegularFile(metrics) ? rows(metrics) : "")
+                    .append("</td><td>")
+                    .append(escape(Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS)
+                            .toInstant()
+                            .toString()
+                            .replace('T', ' ')
+                            .replaceAll("\\.\\d+Z$", "Z")))
                     .append("</td></tr>\n");
         }
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>widenet serve · " + escape(root.toString())
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>widenet serve · "
+                + escape(root.toString())
                 + "</title><style>body{font:14px sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:4px 10px;"
-                + "border-bottom:1px solid #ddd;text-align:left}</style></head><body>\n<h1>widenet · " + escape(root.toString()) + "</h1>\n"
-                + (found.isEmpty() ? "<p>No runs, reproductions or sweeps here yet.</p>\n"
-                        : "<table><tr><th>folder</th><th>kind</th><th>status</th><th>metrics rows</th><th>modified</th></tr>\n" + rows + "</table>\n")
+                + "border-bottom:1px solid #ddd;text-align:left}</style></head><body>\n<h1>widenet · "
+                + escape(root.toString()) + "</h1>\n"
+                + (found.isEmpty()
+                        ? "<p>No runs, reproductions or sweeps here yet.</p>\n"
+                        : "<table><tr><th>folder</th><th>kind</th><th>status</th><th>metrics rows</th><th>modified</th></tr>\n"
+                                + rows + "</table>\n")
                 + "</body></html>\n";
     }
 
     private void file(HttpExchange ex, Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            StringBuilder list = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>files</title></head><body><ul>\n");
+            StringBuilder list = new StringBuilder(
+                    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>files</title></head><body><ul>\n");
             try (var s = Files.list(file)) {
                 for (Path p : s.sorted().toList()) {
                     String rel = relative(p);
-                    list.append("<li><a href=\"/files/").append(escape(encodePath(rel))).append("\">")
-                            .append(escape(p.getFileName().toString())).append(Files.isDirectory(p) ? "/" : "").append("</a></li>\n");
+                    list.append("<li><a href=\"/files/")
+                            .append(escape(encodePath(rel)))
+                            .append("\">")
+                            .append(escape(p.getFileName().toString()))
+                            .append(Files.isDirectory(p) ? "/" : "")
+                            .append("</a></li>\n");
                 }
             }
-            send(ex, 200, "text/html; charset=utf-8", list.append("</ul></body></html>\n").toString());
+            send(
+                    ex,
+                    200,
+                    "text/html; charset=utf-8",
+                    list.append("</ul></body></html>\n").toString());
             return;
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".json") ? "application/json"
-                : name.endsWith(".csv") ? "text/csv; charset=utf-8" : name.endsWith(".md") ? "text/markdown; charset=utf-8"
-                : name.endsWith(".png") ? "image/png" : name.endsWith(".svg") ? "image/svg+xml" : "application/octet-stream";
+        String type = name.endsWith(".html")
+                ? "text/html; charset=utf-8"
+                : name.endsWith(".json")
+                        ? "application/json"
+                        : name.endsWith(".csv")
+                                ? "text/csv; charset=utf-8"
+                                : name.endsWith(".md")
+                                        ? "text/markdown; charset=utf-8"
+                                        : name.endsWith(".png")
+                                                ? "image/png"
+                                                : name.endsWith(".svg") ? "image/svg+xml" : "application/octet-stream";
         ex.getResponseHeaders().set("Content-Type", type);
         long size = Files.size(file);
         boolean head = ex.getRequestMethod().equals("HEAD");
         ex.sendResponseHeaders(200, head ? -1 : size == 0 ? -1 : size);
         if (!head && size > 0) {
-            try (OutputStream o = ex.getResponseBody(); InputStream in = Files.newInputStream(file)) {
+            try (OutputStream o = ex.getResponseBody();
+                    InputStream in = Files.newInputStream(file)) {
                 in.transferTo(o);
             }
         }

@@ -16,18 +16,27 @@ final class DataParallelOptions {
     static final String NONE = "none";
     static final String SPARK = "spark";
 
-    @Option(names = "--data-parallel", paramLabel = "ENGINE",
-            description = "Compute full-batch gradients data-parallel on an engine: none or spark (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--data-parallel",
+            paramLabel = "ENGINE",
+            description =
+                    "Compute full-batch gradients data-parallel on an engine: none or spark (default: ${DEFAULT-VALUE}).",
             defaultValue = NONE)
     String engine = NONE;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "With --data-parallel spark: the Spark master, local[N], spark://host:port or yarn (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description =
+                    "With --data-parallel spark: the Spark master, local[N], spark://host:port or yarn (default: ${DEFAULT-VALUE}).",
             defaultValue = "local[*]")
     String master = "local[*]";
 
-    @Option(names = "--partitions", paramLabel = "P",
-            description = "With --data-parallel: split the rows of X into P partitions (default: the engine's parallelism).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "P",
+            description =
+                    "With --data-parallel: split the rows of X into P partitions (default: the engine's parallelism).")
     Integer partitions;
 
     /** The engine these options name; {@code given} says which options were typed. */

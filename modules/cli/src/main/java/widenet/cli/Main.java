@@ -24,10 +24,24 @@ import widenet.train.InputException;
  * {@link DivergenceException} is exit 3. Anything else, {@link IllegalArgumentException} included, is a programming
  * error: exit 1, "internal error: …", and how to see the stack trace.
  */
-@Command(name = "widenet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "widenet",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Train over-parameterized ReLU networks by gradient descent and watch the convergence theory.",
-        subcommands = {TrainCommand.class, RerunCommand.class, TheoryCommand.class, ReproduceCommand.class, SweepCommand.class,
-                NtkGapCommand.class, ReportCommand.class, WorkerCommand.class, PredictCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            RerunCommand.class,
+            TheoryCommand.class,
+            ReproduceCommand.class,
+            SweepCommand.class,
+            NtkGapCommand.class,
+            ReportCommand.class,
+            WorkerCommand.class,
+            PredictCommand.class,
+            ServeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     public static final int EXIT_INPUT = 2;
     public static final int EXIT_DIVERGED = 3;
@@ -51,12 +65,14 @@ public final class Main {
                 // The JVM decoded argv with the locale's charset and found bytes that are not text in it: the name
                 // widenet would use is not the name given, so a file would be read or written under another name.
                 err.println("widenet: argument '" + a + "' is not valid text in this locale's character set ("
-                        + System.getProperty("sun.jnu.encoding") + "); rename the file, or run in a UTF-8 locale (e.g. LC_ALL=C.UTF-8)");
+                        + System.getProperty("sun.jnu.encoding")
+                        + "); rename the file, or run in a UTF-8 locale (e.g. LC_ALL=C.UTF-8)");
                 return EXIT_INPUT;
             }
         }
         for (String a : args) {
-            String refused = a != null && a.startsWith("@") && !a.startsWith("@@") ? argumentFileProblem(a.substring(1)) : null;
+            String refused =
+                    a != null && a.startsWith("@") && !a.startsWith("@@") ? argumentFileProblem(a.substring(1)) : null;
             if (refused != null) {
                 err.println("widenet: argument file " + a + ": " + refused);
                 return EXIT_INPUT;
@@ -85,7 +101,8 @@ public final class Main {
                 new CommandLine(new Main()).parseArgs(args);
             } catch (CommandLine.InitializationException ex) {
                 Throwable cause = ex.getCause();
-                err.println("widenet: " + ex.getMessage() + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""));
+                err.println("widenet: " + ex.getMessage()
+                        + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""));
                 return EXIT_INPUT;
             } catch (CommandLine.ParameterException ex) {
                 // execute() reports it below
@@ -126,8 +143,9 @@ public final class Main {
         try {
             return Path.of(s);
         } catch (InvalidPathException e) {
-            throw new CommandLine.TypeConversionException("'" + s + "' is not a path this system can use (" + e.getReason()
-                    + " in the locale's character set " + System.getProperty("sun.jnu.encoding") + "; run in a UTF-8 locale, e.g. LC_ALL=C.UTF-8)");
+            throw new CommandLine.TypeConversionException("'" + s + "' is not a path this system can use ("
+                    + e.getReason() + " in the locale's character set " + System.getProperty("sun.jnu.encoding")
+                    + "; run in a UTF-8 locale, e.g. LC_ALL=C.UTF-8)");
         }
     }
 
@@ -141,14 +159,19 @@ public final class Main {
             e.println("widenet: " + message(ex));
             return EXIT_INPUT;
         }
-        String what = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        e.println("widenet: internal error: " + what + " (a bug in widenet, not in what you gave it; set WIDENET_DEBUG=1 for the stack trace)");
+        String what = ex.getMessage() == null
+                ? ex.getClass().getSimpleName()
+                : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        e.println("widenet: internal error: " + what
+                + " (a bug in widenet, not in what you gave it; set WIDENET_DEBUG=1 for the stack trace)");
         return 1;
     }
 
     /** The message of a bad-input exception; a file problem as "FILE: reason", never a Java class name. */
     static String message(Throwable ex) {
-        if (ex instanceof UncheckedIOException u && u.getMessage() != null && !u.getMessage().equals(String.valueOf(u.getCause()))) {
+        if (ex instanceof UncheckedIOException u
+                && u.getMessage() != null
+                && !u.getMessage().equals(String.valueOf(u.getCause()))) {
             return u.getMessage();
         }
         Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
@@ -163,7 +186,9 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"widenet " + version(), "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")"};
+            return new String[] {
+                "widenet " + version(), "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")"
+            };
         }
     }
 

@@ -14,22 +14,33 @@ import widenet.train.ModelSpec;
 final class ModelOptions {
     static final String TWO_LAYER = "two-layer", DEEP = "deep", IMPLICIT = "implicit";
 
-    @Option(names = "--model", description = "Network: two-layer, deep or implicit (default: ${DEFAULT-VALUE}).", defaultValue = TWO_LAYER)
+    @Option(
+            names = "--model",
+            description = "Network: two-layer, deep or implicit (default: ${DEFAULT-VALUE}).",
+            defaultValue = TWO_LAYER)
     String model = TWO_LAYER;
 
-    @Option(names = {"--width", "--m"}, description = "Width m of the hidden layer (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+    @Option(
+            names = {"--width", "--m"},
+            description = "Width m of the hidden layer (default: ${DEFAULT-VALUE}).",
+            defaultValue = "2000")
     int width = 2000;
 
     @Mixin
     TwoLayerOptions twoLayer = new TwoLayerOptions();
 
-    @Option(names = "--relu-grad-at-zero", description = "ReLU′(0): 1 or 0 (default: 1 for two-layer as in Du et al., 0 for deep as in Nguyen 2021).")
+    @Option(
+            names = "--relu-grad-at-zero",
+            description = "ReLU′(0): 1 or 0 (default: 1 for two-layer as in Du et al., 0 for deep as in Nguyen 2021).")
     Integer reluGradAtZero;
 
     @Mixin
     DeepOptions deep = new DeepOptions();
 
-    @Option(names = "--freeze", description = "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, W, u, v (e.g. A,W).")
+    @Option(
+            names = "--freeze",
+            description =
+                    "Parameters gradient descent leaves fixed: deep: layers (1-based, comma list); implicit: names of A, W, u, v (e.g. A,W).")
     String freeze;
 
     @Mixin
@@ -60,8 +71,10 @@ final class ModelOptions {
         for (String other : List.of(TWO_LAYER, DEEP, IMPLICIT)) {
             for (String o : other.equals(kind) ? List.<String>of() : concat(own(other), shared(other))) {
                 if (given.test(o) && !shared(kind).contains(o) && !own(kind).contains(o)) {
-                    throw new InputException(o + " does not apply to --model " + kind + (kind.equals(DEEP)
-                            ? " (deep networks take --widths d,n1,…,nL)" : " (it is an option of --model " + owner(o) + ")"));
+                    throw new InputException(o + " does not apply to --model " + kind
+                            + (kind.equals(DEEP)
+                                    ? " (deep networks take --widths d,n1,…,nL)"
+                                    : " (it is an option of --model " + owner(o) + ")"));
                 }
             }
         }
@@ -73,8 +86,13 @@ final class ModelOptions {
     }
 
     private static String owner(String option) {
-        return DeepOptions.OWN.contains(option) ? DEEP : ImplicitOptions.OWN.contains(option) ? IMPLICIT
-                : TwoLayerOptions.OWN.contains(option) ? TWO_LAYER : option.equals("--freeze") ? "deep or implicit" : "two-layer or deep";
+        return DeepOptions.OWN.contains(option)
+                ? DEEP
+                : ImplicitOptions.OWN.contains(option)
+                        ? IMPLICIT
+                        : TwoLayerOptions.OWN.contains(option)
+                                ? TWO_LAYER
+                                : option.equals("--freeze") ? "deep or implicit" : "two-layer or deep";
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -20,8 +20,8 @@ import widenet.theory.infinite.TwoLayerKernel;
 import widenet.train.DataSpec;
 import widenet.train.Dataset;
 import widenet.train.InputException;
-import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
+import widenet.train.internal.Json;
 import widenet.train.internal.ResultTarget;
 
 /**
@@ -62,12 +62,15 @@ final class ModelTheory {
         if (cmd.xFile != null) {
             for (String o : new String[] {"--n", "--d", "--seed"}) {
                 if (cmd.given(o) && !(o.equals("--seed") && cmd.empirical)) {
-                    throw new InputException(o + " sizes the synthetic data; with --x the data is the file's (drop " + o + ")");
+                    throw new InputException(
+                            o + " sizes the synthetic data; with --x the data is the file's (drop " + o + ")");
                 }
             }
             data = new DataSpec.NpyFiles(cmd.xFile.toString(), cmd.yFile.toString());
         } else {
-            int d = spec instanceof ModelSpec.Deep deep && deep.widths() != null && !cmd.given("--d") ? deep.widths().get(0) : cmd.synthetic.d;
+            int d = spec instanceof ModelSpec.Deep deep && deep.widths() != null && !cmd.given("--d")
+                    ? deep.widths().get(0)
+                    : cmd.synthetic.d;
             data = new DataSpec.Sphere(cmd.synthetic.n, d);
         }
         data.validate();
@@ -82,7 +85,8 @@ final class ModelTheory {
         SplittableRandom seeds = new SplittableRandom(cmd.seed);
         SplittableRandom dataRng = seeds.split();
         SplittableRandom initRng = seeds.split();
-        try (Kernels k = KernelProviders.open(cmd.kernels, threads); Dataset set = data.load(dataRng, spec)) {
+        try (Kernels k = KernelProviders.open(cmd.kernels, threads);
+                Dataset set = data.load(dataRng, spec)) {
             int n = set.n();
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("model", kind);
@@ -100,7 +104,8 @@ final class ModelTheory {
                 normalisation = kernel.normalisation();
                 s.put("widths", deep.widths());
                 if (cfg.widths()[cfg.depth()] > 1) {
-                    notes.add("k = " + cfg.widths()[cfg.depth()] + " outputs: Θ is the kernel of each output (outputs do not couple in the limit)");
+                    notes.add("k = " + cfg.widths()[cfg.depth()]
+                            + " outputs: Θ is the kernel of each output (outputs do not couple in the limit)");
                 }
             } else {
                 ModelSpec.Implicit imp = (ModelSpec.Implicit) spec;
@@ -111,10 +116,13 @@ final class ModelTheory {
                 double[] gv = SymmetricEigen.ofInPlace(gao, n, false, threads).values();
                 s.put("gao_lambda0", gv[0]);
                 s.put("gao_lambda_max", gv[n - 1]);
-                System.out.printf("λ₀ = λ_min(G∞)         %.6g  (Gao et al.'s G∞ = E[relu(Xw)relu(Xw)ᵀ]; λ_max(G∞) = %.6g)%n", gv[0], gv[n - 1]);
+                System.out.printf(
+                        "λ₀ = λ_min(G∞)         %.6g  (Gao et al.'s G∞ = E[relu(Xw)relu(Xw)ᵀ]; λ_max(G∞) = %.6g)%n",
+                        gv[0], gv[n - 1]);
                 if (!kernel.derived()) {
-                    String why = "the full H∞ with --phi-relu (φ = relu(Bx)·s) is not derived (the pre-activation is not Gaussian); "
-                            + "only G∞ above is exact";
+                    String why =
+                            "the full H∞ with --phi-relu (φ = relu(Bx)·s) is not derived (the pre-activation is not Gaussian); "
+                                    + "only G∞ above is exact";
                     System.out.println("note: " + why);
                     s.put("notes", List.of(why));
                     s.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -128,13 +136,18 @@ final class ModelTheory {
             }
             SymmetricEigen eigen = SymmetricEigen.ofInPlace(theta, n, false, threads);
             double lmin = eigen.min(), lmax = eigen.max();
-            double unit = loss == LossKind.SUM ? 1 : n;   // a step η on the mean is η/n on the sum
+            double unit = loss == LossKind.SUM ? 1 : n; // a step η on the mean is η/n on the sum
             System.out.println("kernel: " + normalisation);
             notes.forEach(note -> System.out.println("note: " + note));
             System.out.printf("λ_min(Θ)               %.6g%n", lmin);
             System.out.printf("λ_max(Θ)               %.6g  (condition number %.4g)%n", lmax, lmax / lmin);
-            System.out.printf("stable step            η < 2/λ_max%s = %.6g%n", unit == 1 ? "" : "·n (mean loss)", 2 * unit / lmax);
-            System.out.printf("--lr auto (c = %s)      η = c/λ_max%s = %.6g%n", InitialKernel.DEFAULT_FACTOR, unit == 1 ? "" : "·n",
+            System.out.printf(
+                    "stable step            η < 2/λ_max%s = %.6g%n",
+                    unit == 1 ? "" : "·n (mean loss)", 2 * unit / lmax);
+            System.out.printf(
+                    "--lr auto (c = %s)      η = c/λ_max%s = %.6g%n",
+                    InitialKernel.DEFAULT_FACTOR,
+                    unit == 1 ? "" : "·n",
                     InitialKernel.step(InitialKernel.DEFAULT_FACTOR, lmax, loss, n));
             s.put("kernel", "infinite-width NTK");
             s.put("normalisation", normalisation);
@@ -155,15 +168,22 @@ final class ModelTheory {
         return 0;
     }
 
-    private Map<String, Object> empirical(Kernels k, ModelSpec spec, Dataset set, LossKind loss, SplittableRandom initRng,
-                                          int threads, double limitMax) {
+    private Map<String, Object> empirical(
+            Kernels k,
+            ModelSpec spec,
+            Dataset set,
+            LossKind loss,
+            SplittableRandom initRng,
+            int threads,
+            double limitMax) {
         int n = set.n();
         Network net = switch (spec) {
             case ModelSpec.Deep deep -> {
                 DeepNetwork.Config cfg = deep.config(n, loss);
                 if (cfg.widths()[cfg.depth()] != 1) {
-                    throw new InputException("--empirical needs one output (the empirical NTK is formed per output); --widths ends in "
-                            + cfg.widths()[cfg.depth()]);
+                    throw new InputException(
+                            "--empirical needs one output (the empirical NTK is formed per output); --widths ends in "
+                                    + cfg.widths()[cfg.depth()]);
                 }
                 yield new DeepNetwork(k, cfg, initRng);
             }
@@ -174,8 +194,13 @@ final class ModelTheory {
             double[] k0 = InitialKernel.empirical(k, net, set.x(), set.y());
             double[] v = SymmetricEigen.ofInPlace(k0, n, false, threads).values();
             double lmin = v[0], lmax = v[n - 1];
-            System.out.printf("empirical K(0), seed %d: λ_min %.6g, λ_max %.6g (λ_max(K(0))/λ_max(Θ) = %.4f); --lr auto would use η = %.6g%n",
-                    cmd.seed, lmin, lmax, lmax / limitMax, InitialKernel.step(InitialKernel.DEFAULT_FACTOR, lmax, loss, n));
+            System.out.printf(
+                    "empirical K(0), seed %d: λ_min %.6g, λ_max %.6g (λ_max(K(0))/λ_max(Θ) = %.4f); --lr auto would use η = %.6g%n",
+                    cmd.seed,
+                    lmin,
+                    lmax,
+                    lmax / limitMax,
+                    InitialKernel.step(InitialKernel.DEFAULT_FACTOR, lmax, loss, n));
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("seed", cmd.seed);
             e.put("lambda_min", lmin);

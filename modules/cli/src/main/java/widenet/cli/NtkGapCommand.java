@@ -21,12 +21,12 @@ import widenet.kernel.KernelProviders;
 import widenet.sweep.LogLogFit;
 import widenet.train.DataSpec;
 import widenet.train.InputException;
-import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunListener;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecJson;
 import widenet.train.Runs;
+import widenet.train.internal.Json;
 
 /**
  * {@code widenet ntk-gap}: how far a network trained at width m is from its kernel-regime prediction, against m.
@@ -36,15 +36,26 @@ import widenet.train.Runs;
  * least-squares exponent of gap ∝ m^α over all (m, seed) points with its t-based 95 % interval. The theory's α is
  * −½: the kernel moves by O(1/√m) during training, and K(0) differs from K∞ by O(1/√m).
  */
-@Command(name = "ntk-gap", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "ntk-gap",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Fit the gap between loss and kernel-regime prediction to m^α.",
-        description = {"Trains the model at several widths m and fits the gap between the measured loss and its kernel-regime prediction (K(0) and the infinite-width kernel) as gap ∝ m^α, with a 95%% CI (theory: α = −1/2).",
-                "Writes gap.csv, gap.json and one run folder per (m, seed) under --out; finished runs are kept on a rerun."})
+        description = {
+            "Trains the model at several widths m and fits the gap between the measured loss and its kernel-regime prediction (K(0) and the infinite-width kernel) as gap ∝ m^α, with a 95%% CI (theory: α = −1/2).",
+            "Writes gap.csv, gap.json and one run folder per (m, seed) under --out; finished runs are kept on a rerun."
+        })
 final class NtkGapCommand implements Callable<Integer> {
     static final List<String> GAPS = List.of("gap_ntk0", "gap_inf", "test_gap_ntk0", "test_gap_inf");
     private static final Map<String, String[]> COLUMNS = Map.of(
-            "gap_ntk0", new String[] {"loss", "pred_loss_ntk0"}, "gap_inf", new String[] {"loss", "pred_loss_inf"},
-            "test_gap_ntk0", new String[] {"test_loss", "pred_test_loss_ntk0"}, "test_gap_inf", new String[] {"test_loss", "pred_test_loss_inf"});
+            "gap_ntk0",
+            new String[] {"loss", "pred_loss_ntk0"},
+            "gap_inf",
+            new String[] {"loss", "pred_loss_inf"},
+            "test_gap_ntk0",
+            new String[] {"test_loss", "pred_test_loss_ntk0"},
+            "test_gap_inf",
+            new String[] {"test_loss", "pred_test_loss_inf"});
 
     @Spec
     CommandSpec spec;
@@ -55,7 +66,12 @@ final class NtkGapCommand implements Callable<Integer> {
     @Mixin
     SyntheticDataOptions synthetic = new SyntheticDataOptions();
 
-    @Option(names = "--widths-m", split = ",", paramLabel = "M[,M…]", description = "The widths m (default: ${DEFAULT-VALUE}); for --model deep every hidden width of --widths becomes m.",
+    @Option(
+            names = "--widths-m",
+            split = ",",
+            paramLabel = "M[,M…]",
+            description =
+                    "The widths m (default: ${DEFAULT-VALUE}); for --model deep every hidden width of --widths becomes m.",
             defaultValue = "250,500,1000,2000,4000,8000")
     List<Integer> widths;
 
@@ -65,13 +81,19 @@ final class NtkGapCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "First seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
 
-    @Option(names = {"--lr", "--eta"}, description = "Step size η (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
+    @Option(
+            names = {"--lr", "--eta"},
+            description = "Step size η (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0.1")
     double lr = 0.1;
 
     @Option(names = "--steps", description = "Gradient steps (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     long steps = 200;
 
-    @Option(names = "--every", description = "A metrics row every K steps (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+    @Option(
+            names = "--every",
+            description = "A metrics row every K steps (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5")
     long every = 5;
 
     @Option(names = "--loss", description = "sum or mean (default: ${DEFAULT-VALUE}).", defaultValue = "sum")
@@ -92,7 +114,10 @@ final class NtkGapCommand implements Callable<Integer> {
     @Option(names = "--test-y", description = "Held-out labels for --test-x.")
     Path testY;
 
-    @Option(names = "--kernels", description = "Kernel provider (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    @Option(
+            names = "--kernels",
+            description = "Kernel provider (default: ${DEFAULT-VALUE}).",
+            defaultValue = KernelProviders.DEFAULT)
     String kernels = KernelProviders.DEFAULT;
 
     @Mixin
@@ -105,8 +130,7 @@ final class NtkGapCommand implements Callable<Integer> {
     boolean quiet;
 
     /** One run's gaps, NaN where the run has no such columns. */
-    record Point(int width, long seed, double[] gaps, double finalLoss) {
-    }
+    record Point(int width, long seed, double[] gaps, double finalLoss) {}
 
     @Override
     public Integer call() throws Exception {
@@ -129,8 +153,18 @@ final class NtkGapCommand implements Callable<Integer> {
         for (int m : widths) {
             for (int s = 0; s < seeds; s++) {
                 long runSeed = seed + s;
-                RunSpec run = withWidth(new RunSpec(data, base, new RunSpec.Optimisation(lr, steps, null, every, loss), runSeed,
-                        null, RunSpec.Theory.on(0), null, new RunSpec.Compute(kernels, threads.threads), null), m);
+                RunSpec run = withWidth(
+                        new RunSpec(
+                                data,
+                                base,
+                                new RunSpec.Optimisation(lr, steps, null, every, loss),
+                                runSeed,
+                                null,
+                                RunSpec.Theory.on(0),
+                                null,
+                                new RunSpec.Compute(kernels, threads.threads),
+                                null),
+                        m);
                 Path dir = out.resolve(String.format(Locale.ROOT, "m%06d-seed%d", m, runSeed));
                 if (!quiet) {
                     err.println("ntk-gap: m = " + m + ", seed " + runSeed + " → " + dir);
@@ -138,7 +172,7 @@ final class NtkGapCommand implements Callable<Integer> {
                 }
                 try {
                     Runs.continueIn(run, dir, RunListener.SILENT);
-                } catch (widenet.train.DivergenceException e) {   // a result: its gap is infinite (metrics.csv shows it)
+                } catch (widenet.train.DivergenceException e) { // a result: its gap is infinite (metrics.csv shows it)
                     err.println("ntk-gap: m = " + m + ", seed " + runSeed + " diverged: " + e.getMessage());
                     err.flush();
                 }
@@ -161,7 +195,8 @@ final class NtkGapCommand implements Callable<Integer> {
         String tx = testX == null ? null : testX.toString(), ty = testY == null ? null : testY.toString();
         if (xFile != null) {
             if (testN != null) {
-                throw new InputException("--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
+                throw new InputException(
+                        "--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
             }
             return new DataSpec.NpyFiles(xFile.toString(), yFile.toString(), tx, ty);
         }
@@ -216,7 +251,7 @@ final class NtkGapCommand implements Callable<Integer> {
                 l0 = a;
             }
             if (Double.isInfinite(a) || Double.isInfinite(b)) {
-                return Double.POSITIVE_INFINITY;   // one of them diverged
+                return Double.POSITIVE_INFINITY; // one of them diverged
             }
             if (!Double.isNaN(a) && !Double.isNaN(b)) {
                 max = Math.max(max, Math.abs(a - b));
@@ -274,7 +309,9 @@ final class NtkGapCommand implements Callable<Integer> {
                 xy.add(new double[] {p.width(), v});
             }
         }
-        return LogLogFit.of(xy.stream().mapToDouble(a -> a[0]).toArray(), xy.stream().mapToDouble(a -> a[1]).toArray());
+        return LogLogFit.of(
+                xy.stream().mapToDouble(a -> a[0]).toArray(),
+                xy.stream().mapToDouble(a -> a[1]).toArray());
     }
 
     private static String csv(List<Point> points) {
@@ -293,12 +330,24 @@ final class NtkGapCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private String table(List<Point> points, Map<String, Object> summary) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%8s  %12s  %12s  %14s  %14s%n", "m", "gap_ntk0", "gap_inf", "test_gap_ntk0", "test_gap_inf"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%8s  %12s  %12s  %14s  %14s%n",
+                "m",
+                "gap_ntk0",
+                "gap_inf",
+                "test_gap_ntk0",
+                "test_gap_inf"));
         for (int m : widths) {
             b.append(String.format(Locale.ROOT, "%8d", m));
             for (int g = 0; g < GAPS.size(); g++) {
                 final int gi = g;
-                double[] v = points.stream().filter(p -> p.width() == m).mapToDouble(p -> p.gaps()[gi]).filter(x -> !Double.isNaN(x)).sorted().toArray();
+                double[] v = points.stream()
+                        .filter(p -> p.width() == m)
+                        .mapToDouble(p -> p.gaps()[gi])
+                        .filter(x -> !Double.isNaN(x))
+                        .sorted()
+                        .toArray();
                 String cell = v.length == 0 ? "–" : String.format(Locale.ROOT, "%.4g", v[v.length / 2]);
                 b.append(String.format(Locale.ROOT, g < 2 ? "  %12s" : "  %14s", cell));
             }
@@ -309,14 +358,23 @@ final class NtkGapCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> e : fits.entrySet()) {
             Map<String, Object> f = (Map<String, Object>) e.getValue();
             double[] ci = (double[]) f.get("ci95");
-            b.append(String.format(Locale.ROOT, "%-14s ∝ m^α, α = %.3f, 95%% CI [%.3f, %.3f] over %d runs (theory −0.5: %s)%n", e.getKey(),
-                    (Double) f.get("alpha"), ci[0], ci[1], (Integer) f.get("points"), (Boolean) f.get("contains_theory") ? "inside" : "outside"));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-14s ∝ m^α, α = %.3f, 95%% CI [%.3f, %.3f] over %d runs (theory −0.5: %s)%n",
+                    e.getKey(),
+                    (Double) f.get("alpha"),
+                    ci[0],
+                    ci[1],
+                    (Integer) f.get("points"),
+                    (Boolean) f.get("contains_theory") ? "inside" : "outside"));
         }
         return b.toString();
     }
 
     /** Whether the option was on the command line (not just its default). */
     boolean given(String option) {
-        return spec != null && spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+        return spec != null
+                && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 }

@@ -17,26 +17,45 @@ import widenet.train.Dataset;
 import widenet.train.InputException;
 
 /** {@code widenet predict}: a trained network applied to new inputs, no labels needed. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Apply a trained network to new inputs.",
-        description = {"f(x) for every row of X (an n×d .npy), from the run's final/ weights or a checkpoint (--step). Writes an n×k float32 .npy, or prints one row per line."})
+        description = {
+            "f(x) for every row of X (an n×d .npy), from the run's final/ weights or a checkpoint (--step). Writes an n×k float32 .npy, or prints one row per line."
+        })
 final class PredictCommand implements Callable<Integer> {
     /** Rows per forward pass: bounds the activations' memory (rows × widths) whatever n is. */
     static final int BATCH = 1024;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "A run folder written by 'widenet train'.")
+    @Option(
+            names = "--run",
+            required = true,
+            paramLabel = "DIR",
+            description = "A run folder written by 'widenet train'.")
     Path run;
 
-    @Option(names = "--x", required = true, paramLabel = "X.npy", description = "Inputs, n×d (d as in training), float32 or float64.")
+    @Option(
+            names = "--x",
+            required = true,
+            paramLabel = "X.npy",
+            description = "Inputs, n×d (d as in training), float32 or float64.")
     Path x;
 
-    @Option(names = "--out", paramLabel = "Y.npy", description = "Where to write the n×k predictions (default: print them).")
+    @Option(
+            names = "--out",
+            paramLabel = "Y.npy",
+            description = "Where to write the n×k predictions (default: print them).")
     Path out;
 
     @Option(names = "--step", paramLabel = "K", description = "Use the checkpoint at step K instead of final/.")
     Long step;
 
-    @Option(names = "--kernels", description = "Kernel provider (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    @Option(
+            names = "--kernels",
+            description = "Kernel provider (default: ${DEFAULT-VALUE}).",
+            defaultValue = KernelProviders.DEFAULT)
     String kernels;
 
     @Option(names = "--threads", description = "Kernel threads (default: cores).")
@@ -51,7 +70,7 @@ final class PredictCommand implements Callable<Integer> {
         try (FloatMatrix inputs = Npy.readMatrix(x)) {
             Dataset.requireFinite(inputs, x.toString());
             try (Kernels k = KernelProviders.open(kernels, t);
-                 Network net = TrainedNetwork.open(k, run, step, Math.max(1, Math.min(BATCH, inputs.rows())))) {
+                    Network net = TrainedNetwork.open(k, run, step, Math.max(1, Math.min(BATCH, inputs.rows())))) {
                 if (inputs.cols() != net.inputDim()) {
                     throw new InputException(x + " has d = " + inputs.cols() + " columns; the network in " + run
                             + " takes d = " + net.inputDim());

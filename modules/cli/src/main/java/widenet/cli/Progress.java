@@ -15,8 +15,11 @@ abstract class Progress implements Trainer.Listener, AutoCloseable {
     static Progress create(boolean quiet, long steps, List<String> columns) {
         if (quiet) {
             return new Progress() {
-                @Override public void onRow(Trainer.Row row) { }
-                @Override public void close() { }
+                @Override
+                public void onRow(Trainer.Row row) {}
+
+                @Override
+                public void close() {}
             };
         }
         var console = System.console();
@@ -31,8 +34,14 @@ abstract class Progress implements Trainer.Listener, AutoCloseable {
         private boolean closed;
 
         Bar(long steps) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                    .setUnit(" steps", 1).showSpeed().setUpdateIntervalMillis(250).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("train")
+                    .setInitialMax(steps)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(" steps", 1)
+                    .showSpeed()
+                    .setUpdateIntervalMillis(250)
+                    .build();
         }
 
         @Override
@@ -64,13 +73,14 @@ abstract class Progress implements Trainer.Listener, AutoCloseable {
             if (row.step == 0 || row.step == steps || now - lastPrint > 2_000_000_000L || !Double.isFinite(row.loss)) {
                 lastPrint = now;
                 double rate = row.elapsedSeconds > 0 ? row.step / row.elapsedSeconds : 0;
-                System.out.printf("step %d/%d  loss %.6g  %.1f steps/s  %.1f s%n", row.step, steps, row.loss, rate, row.elapsedSeconds);
+                System.out.printf(
+                        "step %d/%d  loss %.6g  %.1f steps/s  %.1f s%n",
+                        row.step, steps, row.loss, rate, row.elapsedSeconds);
                 System.out.flush();
             }
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

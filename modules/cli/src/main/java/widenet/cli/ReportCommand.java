@@ -8,15 +8,23 @@ import picocli.CommandLine.Parameters;
 import widenet.report.Report;
 
 /** {@code widenet report DIR}: a self-contained HTML page for a run, reproduction or sweep folder. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Write a self-contained HTML report of a run, reproduction or sweep.",
-        description = {"Inline SVG charts, no scripts, nothing fetched. The folder is recognised by its files: metrics.csv, reproduction.json or sweep.json."})
+        description = {
+            "Inline SVG charts, no scripts, nothing fetched. The folder is recognised by its files: metrics.csv, reproduction.json or sweep.json."
+        })
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The run, reproduction or sweep folder.")
     Path dir;
 
-    @Option(names = "--out", paramLabel = "FILE.html", description = "Where to write the page (default: DIR/report.html).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE.html",
+            description = "Where to write the page (default: DIR/report.html).")
     Path out;
 
     @Option(names = "--quiet", description = "Print nothing on success.")

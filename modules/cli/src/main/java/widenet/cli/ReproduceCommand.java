@@ -21,27 +21,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
-import widenet.train.internal.CheckpointPolicy;
-import widenet.train.GracefulShutdown;
-import widenet.train.InputException;
-import widenet.train.internal.Json;
-import widenet.train.RunFolder;
-import widenet.train.internal.RunLock;
 import widenet.reproduce.Reproduction;
 import widenet.reproduce.ReproductionContext;
 import widenet.reproduce.ReproductionOptions;
+import widenet.train.GracefulShutdown;
+import widenet.train.InputException;
+import widenet.train.RunFolder;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.Json;
+import widenet.train.internal.RunLock;
 
 /** {@code widenet reproduce NAME}: a paper's experiment, as run folders plus a summary against the paper's numbers. */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "reproduce",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Reproduce a paper's experiment beside the paper's own numbers.",
-        description = {"Writes one standard run folder per variant, theory.json, summary.md (the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
-                "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."})
+        description = {
+            "Writes one standard run folder per variant, theory.json, summary.md (the paper's numbers, widenet's, their ratio, and the checks), reproduction.json and series/*.csv.",
+            "NAME: du2019 (Du et al. 2019, Figure 1), arora2019 (Arora et al. 2019, true vs random labels on Fashion-MNIST), nguyen-mondelli2020 (one wide layer, then a pyramid), nguyen2021 (deep ReLU, one wide layer, LeCun/He/NTK init), gao2022 (implicit network, γ small vs too large)."
+        })
 final class ReproduceCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "du2019, arora2019, nguyen-mondelli2020, nguyen2021 or gao2022.")
+    @Parameters(
+            index = "0",
+            paramLabel = "NAME",
+            description = "du2019, arora2019, nguyen-mondelli2020, nguyen2021 or gao2022.")
     String name;
 
     @Option(names = "--quick", description = "Small sizes: under a minute on 2 cores (what the test suite runs).")
@@ -50,15 +58,25 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: runs/reproduce-NAME-<time>).")
     Path out;
 
-    @Option(names = "--force", description = {"Start afresh in a non-empty --out folder, recomputing every variant.",
-            "Without it, the same command on the same --out continues a killed or stopped reproduction."})
+    @Option(
+            names = "--force",
+            description = {
+                "Start afresh in a non-empty --out folder, recomputing every variant.",
+                "Without it, the same command on the same --out continues a killed or stopped reproduction."
+            })
     boolean force;
 
-    @Option(names = "--checkpoint-every", paramLabel = "K|Ns",
-            description = "Each variant's checkpoint cadence: every K steps, or every N seconds (e.g. 60s, the default); 0: only when stopped.")
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "K|Ns",
+            description =
+                    "Each variant's checkpoint cadence: every K steps, or every N seconds (e.g. 60s, the default); 0: only when stopped.")
     String checkpointEvery;
 
-    @Option(names = "--kernels", description = "Kernel provider (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    @Option(
+            names = "--kernels",
+            description = "Kernel provider (default: ${DEFAULT-VALUE}).",
+            defaultValue = KernelProviders.DEFAULT)
     String kernels;
 
     @Mixin
@@ -75,16 +93,24 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--d", description = "Input dimension (du2019, nguyen-mondelli2020, nguyen2021).")
     Integer d;
 
-    @Option(names = "--widths", split = ",", description = "Widths, comma-separated (du2019: m; nguyen-mondelli2020: n₁; nguyen2021: the wide layer; gao2022: m).")
+    @Option(
+            names = "--widths",
+            split = ",",
+            description =
+                    "Widths, comma-separated (du2019: m; nguyen-mondelli2020: n₁; nguyen2021: the wide layer; gao2022: m).")
     List<Integer> widths;
 
-    @Option(names = {"--width", "--m"}, description = "Width (arora2019).")
+    @Option(
+            names = {"--width", "--m"},
+            description = "Width (arora2019).")
     Integer width;
 
     @Option(names = "--steps", description = "Gradient steps per run.")
     Long steps;
 
-    @Option(names = {"--lr", "--eta"}, description = "Step size η.")
+    @Option(
+            names = {"--lr", "--eta"},
+            description = "Step size η.")
     Double lr;
 
     @Option(names = "--seed", description = "Seed (data, initialisation, random labels).")
@@ -99,7 +125,9 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--every", description = "Metrics row every K steps.")
     Long every;
 
-    @Option(names = "--data", description = "Folder with the Fashion-MNIST IDX files (arora2019, gao2022; default: Debian's).")
+    @Option(
+            names = "--data",
+            description = "Folder with the Fashion-MNIST IDX files (arora2019, gao2022; default: Debian's).")
     Path data;
 
     @Option(names = "--classes", split = ",", description = "The two Fashion-MNIST classes, e.g. 0,1 (arora2019).")
@@ -109,8 +137,16 @@ final class ReproduceCommand implements Callable<Integer> {
     List<Double> fractions;
 
     /** Options every reproduction accepts. */
-    private static final List<String> COMMON = List.of("--quick", "--out", "--force", "--checkpoint-every", "--kernels",
-            "--threads", "--verbose", "--help", "--version");
+    private static final List<String> COMMON = List.of(
+            "--quick",
+            "--out",
+            "--force",
+            "--checkpoint-every",
+            "--kernels",
+            "--threads",
+            "--verbose",
+            "--help",
+            "--version");
     /** Options that only steer an invocation: not recorded, free to change when a reproduction is continued. */
     private static final Set<String> RUN_CONTROL = Set.of("--out", "--force", "--checkpoint-every", "--verbose");
     /** The reproduction's name and options, recorded in its folder when it starts, compared when it is continued. */
@@ -121,7 +157,8 @@ final class ReproduceCommand implements Callable<Integer> {
         Map<String, Supplier<Reproduction>> all = Reproduction.all();
         Supplier<Reproduction> s = all.get(name);
         if (s == null) {
-            throw new InputException("unknown reproduction '" + name + "'; available: " + String.join(", ", all.keySet()));
+            throw new InputException(
+                    "unknown reproduction '" + name + "'; available: " + String.join(", ", all.keySet()));
         }
         Reproduction r = s.get();
         List<String> unused = new ArrayList<>();
@@ -136,17 +173,25 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         if (!unused.isEmpty()) {
             throw new InputException("reproduce " + name + " does not use " + String.join(", ", unused)
-                    + (r.options().isEmpty() ? "" : "; it takes " + String.join(", ", r.options().stream().sorted().toList())));
+                    + (r.options().isEmpty()
+                            ? ""
+                            : "; it takes "
+                                    + String.join(
+                                            ", ", r.options().stream().sorted().toList())));
         }
         threads.validate();
         ReproductionOptions options = options();
         r.checkRunnable(options);
-        KernelProviders.named(kernels);   // fail before any folder is made
+        KernelProviders.named(kernels); // fail before any folder is made
         if (checkpointEvery != null) {
             CheckpointPolicy.parse(checkpointEvery);
         }
-        Path dir = out != null ? out
-                : Path.of("runs", "reproduce-" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null
+                ? out
+                : Path.of(
+                        "runs",
+                        "reproduce-" + name + "-"
+                                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Map<String, Object> command = recordCommand();
         boolean continuing = !force && Files.isRegularFile(dir.resolve(COMMAND_FILE));
         RunFolder folder;
@@ -159,29 +204,60 @@ final class ReproduceCommand implements Callable<Integer> {
         GracefulShutdown shutdown = GracefulShutdown.jvm();
         // The lock keeps a second reproduction out of the folder; the section makes SIGINT/SIGTERM wait for the
         // message below (the variant being trained checkpoints and stops at its next step boundary).
-        try (RunLock lock = RunLock.acquire(folder.root()); GracefulShutdown.Section section = shutdown.protect()) {
+        try (RunLock lock = RunLock.acquire(folder.root());
+                GracefulShutdown.Section section = shutdown.protect()) {
             Json.write(folder.resolve(COMMAND_FILE), command);
-            ReproductionContext ctx = new ReproductionContext(r, options, folder, force, shutdown,
-                    verbose -> new CliRunListener(!verbose, new java.io.PrintWriter(System.err, true)), Main.version());
+            ReproductionContext ctx = new ReproductionContext(
+                    r,
+                    options,
+                    folder,
+                    force,
+                    shutdown,
+                    verbose -> new CliRunListener(!verbose, new java.io.PrintWriter(System.err, true)),
+                    Main.version());
             if (continuing) {
-                ctx.log(name + ": continuing the reproduction in " + dir + " (finished variants are kept, an unfinished one resumes from its checkpoint)");
+                ctx.log(name + ": continuing the reproduction in " + dir
+                        + " (finished variants are kept, an unfinished one resumes from its checkpoint)");
             }
             try {
                 r.run(ctx);
             } catch (ReproductionContext.Interrupted e) {
-                spec.commandLine().getErr().println("widenet: " + e.getMessage() + "; continue with: " + resumeCommand(dir));
+                spec.commandLine()
+                        .getErr()
+                        .println("widenet: " + e.getMessage() + "; continue with: " + resumeCommand(dir));
                 spec.commandLine().getErr().flush();
                 return TrainCommand.EXIT_INTERRUPTED;
             }
-            ctx.log(String.format("%s: finished in %s → %s", name, ReproductionContext.duration(ctx.elapsed()), folder.root().resolve("summary.md")));
+            ctx.log(String.format(
+                    "%s: finished in %s → %s",
+                    name,
+                    ReproductionContext.duration(ctx.elapsed()),
+                    folder.root().resolve("summary.md")));
             return 0;
         }
     }
 
     /** What the reproduction reads of this command line. */
     private ReproductionOptions options() {
-        return new ReproductionOptions(quick, kernels, threads.count(), checkpointEvery, Boolean.TRUE.equals(verbose), n, d,
-                widths, width, steps, lr, seed, kappa, theoryEvery, every, data, classes, fractions);
+        return new ReproductionOptions(
+                quick,
+                kernels,
+                threads.count(),
+                checkpointEvery,
+                Boolean.TRUE.equals(verbose),
+                n,
+                d,
+                widths,
+                width,
+                steps,
+                lr,
+                seed,
+                kappa,
+                theoryEvery,
+                every,
+                data,
+                classes,
+                fractions);
     }
 
     /** NAME and every option that shapes the results, by its first name (threads as the effective count), JSON-ready. */
@@ -207,8 +283,8 @@ final class ReproduceCommand implements Callable<Integer> {
         Map<String, Object> was = Json.read(dir.resolve(COMMAND_FILE));
         String advice = ": give the same options to continue it, or --force to start afresh (or another --out)";
         if (!String.valueOf(now.get("name")).equals(String.valueOf(was.get("name")))) {
-            throw new InputException("--out " + dir + " holds a reproduction of " + was.get("name") + ", not " + now.get("name")
-                    + "; choose another folder or add --force to overwrite");
+            throw new InputException("--out " + dir + " holds a reproduction of " + was.get("name") + ", not "
+                    + now.get("name") + "; choose another folder or add --force to overwrite");
         }
         Map<?, ?> before = was.get("options") instanceof Map<?, ?> m ? m : Map.of();
         Map<?, ?> after = (Map<?, ?>) now.get("options");
@@ -228,7 +304,10 @@ final class ReproduceCommand implements Callable<Integer> {
         if (Boolean.TRUE.equals(value)) {
             return "with " + option;
         }
-        return "with " + option + " " + (value instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : value);
+        return "with " + option + " "
+                + (value instanceof List<?> l
+                        ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : value);
     }
 
     /** This command line without --force, with --out: what continues the reproduction. */

@@ -20,9 +20,14 @@ import widenet.train.Runs;
  * {@code widenet rerun DIR}: trains again the run spec that {@code DIR/run.json} records, into a new folder. With
  * the same thread count the new run is bit-identical to the recorded one (same seed, same draws, same steps).
  */
-@Command(name = "rerun", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "rerun",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Train again the run recorded in a folder's run.json.",
-        description = {"The same data, network, seed and steps into a new folder: the same numbers with the same thread count."})
+        description = {
+            "The same data, network, seed and steps into a new folder: the same numbers with the same thread count."
+        })
 final class RerunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,8 +55,10 @@ final class RerunCommand implements Callable<Integer> {
             System.out.println("widenet train " + String.join(" ", RunSpecArguments.of(recorded)));
             return 0;
         }
-        Path to = out != null ? out
-                : Path.of("runs", "rerun-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path to = out != null
+                ? out
+                : Path.of(
+                        "runs", "rerun-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (GracefulShutdown.Section section = GracefulShutdown.jvm().protect()) {
             RunRecord r = Runs.start(recorded, to, force, new CliRunListener(quiet, err));
             return TrainCommand.exitCode(r, err);

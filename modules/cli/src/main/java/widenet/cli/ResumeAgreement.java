@@ -33,12 +33,16 @@ final class ResumeAgreement {
         Map<String, Object> mine = mineSpec.identity();
         for (RunSpecJson.Difference d : RunSpecJson.differences(recorded.identity(), mine)) {
             String option = option(d.field());
-            if (option != null && cmd.given(option) && !d.field().equals("data.x") && !d.field().equals("data.y")) {
+            if (option != null
+                    && cmd.given(option)
+                    && !d.field().equals("data.x")
+                    && !d.field().equals("data.y")) {
                 throw new InputException(differs(option, d.was()));
             }
         }
         RunSpec out = cmd.given("--checkpoint-every") ? recorded.withCheckpointEvery(cmd.checkpointEvery) : recorded;
-        if ((cmd.given("--x") || cmd.given("--y")) && mineSpec.data() instanceof DataSpec.NpyFiles now
+        if ((cmd.given("--x") || cmd.given("--y"))
+                && mineSpec.data() instanceof DataSpec.NpyFiles now
                 && recorded.data() instanceof DataSpec.NpyFiles) {
             out = out.withData(now);
         }
@@ -50,7 +54,9 @@ final class ResumeAgreement {
         OptionSpec o = parsed.matchedOption(option);
         boolean flag = o.arity().max() == 0;
         String value = flag ? "" : " " + String.join(" ", o.stringValues());
-        Object shown = recorded instanceof java.util.List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : recorded;
+        Object shown = recorded instanceof java.util.List<?> l
+                ? String.join(",", l.stream().map(String::valueOf).toList())
+                : recorded;
         return option + value + " differs from the checkpoint's " + (flag ? option + " " : "") + shown;
     }
 

@@ -8,10 +8,16 @@ import widenet.train.InputException;
  * draws and {@code theory} analyses when no {@code --x} is given.
  */
 final class SyntheticDataOptions {
-    @Option(names = "--n", description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    @Option(
+            names = "--n",
+            description = "Samples of synthetic data (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
     int n;
 
-    @Option(names = "--d", description = "Input dimension of synthetic data (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    @Option(
+            names = "--d",
+            description = "Input dimension of synthetic data (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
     int d;
 
     /** Refuses n ≤ 0 and, when the dimension comes from --d ({@code checkD}), d ≤ 0. */

@@ -12,28 +12,33 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import widenet.kernel.KernelProviders;
-import widenet.train.internal.CheckpointPolicy;
-import widenet.train.DataSpec;
-import widenet.train.GracefulShutdown;
 import widenet.tensor.Npy;
 import widenet.theory.DeepTheoryProbe;
+import widenet.train.DataSpec;
+import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
 import widenet.train.MemoryEstimate;
 import widenet.train.ModelSpec;
-import widenet.train.internal.RunFolderChecks;
 import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.Runs;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.RunFolderChecks;
 import widenet.train.internal.TrainingRun;
 
 /**
  * {@code widenet train}: the options turned into a {@link RunSpec}, trained by {@link Runs} into an output folder
  * as it goes; {@code --resume DIR} continues a stopped run with the spec it recorded ({@link ResumeAgreement}).
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Train a network by gradient descent into a run folder.",
-        description = {"Writes metrics.csv (a row every --every steps), run.json (the run's spec and outcome), init/ and final/ weights as .npy, and checkpoints while it runs.",
-                "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."})
+        description = {
+            "Writes metrics.csv (a row every --every steps), run.json (the run's spec and outcome), init/ and final/ weights as .npy, and checkpoints while it runs.",
+            "With no options: the two-layer ReLU network of Du et al. (2019) on n = 1000 points of the unit sphere in d = 1000 dimensions, width m = 2000, step η = 0.1, 100 full-batch steps."
+        })
 final class TrainCommand implements Callable<Integer> {
     /** Exit code of a run stopped by SIGINT/SIGTERM (the JVM itself exits with 130 or 143 then). */
     static final int EXIT_INTERRUPTED = 130;
@@ -47,24 +52,40 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SyntheticDataOptions synthetic = new SyntheticDataOptions();
 
-    @Option(names = {"--lr", "--eta"}, paramLabel = "η|auto[:c]", description = {"Step size η, or auto[:c]: η = c/λ_max(K(0)) of the",
-            "empirical NTK at the initial weights (·n for --loss mean), c = 1 by default (half the linear stability",
-            "limit 2/λ_max); the step chosen is printed and recorded in run.json (default: ${DEFAULT-VALUE})."}, defaultValue = "0.1")
+    @Option(
+            names = {"--lr", "--eta"},
+            paramLabel = "η|auto[:c]",
+            description = {
+                "Step size η, or auto[:c]: η = c/λ_max(K(0)) of the",
+                "empirical NTK at the initial weights (·n for --loss mean), c = 1 by default (half the linear stability",
+                "limit 2/λ_max); the step chosen is printed and recorded in run.json (default: ${DEFAULT-VALUE})."
+            },
+            defaultValue = "0.1")
     String lr = "0.1";
 
     @Option(names = "--steps", description = "Gradient steps (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     long steps = 100;
 
-    @Option(names = "--seed", description = "Seed of data, initialisation and shuffling (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+            names = "--seed",
+            description = "Seed of data, initialisation and shuffling (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
     long seed;
 
-    @Option(names = "--loss", description = "sum: ½Σ(u−y)² as in the paper; mean: (1/2n)Σ(u−y)² (default: ${DEFAULT-VALUE}).", defaultValue = "sum")
+    @Option(
+            names = "--loss",
+            description = "sum: ½Σ(u−y)² as in the paper; mean: (1/2n)Σ(u−y)² (default: ${DEFAULT-VALUE}).",
+            defaultValue = "sum")
     String loss = "sum";
 
     @Option(names = "--batch", description = "Mini-batch size for SGD (default: n, full-batch GD).")
     Integer batch;
 
-    @Option(names = "--kernels", description = "Kernel provider: auto (simd, or scalar with a warning where simd cannot run), simd or scalar (default: ${DEFAULT-VALUE}).", defaultValue = KernelProviders.DEFAULT)
+    @Option(
+            names = "--kernels",
+            description =
+                    "Kernel provider: auto (simd, or scalar with a warning where simd cannot run), simd or scalar (default: ${DEFAULT-VALUE}).",
+            defaultValue = KernelProviders.DEFAULT)
     String kernels = KernelProviders.DEFAULT;
 
     @Mixin
@@ -73,7 +94,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threads = new ThreadOptions();
 
-    @Option(names = "--every", description = "Write a metrics row every K steps (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(
+            names = "--every",
+            description = "Write a metrics row every K steps (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
     long every = 1;
 
     @Mixin
@@ -82,19 +106,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--x", description = "Inputs X (n×d .npy, float32 or float64) instead of synthetic data.")
     Path xFile;
 
-    @Option(names = "--y", description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
+    @Option(
+            names = "--y",
+            description = "Labels y for --x: (n) or (n, 1) .npy; (n, k) for a deep network with k outputs.")
     Path yFile;
 
-    @Option(names = "--test-x", paramLabel = "FILE", description = "Held-out inputs (n_test×d .npy): a test_loss column (the training loss's definition on them), and test_error for ±1 labels.")
+    @Option(
+            names = "--test-x",
+            paramLabel = "FILE",
+            description =
+                    "Held-out inputs (n_test×d .npy): a test_loss column (the training loss's definition on them), and test_error for ±1 labels.")
     Path testXFile;
 
-    @Option(names = "--test-y", paramLabel = "FILE", description = "Held-out labels for --test-x: (n_test) or (n_test, k) .npy.")
+    @Option(
+            names = "--test-y",
+            paramLabel = "FILE",
+            description = "Held-out labels for --test-x: (n_test) or (n_test, k) .npy.")
     Path testYFile;
 
-    @Option(names = "--test-n", description = "Synthetic data only: a held-out set of N points drawn like the training set (y ~ N(0, 1), independent of x).")
+    @Option(
+            names = "--test-n",
+            description =
+                    "Synthetic data only: a held-out set of N points drawn like the training set (y ~ N(0, 1), independent of x).")
     Integer testN;
 
-    @Option(names = "--init", description = "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), W (m×d), u (m), v (m) for implicit.")
+    @Option(
+            names = "--init",
+            description =
+                    "Start from DIR/<parameter>.npy instead of a random draw: W.npy (m×d), a.npy (m) for two-layer; W1.npy … WL.npy (+ b1.npy … with biases) for deep; A (m×m), W (m×d), u (m), v (m) for implicit.")
     Path initDir;
 
     @Option(names = "--out", description = "Output folder (default: runs/train-<time>).")
@@ -106,26 +145,40 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
-    @Option(names = "--checkpoint-every", paramLabel = "K|DURATION", defaultValue = CheckpointPolicy.DEFAULT,
-            description = "Write a checkpoint every K steps, or every DURATION of wall time (30s, 5m, 1h); 0: only when "
-                    + "interrupted (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "K|DURATION",
+            defaultValue = CheckpointPolicy.DEFAULT,
+            description =
+                    "Write a checkpoint every K steps, or every DURATION of wall time (30s, 5m, 1h); 0: only when "
+                            + "interrupted (default: ${DEFAULT-VALUE}).")
     String checkpointEvery = CheckpointPolicy.DEFAULT;
 
-    @Option(names = "--resume", paramLabel = "DIR",
+    @Option(
+            names = "--resume",
+            paramLabel = "DIR",
             description = "Continue the run in DIR from its last good checkpoint, with its recorded settings.")
     Path resume;
 
-    @Option(names = "--theory", description = "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
-            + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ " + RunSpec.Theory.AUTO_MAX_N
-            + " (default: ${DEFAULT-VALUE}). off also leaves out the deep and implicit models' theory columns and every"
-            + " model's kernel-regime predictions pred_loss_ntk0, pred_loss_inf (and pred_test_loss_* with a test set).",
+    @Option(
+            names = "--theory",
+            description =
+                    "Theory columns (pred_du_bound, pred_arora, radius_R, lambda_min_H) and theory.json:"
+                            + " on, off, or auto = on for the two-layer model with full-batch GD and n ≤ "
+                            + RunSpec.Theory.AUTO_MAX_N
+                            + " (default: ${DEFAULT-VALUE}). off also leaves out the deep and implicit models' theory columns and every"
+                            + " model's kernel-regime predictions pred_loss_ntk0, pred_loss_inf (and pred_test_loss_* with a test set).",
             defaultValue = "auto")
     String theory = "auto";
 
-    @Option(names = "--theory-every", description = {"Theory metrics every K steps; 0 = only at the first and last rows (for every model; --theory off: none).",
-            "two-layer: λ_min(H(k)) (default: 10).",
-            "deep: spectra, σ_min(F1), feature Gram (default: 0).",
-            "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."})
+    @Option(
+            names = "--theory-every",
+            description = {
+                "Theory metrics every K steps; 0 = only at the first and last rows (for every model; --theory off: none).",
+                "two-layer: λ_min(H(k)) (default: 10).",
+                "deep: spectra, σ_min(F1), feature Gram (default: 0).",
+                "implicit: λ_min(ZZᵀ) and the contraction check (default: 10)."
+            })
     Long theoryEvery;
 
     @Override
@@ -136,15 +189,17 @@ final class TrainCommand implements Callable<Integer> {
             RunRecord r;
             if (resume == null) {
                 RunSpec s = runSpec().validate();
-                memory.check("this run", memoryEstimate(s));   // before anything is allocated
+                memory.check("this run", memoryEstimate(s)); // before anything is allocated
                 Path dir = out != null ? out : newDefaultFolder(Path.of("runs"), LocalDateTime.now());
                 r = Runs.start(s, dir, force, listener);
             } else {
                 if (given("--out")) {
-                    throw new InputException("--out cannot be combined with --resume: the run continues in its own folder");
+                    throw new InputException(
+                            "--out cannot be combined with --resume: the run continues in its own folder");
                 }
                 if (TrainingRun.status(resume) == TrainingRun.Status.FINISHED) {
-                    String left = RunFolderChecks.tidyFinished(resume);   // checkpoints a kill left after the closing run.json
+                    String left =
+                            RunFolderChecks.tidyFinished(resume); // checkpoints a kill left after the closing run.json
                     if (left != null) {
                         listener.warning(left);
                     }
@@ -155,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
                 r = Runs.resume(resume, recorded -> new ResumeAgreement(this).agree(recorded), listener);
             }
             if (r.finished()) {
-                GracefulShutdown.jvm().completed(0);   // a SIGTERM after "done:" does not make a finished run exit 143
+                GracefulShutdown.jvm().completed(0); // a SIGTERM after "done:" does not make a finished run exit 143
             }
             return exitCode(r, err());
         } finally {
@@ -193,19 +248,22 @@ final class TrainCommand implements Callable<Integer> {
                     return java.nio.file.Files.createDirectory(dir);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     if (i == 1000) {
-                        throw new InputException("cannot find a free folder name " + parent.resolve(base) + "-N; give --out");
+                        throw new InputException(
+                                "cannot find a free folder name " + parent.resolve(base) + "-N; give --out");
                     }
                 }
             }
         } catch (IOException e) {
-            throw new widenet.train.OutputException("cannot create the run folder: " + widenet.files.FileErrors.describe(parent, e), e);
+            throw new widenet.train.OutputException(
+                    "cannot create the run folder: " + widenet.files.FileErrors.describe(parent, e), e);
         }
     }
 
     /** 0, or {@link #EXIT_INTERRUPTED} after saying how to continue a run SIGINT/SIGTERM stopped. */
     static int exitCode(RunRecord r, PrintWriter err) {
         if (r.interrupted()) {
-            err.println("widenet: interrupted at step " + r.steps() + "; resume with: widenet train --resume " + r.folder());
+            err.println("widenet: interrupted at step " + r.steps() + "; resume with: widenet train --resume "
+                    + r.folder());
             err.flush();
             return EXIT_INTERRUPTED;
         }
@@ -224,20 +282,31 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--x and --y go together: give both or neither");
         }
         DataSpec data;
-        String testX = testXFile == null ? null : testXFile.toString(), testY = testYFile == null ? null : testYFile.toString();
+        String testX = testXFile == null ? null : testXFile.toString(),
+                testY = testYFile == null ? null : testYFile.toString();
         if (xFile != null) {
             if (testN != null) {
-                throw new InputException("--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
+                throw new InputException(
+                        "--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
             }
             data = new DataSpec.NpyFiles(xFile.toString(), yFile.toString(), testX, testY);
         } else {
             // A deep network's input dimension is its first width; --d, when given, must agree (ModelSpec.Deep checks).
-            int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d") ? deep.widths().get(0) : synthetic.d;
+            int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d")
+                    ? deep.widths().get(0)
+                    : synthetic.d;
             data = new DataSpec.Sphere(synthetic.n, d, testN, testX, testY);
         }
-        return new RunSpec(data, m, optimisation(lr, steps, batch, every, loss), seed,
-                initDir == null ? null : initDir.toString(), new RunSpec.Theory(theory, theoryEvery), checkpointEvery,
-                new RunSpec.Compute(kernels, threads.threads), dataParallel.spec(this::given));
+        return new RunSpec(
+                data,
+                m,
+                optimisation(lr, steps, batch, every, loss),
+                seed,
+                initDir == null ? null : initDir.toString(),
+                new RunSpec.Theory(theory, theoryEvery),
+                checkpointEvery,
+                new RunSpec.Compute(kernels, threads.threads),
+                dataParallel.spec(this::given));
     }
 
     /** {@code --lr}: a number, {@code auto} or {@code auto:c}. */
@@ -245,7 +314,8 @@ final class TrainCommand implements Callable<Integer> {
         String t = lr.trim().toLowerCase(java.util.Locale.ROOT);
         try {
             if (t.equals("auto")) {
-                return RunSpec.Optimisation.auto(widenet.theory.InitialKernel.DEFAULT_FACTOR, steps, batch, every, loss);
+                return RunSpec.Optimisation.auto(
+                        widenet.theory.InitialKernel.DEFAULT_FACTOR, steps, batch, every, loss);
             }
             if (t.startsWith("auto:")) {
                 return RunSpec.Optimisation.auto(Double.parseDouble(t.substring(5)), steps, batch, every, loss);
@@ -274,8 +344,8 @@ final class TrainCommand implements Callable<Integer> {
         boolean theoryOn = !s.theory().mode().equals("off");
         return switch (s.model()) {
             case ModelSpec.Deep deep -> {
-                MemoryEstimate e = MemoryEstimate.deep(n, deep.widths().stream().mapToInt(Integer::intValue).toArray(), b,
-                        deep.biases());
+                MemoryEstimate e = MemoryEstimate.deep(
+                        n, deep.widths().stream().mapToInt(Integer::intValue).toArray(), b, deep.biases());
                 yield theoryOn ? e.gram(Math.min(n, DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE)) : e;
             }
             case ModelSpec.Implicit imp -> MemoryEstimate.implicit(n, d, imp.width(), b);
@@ -288,7 +358,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Whether the option was on the command line (not just its default). */
     boolean given(String option) {
-        return spec != null && spec.commandLine().getParseResult() != null
+        return spec != null
+                && spec.commandLine().getParseResult() != null
                 && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 

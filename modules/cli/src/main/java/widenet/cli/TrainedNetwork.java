@@ -18,11 +18,11 @@ import widenet.model.LossKind;
 import widenet.model.Network;
 import widenet.model.TwoLayerNetwork;
 import widenet.model.WeightInit;
+import widenet.train.InputException;
+import widenet.train.ModelSpec;
 import widenet.train.internal.Checkpoint;
 import widenet.train.internal.Checkpoints;
-import widenet.train.InputException;
 import widenet.train.internal.Json;
-import widenet.train.ModelSpec;
 import widenet.train.internal.TrainingRun;
 
 /**
@@ -33,8 +33,7 @@ import widenet.train.internal.TrainingRun;
 final class TrainedNetwork {
     private static final Pattern STEP_DIR = Pattern.compile("step-([0-9]{1,19})");
 
-    private TrainedNetwork() {
-    }
+    private TrainedNetwork() {}
 
     /**
      * The network of the run in {@code runDir} with batch capacity {@code capacity}: its final weights ({@code step}
@@ -43,7 +42,8 @@ final class TrainedNetwork {
     static Network open(Kernels k, Path runDir, Long step, int capacity) throws IOException {
         Path runJson = runDir.resolve(TrainingRun.RUN_JSON);
         if (!Files.isRegularFile(runJson)) {
-            throw new InputException("--run " + runDir + ": no " + TrainingRun.RUN_JSON + " there (not a widenet run folder)");
+            throw new InputException(
+                    "--run " + runDir + ": no " + TrainingRun.RUN_JSON + " there (not a widenet run folder)");
         }
         Map<String, Object> run = Json.read(runJson);
         if (!(run.get("settings") instanceof Map<?, ?> raw)) {
@@ -95,24 +95,41 @@ final class TrainedNetwork {
 
     private static String checkpointHint(Path runDir) throws IOException {
         List<Long> steps = checkpointSteps(runDir);
-        return steps.isEmpty() ? "; it has no checkpoints either" : "; its checkpoints: --step "
-                + String.join(", ", steps.stream().map(String::valueOf).toList());
+        return steps.isEmpty()
+                ? "; it has no checkpoints either"
+                : "; its checkpoints: --step "
+                        + String.join(", ", steps.stream().map(String::valueOf).toList());
     }
 
     private static Network create(Kernels k, Map<String, Object> s, int capacity, Path source) {
         String model = string(s, "model", source);
         LossKind loss = LossKind.parse(string(s, "loss", source));
-        SplittableRandom rng = new SplittableRandom(0);   // every weight is overwritten from the run's files
+        SplittableRandom rng = new SplittableRandom(0); // every weight is overwritten from the run's files
         try {
             return switch (model) {
-                case TwoLayerNetwork.KIND -> new TwoLayerNetwork(k, new TwoLayerNetwork.Config(integer(s, "d", source),
-                        integer(s, "width", source), capacity, 1.0, false, loss, true), rng);
+                case TwoLayerNetwork.KIND ->
+                    new TwoLayerNetwork(
+                            k,
+                            new TwoLayerNetwork.Config(
+                                    integer(s, "d", source),
+                                    integer(s, "width", source),
+                                    capacity,
+                                    1.0,
+                                    false,
+                                    loss,
+                                    true),
+                            rng);
                 case DeepNetwork.KIND -> {
-                    int[] widths = list(s, "widths", source).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-                    List<WeightInit> inits = list(s, "weight_init", source).stream().map(o -> WeightInit.parse(o.toString())).toList();
+                    int[] widths = list(s, "widths", source).stream()
+                            .mapToInt(o -> ((Number) o).intValue())
+                            .toArray();
+                    List<WeightInit> inits = list(s, "weight_init", source).stream()
+                            .map(o -> WeightInit.parse(o.toString()))
+                            .toList();
                     Activation act = Activation.parse(string(s, "activation", source), false);
                     boolean biases = Boolean.TRUE.equals(s.get("biases"));
-                    yield new DeepNetwork(k, new DeepNetwork.Config(widths, capacity, act, inits, 1.0, biases, loss, Set.of()), rng);
+                    yield new DeepNetwork(
+                            k, new DeepNetwork.Config(widths, capacity, act, inits, 1.0, biases, loss, Set.of()), rng);
                 }
                 case ImplicitNetwork.KIND -> {
                     if (!(s.get("implicit") instanceof Map<?, ?> im)) {
@@ -120,20 +137,36 @@ final class TrainedNetwork {
                     }
                     @SuppressWarnings("unchecked")
                     Map<String, Object> i = (Map<String, Object>) im;
-                    // φ's scale: recorded as "sqrt-m" or "sqrt-d" (earlier runs: "1/sqrt(m)", "1/sqrt(d)", or nothing: 1/√d)
+                    // φ's scale: recorded as "sqrt-m" or "sqrt-d" (earlier runs: "1/sqrt(m)", "1/sqrt(d)", or nothing:
+                    // 1/√d)
                     String scale = String.valueOf(i.getOrDefault("phi_scale", ModelSpec.Implicit.SCALE_SQRT_D));
                     ImplicitNetwork.FeatureScale phiScale = switch (scale) {
                         case ModelSpec.Implicit.SCALE_SQRT_M, "1/sqrt(m)" -> ImplicitNetwork.FeatureScale.SQRT_M;
                         case ModelSpec.Implicit.SCALE_SQRT_D, "1/sqrt(d)" -> ImplicitNetwork.FeatureScale.SQRT_D;
-                        default -> throw new InputException(source + ": settings.implicit.phi_scale '" + scale + "' is neither "
-                                + ModelSpec.Implicit.SCALE_SQRT_M + " nor " + ModelSpec.Implicit.SCALE_SQRT_D);
+                        default ->
+                            throw new InputException(source + ": settings.implicit.phi_scale '" + scale
+                                    + "' is neither " + ModelSpec.Implicit.SCALE_SQRT_M + " nor "
+                                    + ModelSpec.Implicit.SCALE_SQRT_D);
                     };
                     // φ: recorded as "relu" or "linear" (earlier runs: the boolean phi_relu)
-                    boolean phiRelu = i.containsKey("phi") ? ModelSpec.Implicit.PHI_RELU.equals(i.get("phi")) : Boolean.TRUE.equals(i.get("phi_relu"));
-                    var cfg = new ImplicitNetwork.Config(integer(s, "d", source), integer(s, "width", source), capacity,
-                            number(i, "gamma", source), phiRelu, phiScale,
-                            Boolean.TRUE.equals(i.get("output_skip")), ImplicitNetwork.OutputInit.GAUSSIAN, 1.0, loss, Set.of(),
-                            new ImplicitNetwork.Solver(number(i, "tol", source), integer(i, "max_iter", source)), false, 1);
+                    boolean phiRelu = i.containsKey("phi")
+                            ? ModelSpec.Implicit.PHI_RELU.equals(i.get("phi"))
+                            : Boolean.TRUE.equals(i.get("phi_relu"));
+                    var cfg = new ImplicitNetwork.Config(
+                            integer(s, "d", source),
+                            integer(s, "width", source),
+                            capacity,
+                            number(i, "gamma", source),
+                            phiRelu,
+                            phiScale,
+                            Boolean.TRUE.equals(i.get("output_skip")),
+                            ImplicitNetwork.OutputInit.GAUSSIAN,
+                            1.0,
+                            loss,
+                            Set.of(),
+                            new ImplicitNetwork.Solver(number(i, "tol", source), integer(i, "max_iter", source)),
+                            false,
+                            1);
                     yield new ImplicitNetwork(k, cfg, rng);
                 }
                 default -> throw new InputException(source + ": unknown model '" + model + "'");

@@ -9,10 +9,15 @@ final class TwoLayerOptions {
     /** Options only this model takes. */
     static final List<String> OWN = List.of("--kappa", "--train-output-layer");
 
-    @Option(names = "--kappa", description = "Initial weights w_r(0) ~ N(0, κ²I) (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    @Option(
+            names = "--kappa",
+            description = "Initial weights w_r(0) ~ N(0, κ²I) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1.0")
     double kappa = 1.0;
 
-    @Option(names = "--train-output-layer", description = "Also train the output weights a (fixed by default, as in the paper).")
+    @Option(
+            names = "--train-output-layer",
+            description = "Also train the output weights a (fixed by default, as in the paper).")
     boolean trainOutputLayer;
 
     ModelSpec.TwoLayer spec(int width, Integer reluGradAtZero) {

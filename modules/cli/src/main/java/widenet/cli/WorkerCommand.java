@@ -13,24 +13,41 @@ import widenet.train.InputException;
  * {@code widenet worker --cluster hazelcast}: a cluster member that only trains sweep cells, until SIGINT/SIGTERM
  * (then it leaves the cluster gracefully: the cells it held move to the other members).
  */
-@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Join a cluster that trains the cells of sweeps.",
-        description = {"A member for 'widenet sweep --cluster hazelcast', until stopped (Ctrl-C or SIGTERM leave the cluster cleanly). A cell whose member dies runs again on another member."})
+        description = {
+            "A member for 'widenet sweep --cluster hazelcast', until stopped (Ctrl-C or SIGTERM leave the cluster cleanly). A cell whose member dies runs again on another member."
+        })
 final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--cluster", required = true, paramLabel = "ENGINE", description = "The cluster engine: hazelcast.")
     String cluster;
 
-    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT]", description = "Members to join (default: 127.0.0.1, this machine only).")
+    @Option(
+            names = "--members",
+            split = ",",
+            paramLabel = "HOST[:PORT]",
+            description = "Members to join (default: 127.0.0.1, this machine only).")
     List<String> members;
 
-    @Option(names = "--cluster-name", description = "The cluster's name (default: " + ClusterOptions.DEFAULT_CLUSTER_NAME + ").")
+    @Option(
+            names = "--cluster-name",
+            description = "The cluster's name (default: " + ClusterOptions.DEFAULT_CLUSTER_NAME + ").")
     String clusterName;
 
-    @Option(names = "--port", description = "First port this member binds to (default: " + ClusterOptions.DEFAULT_PORT + ", the next free one above).")
+    @Option(
+            names = "--port",
+            description = "First port this member binds to (default: " + ClusterOptions.DEFAULT_PORT
+                    + ", the next free one above).")
     Integer port;
 
-    @Option(names = "--threads", description = "Cells trained at once; each uses the sweep's --threads-per-cell kernel threads (default: cores).")
+    @Option(
+            names = "--threads",
+            description =
+                    "Cells trained at once; each uses the sweep's --threads-per-cell kernel threads (default: cores).")
     Integer threads;
 
     @Option(names = "--quiet", description = "No line per cell.")
@@ -51,8 +68,8 @@ final class WorkerCommand implements Callable<Integer> {
                 System.out.flush();
             }
         });
-        System.out.println("widenet " + Main.version() + " · worker joined " + worker.describe() + "; trains up to " + cells
-                + " cell(s) at once; Ctrl-C leaves the cluster");
+        System.out.println("widenet " + Main.version() + " · worker joined " + worker.describe() + "; trains up to "
+                + cells + " cell(s) at once; Ctrl-C leaves the cluster");
         System.out.flush();
         worker.awaitStop();
         System.out.println("widenet worker: left the cluster after " + worker.cellsFinished() + " cell(s)");

@@ -25,18 +25,28 @@ class ClusterSweepCommandTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSweepOnAOneMemberClusterWritesTheLocalSweepsNumbers() throws IOException {
-        TrainCommandTest.Result r = TrainCommandTest.run(SweepAndReportCommandTest.with(SweepAndReportCommandTest.TINY,
-                "--out", tmp.resolve("local").toString()));
+        TrainCommandTest.Result r = TrainCommandTest.run(SweepAndReportCommandTest.with(
+                SweepAndReportCommandTest.TINY, "--out", tmp.resolve("local").toString()));
         assertEquals(0, r.code(), r.err());
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        r = TrainCommandTest.run(SweepAndReportCommandTest.with(SweepAndReportCommandTest.TINY,
-                "--out", tmp.resolve("cluster").toString(), "--cluster", "hazelcast", "--port", Integer.toString(port),
-                "--members", "127.0.0.1:" + port, "--cluster-name", "widenet-test-" + UUID.randomUUID()));
+        r = TrainCommandTest.run(SweepAndReportCommandTest.with(
+                SweepAndReportCommandTest.TINY,
+                "--out",
+                tmp.resolve("cluster").toString(),
+                "--cluster",
+                "hazelcast",
+                "--port",
+                Integer.toString(port),
+                "--members",
+                "127.0.0.1:" + port,
+                "--cluster-name",
+                "widenet-test-" + UUID.randomUUID()));
         assertEquals(0, r.code(), r.err());
-        assertEquals(Files.readString(tmp.resolve("local/sweep.csv")), Files.readString(tmp.resolve("cluster/sweep.csv")));
+        assertEquals(
+                Files.readString(tmp.resolve("local/sweep.csv")), Files.readString(tmp.resolve("cluster/sweep.csv")));
         assertEquals(withoutSeconds(tmp.resolve("local/cells.csv")), withoutSeconds(tmp.resolve("cluster/cells.csv")));
         Map<String, Object> json = Json.read(tmp.resolve("cluster/sweep.json"));
         assertTrue(json.get("cluster") instanceof Map<?, ?> c && "hazelcast".equals(c.get("engine")), json.toString());
@@ -45,27 +55,48 @@ class ClusterSweepCommandTest {
     @Test
     void badClusterOptionsAreOneLineInputErrors() {
         String[][] cases = {
-                {"sweep", "--cluster", "spark"}, {"sweep", "--members", "127.0.0.1:5701"},
-                {"sweep", "--cluster", "hazelcast", "--members", "host:99999"},
-                {"sweep", "--cluster", "hazelcast", "--members", "a b"},
-                {"sweep", "--cluster", "hazelcast", "--cells-here", "-1"},
-                {"sweep", "--cluster", "hazelcast", "--port", "0"},
-                {"worker", "--cluster", "spark"}, {"worker"},
-                {"worker", "--cluster", "hazelcast", "--threads", "0"},
-                {"worker", "--cluster", "hazelcast", "--cluster-name", " "}};
-        List<String> expected = List.of("--cluster", "--members", "port must be", "--members", "--cells-here", "--port",
-                "--cluster", "--cluster", "--threads", "--cluster-name");
+            {"sweep", "--cluster", "spark"},
+            {"sweep", "--members", "127.0.0.1:5701"},
+            {"sweep", "--cluster", "hazelcast", "--members", "host:99999"},
+            {"sweep", "--cluster", "hazelcast", "--members", "a b"},
+            {"sweep", "--cluster", "hazelcast", "--cells-here", "-1"},
+            {"sweep", "--cluster", "hazelcast", "--port", "0"},
+            {"worker", "--cluster", "spark"},
+            {"worker"},
+            {"worker", "--cluster", "hazelcast", "--threads", "0"},
+            {"worker", "--cluster", "hazelcast", "--cluster-name", " "}
+        };
+        List<String> expected = List.of(
+                "--cluster",
+                "--members",
+                "port must be",
+                "--members",
+                "--cells-here",
+                "--port",
+                "--cluster",
+                "--cluster",
+                "--threads",
+                "--cluster-name");
         for (int i = 0; i < cases.length; i++) {
             TrainCommandTest.Result r = TrainCommandTest.run(SweepAndReportCommandTest.with(cases[i], "--quiet"));
             assertEquals(Main.EXIT_INPUT, r.code(), String.join(" ", cases[i]) + ": " + r.err());
             assertTrue(r.err().contains(expected.get(i)), String.join(" ", cases[i]) + ": " + r.err());
             assertTrue(r.err().startsWith("widenet: "), r.err());
-            assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("Try 'widenet")).count(), r.err());
+            assertEquals(
+                    1,
+                    r.err()
+                            .strip()
+                            .lines()
+                            .filter(l -> !l.startsWith("Try 'widenet"))
+                            .count(),
+                    r.err());
         }
     }
 
     /** cells.csv without its last column (wall seconds). */
     private static List<String> withoutSeconds(Path csv) throws IOException {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        return Files.readAllLines(csv).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(',')))
+                .toList();
     }
 }

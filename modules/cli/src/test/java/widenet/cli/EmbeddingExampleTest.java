@@ -40,11 +40,23 @@ class EmbeddingExampleTest {
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path classes = tmp.resolve("classes");
-        run(List.of(javaHome.resolve("bin/javac").toString(), "-p", modulePath, "-d", classes.toString(),
-                src.resolve("module-info.java").toString(), src.resolve("example/app/Example.java").toString()));
+        run(List.of(
+                javaHome.resolve("bin/javac").toString(),
+                "-p",
+                modulePath,
+                "-d",
+                classes.toString(),
+                src.resolve("module-info.java").toString(),
+                src.resolve("example/app/Example.java").toString()));
         Path runDir = tmp.resolve("run");
-        String out = run(List.of(javaHome.resolve("bin/java").toString(), "--add-modules", "jdk.incubator.vector",
-                "-p", modulePath + java.io.File.pathSeparator + classes, "-m", "example.app/example.app.Example",
+        String out = run(List.of(
+                javaHome.resolve("bin/java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-p",
+                modulePath + java.io.File.pathSeparator + classes,
+                "-m",
+                "example.app/example.app.Example",
                 runDir.toString()));
         assertTrue(out.contains("step 0 loss"), out);
         assertTrue(out.contains("step 100 loss"), out);
@@ -52,9 +64,18 @@ class EmbeddingExampleTest {
         assertTrue(last < 0.1 * first, "the example's loss falls: " + first + " → " + last);
         assertTrue(out.contains("finished after 100 steps"), out);
         // A standard run folder, whose run.json holds the spec the example built.
-        assertEquals(RunSpecJson.toJson(new RunSpec(new DataSpec.Sphere(64, 64), ModelSpec.TwoLayer.du2019(512),
-                        RunSpec.Optimisation.fullBatch(0.1, 100), 0, null, RunSpec.Theory.AUTO, null,
-                        new RunSpec.Compute("simd", 1), null).validate()),
+        assertEquals(
+                RunSpecJson.toJson(new RunSpec(
+                                new DataSpec.Sphere(64, 64),
+                                ModelSpec.TwoLayer.du2019(512),
+                                RunSpec.Optimisation.fullBatch(0.1, 100),
+                                0,
+                                null,
+                                RunSpec.Theory.AUTO,
+                                null,
+                                new RunSpec.Compute("simd", 1),
+                                null)
+                        .validate()),
                 RunSpecJson.toJson(Runs.recordedSpec(runDir)));
         assertTrue(Files.isRegularFile(runDir.resolve("metrics.csv")) && Files.isDirectory(runDir.resolve("final")));
     }
@@ -66,7 +87,9 @@ class EmbeddingExampleTest {
     }
 
     private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(new ArrayList<>(cmd))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + cmd);
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);
@@ -75,7 +98,8 @@ class EmbeddingExampleTest {
 
     /** The ```java block after the {@code <!-- embed:NAME -->} marker. */
     static String block(String readme, String name) {
-        Matcher m = Pattern.compile("<!-- embed:" + Pattern.quote(name) + " -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        Matcher m = Pattern.compile("<!-- embed:" + Pattern.quote(name) + " -->\\s*```java\\n(.*?)```", Pattern.DOTALL)
+                .matcher(readme);
         assertTrue(m.find(), "README has an embed:" + name + " block");
         return m.group(1);
     }

@@ -21,8 +21,7 @@ import widenet.train.InputException;
  * how to see the stack trace; no Java class name in a bad-input message.
  */
 class ErrorReportingTest {
-    record Line(int code, String text) {
-    }
+    record Line(int code, String text) {}
 
     static Line report(Throwable t) {
         StringWriter sw = new StringWriter();
@@ -32,20 +31,32 @@ class ErrorReportingTest {
 
     @Test
     void badInputIsExit2WithItsMessage() {
-        assertEquals(new Line(2, "widenet: --lr must be positive"), report(new InputException("--lr must be positive")));
-        assertEquals(new Line(2, "widenet: unknown kernel provider 'gpu'"), report(new InvalidInputException("unknown kernel provider 'gpu'")));
-        assertEquals(new Line(2, "widenet: d/manifest is missing"), report(new CheckpointException("d/manifest is missing")));
-        assertEquals(new Line(2, "widenet: nope.npy: no such file or folder"), report(new NoSuchFileException("nope.npy")));
-        assertEquals(new Line(2, "widenet: d/W.npy: No space left on device"),
+        assertEquals(
+                new Line(2, "widenet: --lr must be positive"), report(new InputException("--lr must be positive")));
+        assertEquals(
+                new Line(2, "widenet: unknown kernel provider 'gpu'"),
+                report(new InvalidInputException("unknown kernel provider 'gpu'")));
+        assertEquals(
+                new Line(2, "widenet: d/manifest is missing"),
+                report(new CheckpointException("d/manifest is missing")));
+        assertEquals(
+                new Line(2, "widenet: nope.npy: no such file or folder"), report(new NoSuchFileException("nope.npy")));
+        assertEquals(
+                new Line(2, "widenet: d/W.npy: No space left on device"),
                 report(new UncheckedIOException(new FileSystemException("d/W.npy", null, "No space left on device"))));
-        assertEquals(new Line(2, "widenet: cannot write m.csv: Broken pipe"),
+        assertEquals(
+                new Line(2, "widenet: cannot write m.csv: Broken pipe"),
                 report(new UncheckedIOException("cannot write m.csv: Broken pipe", new IOException("Broken pipe"))));
     }
 
     @Test
     void aProgrammingErrorIsAnInternalErrorNotBadInput() {
-        for (RuntimeException bug : new RuntimeException[] {new IllegalArgumentException("rows must be ≥ 0"),
-                new IllegalStateException("closed"), new ArithmeticException("/ by zero"), new NullPointerException()}) {
+        for (RuntimeException bug : new RuntimeException[] {
+            new IllegalArgumentException("rows must be ≥ 0"),
+            new IllegalStateException("closed"),
+            new ArithmeticException("/ by zero"),
+            new NullPointerException()
+        }) {
             Line l = report(bug);
             assertEquals(1, l.code(), l.text());
             assertTrue(l.text().startsWith("widenet: internal error: "), l.text());
@@ -55,6 +66,9 @@ class ErrorReportingTest {
 
     @Test
     void divergenceIsExit3() {
-        assertEquals(3, report(new DivergenceException(4, Double.NaN, "try a smaller step size (--lr)")).code());
+        assertEquals(
+                3,
+                report(new DivergenceException(4, Double.NaN, "try a smaller step size (--lr)"))
+                        .code());
     }
 }

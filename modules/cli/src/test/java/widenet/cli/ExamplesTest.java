@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,9 @@ class ExamplesTest {
     }
 
     private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(new ArrayList<>(cmd))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "finished: " + cmd);
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);
@@ -43,8 +44,12 @@ class ExamplesTest {
     private static String java(String example, String... args) throws IOException, InterruptedException {
         String modulePath = System.getProperty("jdk.module.path");
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-p", modulePath, "--add-modules", "widenet.train,widenet.kernel.simd,jdk.incubator.vector",
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-p",
+                modulePath,
+                "--add-modules",
+                "widenet.train,widenet.kernel.simd,jdk.incubator.vector",
                 examples().resolve(example).toString()));
         cmd.addAll(List.of(args));
         return run(cmd);
@@ -65,9 +70,10 @@ class ExamplesTest {
     void trainFromNpyTrainsAndWritesPredictions() throws Exception {
         SplittableRandom rng = new SplittableRandom(11);
         Path x = tmp.resolve("x.npy"), y = tmp.resolve("y.npy"), pred = tmp.resolve("pred.npy");
-        try (FloatMatrix xs = FloatMatrix.allocate(40, 8); FloatMatrix ys = FloatMatrix.allocate(40, 1)) {
+        try (FloatMatrix xs = FloatMatrix.allocate(40, 8);
+                FloatMatrix ys = FloatMatrix.allocate(40, 1)) {
             Gaussian.fill(xs, rng, 1.0);
-            for (int i = 0; i < 40; i++) {   // unit rows, labels a smooth function of them
+            for (int i = 0; i < 40; i++) { // unit rows, labels a smooth function of them
                 double norm = 0;
                 for (int j = 0; j < 8; j++) {
                     norm += xs.get(i, j) * xs.get(i, j);
@@ -92,7 +98,8 @@ class ExamplesTest {
     @Test
     void customProbeFillsItsColumns() throws Exception {
         String out = java("CustomProbe.java");
-        Matcher m = Pattern.compile("step 50 loss \\S+ a_norm ([0-9.]+) mean_abs_output ([0-9.]+)").matcher(out);
+        Matcher m = Pattern.compile("step 50 loss \\S+ a_norm ([0-9.]+) mean_abs_output ([0-9.]+)")
+                .matcher(out);
         assertTrue(m.find(), out);
         assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, out);
         assertTrue(out.contains("a_norm NaN"), "rows between probe steps are NaN: " + out);
@@ -106,10 +113,24 @@ class ExamplesTest {
 
     @Test
     void readRunPyReadsARunFolder() throws Exception {
-        Assumptions.assumeTrue(PredictCommandTest.numpyAvailable(), "python3 with NumPy not found: read_run.py is not run");
+        Assumptions.assumeTrue(
+                PredictCommandTest.numpyAvailable(), "python3 with NumPy not found: read_run.py is not run");
         Path runDir = tmp.resolve("run");
-        TrainCommandTest.Result r = TrainCommandTest.run("train", "--n", "16", "--d", "6", "--width", "24", "--steps", "5",
-                "--quiet", "--kernels", "scalar", "--out", runDir.toString());
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "train",
+                "--n",
+                "16",
+                "--d",
+                "6",
+                "--width",
+                "24",
+                "--steps",
+                "5",
+                "--quiet",
+                "--kernels",
+                "scalar",
+                "--out",
+                runDir.toString());
         assertEquals(0, r.code(), r.err());
         String out = run(List.of("python3", examples().resolve("read_run.py").toString(), runDir.toString()));
         assertTrue(out.contains("model two-layer status finished n 16 d 6"), out);

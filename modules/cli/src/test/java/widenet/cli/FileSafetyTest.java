@@ -34,7 +34,9 @@ class FileSafetyTest {
     static void assertRefused(TrainCommandTest.Result r, String needle) {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(needle), r.err());
-        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no stack trace, no class name: " + r.err());
+        assertFalse(
+                r.err().contains("\tat ") || r.err().contains("Exception"),
+                "no stack trace, no class name: " + r.err());
     }
 
     /** Finding 3: a symbolic link named lock (or metrics.csv) is refused; the file it points at is untouched. */
@@ -56,14 +58,35 @@ class FileSafetyTest {
     @Test
     void forceRemovesTheEarlierRunsFilesAndRefusesForeignOnes() throws IOException {
         Path out = tmp.resolve("run");
-        assertEquals(0, run(TrainCommandTest.with(SMALL, "--out", out.toString())).code());
+        assertEquals(
+                0, run(TrainCommandTest.with(SMALL, "--out", out.toString())).code());
         assertEquals(0, run("report", out.toString(), "--quiet").code());
         assertTrue(Files.isRegularFile(out.resolve("init/W.npy")) && Files.isRegularFile(out.resolve("report.html")));
-        TrainCommandTest.Result deep = run("train", "--model", "deep", "--n", "12", "--widths", "5,16,1", "--steps", "3",
-                "--lr", "0.01", "--theory", "off", "--kernels", "scalar", "--quiet", "--out", out.toString(), "--force");
+        TrainCommandTest.Result deep = run(
+                "train",
+                "--model",
+                "deep",
+                "--n",
+                "12",
+                "--widths",
+                "5,16,1",
+                "--steps",
+                "3",
+                "--lr",
+                "0.01",
+                "--theory",
+                "off",
+                "--kernels",
+                "scalar",
+                "--quiet",
+                "--out",
+                out.toString(),
+                "--force");
         assertEquals(0, deep.code(), deep.err());
         try (Stream<Path> s = Files.list(out.resolve("init"))) {
-            assertEquals(List.of("W1.npy", "W2.npy"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("W1.npy", "W2.npy"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertFalse(Files.exists(out.resolve("report.html")), "the two-layer run's report is gone");
         assertFalse(Files.exists(out.resolve("theory.json")), "the two-layer run's theory is gone");
@@ -78,25 +101,48 @@ class FileSafetyTest {
     @Test
     void reportAndTheoryRefuseToOverwriteInputs() throws IOException {
         Path out = tmp.resolve("run");
-        assertEquals(0, run(TrainCommandTest.with(SMALL, "--out", out.toString())).code());
+        assertEquals(
+                0, run(TrainCommandTest.with(SMALL, "--out", out.toString())).code());
         String metrics = Files.readString(out.resolve("metrics.csv"));
-        assertRefused(run("report", out.toString(), "--out", out.resolve("metrics.csv").toString()), "metrics.csv");
+        assertRefused(
+                run(
+                        "report",
+                        out.toString(),
+                        "--out",
+                        out.resolve("metrics.csv").toString()),
+                "metrics.csv");
         assertEquals(metrics, Files.readString(out.resolve("metrics.csv")));
         Path other = tmp.resolve("other");
-        assertEquals(0, run(TrainCommandTest.with(SMALL, "--out", other.toString())).code());
-        assertRefused(run("report", out.toString(), "--out", other.resolve("report.html").toString()), "inside");
+        assertEquals(
+                0, run(TrainCommandTest.with(SMALL, "--out", other.toString())).code());
+        assertRefused(
+                run(
+                        "report",
+                        out.toString(),
+                        "--out",
+                        other.resolve("report.html").toString()),
+                "inside");
         Path notes = Files.writeString(tmp.resolve("notes.html.bak"), "my notes");
         assertRefused(run("report", out.toString(), "--out", notes.toString()), "is not an HTML page");
         assertEquals("my notes", Files.readString(notes));
         assertRefused(run("report", out.toString(), "--out", tmp.toString()), "is a folder");
         Path page = tmp.resolve("page.html");
-        assertEquals(0, run("report", out.toString(), "--out", page.toString(), "--quiet").code());
-        assertEquals(0, run("report", out.toString(), "--out", page.toString(), "--quiet").code(), "its own earlier page is replaced");
+        assertEquals(
+                0,
+                run("report", out.toString(), "--out", page.toString(), "--quiet")
+                        .code());
+        assertEquals(
+                0,
+                run("report", out.toString(), "--out", page.toString(), "--quiet")
+                        .code(),
+                "its own earlier page is replaced");
 
         String[] theory = {"theory", "--n", "8", "--d", "4", "--kernels", "scalar"};
         assertRefused(run(concat(theory, "--json", out.resolve("run.json").toString())), "inside");
         assertRefused(run(concat(theory, "--json", notes.toString())), "is not a JSON document");
-        assertEquals(0, run(concat(theory, "--json", tmp.resolve("t.json").toString())).code());
+        assertEquals(
+                0,
+                run(concat(theory, "--json", tmp.resolve("t.json").toString())).code());
     }
 
     /** Finding 8 (and theory validating like train): 0 rows, a bad --lr, --n with --x are refused in the options' terms. */
@@ -108,7 +154,8 @@ class FileSafetyTest {
         }
         assertRefused(run("theory", "--x", x0.toString(), "--kernels", "scalar"), "X0.npy: 0×3 inputs");
         for (String lr : List.of("NaN", "0", "-1", "Infinity")) {
-            assertRefused(run("theory", "--n", "8", "--d", "4", "--lr", lr, "--kernels", "scalar"), "--lr must be positive");
+            assertRefused(
+                    run("theory", "--n", "8", "--d", "4", "--lr", lr, "--kernels", "scalar"), "--lr must be positive");
         }
         Path x = tmp.resolve("X.npy");
         try (FloatMatrix m = FloatMatrix.allocate(4, 3)) {
@@ -125,10 +172,11 @@ class FileSafetyTest {
     @Test
     void resultFilesGetOrdinaryPermissions() throws IOException {
         assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
-        Path probe = Files.createFile(tmp.resolve("probe"));   // what the umask gives a new file here
+        Path probe = Files.createFile(tmp.resolve("probe")); // what the umask gives a new file here
         String expected = PosixFilePermissions.toString(Files.getPosixFilePermissions(probe));
         Path out = tmp.resolve("run");
-        assertEquals(0, run(TrainCommandTest.with(SMALL, "--out", out.toString())).code());
+        assertEquals(
+                0, run(TrainCommandTest.with(SMALL, "--out", out.toString())).code());
         assertEquals(0, run("report", out.toString(), "--quiet").code());
         for (String f : List.of("run.json", "theory.json", "report.html", "metrics.csv", "init/W.npy", "final/a.npy")) {
             assertEquals(expected, PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f))), f);
@@ -151,12 +199,16 @@ class FileSafetyTest {
             Npy.write(y, m);
         }
         Path folder = Files.createDirectory(tmp.resolve("X.npy"));
-        assertRefused(run(TrainCommandTest.with(SMALL, "--x", folder.toString(), "--y", y.toString())), "X.npy: is a folder");
+        assertRefused(
+                run(TrainCommandTest.with(SMALL, "--x", folder.toString(), "--y", y.toString())), "X.npy: is a folder");
         Path nope = tmp.resolve("nope.npy");
-        assertRefused(run(TrainCommandTest.with(SMALL, "--x", nope.toString(), "--y", y.toString())), "nope.npy: no such file or folder");
+        assertRefused(
+                run(TrainCommandTest.with(SMALL, "--x", nope.toString(), "--y", y.toString())),
+                "nope.npy: no such file or folder");
         Path fifo = tmp.resolve("fifo.npy");
         assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
-        assertRefused(run(TrainCommandTest.with(SMALL, "--x", fifo.toString(), "--y", y.toString())), "not a regular file");
+        assertRefused(
+                run(TrainCommandTest.with(SMALL, "--x", fifo.toString(), "--y", y.toString())), "not a regular file");
         assertRefused(run("train", "@" + fifo), "not a regular file");
         if (Files.exists(Path.of("/dev/zero"))) {
             assertRefused(run("train", "@/dev/zero"), "not a regular file");

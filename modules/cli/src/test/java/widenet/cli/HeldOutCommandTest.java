@@ -45,7 +45,8 @@ class HeldOutCommandTest {
         Path[] files = new Path[4];
         int[] rows = {n, nt};
         for (int s = 0; s < 2; s++) {
-            try (FloatMatrix x = FloatMatrix.allocate(rows[s], d); FloatMatrix y = FloatMatrix.allocate(rows[s], 1)) {
+            try (FloatMatrix x = FloatMatrix.allocate(rows[s], d);
+                    FloatMatrix y = FloatMatrix.allocate(rows[s], 1)) {
                 for (int i = 0; i < rows[s]; i++) {
                     double norm = 0, dot = 0;
                     double[] v = new double[d];
@@ -86,8 +87,15 @@ class HeldOutCommandTest {
         Path script = tmp.resolve("reference.py");
         Files.writeString(script, PredictCommandTest.REFERENCE);
         Path ref = tmp.resolve("ref-" + params + ".npy");
-        Process p = new ProcessBuilder("python3", script.toString(), run.toString(), x.toString(), run.resolve(params).toString(),
-                ref.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "python3",
+                        script.toString(),
+                        run.toString(),
+                        x.toString(),
+                        run.resolve(params).toString(),
+                        ref.toString())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, log);
         try (FloatMatrix both = Npy.readMatrix(ref)) {
@@ -134,16 +142,34 @@ class HeldOutCommandTest {
         double got = column(run, "test_loss")[row];
         assertTrue(Math.abs(got - loss) <= tol, params + ": test_loss " + got + ", NumPy " + loss + " ± " + tol);
         double error = column(run, "test_error")[row];
-        assertTrue(error * nt >= wrong - 1e-9 && error * nt <= wrong + unsure + 1e-9,
-                params + ": test_error " + error + ", NumPy " + wrong + "/" + nt + " (+" + unsure + " too close to call)");
+        assertTrue(
+                error * nt >= wrong - 1e-9 && error * nt <= wrong + unsure + 1e-9,
+                params + ": test_error " + error + ", NumPy " + wrong + "/" + nt + " (+" + unsure
+                        + " too close to call)");
     }
 
     private void trainAndMatch(String name, boolean mean, String... model) throws Exception {
-        Assumptions.assumeTrue(PredictCommandTest.numpy, "python3 with NumPy not found: the NumPy comparison is skipped");
+        Assumptions.assumeTrue(
+                PredictCommandTest.numpy, "python3 with NumPy not found: the NumPy comparison is skipped");
         Path[] f = data(24, 17, 6);
         Path run = tmp.resolve(name);
-        List<String> args = new ArrayList<>(List.of("train", "--x", f[0].toString(), "--y", f[1].toString(), "--test-x",
-                f[2].toString(), "--test-y", f[3].toString(), "--steps", "6", "--every", "3", "--quiet", "--out", run.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--x",
+                f[0].toString(),
+                "--y",
+                f[1].toString(),
+                "--test-x",
+                f[2].toString(),
+                "--test-y",
+                f[3].toString(),
+                "--steps",
+                "6",
+                "--every",
+                "3",
+                "--quiet",
+                "--out",
+                run.toString()));
         args.addAll(List.of(model));
         if (mean) {
             args.addAll(List.of("--loss", "mean"));
@@ -225,12 +251,16 @@ class HeldOutCommandTest {
 
     @Test
     void twoLayerKernelRegimeColumnsMatchTheClosedForm() throws Exception {
-        Assumptions.assumeTrue(PredictCommandTest.numpy, "python3 with NumPy not found: the NumPy comparison is skipped");
+        Assumptions.assumeTrue(
+                PredictCommandTest.numpy, "python3 with NumPy not found: the NumPy comparison is skipped");
         Path[] f = data(30, 20, 8);
         Path all = tmp.resolve("all.npy"), yAll = tmp.resolve("yall.npy");
-        try (FloatMatrix x = Npy.readMatrix(f[0]); FloatMatrix xt = Npy.readMatrix(f[2]);
-             FloatMatrix y = Npy.readMatrix(f[1]); FloatMatrix yt = Npy.readMatrix(f[3]);
-             FloatMatrix xa = FloatMatrix.allocate(50, 8); FloatMatrix ya = FloatMatrix.allocate(50, 1)) {
+        try (FloatMatrix x = Npy.readMatrix(f[0]);
+                FloatMatrix xt = Npy.readMatrix(f[2]);
+                FloatMatrix y = Npy.readMatrix(f[1]);
+                FloatMatrix yt = Npy.readMatrix(f[3]);
+                FloatMatrix xa = FloatMatrix.allocate(50, 8);
+                FloatMatrix ya = FloatMatrix.allocate(50, 1)) {
             xa.rows(0, 30).copyFrom(x);
             xa.rows(30, 50).copyFrom(xt);
             ya.rows(0, 30).copyFrom(y);
@@ -240,18 +270,48 @@ class HeldOutCommandTest {
         }
         for (String loss : List.of("mean", "sum")) {
             Path run = tmp.resolve("kernel-" + loss);
-            TrainCommandTest.Result r = TrainCommandTest.run("train", "--x", f[0].toString(), "--y", f[1].toString(), "--test-x",
-                    f[2].toString(), "--test-y", f[3].toString(), "--width", "64", "--steps", "40", "--every", "8",
-                    "--lr", loss.equals("mean") ? "4" : "0.15", "--loss", loss, "--quiet", "--out", run.toString());
+            TrainCommandTest.Result r = TrainCommandTest.run(
+                    "train",
+                    "--x",
+                    f[0].toString(),
+                    "--y",
+                    f[1].toString(),
+                    "--test-x",
+                    f[2].toString(),
+                    "--test-y",
+                    f[3].toString(),
+                    "--width",
+                    "64",
+                    "--steps",
+                    "40",
+                    "--every",
+                    "8",
+                    "--lr",
+                    loss.equals("mean") ? "4" : "0.15",
+                    "--loss",
+                    loss,
+                    "--quiet",
+                    "--out",
+                    run.toString());
             assertEquals(0, r.code(), r.err());
             Path script = tmp.resolve("kernel.py");
             Files.writeString(script, KERNEL_REFERENCE);
-            Process p = new ProcessBuilder("python3", script.toString(), run.toString(), "unused", all.toString(), yAll.toString(), "30")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "python3",
+                            script.toString(),
+                            run.toString(),
+                            "unused",
+                            all.toString(),
+                            yAll.toString(),
+                            "30")
+                    .redirectErrorStream(true)
+                    .start();
             String log = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, log);
-            // the recursion on H∞ is also pred_arora's closed form (eigenvectors of H∞, widenet's own solver); pred_arora's
-            // H∞ comes from a float X Xᵀ, the infinite-width kernel's from a double one: entries differ by the bound the
+            // the recursion on H∞ is also pred_arora's closed form (eigenvectors of H∞, widenet's own solver);
+            // pred_arora's
+            // H∞ comes from a float X Xᵀ, the infinite-width kernel's from a double one: entries differ by the bound
+            // the
             // NumPy script derives (≈ 1e-4 relative for near-parallel pairs), so 1e-3 relative on the loss
             double[] inf = column(run, "pred_loss_inf"), arora = column(run, "pred_arora");
             for (int i = 0; i < inf.length; i++) {
@@ -263,10 +323,17 @@ class HeldOutCommandTest {
     @Test
     void aTestSetLeavesTrainingUnchangedAndRerunKeepsIt() throws Exception {
         Path plain = tmp.resolve("plain"), with = tmp.resolve("with"), again = tmp.resolve("again");
-        String[] base = {"train", "--n", "20", "--d", "5", "--width", "30", "--steps", "8", "--threads", "1", "--quiet", "--out"};
+        String[] base = {
+            "train", "--n", "20", "--d", "5", "--width", "30", "--steps", "8", "--threads", "1", "--quiet", "--out"
+        };
         assertEquals(0, Main.run(TrainCommandTest.with(Arrays.copyOfRange(base, 1, base.length), plain.toString())));
-        assertEquals(0, Main.run(TrainCommandTest.with(Arrays.copyOfRange(base, 1, base.length), with.toString(), "--test-n", "15")));
-        assertTrue(Arrays.equals(column(plain, "loss"), column(with, "loss")), "the training loss changed with a test set");
+        assertEquals(
+                0,
+                Main.run(TrainCommandTest.with(
+                        Arrays.copyOfRange(base, 1, base.length), with.toString(), "--test-n", "15")));
+        assertTrue(
+                Arrays.equals(column(plain, "loss"), column(with, "loss")),
+                "the training loss changed with a test set");
         assertTrue(Files.readString(with.resolve("run.json")).contains("\"test_n\" : 15"));
         assertEquals(0, Main.run("rerun", with.toString(), "--out", again.toString(), "--quiet"));
         assertTrue(Arrays.equals(column(with, "test_loss"), column(again, "test_loss")), "rerun drew another test set");
@@ -277,17 +344,29 @@ class HeldOutCommandTest {
     void badTestFilesAreOneLineNamingTheFile() throws Exception {
         Path[] f = data(10, 6, 4);
         Path wide = tmp.resolve("wide.npy"), short_ = tmp.resolve("short.npy");
-        try (FloatMatrix x = FloatMatrix.allocate(6, 5); FloatMatrix y = FloatMatrix.allocate(5, 1)) {
+        try (FloatMatrix x = FloatMatrix.allocate(6, 5);
+                FloatMatrix y = FloatMatrix.allocate(5, 1)) {
             Npy.write(wide, x);
             Npy.write(short_, y);
         }
-        String[] train = {"train", "--x", f[0].toString(), "--y", f[1].toString(), "--width", "8", "--steps", "2", "--quiet"};
+        String[] train = {
+            "train", "--x", f[0].toString(), "--y", f[1].toString(), "--width", "8", "--steps", "2", "--quiet"
+        };
         Object[][] cases = {
-                {new String[] {"--test-x", wide.toString(), "--test-y", f[3].toString()}, wide + " has d = 5 columns but the training inputs have d = 4"},
-                {new String[] {"--test-x", f[2].toString(), "--test-y", short_.toString()}, short_ + " has 5 label rows but --test-x " + f[2] + " has 6 inputs"},
-                {new String[] {"--test-x", f[2].toString()}, "--test-x and --test-y go together"},
-                {new String[] {"--test-n", "5"}, "with --x give --test-x and --test-y"},
-                {new String[] {"--test-x", tmp.resolve("missing.npy").toString(), "--test-y", f[3].toString()}, "missing.npy"},
+            {
+                new String[] {"--test-x", wide.toString(), "--test-y", f[3].toString()},
+                wide + " has d = 5 columns but the training inputs have d = 4"
+            },
+            {
+                new String[] {"--test-x", f[2].toString(), "--test-y", short_.toString()},
+                short_ + " has 5 label rows but --test-x " + f[2] + " has 6 inputs"
+            },
+            {new String[] {"--test-x", f[2].toString()}, "--test-x and --test-y go together"},
+            {new String[] {"--test-n", "5"}, "with --x give --test-x and --test-y"},
+            {
+                new String[] {"--test-x", tmp.resolve("missing.npy").toString(), "--test-y", f[3].toString()},
+                "missing.npy"
+            },
         };
         int i = 0;
         for (Object[] c : cases) {
@@ -301,8 +380,19 @@ class HeldOutCommandTest {
             assertTrue(r.err().contains((String) c[1]), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
-        TrainCommandTest.Result r = TrainCommandTest.run("train", "--n", "10", "--d", "4", "--width", "8", "--test-n", "0", "--quiet",
-                "--out", tmp.resolve("zero").toString());
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "train",
+                "--n",
+                "10",
+                "--d",
+                "4",
+                "--width",
+                "8",
+                "--test-n",
+                "0",
+                "--quiet",
+                "--out",
+                tmp.resolve("zero").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--test-n must be positive"), r.err());
     }

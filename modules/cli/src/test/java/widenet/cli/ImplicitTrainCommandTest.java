@@ -26,8 +26,7 @@ class ImplicitTrainCommandTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String err) {
-    }
+    record Result(int code, String err) {}
 
     static Result run(String... args) {
         StringWriter sw = new StringWriter();
@@ -36,8 +35,25 @@ class ImplicitTrainCommandTest {
     }
 
     /** The defaults: Gao et al.'s network, γ = 0.1. */
-    static final List<String> SMALL = List.of("train", "--model", "implicit", "--n", "16", "--d", "6", "--width", "32",
-            "--lr", "0.005", "--steps", "5", "--theory-every", "2", "--kernels", "scalar", "--quiet");
+    static final List<String> SMALL = List.of(
+            "train",
+            "--model",
+            "implicit",
+            "--n",
+            "16",
+            "--d",
+            "6",
+            "--width",
+            "32",
+            "--lr",
+            "0.005",
+            "--steps",
+            "5",
+            "--theory-every",
+            "2",
+            "--kernels",
+            "scalar",
+            "--quiet");
 
     static String[] with(String... more) {
         List<String> all = new java.util.ArrayList<>(SMALL);
@@ -50,26 +66,39 @@ class ImplicitTrainCommandTest {
         Path out = tmp.resolve("run");
         Result r = run(with("--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        for (String f : List.of("metrics.csv", "run.json", "init/A.npy", "init/W.npy", "init/u.npy", "init/v.npy",
-                "final/A.npy", "final/W.npy", "final/u.npy", "final/v.npy")) {
+        for (String f : List.of(
+                "metrics.csv",
+                "run.json",
+                "init/A.npy",
+                "init/W.npy",
+                "init/u.npy",
+                "init/v.npy",
+                "final/A.npy",
+                "final/W.npy",
+                "final/u.npy",
+                "final/v.npy")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertArrayEquals(new long[] {32, 32}, Npy.shape(out.resolve("init/A.npy")));
         assertArrayEquals(new long[] {32, 6}, Npy.shape(out.resolve("init/W.npy")));
         assertArrayEquals(new long[] {32}, Npy.shape(out.resolve("final/u.npy")));
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
-        assertEquals("step,epoch,loss,rate,a_tilde_norm,fwd_iters,fwd_residual,bwd_iters,bwd_residual,A_dist_fro,"
-                + "W_dist_fro,u_dist,v_dist,lambda_0,lambda_min_G,lambda_min_H,lambda_min_zz,loss_bound,pred_loss_ntk0,pred_loss_inf,step_ms,time_s", lines.get(0));
+        assertEquals(
+                "step,epoch,loss,rate,a_tilde_norm,fwd_iters,fwd_residual,bwd_iters,bwd_residual,A_dist_fro,"
+                        + "W_dist_fro,u_dist,v_dist,lambda_0,lambda_min_G,lambda_min_H,lambda_min_zz,loss_bound,pred_loss_ntk0,pred_loss_inf,step_ms,time_s",
+                lines.get(0));
         assertEquals(1 + 6, lines.size());
         List<String> header = List.of(lines.get(0).split(","));
-        int lz = header.indexOf("lambda_0"), lg = header.indexOf("lambda_min_G"), lh = header.indexOf("lambda_min_H"),
+        int lz = header.indexOf("lambda_0"),
+                lg = header.indexOf("lambda_min_G"),
+                lh = header.indexOf("lambda_min_H"),
                 zz = header.indexOf("lambda_min_zz");
         for (int i = 1; i < lines.size(); i++) {
             String[] row = lines.get(i).split(",");
             double norm = Double.parseDouble(row[4]);
             assertTrue(norm > 0.1 && norm < 0.3, "‖Ã‖₂ ≈ 2γ = 0.2: " + norm);
             assertTrue(Double.parseDouble(row[6]) <= 1e-6, "forward residual within the default tol");
-            boolean probed = (i - 1) % 2 == 0 || i == lines.size() - 1;   // steps 0, 2, 4 and the last, 5
+            boolean probed = (i - 1) % 2 == 0 || i == lines.size() - 1; // steps 0, 2, 4 and the last, 5
             assertEquals(probed, !row[zz].equals("nan"), "λ_min(ZZᵀ) at step " + (i - 1));
             assertEquals(probed, !row[lg].equals("nan"), "λ_min(G) at step " + (i - 1));
             double lambda0 = Double.parseDouble(row[lz]);
@@ -82,9 +111,11 @@ class ImplicitTrainCommandTest {
         }
         Map<String, Object> run = Json.read(out.resolve("run.json"));
         assertEquals("finished", run.get("status"));
-        @SuppressWarnings("unchecked") Map<String, Object> settings = (Map<String, Object>) run.get("settings");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) run.get("settings");
         assertEquals("implicit", settings.get("model"));
-        @SuppressWarnings("unchecked") Map<String, Object> implicit = (Map<String, Object>) settings.get("implicit");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> implicit = (Map<String, Object>) settings.get("implicit");
         assertEquals(0.1, implicit.get("gamma"));
         assertEquals(true, implicit.get("output_skip"));
         assertEquals("relu", implicit.get("phi"));
@@ -92,8 +123,14 @@ class ImplicitTrainCommandTest {
         assertEquals("rademacher", implicit.get("output_init"));
         assertEquals("Gao et al. 2022 (the paper's)", implicit.get("network"));
         Map<String, Object> theory = Json.read(out.resolve("theory.json"));
-        for (String key : List.of("lambda_0", "lambda_max_G_inf", "lambda_min_G_min", "predicted_rate", "step_bound",
-                "required_width_gd", "constants")) {
+        for (String key : List.of(
+                "lambda_0",
+                "lambda_max_G_inf",
+                "lambda_min_G_min",
+                "predicted_rate",
+                "step_bound",
+                "required_width_gd",
+                "constants")) {
             assertTrue(theory.get(key) != null, "theory.json " + key);
         }
     }
@@ -114,11 +151,13 @@ class ImplicitTrainCommandTest {
      */
     @Test
     void rowZeroIsNumpysLossOfThePapersNetworkFromTheSavedInitialWeights() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(PredictCommandTest.numpyAvailable(), "python3 with NumPy not found: skipped");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                PredictCommandTest.numpyAvailable(), "python3 with NumPy not found: skipped");
         int n = 20, d = 8, m = 64;
         Path xf = tmp.resolve("X.npy"), yf = tmp.resolve("y.npy");
         SplittableRandom rng = new SplittableRandom(4);
-        try (FloatMatrix x = FloatMatrix.allocate(n, d); FloatVec y = FloatVec.allocate(n)) {
+        try (FloatMatrix x = FloatMatrix.allocate(n, d);
+                FloatVec y = FloatVec.allocate(n)) {
             Gaussian.fill(x, rng, 1.0);
             for (int i = 0; i < n; i++) {
                 double norm = 0;
@@ -126,7 +165,7 @@ class ImplicitTrainCommandTest {
                     norm += (double) x.get(i, k) * x.get(i, k);
                 }
                 for (int k = 0; k < d; k++) {
-                    x.set(i, k, (float) (x.get(i, k) / Math.sqrt(norm)));   // ‖xᵢ‖ = 1, as the paper takes its data
+                    x.set(i, k, (float) (x.get(i, k) / Math.sqrt(norm))); // ‖xᵢ‖ = 1, as the paper takes its data
                 }
                 y.set(i, rng.nextBoolean() ? 1f : -1f);
             }
@@ -134,8 +173,25 @@ class ImplicitTrainCommandTest {
             Npy.write(yf, y);
         }
         Path out = tmp.resolve("run");
-        Result r = run("train", "--model", "implicit", "--x", xf.toString(), "--y", yf.toString(), "--width", "" + m,
-                "--lr", "0.01", "--steps", "1", "--kernels", "scalar", "--quiet", "--out", out.toString());
+        Result r = run(
+                "train",
+                "--model",
+                "implicit",
+                "--x",
+                xf.toString(),
+                "--y",
+                yf.toString(),
+                "--width",
+                "" + m,
+                "--lr",
+                "0.01",
+                "--steps",
+                "1",
+                "--kernels",
+                "scalar",
+                "--quiet",
+                "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err());
         Path script = tmp.resolve("loss0.py");
         Files.writeString(script, """
@@ -169,24 +225,47 @@ class ImplicitTrainCommandTest {
                 dy = 2 * tol * (np.abs(z) @ np.abs(u)) + 8 * np.sqrt(d + m) * eps * mag + eps * np.abs(yhat)
                 print(repr(float(0.5 * np.sum(r * r))), repr(float(np.sum(np.abs(r) * dy + 0.5 * dy * dy))))
                 """);
-        Process p = new ProcessBuilder("python3", script.toString(), xf.toString(), yf.toString(), out.resolve("init").toString(),
-                "0.1", "1e-6").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "python3",
+                        script.toString(),
+                        xf.toString(),
+                        yf.toString(),
+                        out.resolve("init").toString(),
+                        "0.1",
+                        "1e-6")
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes()).strip();
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, log);
         String[] got = log.split(" ");
         double expected = Double.parseDouble(got[0]), tol = Double.parseDouble(got[1]);
         assertTrue(tol < 1e-4 * expected, "the tolerance " + tol + " must be small against L = " + expected);
-        double row0 = Double.parseDouble(Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[2]);
+        double row0 = Double.parseDouble(
+                Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[2]);
         assertEquals(expected, row0, tol, "metrics.csv row 0 against NumPy (tolerance derived from float32 rounding)");
     }
 
     @Test
     void initFolderReplaysTheSameTrajectory() throws IOException {
         Path first = tmp.resolve("first"), second = tmp.resolve("second");
-        assertEquals(0, run(with("--out", first.toString(), "--seed", "5", "--output-skip")).code());
+        assertEquals(
+                0,
+                run(with("--out", first.toString(), "--seed", "5", "--output-skip"))
+                        .code());
         // The same data seed, the weights from the first run's init/ (the seed would draw the same; --init overrides).
-        assertEquals(0, run(with("--out", second.toString(), "--seed", "5", "--output-skip", "--init", first.resolve("init").toString())).code());
-        List<String> a = Files.readAllLines(first.resolve("metrics.csv")), b = Files.readAllLines(second.resolve("metrics.csv"));
+        assertEquals(
+                0,
+                run(with(
+                                "--out",
+                                second.toString(),
+                                "--seed",
+                                "5",
+                                "--output-skip",
+                                "--init",
+                                first.resolve("init").toString()))
+                        .code());
+        List<String> a = Files.readAllLines(first.resolve("metrics.csv")),
+                b = Files.readAllLines(second.resolve("metrics.csv"));
         assertEquals(a.size(), b.size());
         for (int i = 1; i < a.size(); i++) {
             String[] ra = a.get(i).split(","), rb = b.get(i).split(",");
@@ -197,7 +276,12 @@ class ImplicitTrainCommandTest {
         // Without v.npy the output-skip network cannot start from that folder.
         Path third = tmp.resolve("third");
         Files.delete(first.resolve("init/v.npy"));
-        Result r = run(with("--out", third.toString(), "--output-skip", "--init", first.resolve("init").toString()));
+        Result r = run(with(
+                "--out",
+                third.toString(),
+                "--output-skip",
+                "--init",
+                first.resolve("init").toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("no v.npy there") && r.err().contains("A.npy, W.npy, u.npy, v.npy"), r.err());
     }
@@ -209,7 +293,7 @@ class ImplicitTrainCommandTest {
         assertEquals(0, r.code(), r.err());
         for (String name : List.of("A", "u")) {
             try (FloatMatrix before = Npy.readMatrix(out.resolve("init/" + name + ".npy"));
-                 FloatMatrix after = Npy.readMatrix(out.resolve("final/" + name + ".npy"))) {
+                    FloatMatrix after = Npy.readMatrix(out.resolve("final/" + name + ".npy"))) {
                 assertArrayEquals(before.toArray(), after.toArray(), name + " is frozen");
             }
         }
@@ -232,7 +316,10 @@ class ImplicitTrainCommandTest {
         List<String> lines = Files.readAllLines(ends.resolve("metrics.csv"));
         int col = List.of(lines.get(0).split(",")).indexOf("lambda_min_zz");
         for (int i = 1; i < lines.size(); i++) {
-            assertEquals(i == 1 || i == lines.size() - 1, !lines.get(i).split(",")[col].equals("nan"), "step " + (i - 1));
+            assertEquals(
+                    i == 1 || i == lines.size() - 1,
+                    !lines.get(i).split(",")[col].equals("nan"),
+                    "step " + (i - 1));
         }
         Path off = tmp.resolve("off");
         r = run(with("--theory", "off", "--out", off.toString()));
@@ -243,19 +330,29 @@ class ImplicitTrainCommandTest {
     @Test
     void badImplicitOptionsGiveOneLineErrorsAndExitCode2() {
         Object[][] cases = {
-                {with("--freeze", "B"), "--freeze B: the implicit network's parameters are A, W, u, v"},
-                {with("--no-output-skip", "--freeze", "v"), "--freeze v: the implicit network's parameters are A, W, u (v only with the output skip"},
-                {with("--freeze", "A,W,u,v"), "leaves nothing to train"},
-                {with("--phi", "tanh"), "--phi must be relu (the paper's) or linear, got 'tanh'"},
-                {with("--phi-scale", "m"), "--phi-scale must be sqrt-m (1/√m, the paper's) or sqrt-d (1/√d), got 'm'"},
-                {with("--output-init", "normal"), "--output-init must be rademacher (the paper's) or gaussian, got 'normal'"},
-                {new String[] {"train", "--model", "two-layer", "--no-output-skip", "--kernels", "scalar"}, "--output-skip does not apply to --model two-layer"},
-                {with("--gamma", "-1"), "--gamma must be non-negative"},
-                {with("--tol", "2"), "--tol must be in (0, 1)"},
-                {with("--max-iter", "0"), "--max-iter must be at least 1"},
-                {new String[] {"train", "--model", "implicit", "--theory-every", "-1", "--kernels", "scalar"}, "--theory-every must be ≥ 0"},
-                {with("--output-init-std", "NaN"), "--output-init-std"},
-                {new String[] {"train", "--model", "deq", "--kernels", "scalar"}, "available: two-layer, deep, implicit"},
+            {with("--freeze", "B"), "--freeze B: the implicit network's parameters are A, W, u, v"},
+            {
+                with("--no-output-skip", "--freeze", "v"),
+                "--freeze v: the implicit network's parameters are A, W, u (v only with the output skip"
+            },
+            {with("--freeze", "A,W,u,v"), "leaves nothing to train"},
+            {with("--phi", "tanh"), "--phi must be relu (the paper's) or linear, got 'tanh'"},
+            {with("--phi-scale", "m"), "--phi-scale must be sqrt-m (1/√m, the paper's) or sqrt-d (1/√d), got 'm'"},
+            {with("--output-init", "normal"), "--output-init must be rademacher (the paper's) or gaussian, got 'normal'"
+            },
+            {
+                new String[] {"train", "--model", "two-layer", "--no-output-skip", "--kernels", "scalar"},
+                "--output-skip does not apply to --model two-layer"
+            },
+            {with("--gamma", "-1"), "--gamma must be non-negative"},
+            {with("--tol", "2"), "--tol must be in (0, 1)"},
+            {with("--max-iter", "0"), "--max-iter must be at least 1"},
+            {
+                new String[] {"train", "--model", "implicit", "--theory-every", "-1", "--kernels", "scalar"},
+                "--theory-every must be ≥ 0"
+            },
+            {with("--output-init-std", "NaN"), "--output-init-std"},
+            {new String[] {"train", "--model", "deq", "--kernels", "scalar"}, "available: two-layer, deep, implicit"},
         };
         for (Object[] c : cases) {
             String[] args = (String[]) c[0];
@@ -274,10 +371,15 @@ class ImplicitTrainCommandTest {
         Result r = run(with("--gamma", "3", "--out", out.toString()));
         assertEquals(3, r.code(), r.err());
         String msg = r.err().strip();
-        assertTrue(msg.startsWith("widenet: training stopped at step 0: forward fixed point z = relu(Ãz + φ) diverged: "
-                + "the iterates overflowed float32 after "), msg);
-        assertTrue(msg.matches("(?s).*\\(‖Ã‖₂ = \\d\\.\\d\\d ≥ 1: the equilibrium map is not a contraction; ‖Ã‖₂ was \\d\\.\\d{4} at step 0 "
-                + "already \\(≈ 2γ for a Gaussian A\\): γ is too large, lower --gamma\\)$"), msg);
+        assertTrue(
+                msg.startsWith("widenet: training stopped at step 0: forward fixed point z = relu(Ãz + φ) diverged: "
+                        + "the iterates overflowed float32 after "),
+                msg);
+        assertTrue(
+                msg.matches(
+                        "(?s).*\\(‖Ã‖₂ = \\d\\.\\d\\d ≥ 1: the equilibrium map is not a contraction; ‖Ã‖₂ was \\d\\.\\d{4} at step 0 "
+                                + "already \\(≈ 2γ for a Gaussian A\\): γ is too large, lower --gamma\\)$"),
+                msg);
         assertEquals(1, msg.lines().count());
         Map<String, Object> run = Json.read(out.resolve("run.json"));
         assertEquals("diverged", run.get("status"));
@@ -294,8 +396,13 @@ class ImplicitTrainCommandTest {
         Path out = tmp.resolve("contraction");
         Result r = run(with("--gamma", "0.7", "--require-contraction", "--out", out.toString()));
         assertEquals(3, r.code(), r.err());
-        assertTrue(r.err().strip().matches("widenet: training stopped at step 0: ‖Ã‖₂ = 1\\.\\d{4} ≥ 1 \\(over by \\d+\\.\\d\\d%\\) "
-                + "but the contraction is required \\(--require-contraction\\).*γ is too large, lower --gamma \\(now 0\\.7\\)"), r.err());
+        assertTrue(
+                r.err()
+                        .strip()
+                        .matches(
+                                "widenet: training stopped at step 0: ‖Ã‖₂ = 1\\.\\d{4} ≥ 1 \\(over by \\d+\\.\\d\\d%\\) "
+                                        + "but the contraction is required \\(--require-contraction\\).*γ is too large, lower --gamma \\(now 0\\.7\\)"),
+                r.err());
         // Without the requirement the same run trains (the ReLU keeps the effective map ‖DÃ‖ below 1 here).
         Path free = tmp.resolve("free");
         Result ok = run(with("--gamma", "0.7", "--out", free.toString()));

@@ -24,46 +24,59 @@ class KernelFallbackTest {
     @TempDir
     Path tmp;
 
-    private static final String[] SMALL = {"train", "--n", "16", "--d", "8", "--width", "32", "--steps", "3", "--quiet"};
+    private static final String[] SMALL = {"train", "--n", "16", "--d", "8", "--width", "32", "--steps", "3", "--quiet"
+    };
 
     @Test
     void defaultFallsBackToScalarWithOneWarning() throws Exception {
         Path out = tmp.resolve("run");
         Result r = classPath(List.of(), with(SMALL, "--out", out.toString()));
         assertEquals(0, r.code, r.output);
-        List<String> warnings = r.output.lines().filter(l -> l.startsWith("widenet: warning: using the scalar kernels")).toList();
+        List<String> warnings = r.output
+                .lines()
+                .filter(l -> l.startsWith("widenet: warning: using the scalar kernels"))
+                .toList();
         assertEquals(1, warnings.size(), r.output);
-        assertTrue(warnings.get(0).contains("jdk.incubator.vector is not loaded") && warnings.get(0).contains("slower"),
+        assertTrue(
+                warnings.get(0).contains("jdk.incubator.vector is not loaded")
+                        && warnings.get(0).contains("slower"),
                 warnings.get(0));
-        assertTrue(Files.readString(out.resolve("run.json")).contains("\"kernels\" : \"scalar\""), "run.json names scalar");
+        assertTrue(
+                Files.readString(out.resolve("run.json")).contains("\"kernels\" : \"scalar\""),
+                "run.json names scalar");
     }
 
     @Test
     void explicitSimdIsRefused() throws Exception {
-        Result r = classPath(List.of(), with(SMALL, "--kernels", "simd", "--out", tmp.resolve("run").toString()));
+        Result r = classPath(
+                List.of(),
+                with(SMALL, "--kernels", "simd", "--out", tmp.resolve("run").toString()));
         assertEquals(2, r.code, r.output);
-        assertTrue(r.output.contains("kernel provider 'simd' is not available: the Vector API module jdk.incubator.vector"
-                + " is not loaded"), r.output);
+        assertTrue(
+                r.output.contains("kernel provider 'simd' is not available: the Vector API module jdk.incubator.vector"
+                        + " is not loaded"),
+                r.output);
         assertTrue(!r.output.contains("\tat "), "no stack trace: " + r.output);
     }
 
     @Test
     void simdTrainsOn128BitVectors() throws Exception {
         Path out = tmp.resolve("run");
-        Result r = classPath(List.of("--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=16"),
+        Result r = classPath(
+                List.of("--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=16"),
                 with(SMALL, "--kernels", "simd", "--out", out.toString()));
         assertEquals(0, r.code, r.output);
         String run = Files.readString(out.resolve("run.json"));
         assertTrue(run.contains("128-bit (4 lanes)"), run);
     }
 
-    record Result(int code, String output) {
-    }
+    record Result(int code, String output) {}
 
     private Result classPath(List<String> jvm, String... args) throws IOException, InterruptedException {
         String modulePath = System.getProperty("jdk.module.path");
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-cp", modulePath, "widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));

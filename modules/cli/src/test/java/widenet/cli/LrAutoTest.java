@@ -12,11 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import widenet.train.internal.Json;
+import widenet.reproduce.MetricsTable;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecArguments;
 import widenet.train.Runs;
-import widenet.reproduce.MetricsTable;
+import widenet.train.internal.Json;
 
 /** {@code widenet train --lr auto[:c]}: η = c/λ_max(K(0)) resolved at the start, printed, recorded, reproduced. */
 class LrAutoTest {
@@ -39,10 +39,21 @@ class LrAutoTest {
     @Test
     void deepRunResolvesEtaFromTheInitialKernelAndRecordsBoth() throws Exception {
         Path run = tmp.resolve("deep");
-        String[] model = {"--model", "deep", "--n", "24", "--widths", "6,128,64,1", "--weight-init", "he", "--seed", "3"};
+        String[] model = {"--model", "deep", "--n", "24", "--widths", "6,128,64,1", "--weight-init", "he", "--seed", "3"
+        };
         TrainCommandTest.Result[] r = new TrainCommandTest.Result[1];
-        String out = TheoryCommandTest.stdout(() -> r[0] = TrainCommandTest.run(TrainCommandTest.with(model,
-                "--lr", "auto", "--steps", "5", "--kernels", "scalar", "--threads", "1", "--out", run.toString())));
+        String out = TheoryCommandTest.stdout(() -> r[0] = TrainCommandTest.run(TrainCommandTest.with(
+                model,
+                "--lr",
+                "auto",
+                "--steps",
+                "5",
+                "--kernels",
+                "scalar",
+                "--threads",
+                "1",
+                "--out",
+                run.toString())));
         assertEquals(0, r[0].code(), r[0].err());
         assertTrue(out.contains("--lr auto: η = c/λ_max(K(0))"), out);
         Map<String, Object> auto = section(run, "lr_auto");
@@ -65,8 +76,29 @@ class LrAutoTest {
     @Test
     void meanLossScalesTheAutomaticStepByN() throws Exception {
         Path run = tmp.resolve("mean");
-        assertEquals(0, Main.run("train", "--n", "20", "--d", "8", "--width", "64", "--loss", "mean", "--lr", "auto:0.5",
-                "--steps", "3", "--kernels", "scalar", "--threads", "1", "--quiet", "--out", run.toString()));
+        assertEquals(
+                0,
+                Main.run(
+                        "train",
+                        "--n",
+                        "20",
+                        "--d",
+                        "8",
+                        "--width",
+                        "64",
+                        "--loss",
+                        "mean",
+                        "--lr",
+                        "auto:0.5",
+                        "--steps",
+                        "3",
+                        "--kernels",
+                        "scalar",
+                        "--threads",
+                        "1",
+                        "--quiet",
+                        "--out",
+                        run.toString()));
         Map<String, Object> auto = section(run, "lr_auto");
         assertEquals(0.5 * 20 / num(auto, "lambda_max_K0"), num(auto, "lr"), 0);
         assertEquals("c*n/lambda_max(K(0))", auto.get("rule"));
@@ -76,8 +108,33 @@ class LrAutoTest {
     @Test
     void implicitRunWithTheAutomaticStepDescends() throws Exception {
         Path run = tmp.resolve("imp");
-        assertEquals(0, Main.run("train", "--model", "implicit", "--n", "16", "--d", "6", "--width", "64", "--gamma", "0.2",
-                "--lr", "auto", "--steps", "30", "--every", "30", "--kernels", "scalar", "--threads", "1", "--quiet", "--out", run.toString()));
+        assertEquals(
+                0,
+                Main.run(
+                        "train",
+                        "--model",
+                        "implicit",
+                        "--n",
+                        "16",
+                        "--d",
+                        "6",
+                        "--width",
+                        "64",
+                        "--gamma",
+                        "0.2",
+                        "--lr",
+                        "auto",
+                        "--steps",
+                        "30",
+                        "--every",
+                        "30",
+                        "--kernels",
+                        "scalar",
+                        "--threads",
+                        "1",
+                        "--quiet",
+                        "--out",
+                        run.toString()));
         double[] loss = MetricsTable.read(run.resolve("metrics.csv")).column("loss");
         assertTrue(loss[loss.length - 1] < 0.5 * loss[0], loss[0] + " → " + loss[loss.length - 1]);
     }
@@ -86,8 +143,27 @@ class LrAutoTest {
     @Test
     void rerunOfAnAutomaticRunIsExact() throws Exception {
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
-        assertEquals(0, Main.run("train", "--model", "deep", "--n", "12", "--widths", "5,32,1", "--lr", "auto:0.8", "--steps", "4",
-                "--kernels", "scalar", "--threads", "1", "--quiet", "--out", a.toString()));
+        assertEquals(
+                0,
+                Main.run(
+                        "train",
+                        "--model",
+                        "deep",
+                        "--n",
+                        "12",
+                        "--widths",
+                        "5,32,1",
+                        "--lr",
+                        "auto:0.8",
+                        "--steps",
+                        "4",
+                        "--kernels",
+                        "scalar",
+                        "--threads",
+                        "1",
+                        "--quiet",
+                        "--out",
+                        a.toString()));
         assertEquals(0, Main.run("rerun", a.toString(), "--out", b.toString(), "--quiet"));
         for (String f : List.of("final/W1.npy", "final/W2.npy")) {
             assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
@@ -98,20 +174,45 @@ class LrAutoTest {
         assertTrue(args.contains("auto:0.8"), args.toString());
         TrainCommand cmd = new TrainCommand();
         new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
-        assertEquals(recorded.identity(), cmd.runSpec().validate().identity(), "a pending auto step is the recorded run");
+        assertEquals(
+                recorded.identity(), cmd.runSpec().validate().identity(), "a pending auto step is the recorded run");
     }
 
     @Test
     void badAutomaticStepsAreOneLineErrors() {
         for (String lr : List.of("auto:2", "auto:0", "auto:x", "fast")) {
-            TrainCommandTest.Result r = TrainCommandTest.run("train", "--n", "8", "--d", "3", "--width", "8", "--lr", lr,
-                    "--kernels", "scalar", "--out", tmp.resolve("x").toString());
+            TrainCommandTest.Result r = TrainCommandTest.run(
+                    "train",
+                    "--n",
+                    "8",
+                    "--d",
+                    "3",
+                    "--width",
+                    "8",
+                    "--lr",
+                    lr,
+                    "--kernels",
+                    "scalar",
+                    "--out",
+                    tmp.resolve("x").toString());
             assertEquals(2, r.code(), lr + ": " + r.err());
             assertFalse(r.err().contains("Exception"), r.err());
             assertFalse(Files.exists(tmp.resolve("x")), "nothing written");
         }
-        TrainCommandTest.Result r = TrainCommandTest.run("train", "--model", "deep", "--n", "8", "--widths", "3,8,2", "--lr", "auto",
-                "--kernels", "scalar", "--out", tmp.resolve("y").toString());
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "train",
+                "--model",
+                "deep",
+                "--n",
+                "8",
+                "--widths",
+                "3,8,2",
+                "--lr",
+                "auto",
+                "--kernels",
+                "scalar",
+                "--out",
+                tmp.resolve("y").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--lr auto") && r.err().contains("one output"), r.err());
     }

@@ -25,7 +25,7 @@ class MemoryCheckTest {
         assertTrue(r.err().contains("needs about") && r.err().contains("is available"), r.err());
         assertFalse(r.err().contains("OutOfMemoryError") || r.err().contains("\tat "), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(seconds < 5, "refused before allocating, in " + seconds + " s");   // < 1 s on a quiet machine
+        assertTrue(seconds < 5, "refused before allocating, in " + seconds + " s"); // < 1 s on a quiet machine
     }
 
     @Test
@@ -33,12 +33,46 @@ class MemoryCheckTest {
         Path out = tmp.resolve("run");
         // 48 GB of weights, gradients, activations: more than any CI machine has; --max-memory makes it certain.
         refusedQuickly("train", "--width", "2000000", "--d", "1000", "--kernels", "scalar", "--out", out.toString());
-        refusedQuickly("train", "--width", "2000000", "--d", "1000", "--max-memory", "16g", "--kernels", "scalar", "--out", out.toString());
-        refusedQuickly("train", "--n", "100000000", "--max-memory", "16g", "--kernels", "scalar", "--out", out.toString());
-        refusedQuickly("train", "--model", "deep", "--n", "10", "--widths", "10,2000000000,1", "--max-memory", "16g",
-                "--kernels", "scalar", "--out", out.toString());
-        refusedQuickly("train", "--model", "implicit", "--width", "100000", "--max-memory", "16g", "--kernels", "scalar",
-                "--out", out.toString());
+        refusedQuickly(
+                "train",
+                "--width",
+                "2000000",
+                "--d",
+                "1000",
+                "--max-memory",
+                "16g",
+                "--kernels",
+                "scalar",
+                "--out",
+                out.toString());
+        refusedQuickly(
+                "train", "--n", "100000000", "--max-memory", "16g", "--kernels", "scalar", "--out", out.toString());
+        refusedQuickly(
+                "train",
+                "--model",
+                "deep",
+                "--n",
+                "10",
+                "--widths",
+                "10,2000000000,1",
+                "--max-memory",
+                "16g",
+                "--kernels",
+                "scalar",
+                "--out",
+                out.toString());
+        refusedQuickly(
+                "train",
+                "--model",
+                "implicit",
+                "--width",
+                "100000",
+                "--max-memory",
+                "16g",
+                "--kernels",
+                "scalar",
+                "--out",
+                out.toString());
         assertFalse(Files.exists(out), "nothing was made");
     }
 
@@ -49,23 +83,59 @@ class MemoryCheckTest {
     @Test
     void aSweepIsCheckedForItsLargestCellBeforeItStarts() {
         Path out = tmp.resolve("sweep");
-        refusedQuickly("sweep", "--n", "16", "--width-min", "2147483600", "--width-max", "2147483647", "--out", out.toString());
-        TrainCommandTest.Result r = TrainCommandTest.run("sweep", "--n", "16,64", "--d", "8", "--width-min", "4", "--width-max", "4096",
-                "--cells-at-once", "3", "--max-memory", "1m", "--out", out.toString());
+        refusedQuickly(
+                "sweep",
+                "--n",
+                "16",
+                "--width-min",
+                "2147483600",
+                "--width-max",
+                "2147483647",
+                "--out",
+                out.toString());
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "sweep",
+                "--n",
+                "16,64",
+                "--d",
+                "8",
+                "--width-min",
+                "4",
+                "--width-max",
+                "4096",
+                "--cells-at-once",
+                "3",
+                "--max-memory",
+                "1m",
+                "--out",
+                out.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("widenet: this sweep's largest cell (n = 64, d = 8, m = 4096) × 3 cells at once needs about"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith(
+                                "widenet: this sweep's largest cell (n = 64, d = 8, m = 4096) × 3 cells at once needs about"),
+                r.err());
         assertFalse(Files.exists(out), "nothing was made");
     }
 
     @Test
     void maxMemoryOverridesTheMachinesFigure() {
-        String[] small = TrainCommandTest.with(TrainCommandTest.SMALL, "--out", tmp.resolve("a").toString(), "--max-memory", "1k");
+        String[] small = TrainCommandTest.with(
+                TrainCommandTest.SMALL, "--out", tmp.resolve("a").toString(), "--max-memory", "1k");
         TrainCommandTest.Result r = TrainCommandTest.run(small);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("but 1.0 KB is available (--max-memory)"), r.err());
-        assertEquals(0, TrainCommandTest.run(TrainCommandTest.with(TrainCommandTest.SMALL, "--out", tmp.resolve("b").toString(),
-                "--max-memory", "1g")).code());
-        TrainCommandTest.Result bad = TrainCommandTest.run(TrainCommandTest.with(TrainCommandTest.SMALL, "--max-memory", "lots"));
+        assertEquals(
+                0,
+                TrainCommandTest.run(TrainCommandTest.with(
+                                TrainCommandTest.SMALL,
+                                "--out",
+                                tmp.resolve("b").toString(),
+                                "--max-memory",
+                                "1g"))
+                        .code());
+        TrainCommandTest.Result bad =
+                TrainCommandTest.run(TrainCommandTest.with(TrainCommandTest.SMALL, "--max-memory", "lots"));
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--max-memory 'lots' is not a size"), bad.err());
     }

@@ -16,8 +16,8 @@ import widenet.theory.SymmetricEigen;
 import widenet.theory.infinite.ImplicitKernel;
 import widenet.theory.infinite.TwoLayerKernel;
 import widenet.train.Dataset;
-import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
+import widenet.train.internal.Json;
 
 /** {@code widenet theory --model two-layer|deep|implicit}. */
 class ModelTheoryCommandTest {
@@ -52,8 +52,21 @@ class ModelTheoryCommandTest {
      */
     @Test
     void deepModelPrintsTheLimitSpectrumAndTheSameEmpiricalKernelAsTrain() throws IOException {
-        Map<String, Object> f = theory(tmp.resolve("deep.json"), "--model", "deep", "--n", "16", "--widths", "6,256,128,1",
-                "--activation", "leaky-relu:0.2", "--weight-init", "he", "--seed", "4", "--empirical");
+        Map<String, Object> f = theory(
+                tmp.resolve("deep.json"),
+                "--model",
+                "deep",
+                "--n",
+                "16",
+                "--widths",
+                "6,256,128,1",
+                "--activation",
+                "leaky-relu:0.2",
+                "--weight-init",
+                "he",
+                "--seed",
+                "4",
+                "--empirical");
         assertEquals("deep", f.get("model"));
         List<?> spectrum = (List<?>) f.get("spectrum");
         assertEquals(16, spectrum.size());
@@ -65,11 +78,35 @@ class ModelTheoryCommandTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> e = (Map<String, Object>) f.get("empirical");
         Path run = tmp.resolve("run");
-        assertEquals(0, TrainCommandTest.run("train", "--model", "deep", "--n", "16", "--widths", "6,256,128,1", "--activation",
-                "leaky-relu:0.2", "--weight-init", "he", "--seed", "4", "--steps", "0", "--theory", "on", "--kernels", "scalar",
-                "--quiet", "--out", run.toString()).code());
+        assertEquals(
+                0,
+                TrainCommandTest.run(
+                                "train",
+                                "--model",
+                                "deep",
+                                "--n",
+                                "16",
+                                "--widths",
+                                "6,256,128,1",
+                                "--activation",
+                                "leaky-relu:0.2",
+                                "--weight-init",
+                                "he",
+                                "--seed",
+                                "4",
+                                "--steps",
+                                "0",
+                                "--theory",
+                                "on",
+                                "--kernels",
+                                "scalar",
+                                "--quiet",
+                                "--out",
+                                run.toString())
+                        .code());
         @SuppressWarnings("unchecked")
-        Map<String, Object> init = (Map<String, Object>) ((Map<String, Object>) Json.read(run.resolve("run.json")).get("theory")).get("init");
+        Map<String, Object> init = (Map<String, Object>)
+                ((Map<String, Object>) Json.read(run.resolve("run.json")).get("theory")).get("init");
         // The same K(0) decomposed by the same solver (theory: ofInPlace; train's probe: of): the same bits up to n·ε.
         double trained = num(init, "ntk_lambda_max");
         assertEquals(trained, num(e, "lambda_max"), 16 * 16 * Math.ulp(trained));
@@ -78,9 +115,29 @@ class ModelTheoryCommandTest {
     /** The implicit model's H∞ is ImplicitKernel's for the options given (γ, m, skip), on train's data draw. */
     @Test
     void implicitModelPrintsGaoLambdaZeroAndTheEquilibriumKernelsSpectrum() throws IOException {
-        Map<String, Object> f = theory(tmp.resolve("imp.json"), "--model", "implicit", "--n", "12", "--d", "5", "--width", "300",
-                "--gamma", "0.3", "--phi", "linear", "--phi-scale", "sqrt-d", "--output-skip", "--output-init", "gaussian", "--seed", "2");
-        var spec = new ModelSpec.Implicit(300, 0.3, 1e-6, 500, "linear", "sqrt-d", true, "gaussian", 1.0, false, List.of());
+        Map<String, Object> f = theory(
+                tmp.resolve("imp.json"),
+                "--model",
+                "implicit",
+                "--n",
+                "12",
+                "--d",
+                "5",
+                "--width",
+                "300",
+                "--gamma",
+                "0.3",
+                "--phi",
+                "linear",
+                "--phi-scale",
+                "sqrt-d",
+                "--output-skip",
+                "--output-init",
+                "gaussian",
+                "--seed",
+                "2");
+        var spec = new ModelSpec.Implicit(
+                300, 0.3, 1e-6, 500, "linear", "sqrt-d", true, "gaussian", 1.0, false, List.of());
         try (Dataset data = Dataset.unitSphere(12, 5, new SplittableRandom(2).split())) {
             double[] h = new ImplicitKernel(spec.config(5, 12, LossKind.SUM, 1)).ntk(data.x(), null, 1);
             double[] g = new TwoLayerKernel(1.0, false).nngp(data.x(), null, 1);
@@ -88,7 +145,8 @@ class ModelTheoryCommandTest {
             assertEquals(SymmetricEigen.of(g, 12, false).min(), num(f, "gao_lambda0"), 0);
         }
         assertEquals(12, ((List<?>) f.get("spectrum")).size());
-        Map<String, Object> relu = theory(tmp.resolve("relu.json"), "--model", "implicit", "--n", "12", "--d", "5", "--phi", "relu");
+        Map<String, Object> relu =
+                theory(tmp.resolve("relu.json"), "--model", "implicit", "--n", "12", "--d", "5", "--phi", "relu");
         assertTrue(num(relu, "gao_lambda0") > 0);
         assertFalse(relu.containsKey("lambda_max"), "the full H∞ with the ReLU feature map is not derived: no λ_max");
     }
@@ -97,9 +155,20 @@ class ModelTheoryCommandTest {
     @Test
     void twoLayerModelTakesItsOwnOptions() throws IOException {
         double h = num(theory(tmp.resolve("h.json"), "--n", "20", "--d", "6"), "lambda_max");
-        double hg = num(theory(tmp.resolve("hg.json"), "--model", "two-layer", "--n", "20", "--d", "6", "--train-output-layer",
-                "--kappa", "0.5"), "lambda_max");
-        assertTrue(hg > h && hg < h + 0.25 * 20, h + " " + hg);   // λ_max(G∞) ≤ trace(G∞) = n/2 for unit inputs
+        double hg = num(
+                theory(
+                        tmp.resolve("hg.json"),
+                        "--model",
+                        "two-layer",
+                        "--n",
+                        "20",
+                        "--d",
+                        "6",
+                        "--train-output-layer",
+                        "--kappa",
+                        "0.5"),
+                "lambda_max");
+        assertTrue(hg > h && hg < h + 0.25 * 20, h + " " + hg); // λ_max(G∞) ≤ trace(G∞) = n/2 for unit inputs
     }
 
     @Test

@@ -40,19 +40,51 @@ class NtkGapCommandTest {
     @Test
     void smallRunWritesTheTableAndFilesAndKeepsFinishedRuns() throws Exception {
         Path out = tmp.resolve("gap");
-        String[] args = {"ntk-gap", "--n", "12", "--d", "5", "--test-n", "9", "--widths-m", "40,80,160", "--seeds", "1",
-                "--steps", "20", "--every", "5", "--lr", "0.2", "--kernels", "scalar", "--threads", "1", "--quiet", "--out", out.toString()};
+        String[] args = {
+            "ntk-gap",
+            "--n",
+            "12",
+            "--d",
+            "5",
+            "--test-n",
+            "9",
+            "--widths-m",
+            "40,80,160",
+            "--seeds",
+            "1",
+            "--steps",
+            "20",
+            "--every",
+            "5",
+            "--lr",
+            "0.2",
+            "--kernels",
+            "scalar",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            out.toString()
+        };
         String shown = TheoryCommandTest.stdout(() -> assertEquals(0, Main.run(args)));
         assertTrue(shown.contains("gap_ntk0") && shown.contains("α ="), shown);
         assertEquals(4, Files.readAllLines(out.resolve("gap.csv")).size());
         Map<String, Object> json = Json.read(out.resolve("gap.json"));
         Map<?, ?> fits = (Map<?, ?>) json.get("fits");
-        assertTrue(fits.keySet().containsAll(List.of("gap_ntk0", "gap_inf", "test_gap_ntk0", "test_gap_inf")), fits.toString());
-        long before = Files.getLastModifiedTime(out.resolve("m000040-seed0/metrics.csv")).toMillis();
+        assertTrue(
+                fits.keySet().containsAll(List.of("gap_ntk0", "gap_inf", "test_gap_ntk0", "test_gap_inf")),
+                fits.toString());
+        long before = Files.getLastModifiedTime(out.resolve("m000040-seed0/metrics.csv"))
+                .toMillis();
         String again = TheoryCommandTest.stdout(() -> assertEquals(0, Main.run(args)));
         assertEquals(shown, again, "the same runs give the same gaps");
-        assertEquals(before, Files.getLastModifiedTime(out.resolve("m000040-seed0/metrics.csv")).toMillis(), "a finished run is kept");
-        TrainCommandTest.Result r = TrainCommandTest.run("ntk-gap", "--width", "10", "--out", tmp.resolve("x").toString());
+        assertEquals(
+                before,
+                Files.getLastModifiedTime(out.resolve("m000040-seed0/metrics.csv"))
+                        .toMillis(),
+                "a finished run is kept");
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "ntk-gap", "--width", "10", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("drop --width"), r.err());
     }

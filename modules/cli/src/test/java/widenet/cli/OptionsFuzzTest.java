@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import widenet.train.internal.CheckpointPolicy;
-import widenet.train.InputException;
 import widenet.files.InvalidInputException;
-import widenet.train.internal.Json;
+import widenet.train.InputException;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecJson;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.Json;
 
 /**
  * Jazzer fuzz tests of the {@code train} command's option values and of {@code --resume} agreeing with a checkpoint's
@@ -24,9 +24,32 @@ import widenet.train.RunSpecJson;
  * {@link IllegalArgumentException} of a value parser), never another exception. Nothing is trained.
  */
 class OptionsFuzzTest {
-    static final String[] OPTIONS = {"--n", "--d", "--width", "--m", "--lr", "--eta", "--steps", "--seed", "--kappa", "--loss",
-            "--relu-grad-at-zero", "--batch", "--kernels", "--threads", "--every", "--checkpoint-every", "--model",
-            "--train-output-layer", "--x", "--y", "--init", "--out", "--quiet", "--force"};
+    static final String[] OPTIONS = {
+        "--n",
+        "--d",
+        "--width",
+        "--m",
+        "--lr",
+        "--eta",
+        "--steps",
+        "--seed",
+        "--kappa",
+        "--loss",
+        "--relu-grad-at-zero",
+        "--batch",
+        "--kernels",
+        "--threads",
+        "--every",
+        "--checkpoint-every",
+        "--model",
+        "--train-output-layer",
+        "--x",
+        "--y",
+        "--init",
+        "--out",
+        "--quiet",
+        "--force"
+    };
 
     private static void requireMessage(RuntimeException e) {
         assertNotNull(e.getMessage(), e.toString());
@@ -83,6 +106,8 @@ class OptionsFuzzTest {
     void anArgumentFileThatCannotBeReadIsABadInput() {
         TrainCommandTest.Result r = TrainCommandTest.run("train", "--loss", "@.");
         org.junit.jupiter.api.Assertions.assertEquals(2, r.code(), r.err());
-        org.junit.jupiter.api.Assertions.assertEquals("widenet: Could not read argument file @.: . (Is a directory)", r.err().strip());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "widenet: Could not read argument file @.: . (Is a directory)",
+                r.err().strip());
     }
 }

@@ -35,7 +35,9 @@ class PredictCommandTest {
     /** True when python3 can import NumPy. */
     static boolean numpyAvailable() {
         try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("python3", "-c", "import numpy")
+                    .redirectErrorStream(true)
+                    .start();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
@@ -126,19 +128,29 @@ class PredictCommandTest {
         Path script = tmp.resolve("reference.py");
         Files.writeString(script, REFERENCE);
         Path ref = tmp.resolve("ref.npy");
-        Process p = new ProcessBuilder("python3", script.toString(), run.toString(), x.toString(), run.resolve(params).toString(),
-                ref.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "python3",
+                        script.toString(),
+                        run.toString(),
+                        x.toString(),
+                        run.resolve(params).toString(),
+                        ref.toString())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, log);
-        try (FloatMatrix got = Npy.readMatrix(y); FloatMatrix both = Npy.readMatrix(ref)) {
+        try (FloatMatrix got = Npy.readMatrix(y);
+                FloatMatrix both = Npy.readMatrix(ref)) {
             int n = got.rows();
             assertEquals(2 * n, both.rows(), "reference rows");
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < got.cols(); j++) {
                     double want = both.get(i, j);
                     double tol = both.get(n + i, j);
-                    assertTrue(Math.abs(got.get(i, j) - want) <= tol,
-                            "row " + i + " col " + j + ": widenet " + got.get(i, j) + ", NumPy " + want + ", tolerance " + tol);
+                    assertTrue(
+                            Math.abs(got.get(i, j) - want) <= tol,
+                            "row " + i + " col " + j + ": widenet " + got.get(i, j) + ", NumPy " + want + ", tolerance "
+                                    + tol);
                 }
             }
         }
@@ -147,23 +159,68 @@ class PredictCommandTest {
     @Test
     void twoLayerMatchesNumpyOnMoreRowsThanOneBatch() throws Exception {
         Path run = tmp.resolve("two");
-        assertEquals(0, cli("train", "--n", "30", "--d", "12", "--width", "40", "--steps", "5", "--quiet", "--out", run.toString()).code());
+        assertEquals(
+                0,
+                cli(
+                                "train",
+                                "--n",
+                                "30",
+                                "--d",
+                                "12",
+                                "--width",
+                                "40",
+                                "--steps",
+                                "5",
+                                "--quiet",
+                                "--out",
+                                run.toString())
+                        .code());
         matchesNumpy(run, inputs(PredictCommand.BATCH + 37, 12), "final");
     }
 
     @Test
     void deepWithBiasesMatchesNumpy() throws Exception {
         Path run = tmp.resolve("deep");
-        assertEquals(0, cli("train", "--model", "deep", "--widths", "9,32,16,3", "--biases", "--n", "20", "--steps", "5",
-                "--lr", "0.01", "--quiet", "--out", run.toString()).code());
+        assertEquals(
+                0,
+                cli(
+                                "train",
+                                "--model",
+                                "deep",
+                                "--widths",
+                                "9,32,16,3",
+                                "--biases",
+                                "--n",
+                                "20",
+                                "--steps",
+                                "5",
+                                "--lr",
+                                "0.01",
+                                "--quiet",
+                                "--out",
+                                run.toString())
+                        .code());
         matchesNumpy(run, inputs(50, 9), "final");
     }
 
     @Test
     void implicitMatchesNumpy() throws Exception {
         Path run = tmp.resolve("implicit");
-        TrainCommandTest.Result r = cli("train", "--model", "implicit", "--n", "16", "--d", "6", "--width", "24", "--steps", "4",
-                "--quiet", "--out", run.toString());
+        TrainCommandTest.Result r = cli(
+                "train",
+                "--model",
+                "implicit",
+                "--n",
+                "16",
+                "--d",
+                "6",
+                "--width",
+                "24",
+                "--steps",
+                "4",
+                "--quiet",
+                "--out",
+                run.toString());
         assertEquals(0, r.code(), r.err());
         matchesNumpy(run, inputs(33, 6), "final");
     }
@@ -171,9 +228,30 @@ class PredictCommandTest {
     @Test
     void theEarlierImplicitVariantMatchesNumpy() throws Exception {
         Path run = tmp.resolve("implicit-earlier");
-        TrainCommandTest.Result r = cli("train", "--model", "implicit", "--phi", "linear", "--phi-scale", "sqrt-d", "--no-output-skip",
-                "--output-init", "gaussian", "--gamma", "0.2", "--n", "16", "--d", "6",
-                "--width", "24", "--steps", "4", "--quiet", "--out", run.toString());
+        TrainCommandTest.Result r = cli(
+                "train",
+                "--model",
+                "implicit",
+                "--phi",
+                "linear",
+                "--phi-scale",
+                "sqrt-d",
+                "--no-output-skip",
+                "--output-init",
+                "gaussian",
+                "--gamma",
+                "0.2",
+                "--n",
+                "16",
+                "--d",
+                "6",
+                "--width",
+                "24",
+                "--steps",
+                "4",
+                "--quiet",
+                "--out",
+                run.toString());
         assertEquals(0, r.code(), r.err());
         matchesNumpy(run, inputs(21, 6), "final");
     }
@@ -182,29 +260,73 @@ class PredictCommandTest {
     void aCheckpointsWeightsWithStep() throws Exception {
         Path run = tmp.resolve("ckpt");
         // a diverged run keeps its last good checkpoints and has no final/ (a finished run clears its checkpoints)
-        TrainCommandTest.Result r = cli("train", "--n", "20", "--d", "5", "--width", "16", "--steps", "50", "--lr", "1e5",
-                "--checkpoint-every", "1", "--quiet", "--out", run.toString());
+        TrainCommandTest.Result r = cli(
+                "train",
+                "--n",
+                "20",
+                "--d",
+                "5",
+                "--width",
+                "16",
+                "--steps",
+                "50",
+                "--lr",
+                "1e5",
+                "--checkpoint-every",
+                "1",
+                "--quiet",
+                "--out",
+                run.toString());
         assertEquals(3, r.code(), r.err());
         List<Long> steps = TrainedNetwork.checkpointSteps(run);
         assertTrue(!steps.isEmpty(), "no checkpoint kept");
-        TrainCommandTest.Result noFinal = cli("predict", "--run", run.toString(), "--x", inputs(3, 5).toString());
+        TrainCommandTest.Result noFinal =
+                cli("predict", "--run", run.toString(), "--x", inputs(3, 5).toString());
         assertEquals(2, noFinal.code());
-        assertTrue(noFinal.err().contains("no final/") && noFinal.err().contains("--step " + steps.get(0)), noFinal.err());
+        assertTrue(
+                noFinal.err().contains("no final/") && noFinal.err().contains("--step " + steps.get(0)), noFinal.err());
         long step = steps.get(steps.size() - 1);
-        matchesNumpy(run, inputs(10, 5), String.format("checkpoints/step-%012d/params", step), "--step", Long.toString(step));
+        matchesNumpy(
+                run,
+                inputs(10, 5),
+                String.format("checkpoints/step-%012d/params", step),
+                "--step",
+                Long.toString(step));
     }
 
     @Test
     void badInputIsOneLine() throws Exception {
         Path run = tmp.resolve("r");
-        assertEquals(0, cli("train", "--n", "10", "--d", "4", "--width", "8", "--steps", "2", "--quiet", "--out", run.toString()).code());
-        TrainCommandTest.Result wrongD = cli("predict", "--run", run.toString(), "--x", inputs(3, 5).toString());
+        assertEquals(
+                0,
+                cli(
+                                "train",
+                                "--n",
+                                "10",
+                                "--d",
+                                "4",
+                                "--width",
+                                "8",
+                                "--steps",
+                                "2",
+                                "--quiet",
+                                "--out",
+                                run.toString())
+                        .code());
+        TrainCommandTest.Result wrongD =
+                cli("predict", "--run", run.toString(), "--x", inputs(3, 5).toString());
         assertEquals(2, wrongD.code(), wrongD.err());
         assertTrue(wrongD.err().contains("d = 5") && wrongD.err().contains("takes d = 4"), wrongD.err());
-        TrainCommandTest.Result noRun = cli("predict", "--run", tmp.resolve("nothing").toString(), "--x", inputs(3, 4).toString());
+        TrainCommandTest.Result noRun = cli(
+                "predict",
+                "--run",
+                tmp.resolve("nothing").toString(),
+                "--x",
+                inputs(3, 4).toString());
         assertEquals(2, noRun.code());
         assertTrue(noRun.err().contains("not a widenet run folder"), noRun.err());
-        TrainCommandTest.Result noStep = cli("predict", "--run", run.toString(), "--x", inputs(3, 4).toString(), "--step", "99");
+        TrainCommandTest.Result noStep =
+                cli("predict", "--run", run.toString(), "--x", inputs(3, 4).toString(), "--step", "99");
         assertEquals(2, noStep.code());
         assertTrue(noStep.err().contains("no checkpoint at that step"), noStep.err());
         assertEquals(1, wrongD.err().strip().lines().count(), wrongD.err());

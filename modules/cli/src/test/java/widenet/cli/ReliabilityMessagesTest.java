@@ -47,7 +47,8 @@ class ReliabilityMessagesTest {
     static void data(Path dir, int n, int d, double scale, boolean duplicateHalf) throws IOException {
         Files.createDirectories(dir);
         SplittableRandom rng = new SplittableRandom(4);
-        try (FloatMatrix x = FloatMatrix.allocate(n, d); FloatMatrix y = FloatMatrix.allocate(n, 1)) {
+        try (FloatMatrix x = FloatMatrix.allocate(n, d);
+                FloatMatrix y = FloatMatrix.allocate(n, 1)) {
             Gaussian.fill(x, rng, scale / Math.sqrt(d));
             Gaussian.fill(y, rng, 1.0);
             if (duplicateHalf) {
@@ -78,9 +79,12 @@ class ReliabilityMessagesTest {
     void hInfinityOverflowNamesTheFileAndTheoryOff() throws IOException {
         data(tmp, 20, 6, 1e30, false);
         String x = tmp.resolve("X.npy").toString(), y = tmp.resolve("y.npy").toString();
-        TrainCommandTest.Result r = run(with(SMALL, "train", "--x", x, "--y", y, "--out", tmp.resolve("run").toString()));
+        TrainCommandTest.Result r = run(with(
+                SMALL, "train", "--x", x, "--y", y, "--out", tmp.resolve("run").toString()));
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("widenet: " + x + ": the inner products xᵢᵀxⱼ overflow float32 (max ‖xᵢ‖ = "), r.err());
+        assertTrue(
+                r.err().startsWith("widenet: " + x + ": the inner products xᵢᵀxⱼ overflow float32 (max ‖xᵢ‖ = "),
+                r.err());
         assertTrue(r.err().strip().endsWith("or train without the theory columns: --theory off"), r.err());
         r = run("theory", "--x", x, "--y", y, "--kernels", "scalar");
         assertEquals(2, r.code(), r.err());
@@ -90,16 +94,36 @@ class ReliabilityMessagesTest {
     /** A loss that is not finite at step 0 is not the step size's fault: the message says what overflowed. */
     @Test
     void divergenceAtStepZeroNamesTheInitialScaleNotTheStepSize() {
-        TrainCommandTest.Result r = run(with(SMALL, "train", "--n", "12", "--d", "6", "--kappa", "1e308",
-                "--out", tmp.resolve("run").toString()));
+        TrainCommandTest.Result r = run(with(
+                SMALL,
+                "train",
+                "--n",
+                "12",
+                "--d",
+                "6",
+                "--kappa",
+                "1e308",
+                "--out",
+                tmp.resolve("run").toString()));
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("training diverged at step 0"), r.err());
         assertFalse(r.err().contains("--lr"), r.err());
-        assertTrue(r.err().contains("before any gradient step: the initial network's outputs overflow float32")
-                && r.err().contains("--kappa"), r.err());
+        assertTrue(
+                r.err().contains("before any gradient step: the initial network's outputs overflow float32")
+                        && r.err().contains("--kappa"),
+                r.err());
         // Later on it is the step size.
-        r = run(with(ResilienceTest.set(SMALL, "--steps", "5"), "train", "--n", "12", "--d", "6", "--lr", "1e30",
-                "--out", tmp.resolve("run2").toString()));
+        r = run(with(
+                ResilienceTest.set(SMALL, "--steps", "5"),
+                "train",
+                "--n",
+                "12",
+                "--d",
+                "6",
+                "--lr",
+                "1e30",
+                "--out",
+                tmp.resolve("run2").toString()));
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("try a smaller step size (--lr)"), r.err());
     }
@@ -108,26 +132,40 @@ class ReliabilityMessagesTest {
     @Test
     void malformedJsonAndSpecsAreDescribedWithoutJavaNames() throws IOException {
         Path run = tmp.resolve("run");
-        assertEquals(0, run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString())).code());
+        assertEquals(
+                0,
+                run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString()))
+                        .code());
         String good = Files.readString(run.resolve("run.json"));
 
         Files.writeString(run.resolve("run.json"), "{\n  \"a\": [1, 2,\n");
-        TrainCommandTest.Result r = run("rerun", run.toString(), "--out", tmp.resolve("again").toString());
+        TrainCommandTest.Result r =
+                run("rerun", run.toString(), "--out", tmp.resolve("again").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().matches("widenet: " + java.util.regex.Pattern.quote(run.resolve("run.json").toString())
-                + ": malformed JSON at line \\d+, column \\d+: .*\\s*"), r.err());
+        assertTrue(
+                r.err()
+                        .matches("widenet: "
+                                + java.util.regex.Pattern.quote(
+                                        run.resolve("run.json").toString())
+                                + ": malformed JSON at line \\d+, column \\d+: .*\\s*"),
+                r.err());
         assertFalse(r.err().contains("Source") || r.err().contains("REDACTED"), r.err());
 
         Files.writeString(run.resolve("run.json"), good.replaceFirst("\"width\" : 32", "\"width\" : \"wide\""));
         r = run("rerun", run.toString(), "--out", tmp.resolve("again").toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals("widenet: " + run.resolve("run.json") + ": not a run spec: spec.model.width: 'wide' is not an integer",
+        assertEquals(
+                "widenet: " + run.resolve("run.json") + ": not a run spec: spec.model.width: 'wide' is not an integer",
                 r.err().strip());
 
-        Files.writeString(run.resolve("run.json"), good.replaceFirst("\"width\" : 32", "\"width\" : 32, \"depth\" : 3"));
+        Files.writeString(
+                run.resolve("run.json"), good.replaceFirst("\"width\" : 32", "\"width\" : 32, \"depth\" : 3"));
         r = run("rerun", run.toString(), "--out", tmp.resolve("again").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("widenet: " + run.resolve("run.json") + ": not a run spec: spec.model.depth: unknown field 'depth'"),
+        assertTrue(
+                r.err()
+                        .startsWith("widenet: " + run.resolve("run.json")
+                                + ": not a run spec: spec.model.depth: unknown field 'depth'"),
                 r.err());
         for (String javaName : List.of("widenet.", "ModelSpec", "$", "`int`", "Exception")) {
             assertFalse(r.err().contains(javaName), javaName + " in " + r.err());
@@ -147,12 +185,19 @@ class ReliabilityMessagesTest {
         r = run(with(SMALL, "train", "--x", x, "--y", y, "--out", run.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("warning: H∞ is singular"), r.err());
-        assertTrue(String.valueOf(Json.read(run.resolve("run.json")).get("warnings")).contains("H∞ is singular"));
+        assertTrue(String.valueOf(Json.read(run.resolve("run.json")).get("warnings"))
+                .contains("H∞ is singular"));
 
         // Distinct rows: no warning.
         data(tmp.resolve("fine"), 20, 6, 1, false);
-        r = swallowingStdout(() -> run("theory", "--x", tmp.resolve("fine/X.npy").toString(), "--y",
-                tmp.resolve("fine/y.npy").toString(), "--kernels", "scalar"));
+        r = swallowingStdout(() -> run(
+                "theory",
+                "--x",
+                tmp.resolve("fine/X.npy").toString(),
+                "--y",
+                tmp.resolve("fine/y.npy").toString(),
+                "--kernels",
+                "scalar"));
         assertEquals(0, r.code(), r.err());
         assertFalse(r.err().contains("singular"), r.err());
     }
@@ -164,13 +209,22 @@ class ReliabilityMessagesTest {
     @Test
     void labelsRowCountIsCheckedBeforeXIsRead() throws IOException {
         Path x = tmp.resolve("X.npy"), y = tmp.resolve("y.npy");
-        try (FloatMatrix xs = FloatMatrix.allocate(40, 6); FloatMatrix ys = FloatMatrix.allocate(5, 1)) {
+        try (FloatMatrix xs = FloatMatrix.allocate(40, 6);
+                FloatMatrix ys = FloatMatrix.allocate(5, 1)) {
             xs.set(39, 5, Float.NaN);
             Npy.write(x, xs);
             Npy.write(y, ys);
         }
         String expected = y + " has 5 rows but " + x + " has n = 40: one label row per sample of X";
-        TrainCommandTest.Result r = run(with(SMALL, "train", "--x", x.toString(), "--y", y.toString(), "--out", tmp.resolve("run").toString()));
+        TrainCommandTest.Result r = run(with(
+                SMALL,
+                "train",
+                "--x",
+                x.toString(),
+                "--y",
+                y.toString(),
+                "--out",
+                tmp.resolve("run").toString()));
         assertEquals(2, r.code(), r.err());
         assertEquals("widenet: " + expected, r.err().strip());
         r = run("theory", "--x", x.toString(), "--y", y.toString(), "--kernels", "scalar");
@@ -182,12 +236,27 @@ class ReliabilityMessagesTest {
     @Test
     void moreThreadsThanCoresWarnsOnce() throws Exception {
         int many = Runtime.getRuntime().availableProcessors() + 3;
-        Process p = ResilienceTest.startCli(tmp, "threads", with(ResilienceTest.set(SMALL, "--threads", Integer.toString(many)),
-                "train", "--n", "12", "--d", "6", "--out", tmp.resolve("run").toString()));
+        Process p = ResilienceTest.startCli(
+                tmp,
+                "threads",
+                with(
+                        ResilienceTest.set(SMALL, "--threads", Integer.toString(many)),
+                        "train",
+                        "--n",
+                        "12",
+                        "--d",
+                        "6",
+                        "--out",
+                        tmp.resolve("run").toString()));
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         String err = Files.readString(tmp.resolve("threads.err"));
         assertEquals(0, p.exitValue(), err);
-        assertEquals(1, err.lines().filter(l -> l.startsWith("widenet: warning: --threads " + many + " is more than the")).count(), err);
+        assertEquals(
+                1,
+                err.lines()
+                        .filter(l -> l.startsWith("widenet: warning: --threads " + many + " is more than the"))
+                        .count(),
+                err);
         assertNull(widenet.train.Runs.oversubscription(1));
     }
 
@@ -196,12 +265,17 @@ class ReliabilityMessagesTest {
     void everyCommandsHelpIsFreeOfPicocliWarnings() {
         java.io.PrintStream oldErr = System.err;
         java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(stderr, true));   // picocli's tracer warns on System.err
+        System.setErr(new java.io.PrintStream(stderr, true)); // picocli's tracer warns on System.err
         try {
-            for (String c : List.of("train", "rerun", "theory", "reproduce", "sweep", "report", "worker", "predict", "serve")) {
+            for (String c :
+                    List.of("train", "rerun", "theory", "reproduce", "sweep", "report", "worker", "predict", "serve")) {
                 String[] err = new String[1];
-                String out = TheoryCommandTest.stdout(() -> err[0] = run(c, "--help").err());
-                assertFalse(out.contains("picocli WARN") || err[0].contains("picocli WARN") || stderr.toString().contains("picocli WARN"),
+                String out =
+                        TheoryCommandTest.stdout(() -> err[0] = run(c, "--help").err());
+                assertFalse(
+                        out.contains("picocli WARN")
+                                || err[0].contains("picocli WARN")
+                                || stderr.toString().contains("picocli WARN"),
                         c + ": " + out + err[0] + stderr);
             }
         } finally {
@@ -214,10 +288,31 @@ class ReliabilityMessagesTest {
     /** The cadence's message allows durations up to 10⁹ s: exactly that is accepted, one more is refused. */
     @Test
     void checkpointCadenceUpToItsStatedLimitIsAccepted() {
-        assertEquals(0, run(with(SMALL, "train", "--n", "12", "--d", "6", "--checkpoint-every", "1000000000s",
-                "--out", tmp.resolve("run").toString())).code());
-        TrainCommandTest.Result r = run(with(SMALL, "train", "--n", "12", "--d", "6", "--checkpoint-every", "1000000001s",
-                "--out", tmp.resolve("run2").toString()));
+        assertEquals(
+                0,
+                run(with(
+                                SMALL,
+                                "train",
+                                "--n",
+                                "12",
+                                "--d",
+                                "6",
+                                "--checkpoint-every",
+                                "1000000000s",
+                                "--out",
+                                tmp.resolve("run").toString()))
+                        .code());
+        TrainCommandTest.Result r = run(with(
+                SMALL,
+                "train",
+                "--n",
+                "12",
+                "--d",
+                "6",
+                "--checkpoint-every",
+                "1000000001s",
+                "--out",
+                tmp.resolve("run2").toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("a duration up to 10⁹ s"), r.err());
     }
@@ -230,20 +325,42 @@ class ReliabilityMessagesTest {
     @Test
     void reportAndTheoryOutputsGoBesideTheirTargetAndNeverToAFolder() throws IOException {
         Path run = tmp.resolve("run");
-        assertEquals(0, run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString())).code());
+        assertEquals(
+                0,
+                run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString()))
+                        .code());
         Path folder = Files.createDirectories(tmp.resolve("pages"));
         List<String> before = ResumeFromAnyMomentTest.list(tmp);
         TrainCommandTest.Result r = run("report", run.toString(), "--out", folder.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(folder + " is a folder; give a file name"), r.err());
-        r = swallowingStdout(() -> run("theory", "--n", "12", "--d", "6", "--kernels", "scalar", "--json", folder.toString()));
+        r = swallowingStdout(
+                () -> run("theory", "--n", "12", "--d", "6", "--kernels", "scalar", "--json", folder.toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(folder + " is a folder; give a file name"), r.err());
         assertEquals(before, ResumeFromAnyMomentTest.list(tmp), "nothing written beside the folder");
         assertEquals(List.of(), ResumeFromAnyMomentTest.list(folder));
-        assertEquals(0, swallowingStdout(() -> run("report", run.toString(), "--out", folder.resolve("page.html").toString())).code());
-        assertEquals(0, swallowingStdout(() -> run("theory", "--n", "12", "--d", "6", "--kernels", "scalar", "--json",
-                folder.resolve("facts.json").toString())).code());
+        assertEquals(
+                0,
+                swallowingStdout(() -> run(
+                                "report",
+                                run.toString(),
+                                "--out",
+                                folder.resolve("page.html").toString()))
+                        .code());
+        assertEquals(
+                0,
+                swallowingStdout(() -> run(
+                                "theory",
+                                "--n",
+                                "12",
+                                "--d",
+                                "6",
+                                "--kernels",
+                                "scalar",
+                                "--json",
+                                folder.resolve("facts.json").toString()))
+                        .code());
         assertEquals(List.of("facts.json", "page.html"), ResumeFromAnyMomentTest.list(folder));
         assertEquals(before, ResumeFromAnyMomentTest.list(tmp));
     }
@@ -252,16 +369,33 @@ class ReliabilityMessagesTest {
     @Test
     void finalLossIsAJsonNumber() throws IOException {
         Path run = tmp.resolve("run");
-        assertEquals(0, run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString())).code());
+        assertEquals(
+                0,
+                run(with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString()))
+                        .code());
         Object loss = Json.read(run.resolve("run.json")).get("final_loss");
         assertInstanceOf(Double.class, loss);
         List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(Double.parseDouble(rows.get(rows.size() - 1).split(",")[2]), (Double) loss, 0);
         Path diverged = tmp.resolve("diverged");
-        assertEquals(3, run(with(ResilienceTest.set(SMALL, "--steps", "5"), "train", "--n", "12", "--d", "6", "--lr", "1e30",
-                "--out", diverged.toString())).code());
+        assertEquals(
+                3,
+                run(with(
+                                ResilienceTest.set(SMALL, "--steps", "5"),
+                                "train",
+                                "--n",
+                                "12",
+                                "--d",
+                                "6",
+                                "--lr",
+                                "1e30",
+                                "--out",
+                                diverged.toString()))
+                        .code());
         Map<String, Object> json = Json.read(diverged.resolve("run.json"));
-        assertTrue(json.containsKey("final_loss") && json.get("final_loss") == null, String.valueOf(json.get("final_loss")));
+        assertTrue(
+                json.containsKey("final_loss") && json.get("final_loss") == null,
+                String.valueOf(json.get("final_loss")));
     }
 
     /** Two runs started in the same second without --out get two folders (train-<time>, train-<time>-2). */
@@ -282,7 +416,10 @@ class ReliabilityMessagesTest {
     @Test
     void sigtermAfterAFinishedRunExitsZero() throws Exception {
         Path run = tmp.resolve("run");
-        Process p = ResilienceTest.startCli(tmp, "late", List.of("-D" + TrainCommand.STALL_AFTER_PROPERTY + "=60000"),
+        Process p = ResilienceTest.startCli(
+                tmp,
+                "late",
+                List.of("-D" + TrainCommand.STALL_AFTER_PROPERTY + "=60000"),
                 with(SMALL, "train", "--n", "12", "--d", "6", "--out", run.toString()));
         ResilienceTest.await(() -> stderrHas("late", "test stall after the command"), p, "the run to finish");
         assertEquals("finished", Json.read(run.resolve("run.json")).get("status"));
@@ -308,14 +445,34 @@ class ReliabilityMessagesTest {
     void diskFullWhileWritingFinalNamesTheFileAndResumeCompletesTheRun() throws Exception {
         Path mnt = tmp.resolve("small-disk");
         Files.createDirectories(mnt);
-        assumeTrue(ResilienceTest.sh("mount", "-t", "tmpfs", "-o", "size=200k", "widenet-test", mnt.toString()) == 0,
+        assumeTrue(
+                ResilienceTest.sh("mount", "-t", "tmpfs", "-o", "size=200k", "widenet-test", mnt.toString()) == 0,
                 "cannot mount a tmpfs here");
         try {
             // W is 2000×16 float32 = 128 KB: init/ fits in 200 KB, init/ and final/ do not.
-            String[] big = {"train", "--n", "8", "--d", "16", "--width", "2000", "--steps", "3", "--kernels", "scalar",
-                    "--threads", "1", "--quiet", "--theory", "off", "--checkpoint-every", "0"};
+            String[] big = {
+                "train",
+                "--n",
+                "8",
+                "--d",
+                "16",
+                "--width",
+                "2000",
+                "--steps",
+                "3",
+                "--kernels",
+                "scalar",
+                "--threads",
+                "1",
+                "--quiet",
+                "--theory",
+                "off",
+                "--checkpoint-every",
+                "0"
+            };
             Path ref = tmp.resolve("reference"), run = mnt.resolve("run");
-            assertEquals(0, run(with(new String[] {"--out", ref.toString()}, big)).code());
+            assertEquals(
+                    0, run(with(new String[] {"--out", ref.toString()}, big)).code());
             TrainCommandTest.Result r = run(with(new String[] {"--out", run.toString()}, big));
             assertEquals(2, r.code(), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -1,9 +1,5 @@
 package widenet.cli;
 
-import widenet.reproduce.Arora2019;
-import widenet.reproduce.Checks;
-import widenet.reproduce.MarkdownTable;
-import widenet.reproduce.MetricsTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +14,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widenet.reproduce.Arora2019;
+import widenet.reproduce.Checks;
+import widenet.reproduce.MarkdownTable;
+import widenet.reproduce.MetricsTable;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
@@ -32,7 +32,8 @@ class ReproduceCommandTest {
     Path tmp;
 
     static void assertRunFolder(Path run) {
-        for (String f : List.of("run.json", "metrics.csv", "theory.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
+        for (String f : List.of(
+                "run.json", "metrics.csv", "theory.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), run + "/" + f);
         }
     }
@@ -41,8 +42,19 @@ class ReproduceCommandTest {
     @Test
     void du2019Quick() throws IOException {
         Path out = tmp.resolve("du");
-        String log = TheoryCommandTest.stdout(() -> assertEquals(0,
-                TrainCommandTest.run("reproduce", "du2019", "--quick", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
+        String log = TheoryCommandTest.stdout(() -> assertEquals(
+                0,
+                TrainCommandTest.run(
+                                "reproduce",
+                                "du2019",
+                                "--quick",
+                                "--kernels",
+                                "scalar",
+                                "--threads",
+                                "1",
+                                "--out",
+                                out.toString())
+                        .code()));
         assertTrue(log.contains("expected ≈"), "the expected duration is printed first: " + log);
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         assertEquals("du2019", rec.get("name"));
@@ -75,14 +87,20 @@ class ReproduceCommandTest {
             assertEquals(pattern[i], fin.column("pattern_change")[i], 0);
         }
         for (String s : List.of("loss", "pattern_change", "w_dist_max_row", "predictions")) {
-            assertEquals("step", Files.readAllLines(out.resolve("series/" + s + ".csv")).get(0).split(",")[0]);
+            assertEquals(
+                    "step",
+                    Files.readAllLines(out.resolve("series/" + s + ".csv"))
+                            .get(0)
+                            .split(",")[0]);
         }
         Map<String, Object> theory = Json.read(out.resolve("theory.json"));
         assertTrue(((Number) theory.get("lambda_0")).doubleValue() > 0);
         assertEquals(64, ((List<?>) theory.get("spectrum")).size());
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| quantity | paper (Figure 1, paired by rank) | widenet |"), md);
-        assertTrue(md.contains(MarkdownTable.list(dist)) && md.contains(MarkdownTable.list(pattern)), "the summary shows the measured values");
+        assertTrue(
+                md.contains(MarkdownTable.list(dist)) && md.contains(MarkdownTable.list(pattern)),
+                "the summary shows the measured values");
     }
 
     /**
@@ -93,7 +111,8 @@ class ReproduceCommandTest {
     @SuppressWarnings("unchecked")
     static void assertFigureFit(Path out, Map<String, Object> rec, List<String> runs) throws IOException {
         int[] widths = {128, 256, 512, 1024};
-        double[] figureB = {0.0185, 0.015, 0.0115, 0.0097};   // Du et al.'s Figure 1b, m = 500 … 4000, read from the figure
+        double[] figureB = {0.0185, 0.015, 0.0115, 0.0097
+        }; // Du et al.'s Figure 1b, m = 500 … 4000, read from the figure
         for (String eta : List.of("0.03000", "0.3000")) {
             for (int m : widths) {
                 assertTrue(runs.contains("fit_eta" + eta + "_m" + m), runs.toString());
@@ -105,21 +124,31 @@ class ReproduceCommandTest {
         List<Map<String, Object>> grid = (List<Map<String, Object>>) fit.get("grid");
         assertEquals(3, grid.size());
         Map<String, Object> best = (Map<String, Object>) fit.get("best");
-        double min = grid.stream().mapToDouble(g -> ((Number) g.get("score")).doubleValue()).min().orElseThrow();
+        double min = grid.stream()
+                .mapToDouble(g -> ((Number) g.get("score")).doubleValue())
+                .min()
+                .orElseThrow();
         assertEquals(min, ((Number) best.get("score")).doubleValue(), 0);
         double eta = ((Number) best.get("eta_sum")).doubleValue();
         double s = 0;
         for (int i = 0; i < widths.length; i++) {
-            String run = eta == 0.1 ? "m" + widths[i] : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m" + widths[i];
-            double b = (MetricsTable.read(out.resolve(run).resolve("metrics.csv")).last("pattern_change") - figureB[i]) / figureB[i];
+            String run = eta == 0.1
+                    ? "m" + widths[i]
+                    : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m" + widths[i];
+            double b =
+                    (MetricsTable.read(out.resolve(run).resolve("metrics.csv")).last("pattern_change") - figureB[i])
+                            / figureB[i];
             s += b * b;
         }
         assertEquals(Math.sqrt(s / widths.length), ((Number) best.get("distance_b")).doubleValue(), 1e-12);
         String twin = runs.get(runs.size() - 1);
         assertTrue(twin.startsWith("fit_mean_eta") && twin.endsWith("_m128"), twin);
         String sumRun = eta == 0.1 ? "m128" : "fit_eta" + String.format(java.util.Locale.ROOT, "%.4g", eta) + "_m128";
-        double sum = 2 * MetricsTable.read(out.resolve(sumRun).resolve("metrics.csv")).last("loss");
-        double mean = 2 * 64 * MetricsTable.read(out.resolve(twin).resolve("metrics.csv")).last("loss");
+        double sum = 2
+                * MetricsTable.read(out.resolve(sumRun).resolve("metrics.csv")).last("loss");
+        double mean = 2
+                * 64
+                * MetricsTable.read(out.resolve(twin).resolve("metrics.csv")).last("loss");
         assertEquals(Math.abs(mean - sum) / sum, ((Number) rec.get("mean_loss_twin_gap")).doubleValue(), 1e-12);
         assertTrue(Files.readString(out.resolve("summary.md")).contains("## Fitting the figure"));
     }
@@ -130,7 +159,8 @@ class ReproduceCommandTest {
         int perClass = 60, classes = 3, side = 6, count = perClass * classes;
         SplittableRandom rng = new SplittableRandom(1);
         ByteArrayOutputStream img = new ByteArrayOutputStream(), lab = new ByteArrayOutputStream();
-        try (DataOutputStream i = new DataOutputStream(img); DataOutputStream l = new DataOutputStream(lab)) {
+        try (DataOutputStream i = new DataOutputStream(img);
+                DataOutputStream l = new DataOutputStream(lab)) {
             i.writeInt(0x00000803);
             i.writeInt(count);
             i.writeInt(side);
@@ -155,41 +185,75 @@ class ReproduceCommandTest {
     @Test
     void arora2019QuickOnATinyIdxPair() throws IOException {
         Path data = tinyIdx(tmp.resolve("idx")), out = tmp.resolve("arora");
-        TheoryCommandTest.stdout(() -> assertEquals(0, TrainCommandTest.run("reproduce", "arora2019", "--quick", "--data", data.toString(),
-                "--n", "60", "--width", "300", "--steps", "60", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
+        TheoryCommandTest.stdout(() -> assertEquals(
+                0,
+                TrainCommandTest.run(
+                                "reproduce",
+                                "arora2019",
+                                "--quick",
+                                "--data",
+                                data.toString(),
+                                "--n",
+                                "60",
+                                "--width",
+                                "300",
+                                "--steps",
+                                "60",
+                                "--kernels",
+                                "scalar",
+                                "--threads",
+                                "1",
+                                "--out",
+                                out.toString())
+                        .code()));
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         List<String> runs = (List<String>) rec.get("runs");
         assertEquals(List.of("random0", "random50", "random100", "worst"), runs);
         double[] ratio = new double[runs.size()];
         for (int i = 0; i < runs.size(); i++) {
-            for (String file : List.of("run.json", "metrics.csv", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
-                assertTrue(Files.isRegularFile(out.resolve(runs.get(i)).resolve(file)), runs.get(i) + "/" + file);   // theory off: H∞ is the reproduction's
+            for (String file :
+                    List.of("run.json", "metrics.csv", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy")) {
+                assertTrue(
+                        Files.isRegularFile(out.resolve(runs.get(i)).resolve(file)),
+                        runs.get(i) + "/" + file); // theory off: H∞ is the reproduction's
             }
             MetricsTable t = MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"));
             ratio[i] = t.last("loss") / t.first("loss");
         }
         Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
         assertEquals(ratio[1] > ratio[0] && ratio[2] > ratio[0], checks.get("random_labels_converge_slower"));
-        assertTrue((Boolean) checks.get("random_labels_converge_slower"), "true labels of separable classes are learnt faster");
+        assertTrue(
+                (Boolean) checks.get("random_labels_converge_slower"),
+                "true labels of separable classes are learnt faster");
         MetricsTable m = MetricsTable.read(out.resolve("series/measure_vs_fraction.csv"));
-        assertEquals(List.of(0.0, 0.5, 1.0), List.of(m.column("random_fraction")[0], m.column("random_fraction")[1], m.column("random_fraction")[2]));
+        assertEquals(
+                List.of(0.0, 0.5, 1.0),
+                List.of(
+                        m.column("random_fraction")[0],
+                        m.column("random_fraction")[1],
+                        m.column("random_fraction")[2]));
         double[] measure = m.column("generalisation_measure");
-        assertEquals(measure[1] > measure[0] && measure[2] > measure[0], checks.get("measure_smallest_for_true_labels"));
+        assertEquals(
+                measure[1] > measure[0] && measure[2] > measure[0], checks.get("measure_smallest_for_true_labels"));
         double[] gaps = m.column("trajectory_gap_max");
         double worst = Math.max(gaps[0], Math.max(gaps[1], gaps[2]));
         assertEquals(worst, ((Number) rec.get("trajectory_gap_max")).doubleValue(), 0);
         assertEquals(worst <= 0.1, checks.get("trajectory_tracks_within_10_percent"));
         assertEquals(60, Files.readAllLines(out.resolve("series/spectrum.csv")).size() - 1);
-        assertTrue(Files.isRegularFile(out.resolve("data/X.npy")) && Files.isRegularFile(out.resolve("data/y_random50.npy")));
+        assertTrue(Files.isRegularFile(out.resolve("data/X.npy"))
+                && Files.isRegularFile(out.resolve("data/y_random50.npy")));
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| random labels |"));
-        assertEquals(ratio[3] > Math.max(ratio[0], Math.max(ratio[1], ratio[2])), checks.get("worst_case_labels_converge_slowest"));
+        assertEquals(
+                ratio[3] > Math.max(ratio[0], Math.max(ratio[1], ratio[2])),
+                checks.get("worst_case_labels_converge_slowest"));
         // Figure 2: the held-out error recomputed in double from each run's final weights, X_test and y_test
         double[] testError = m.column("test_error");
-        try (FloatMatrix xt = Npy.readMatrix(out.resolve("data/X_test.npy")); FloatVec yt = Npy.readVector(out.resolve("data/y_test.npy"))) {
+        try (FloatMatrix xt = Npy.readMatrix(out.resolve("data/X_test.npy"));
+                FloatVec yt = Npy.readVector(out.resolve("data/y_test.npy"))) {
             assertEquals(12, xt.rows(), "n/5 held-out images");
             for (int i = 0; i < 3; i++) {
                 try (FloatMatrix w = Npy.readMatrix(out.resolve(runs.get(i)).resolve("final/W.npy"));
-                     FloatVec a = Npy.readVector(out.resolve(runs.get(i)).resolve("final/a.npy"))) {
+                        FloatVec a = Npy.readVector(out.resolve(runs.get(i)).resolve("final/a.npy"))) {
                     int wrong = 0;
                     for (int s = 0; s < xt.rows(); s++) {
                         double f = 0;
@@ -204,11 +268,18 @@ class ReproduceCommandTest {
                     }
                     assertEquals(wrong / 12.0, testError[i], 0, runs.get(i));
                     // the run's own held-out column (train --test-x/--test-y) agrees on the last row
-                    assertEquals(testError[i], MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv")).last("test_error"), 0, runs.get(i));
+                    assertEquals(
+                            testError[i],
+                            MetricsTable.read(out.resolve(runs.get(i)).resolve("metrics.csv"))
+                                    .last("test_error"),
+                            0,
+                            runs.get(i));
                 }
             }
         }
-        assertEquals(testError[1] > testError[0] && testError[2] > testError[0], checks.get("test_error_smallest_for_true_labels"));
+        assertEquals(
+                testError[1] > testError[0] && testError[2] > testError[0],
+                checks.get("test_error_smallest_for_true_labels"));
         // the worst-case labels are √n times H∞'s eigenvector of λ_min: ‖y‖² = n
         try (FloatVec yw = Npy.readVector(out.resolve("data/y_worst.npy"))) {
             double s2 = 0;
@@ -226,8 +297,19 @@ class ReproduceCommandTest {
 
     /** Runs {@code name --quick} into {@code out}: its files (summary, theory, the given series), and the report draws every series. */
     private Map<String, Object> quick(String name, Path out, String... series) throws IOException {
-        String log = TheoryCommandTest.stdout(() -> assertEquals(0,
-                TrainCommandTest.run("reproduce", name, "--quick", "--kernels", "scalar", "--threads", "1", "--out", out.toString()).code()));
+        String log = TheoryCommandTest.stdout(() -> assertEquals(
+                0,
+                TrainCommandTest.run(
+                                "reproduce",
+                                name,
+                                "--quick",
+                                "--kernels",
+                                "scalar",
+                                "--threads",
+                                "1",
+                                "--out",
+                                out.toString())
+                        .code()));
         assertTrue(log.contains("expected ≈"), "the expected duration is printed first: " + log);
         Map<String, Object> rec = Json.read(out.resolve("reproduction.json"));
         assertEquals(name, rec.get("name"));
@@ -248,8 +330,7 @@ class ReproduceCommandTest {
             for (Object p : (List<?>) figure.get("panels")) {
                 Map<?, ?> panel = (Map<?, ?>) p;
                 panels.add((String) panel.get("file"));
-                assertTrue(html.contains((String) panel.get("title")),
-                        "the figure panel " + panel.get("title"));
+                assertTrue(html.contains((String) panel.get("title")), "the figure panel " + panel.get("title"));
             }
         }
         try (var files = Files.list(out.resolve("series"))) {
@@ -263,7 +344,8 @@ class ReproduceCommandTest {
     }
 
     private static void assertDeepRunFolder(Path run, int layers) {
-        for (String f : List.of("run.json", "metrics.csv", "init/W1.npy", "init/W" + layers + ".npy", "final/W" + layers + ".npy")) {
+        for (String f : List.of(
+                "run.json", "metrics.csv", "init/W1.npy", "init/W" + layers + ".npy", "final/W" + layers + ".npy")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), run + "/" + f);
         }
     }
@@ -280,7 +362,9 @@ class ReproduceCommandTest {
                 assertEquals(0f, v, "the width-N construction starts at W₂ = 0");
             }
         }
-        assertTrue(Files.readString(out.resolve("n1_64/run.json")).contains("lecun"), "standard parameterisation by default");
+        assertTrue(
+                Files.readString(out.resolve("n1_64/run.json")).contains("lecun"),
+                "standard parameterisation by default");
         boolean f1Positive = true;
         double[] move = new double[3];
         for (int i = 0; i < runs.size(); i++) {
@@ -336,23 +420,42 @@ class ReproduceCommandTest {
             }
         }
         Map<String, Object> rec = quick("gao2022", out, panels.toArray(new String[0]));
-        List<String> runs = List.of("mnist_m32", "mnist_m64", "mnist_m128", "fashion_m32", "fashion_m64", "fashion_m128");
+        List<String> runs =
+                List.of("mnist_m32", "mnist_m64", "mnist_m128", "fashion_m32", "fashion_m64", "fashion_m128");
         assertEquals(runs, rec.get("runs"), "the stopped runs are listed under stopped_runs");
         for (String run : runs) {
-            for (String f : List.of("run.json", "metrics.csv", "theory.json", "init/A.npy", "init/W.npy", "init/u.npy", "init/v.npy",
+            for (String f : List.of(
+                    "run.json",
+                    "metrics.csv",
+                    "theory.json",
+                    "init/A.npy",
+                    "init/W.npy",
+                    "init/u.npy",
+                    "init/v.npy",
                     "final/A.npy")) {
                 assertTrue(Files.isRegularFile(out.resolve(run).resolve(f)), run + "/" + f);
             }
             MetricsTable t = MetricsTable.read(out.resolve(run).resolve("metrics.csv"));
             assertEquals(61, t.size());
-            for (String c : List.of("test_loss", "test_error", "a_tilde_norm", "lambda_0", "lambda_min_G", "lambda_min_H", "loss_bound")) {
+            for (String c : List.of(
+                    "test_loss",
+                    "test_error",
+                    "a_tilde_norm",
+                    "lambda_0",
+                    "lambda_min_G",
+                    "lambda_min_H",
+                    "loss_bound")) {
                 assertTrue(t.has(c), run + ": column " + c);
             }
             assertTrue(t.last("loss") < t.first("loss"), run + ": the training loss falls");
         }
         Map<String, Object> checks = (Map<String, Object>) rec.get("checks");
         for (String set : List.of("mnist", "fashion")) {
-            for (String c : List.of("_wider_converges_faster", "_wider_lower_test_loss", "_a_tilde_norm_stays", "_gram_above_half_lambda0")) {
+            for (String c : List.of(
+                    "_wider_converges_faster",
+                    "_wider_lower_test_loss",
+                    "_a_tilde_norm_stays",
+                    "_gram_above_half_lambda0")) {
                 assertTrue(checks.containsKey(set + c), set + c);
             }
         }
@@ -368,13 +471,28 @@ class ReproduceCommandTest {
     @Test
     void refusalsExitWith2AndWriteNothing() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        TrainCommandTest.Result r = TrainCommandTest.run("reproduce", "arora2019", "--data", empty.toString(), "--kernels", "scalar",
-                "--out", tmp.resolve("a").toString());
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "reproduce",
+                "arora2019",
+                "--data",
+                empty.toString(),
+                "--kernels",
+                "scalar",
+                "--out",
+                tmp.resolve("a").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("train-images-idx3-ubyte"), r.err());
         assertTrue(Arora2019.missingData(null, Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
                 .contains("apt-get install dataset-fashion-mnist"));
-        r = TrainCommandTest.run("reproduce", "du2019", "--classes", "0,1", "--kernels", "scalar", "--out", tmp.resolve("b").toString());
+        r = TrainCommandTest.run(
+                "reproduce",
+                "du2019",
+                "--classes",
+                "0,1",
+                "--kernels",
+                "scalar",
+                "--out",
+                tmp.resolve("b").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("does not use --classes"), r.err());
         r = TrainCommandTest.run("reproduce", "lecun1998", "--kernels", "scalar");

@@ -37,20 +37,99 @@ class ResilienceTest {
     Path tmp;
 
     /** Small but with enough steps to be killed several times; a checkpoint costs far more than a step here. */
-    static final String[] GD = {"--n", "48", "--d", "16", "--width", "96", "--steps", "80", "--lr", "0.3", "--seed", "7",
-            "--kernels", "scalar", "--threads", "1", "--quiet"};
-    static final String[] SGD = {"--n", "48", "--d", "16", "--width", "96", "--steps", "80", "--lr", "0.1", "--seed", "8",
-            "--batch", "10", "--every", "3", "--kernels", "scalar", "--threads", "1", "--quiet"};
+    static final String[] GD = {
+        "--n",
+        "48",
+        "--d",
+        "16",
+        "--width",
+        "96",
+        "--steps",
+        "80",
+        "--lr",
+        "0.3",
+        "--seed",
+        "7",
+        "--kernels",
+        "scalar",
+        "--threads",
+        "1",
+        "--quiet"
+    };
+
+    static final String[] SGD = {
+        "--n",
+        "48",
+        "--d",
+        "16",
+        "--width",
+        "96",
+        "--steps",
+        "80",
+        "--lr",
+        "0.1",
+        "--seed",
+        "8",
+        "--batch",
+        "10",
+        "--every",
+        "3",
+        "--kernels",
+        "scalar",
+        "--threads",
+        "1",
+        "--quiet"
+    };
     /** The deep model with its theory probe (λ_min of the Gram matrices every 4 steps). */
-    static final String[] DEEP = {"--model", "deep", "--n", "40", "--widths", "16,64,24,1", "--steps", "80", "--lr", "0.01",
-            "--seed", "9", "--theory-every", "4", "--kernels", "scalar", "--threads", "1", "--quiet"};
+    static final String[] DEEP = {
+        "--model",
+        "deep",
+        "--n",
+        "40",
+        "--widths",
+        "16,64,24,1",
+        "--steps",
+        "80",
+        "--lr",
+        "0.01",
+        "--seed",
+        "9",
+        "--theory-every",
+        "4",
+        "--kernels",
+        "scalar",
+        "--threads",
+        "1",
+        "--quiet"
+    };
     /**
      * The implicit model, whose warm starts (Z*, the adjoint, the power-iteration vector of ‖Ã‖₂) and contraction
      * check counter are model state; with its theory probe and the contraction check every 5 steps.
      */
-    static final String[] IMPLICIT = {"--model", "implicit", "--n", "40", "--d", "12", "--width", "64", "--steps", "80",
-            "--lr", "0.004", "--seed", "10", "--theory-every", "4", "--require-contraction", "--kernels", "scalar",
-            "--threads", "1", "--quiet"};
+    static final String[] IMPLICIT = {
+        "--model",
+        "implicit",
+        "--n",
+        "40",
+        "--d",
+        "12",
+        "--width",
+        "64",
+        "--steps",
+        "80",
+        "--lr",
+        "0.004",
+        "--seed",
+        "10",
+        "--theory-every",
+        "4",
+        "--require-contraction",
+        "--kernels",
+        "scalar",
+        "--threads",
+        "1",
+        "--quiet"
+    };
 
     static String[] args(String[] base, String... more) {
         String[] all = new String[base.length + more.length + 1];
@@ -72,8 +151,11 @@ class ResilienceTest {
     /** The newest checkpoint's step, or −1. */
     static long newestCheckpoint(Path run) {
         try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
-                    .mapToLong(n -> Long.parseLong(n.substring(5))).max().orElse(-1);
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("step-"))
+                    .mapToLong(n -> Long.parseLong(n.substring(5)))
+                    .max()
+                    .orElse(-1);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -93,13 +175,19 @@ class ResilienceTest {
     static Process startCli(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
         String modulePath = System.getProperty("jdk.module.path");
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(withDefaultSignals(cmd)).redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile()).start();
+        return new ProcessBuilder(withDefaultSignals(cmd))
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".err").toFile())
+                .start();
     }
 
     /**
@@ -123,7 +211,11 @@ class ResilienceTest {
         try {
             return Files.isExecutable(Path.of("/usr/bin/env"))
                     && new ProcessBuilder("/usr/bin/env", "--default-signal=INT,TERM", "true")
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+                                    .redirectErrorStream(true)
+                                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                    .start()
+                                    .waitFor()
+                            == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -177,18 +269,24 @@ class ResilienceTest {
         }
         List<String> weights;
         try (Stream<Path> s = Files.list(expected.resolve("final"))) {
-            weights = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy")).sorted().toList();
+            weights = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".npy"))
+                    .sorted()
+                    .toList();
         }
         assertFalse(weights.isEmpty(), "final weights");
         for (String f : weights) {
-            assertArrayEquals(Files.readAllBytes(expected.resolve("final").resolve(f)),
-                    Files.readAllBytes(actual.resolve("final").resolve(f)), "final/" + f);
+            assertArrayEquals(
+                    Files.readAllBytes(expected.resolve("final").resolve(f)),
+                    Files.readAllBytes(actual.resolve("final").resolve(f)),
+                    "final/" + f);
         }
         assertEquals("finished", Json.read(actual.resolve("run.json")).get("status"));
     }
 
     static List<String> withoutTime(Path run) throws IOException {
-        List<String> header = Arrays.asList(Files.readAllLines(run.resolve("metrics.csv")).get(0).split(","));
+        List<String> header = Arrays.asList(
+                Files.readAllLines(run.resolve("metrics.csv")).get(0).split(","));
         assertEquals(List.of("step_ms", "time_s"), header.subList(header.size() - 2, header.size()));
         List<String> out = new ArrayList<>();
         for (String l : Files.readAllLines(run.resolve("metrics.csv"))) {
@@ -227,8 +325,16 @@ class ResilienceTest {
         await(() -> newestCheckpoint(run) >= 0, p, "the first checkpoint");
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        Process stalled = startCli(tmp, "stalled", List.of("-D" + Checkpoints.STALL_PROPERTY + "=600000"),
-                "train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "1");
+        Process stalled = startCli(
+                tmp,
+                "stalled",
+                List.of("-D" + Checkpoints.STALL_PROPERTY + "=600000"),
+                "train",
+                "--resume",
+                run.toString(),
+                "--quiet",
+                "--checkpoint-every",
+                "1");
         await(() -> errContains("stalled", "checkpoint write stalled"), stalled, "a stalled checkpoint write");
         stalled.destroyForcibly();
         assertTrue(stalled.waitFor(30, TimeUnit.SECONDS));
@@ -241,7 +347,7 @@ class ResilienceTest {
             long before = newestCheckpoint(run);
             await(() -> newestCheckpoint(run) > before || !q.isAlive(), null, "a new checkpoint");
             Thread.sleep(random.nextInt(400));
-            if (!p.isAlive()) {   // ran to the end before the kill
+            if (!p.isAlive()) { // ran to the end before the kill
                 assertEquals(0, p.exitValue(), err(segment == 0 ? "resume" : "resume" + (segment - 1)));
                 break;
             }
@@ -284,12 +390,19 @@ class ResilienceTest {
         if (signal.equals("TERM")) {
             p.destroy();
         } else {
-            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            assertEquals(
+                    0,
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid()))
+                            .start()
+                            .waitFor());
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(signal.equals("TERM") ? 143 : 130, p.exitValue(), err("run"));
         String message = err("run").strip();
-        assertTrue(message.matches("(?s).*widenet: interrupted at step (\\d+); resume with: widenet train --resume " + run), message);
+        assertTrue(
+                message.matches(
+                        "(?s).*widenet: interrupted at step (\\d+); resume with: widenet train --resume " + run),
+                message);
         long step = Long.parseLong(message.replaceAll("(?s).*interrupted at step (\\d+);.*", "$1"));
         assertEquals(step, newestCheckpoint(run), "the checkpoint is at the step reported");
         assertEquals("interrupted", Json.read(run.resolve("run.json")).get("status"));
@@ -311,11 +424,15 @@ class ResilienceTest {
 
         TrainCommandTest.Result r = TrainCommandTest.run("train", "--resume", run.toString(), "--lr", "0.2");
         assertEquals(2, r.code(), r.err());
-        assertEquals("widenet: --lr 0.2 differs from the checkpoint's 0.3", r.err().strip());
+        assertEquals(
+                "widenet: --lr 0.2 differs from the checkpoint's 0.3", r.err().strip());
         r = TrainCommandTest.run("train", "--resume", run.toString(), "--train-output-layer");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--train-output-layer differs from the checkpoint's --train-output-layer false"), r.err());
-        r = TrainCommandTest.run("train", "--resume", run.toString(), "--out", tmp.resolve("x").toString());
+        assertTrue(
+                r.err().contains("--train-output-layer differs from the checkpoint's --train-output-layer false"),
+                r.err());
+        r = TrainCommandTest.run(
+                "train", "--resume", run.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out cannot be combined with --resume"), r.err());
         r = TrainCommandTest.run("train", "--resume", tmp.resolve("nothing").toString());
@@ -334,9 +451,11 @@ class ResilienceTest {
     @Test
     void oneProcessPerFolder() throws Exception {
         Path run = tmp.resolve("shared");
-        Process p = start("holder", args(set(GD, "--steps", "100000"), "--out", run.toString(), "--checkpoint-every", "1"));
+        Process p =
+                start("holder", args(set(GD, "--steps", "100000"), "--out", run.toString(), "--checkpoint-every", "1"));
         await(() -> hasCheckpoint(run), p, "the first process to start training");
-        for (String[] second : new String[][] {args(GD, "--out", run.toString(), "--force"), {"train", "--resume", run.toString()}}) {
+        for (String[] second :
+                new String[][] {args(GD, "--out", run.toString(), "--force"), {"train", "--resume", run.toString()}}) {
             TrainCommandTest.Result r = TrainCommandTest.run(second);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains(run + " is in use by another widenet run (pid " + p.pid() + " on "), r.err());
@@ -345,7 +464,10 @@ class ResilienceTest {
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         Process again = start("again", "train", "--resume", run.toString(), "--quiet");
-        await(() -> rows(run) > 0 && !again.isAlive() || hasLockBy(run, again.pid()), again, "the lock to be taken again");
+        await(
+                () -> rows(run) > 0 && !again.isAlive() || hasLockBy(run, again.pid()),
+                again,
+                "the lock to be taken again");
         again.destroyForcibly();
         again.waitFor(30, TimeUnit.SECONDS);
     }
@@ -366,7 +488,8 @@ class ResilienceTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(Files.isWritable(ro), "running as root: permissions do not stop writes");
-            TrainCommandTest.Result r = TrainCommandTest.run(args(GD, "--out", ro.resolve("run").toString()));
+            TrainCommandTest.Result r =
+                    TrainCommandTest.run(args(GD, "--out", ro.resolve("run").toString()));
             assertEquals(2, r.code(), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
         } finally {
@@ -383,19 +506,29 @@ class ResilienceTest {
     void fullThenReadOnlyDiskKeepsTheLastCheckpoint() throws Exception {
         Path mnt = tmp.resolve("small-disk");
         Files.createDirectories(mnt);
-        assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=100k", "widenet-test", mnt.toString()) == 0, "cannot mount a tmpfs here");
+        assumeTrue(
+                sh("mount", "-t", "tmpfs", "-o", "size=100k", "widenet-test", mnt.toString()) == 0,
+                "cannot mount a tmpfs here");
         try {
             Path ref = reference(GD), run = mnt.resolve("run");
-            TrainCommandTest.Result r = TrainCommandTest.run(args(GD, "--out", run.toString(), "--checkpoint-every", "1"));
+            TrainCommandTest.Result r =
+                    TrainCommandTest.run(args(GD, "--out", run.toString(), "--checkpoint-every", "1"));
             assertEquals(2, r.code(), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
-            assertTrue(r.err().matches("widenet: cannot write " + run + "/\\S+: No space left on device; .*\\s*"), r.err());
-            assertTrue(r.err().contains("is kept: fix the folder and resume with: widenet train --resume " + run), r.err());
+            assertTrue(
+                    r.err().matches("widenet: cannot write " + run + "/\\S+: No space left on device; .*\\s*"),
+                    r.err());
+            assertTrue(
+                    r.err().contains("is kept: fix the folder and resume with: widenet train --resume " + run),
+                    r.err());
 
             assertEquals(0, sh("mount", "-o", "remount,ro", mnt.toString()));
             r = TrainCommandTest.run("train", "--resume", run.toString(), "--quiet");
             assertEquals(2, r.code(), r.err());
-            assertEquals("widenet: " + run + " is not writable: cannot open " + run.resolve("lock") + " (Read-only file system)", r.err().strip());
+            assertEquals(
+                    "widenet: " + run + " is not writable: cannot open " + run.resolve("lock")
+                            + " (Read-only file system)",
+                    r.err().strip());
 
             assertEquals(0, sh("mount", "-o", "remount,rw,size=64m", mnt.toString()));
             r = TrainCommandTest.run("train", "--resume", run.toString(), "--quiet");
@@ -407,7 +540,10 @@ class ResilienceTest {
     }
 
     static int sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import widenet.tensor.FloatMatrix;
 import widenet.model.Gaussian;
+import widenet.tensor.FloatMatrix;
 import widenet.tensor.Npy;
 import widenet.train.internal.Json;
 
@@ -33,8 +33,25 @@ class ResumeFromAnyMomentTest {
     Path tmp;
 
     /** Small and quick; no periodic checkpoints unless a test adds them. */
-    static final String[] RUN = {"--n", "40", "--d", "12", "--width", "64", "--steps", "60", "--lr", "0.3", "--seed", "3",
-            "--kernels", "scalar", "--threads", "1", "--quiet"};
+    static final String[] RUN = {
+        "--n",
+        "40",
+        "--d",
+        "12",
+        "--width",
+        "64",
+        "--steps",
+        "60",
+        "--lr",
+        "0.3",
+        "--seed",
+        "3",
+        "--kernels",
+        "scalar",
+        "--threads",
+        "1",
+        "--quiet"
+    };
 
     static String[] train(String[] base, String... more) {
         return ResilienceTest.args(base, more);
@@ -43,18 +60,30 @@ class ResumeFromAnyMomentTest {
     /** {@code widenet ARGS} in a child JVM whose working folder is {@code cwd}, output in {@code tmp/name.out|err}. */
     Process startIn(Path cwd, String name, String... args) throws IOException {
         String modulePath = System.getProperty("jdk.module.path");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-p",
+                modulePath,
+                "-m",
+                "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(ResilienceTest.withDefaultSignals(cmd)).directory(cwd.toFile())
-                .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile()).start();
+        return new ProcessBuilder(ResilienceTest.withDefaultSignals(cmd))
+                .directory(cwd.toFile())
+                .redirectOutput(tmp.resolve(name + ".out").toFile())
+                .redirectError(tmp.resolve(name + ".err").toFile())
+                .start();
     }
 
     /** The child's stderr without the JVM's own incubator-module line. */
     String err(String name) throws IOException {
-        return Files.readString(tmp.resolve(name + ".err"), StandardCharsets.UTF_8).lines()
-                .filter(l -> !l.startsWith("WARNING: Using incubator modules")).collect(java.util.stream.Collectors.joining("\n"));
+        return Files.readString(tmp.resolve(name + ".err"), StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** Runs {@code args} in {@code cwd} to its end: its exit code. */
@@ -68,7 +97,8 @@ class ResumeFromAnyMomentTest {
     static void writeData(Path dir, long seed) throws IOException {
         Files.createDirectories(dir);
         SplittableRandom rng = new SplittableRandom(seed);
-        try (FloatMatrix x = FloatMatrix.allocate(40, 12); FloatMatrix y = FloatMatrix.allocate(40, 1)) {
+        try (FloatMatrix x = FloatMatrix.allocate(40, 12);
+                FloatMatrix y = FloatMatrix.allocate(40, 1)) {
             Gaussian.fill(x, rng, 0.3);
             Gaussian.fill(y, rng, 1.0);
             Npy.write(dir.resolve("X.npy"), x);
@@ -97,22 +127,44 @@ class ResumeFromAnyMomentTest {
         writeData(home, 1);
         Files.createDirectories(elsewhere);
         Path ref = tmp.resolve("reference");
-        assertEquals(0, Main.run(train(RUN, "--x", home.resolve("X.npy").toString(), "--y", home.resolve("y.npy").toString(),
-                "--out", ref.toString())));
+        assertEquals(
+                0,
+                Main.run(train(
+                        RUN,
+                        "--x",
+                        home.resolve("X.npy").toString(),
+                        "--y",
+                        home.resolve("y.npy").toString(),
+                        "--out",
+                        ref.toString())));
 
         Path run = home.resolve("run");
-        Process first = startIn(home, "first", train(RUN, "--x", "X.npy", "--y", "y.npy", "--out", "run", "--checkpoint-every", "1"));
+        Process first = startIn(
+                home, "first", train(RUN, "--x", "X.npy", "--y", "y.npy", "--out", "run", "--checkpoint-every", "1"));
         stopAfterAFewRows(first, run, "first");
         Map<String, Object> data = spec(run, "data");
         assertEquals(home.resolve("X.npy").toString(), data.get("x"), "recorded absolute");
 
-        Process second = startIn(elsewhere, "second", "train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "1");
-        stopAfterAFewRows(second, run, "second");   // it found X.npy from another working folder
+        Process second =
+                startIn(elsewhere, "second", "train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "1");
+        stopAfterAFewRows(second, run, "second"); // it found X.npy from another working folder
 
         // The same file by another spelling of its path is the same data (old code: "--x … differs").
-        Process third = startIn(elsewhere, "third", "train", "--resume", run.toString(), "--x", "../home/./X.npy",
-                "--y", home.resolve("y.npy").toString(), "--quiet", "--checkpoint-every", "1");
-        ResilienceTest.await(() -> ResilienceTest.rows(run) >= 8 || !third.isAlive(), null, "the third session to train");
+        Process third = startIn(
+                elsewhere,
+                "third",
+                "train",
+                "--resume",
+                run.toString(),
+                "--x",
+                "../home/./X.npy",
+                "--y",
+                home.resolve("y.npy").toString(),
+                "--quiet",
+                "--checkpoint-every",
+                "1");
+        ResilienceTest.await(
+                () -> ResilienceTest.rows(run) >= 8 || !third.isAlive(), null, "the third session to train");
         third.destroy();
         assertTrue(third.waitFor(60, TimeUnit.SECONDS));
         assertTrue(third.exitValue() == 143 || third.exitValue() == 0, err("third"));
@@ -122,24 +174,53 @@ class ResumeFromAnyMomentTest {
         Files.move(home.resolve("X.npy"), moved.resolve("X.npy"));
         Files.move(home.resolve("y.npy"), moved.resolve("y.npy"));
         assertEquals(2, runIn(elsewhere, "gone", "train", "--resume", run.toString(), "--quiet"));
-        assertEquals("widenet: the run in " + run + " was trained on " + home.resolve("X.npy") + ", which is not there any more;"
-                + " if the data moved, give them again with --resume " + run + " --x X.npy --y Y.npy (their content is"
-                + " checked against the run's CRC32)", err("gone").strip());
+        assertEquals(
+                "widenet: the run in " + run + " was trained on " + home.resolve("X.npy")
+                        + ", which is not there any more;"
+                        + " if the data moved, give them again with --resume " + run
+                        + " --x X.npy --y Y.npy (their content is"
+                        + " checked against the run's CRC32)",
+                err("gone").strip());
 
         writeData(tmp.resolve("other"), 2);
-        assertEquals(2, runIn(elsewhere, "other", "train", "--resume", run.toString(), "--x", "../other/X.npy",
-                "--y", "../other/y.npy", "--quiet"));
+        assertEquals(
+                2,
+                runIn(
+                        elsewhere,
+                        "other",
+                        "train",
+                        "--resume",
+                        run.toString(),
+                        "--x",
+                        "../other/X.npy",
+                        "--y",
+                        "../other/y.npy",
+                        "--quiet"));
         assertTrue(err("other").contains("the training data differ from the checkpoint's"), err("other"));
 
-        assertEquals(0, runIn(elsewhere, "movedOn", "train", "--resume", run.toString(), "--x", "../moved/X.npy",
-                "--y", "../moved/y.npy", "--quiet"), err("movedOn"));
+        assertEquals(
+                0,
+                runIn(
+                        elsewhere,
+                        "movedOn",
+                        "train",
+                        "--resume",
+                        run.toString(),
+                        "--x",
+                        "../moved/X.npy",
+                        "--y",
+                        "../moved/y.npy",
+                        "--quiet"),
+                err("movedOn"));
         ResilienceTest.assertSameResults(ref, run);
-        assertEquals(moved.resolve("X.npy").toString(), spec(run, "data").get("x"), "run.json says where the data are now");
+        assertEquals(
+                moved.resolve("X.npy").toString(), spec(run, "data").get("x"), "run.json says where the data are now");
     }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> spec(Path run, String field) throws IOException {
-        return (Map<String, Object>) ((Map<String, Object>) Json.read(run.resolve("run.json")).get("spec")).get(field);
+        return (Map<String, Object>)
+                ((Map<String, Object>) Json.read(run.resolve("run.json")).get("spec")).get(field);
     }
 
     /**
@@ -151,7 +232,7 @@ class ResumeFromAnyMomentTest {
      */
     @Test
     void killedBeforeItsFirstCheckpointRestartsBitIdentical() throws Exception {
-        String[] longer = ResilienceTest.set(RUN, "--steps", "400");   // long enough not to end before the last kill
+        String[] longer = ResilienceTest.set(RUN, "--steps", "400"); // long enough not to end before the last kill
         Path ref = tmp.resolve("reference"), run = tmp.resolve("run");
         assertEquals(0, Main.run(train(longer, "--out", ref.toString())));
         List<Predicate<Path>> moments = List.of(
@@ -164,8 +245,12 @@ class ResumeFromAnyMomentTest {
         int resumed = 0;
         for (int i = 0; i < moments.size(); i++) {
             boolean hasRun = Files.exists(run.resolve("run.json"));
-            Process p = startIn(tmp, "attempt" + i, hasRun ? new String[] {"train", "--resume", run.toString(), "--quiet",
-                    "--checkpoint-every", "0"} : original);
+            Process p = startIn(
+                    tmp,
+                    "attempt" + i,
+                    hasRun
+                            ? new String[] {"train", "--resume", run.toString(), "--quiet", "--checkpoint-every", "0"}
+                            : original);
             resumed += hasRun ? 1 : 0;
             Predicate<Path> moment = moments.get(i);
             ResilienceTest.await(() -> moment.test(run) || !p.isAlive(), null, "moment " + i);
@@ -197,7 +282,8 @@ class ResumeFromAnyMomentTest {
         assertEquals(0, Main.run(train(RUN, "--out", run.toString())));
         Map<String, Object> json = new LinkedHashMap<>(Json.read(run.resolve("run.json")));
         json.put("status", "running");
-        for (String closing : List.of("finished", "steps_done", "train_seconds", "probe_seconds", "ms_per_step", "final_loss")) {
+        for (String closing :
+                List.of("finished", "steps_done", "train_seconds", "probe_seconds", "ms_per_step", "final_loss")) {
             json.remove(closing);
         }
         Json.write(run.resolve("run.json"), json);
@@ -220,7 +306,10 @@ class ResumeFromAnyMomentTest {
         stopAfterAFewRows(p, run, "run");
         Path kept = tmp.resolve("kept-checkpoints");
         copyTree(run.resolve("checkpoints"), kept);
-        assertEquals(0, TrainCommandTest.run("train", "--resume", run.toString(), "--quiet").code());
+        assertEquals(
+                0,
+                TrainCommandTest.run("train", "--resume", run.toString(), "--quiet")
+                        .code());
         assertFalse(Files.exists(run.resolve("checkpoints")));
         copyTree(kept, run.resolve("checkpoints"));
         TrainCommandTest.Result r = TrainCommandTest.run("train", "--resume", run.toString(), "--quiet");
@@ -238,7 +327,11 @@ class ResumeFromAnyMomentTest {
         r = TrainCommandTest.run("train", "--resume", run.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(run.resolve("checkpoints")));
-        assertTrue(r.err().contains("is left as it is: " + run.resolve("run.json") + ": spec.seed is 99 there, but the checkpoint"), r.err());
+        assertTrue(
+                r.err()
+                        .contains("is left as it is: " + run.resolve("run.json")
+                                + ": spec.seed is 99 there, but the checkpoint"),
+                r.err());
     }
 
     static void copyTree(Path from, Path to) throws IOException {
@@ -320,14 +413,38 @@ class ResumeFromAnyMomentTest {
         Json.write(run.resolve("run.json"), json);
         TrainCommandTest.Result r = TrainCommandTest.run("train", "--resume", run.toString(), "--quiet");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("widenet: " + run.resolve("run.json") + ": spec.optimisation.lr is 0.2 there, but the checkpoint at step "),
+        assertTrue(
+                r.err()
+                        .startsWith("widenet: " + run.resolve("run.json")
+                                + ": spec.optimisation.lr is 0.2 there, but the checkpoint at step "),
                 r.err());
         assertTrue(r.err().contains("was made with 0.3: run.json was edited or belongs to another run"), r.err());
 
         // A deep run's checkpoints under this two-layer run.json.
         Path deep = tmp.resolve("deep");
-        Process q = startIn(tmp, "deep", "train", "--model", "deep", "--n", "40", "--widths", "12,32,1", "--steps", "60",
-                "--lr", "0.01", "--kernels", "scalar", "--threads", "1", "--quiet", "--out", deep.toString(), "--checkpoint-every", "1");
+        Process q = startIn(
+                tmp,
+                "deep",
+                "train",
+                "--model",
+                "deep",
+                "--n",
+                "40",
+                "--widths",
+                "12,32,1",
+                "--steps",
+                "60",
+                "--lr",
+                "0.01",
+                "--kernels",
+                "scalar",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                deep.toString(),
+                "--checkpoint-every",
+                "1");
         stopAfterAFewRows(q, deep, "deep");
         Files.writeString(deep.resolve("run.json"), original);
         r = TrainCommandTest.run("train", "--resume", deep.toString(), "--quiet");

@@ -16,7 +16,6 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -39,8 +38,21 @@ class ServeCommandTest {
     /** A finished tiny run under root/name. */
     private Path train(Path root, String name, int steps) {
         Path run = root.resolve(name);
-        TrainCommandTest.Result r = TrainCommandTest.run("train", "--n", "16", "--d", "6", "--width", "24", "--steps",
-                Integer.toString(steps), "--quiet", "--kernels", "scalar", "--out", run.toString());
+        TrainCommandTest.Result r = TrainCommandTest.run(
+                "train",
+                "--n",
+                "16",
+                "--d",
+                "6",
+                "--width",
+                "24",
+                "--steps",
+                Integer.toString(steps),
+                "--quiet",
+                "--kernels",
+                "scalar",
+                "--out",
+                run.toString());
         assertEquals(0, r.code(), r.err());
         return run;
     }
@@ -68,9 +80,11 @@ class ServeCommandTest {
     private static int rawStatus(int port, String target) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream o = s.getOutputStream();
-            o.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            o.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             o.flush();
-            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1))
+                    .readLine();
             return Integer.parseInt(line.split(" ")[1]);
         }
     }
@@ -88,8 +102,14 @@ class ServeCommandTest {
             assertTrue(get(d.url() + "report/alpha").contains("<svg"), "the report's charts");
             assertTrue(get(d.url() + "api/state/alpha").contains("\"rows\" : 4"));
             assertEquals(200, status(d.url() + "files/alpha/metrics.csv", "GET"));
-            for (String target : List.of("/files/../secret.txt", "/files/alpha/../../secret.txt", "/files/%2e%2e/secret.txt",
-                    "/report/..", "/files/..%2fsecret.txt", "/files//etc/passwd", "/files/link-out/secret.txt",
+            for (String target : List.of(
+                    "/files/../secret.txt",
+                    "/files/alpha/../../secret.txt",
+                    "/files/%2e%2e/secret.txt",
+                    "/report/..",
+                    "/files/..%2fsecret.txt",
+                    "/files//etc/passwd",
+                    "/files/link-out/secret.txt",
                     "/api/state/%2e%2e")) {
                 int code = rawStatus(d.port(), target);
                 assertTrue(code >= 400 && code < 500, target + " answered " + code);
@@ -102,7 +122,8 @@ class ServeCommandTest {
 
     @Test
     void badOptionsAreOneLineInputErrors() {
-        TrainCommandTest.Result r = TrainCommandTest.run("serve", tmp.resolve("missing").toString());
+        TrainCommandTest.Result r =
+                TrainCommandTest.run("serve", tmp.resolve("missing").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("is not a folder"), r.err());
         r = TrainCommandTest.run("serve", "--port", "70000", tmp.toString());
@@ -133,27 +154,33 @@ class ServeCommandTest {
         private int id;
 
         DevTools(String url) {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-                private final StringBuilder part = new StringBuilder();
+            socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create(url), new WebSocket.Listener() {
+                        private final StringBuilder part = new StringBuilder();
 
-                @Override
-                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    part.append(data);
-                    if (last) {
-                        messages.add(part.toString());
-                        part.setLength(0);
-                    }
-                    ws.request(1);
-                    return null;
-                }
-            }).join();
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            part.append(data);
+                            if (last) {
+                                messages.add(part.toString());
+                                part.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    })
+                    .join();
         }
 
         /** The value of a JavaScript expression in the page (a number here). */
         String evaluate(String expression) throws InterruptedException {
             int n = ++id;
-            socket.sendText("{\"id\":" + n + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
-                    + widenet.train.internal.Json.toString(expression) + ",\"returnByValue\":true}}", true).join();
+            socket.sendText(
+                            "{\"id\":" + n + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
+                                    + widenet.train.internal.Json.toString(expression) + ",\"returnByValue\":true}}",
+                            true)
+                    .join();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < end) {
                 String m = messages.poll(1, TimeUnit.SECONDS);
@@ -178,7 +205,9 @@ class ServeCommandTest {
     @Test
     void aRunPageGainsPointsInChromiumWhileTheRunAdvances() throws Exception {
         Optional<Path> chrome = chromium();
-        assumeTrue(chrome.isPresent(), "no Chromium on the PATH (Debian: apt-get install chromium; or WIDENET_CHROMIUM): skipped");
+        assumeTrue(
+                chrome.isPresent(),
+                "no Chromium on the PATH (Debian: apt-get install chromium; or WIDENET_CHROMIUM): skipped");
         Path root = Files.createDirectories(tmp.resolve("served"));
         Path done = train(tmp, "done", 40);
         // The "running" run: the finished run's files with only the first rows of metrics.csv, then rows appended
@@ -191,17 +220,29 @@ class ServeCommandTest {
         // told to exit, and JUnit's clean-up of @TempDir fails the test when a file appears while it deletes.
         Path profile = Files.createTempDirectory("widenet-serve-chromium");
         try (Dashboard d = Dashboard.start(root, "127.0.0.1", 0)) {
-            Process p = new ProcessBuilder(chrome.get().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--user-data-dir=" + profile, "--remote-debugging-port=0",
-                    d.url() + "report/live").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            chrome.get().toString(),
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            "--user-data-dir=" + profile,
+                            "--remote-debugging-port=0",
+                            d.url() + "report/live")
+                    .redirectErrorStream(true)
+                    .start();
             try {
                 String ws = null;
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 StringBuilder log = new StringBuilder();
                 for (String line; ws == null && (line = out.readLine()) != null; ) {
                     log.append(line).append('\n');
-                    Matcher m = Pattern.compile("DevTools listening on (ws://\\S+)").matcher(line);
+                    Matcher m =
+                            Pattern.compile("DevTools listening on (ws://\\S+)").matcher(line);
                     if (m.find()) {
                         ws = m.group(1);
                     }
@@ -217,7 +258,10 @@ class ServeCommandTest {
                 String pageSocket = pageTarget(URI.create(ws));
                 try (DevTools page = new DevTools(pageSocket)) {
                     int before = awaitPoints(page, n -> n > 0, "the first points");
-                    Files.write(live.resolve("metrics.csv"), rows.subList(6, rows.size()), java.nio.file.StandardOpenOption.APPEND);
+                    Files.write(
+                            live.resolve("metrics.csv"),
+                            rows.subList(6, rows.size()),
+                            java.nio.file.StandardOpenOption.APPEND);
                     int after = awaitPoints(page, n -> n > before, "more points than " + before);
                     assertTrue(after > before, before + " → " + after);
                     assertEquals("1", page.evaluate("performance.getEntriesByType('navigation').length"), "no reload");
@@ -238,13 +282,15 @@ class ServeCommandTest {
     /** Best-effort removal of a folder tree (Chromium's profile; what cannot be removed now is left in /tmp). */
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException | java.io.UncheckedIOException ignored) {
             // a file Chromium was still writing: left for /tmp's own clean-up
         }
     }
 
-    private static int awaitPoints(DevTools page, java.util.function.IntPredicate ok, String what) throws InterruptedException {
+    private static int awaitPoints(DevTools page, java.util.function.IntPredicate ok, String what)
+            throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int n = -1;
         while (System.nanoTime() < end) {
@@ -264,7 +310,9 @@ class ServeCommandTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
             String json = get(list);
-            Matcher m = Pattern.compile("\"type\"\\s*:\\s*\"page\"[^}]*?\"webSocketDebuggerUrl\"\\s*:\\s*\"(ws://[^\"]+)\"").matcher(json);
+            Matcher m = Pattern.compile(
+                            "\"type\"\\s*:\\s*\"page\"[^}]*?\"webSocketDebuggerUrl\"\\s*:\\s*\"(ws://[^\"]+)\"")
+                    .matcher(json);
             if (m.find()) {
                 return m.group(1);
             }

@@ -30,21 +30,45 @@ class SmoothActivationDeterminismTest {
     @TempDir
     Path tmp;
 
-    private static final String[] RUN = {"train", "--model", "deep", "--n", "256", "--widths", "64,256,64,1",
-        "--activation", "smooth-leaky-relu:0.1:10", "--lr", "0.002", "--seed", "5", "--kernels", "simd",
-        "--threads", "1", "--quiet"};
+    private static final String[] RUN = {
+        "train",
+        "--model",
+        "deep",
+        "--n",
+        "256",
+        "--widths",
+        "64,256,64,1",
+        "--activation",
+        "smooth-leaky-relu:0.1:10",
+        "--lr",
+        "0.002",
+        "--seed",
+        "5",
+        "--kernels",
+        "simd",
+        "--threads",
+        "1",
+        "--quiet"
+    };
 
     @Test
     void bitIdenticalAcrossFreshJvmsAndCompilers() throws Exception {
-        Path tiered = tmp.resolve("tiered"), c2 = tmp.resolve("c2"), short1 = tmp.resolve("short"), c1 = tmp.resolve("c1");
+        Path tiered = tmp.resolve("tiered"),
+                c2 = tmp.resolve("c2"),
+                short1 = tmp.resolve("short"),
+                c1 = tmp.resolve("c1");
         // Two at a time: the machine has two cores and each run uses one thread.
         runBoth(start(tiered, List.of(), "100"), start(c2, List.of("-XX:-TieredCompilation"), "100"));
         runBoth(start(short1, List.of(), "20"), start(c1, List.of("-XX:TieredStopAtLevel=1"), "20"));
         for (String w : List.of("W1", "W2", "W3")) {
-            assertArrayEquals(Files.readAllBytes(tiered.resolve("final/" + w + ".npy")),
-                    Files.readAllBytes(c2.resolve("final/" + w + ".npy")), w + ": tiered vs C2-only, 100 steps");
-            assertArrayEquals(Files.readAllBytes(short1.resolve("final/" + w + ".npy")),
-                    Files.readAllBytes(c1.resolve("final/" + w + ".npy")), w + ": tiered vs C1-only, 20 steps");
+            assertArrayEquals(
+                    Files.readAllBytes(tiered.resolve("final/" + w + ".npy")),
+                    Files.readAllBytes(c2.resolve("final/" + w + ".npy")),
+                    w + ": tiered vs C2-only, 100 steps");
+            assertArrayEquals(
+                    Files.readAllBytes(short1.resolve("final/" + w + ".npy")),
+                    Files.readAllBytes(c1.resolve("final/" + w + ".npy")),
+                    w + ": tiered vs C1-only, 20 steps");
         }
         List<String> full = metrics(tiered), first = metrics(short1), onlyC1 = metrics(c1);
         assertEquals(21, first.size());
@@ -55,13 +79,17 @@ class SmoothActivationDeterminismTest {
     private Process start(Path out, List<String> jvm, String steps) throws IOException {
         String modulePath = System.getProperty("jdk.module.path");
         assertTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector"));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-p", modulePath, "-m", "widenet.cli/widenet.cli.Main"));
         cmd.addAll(Arrays.asList(RUN));
         cmd.addAll(List.of("--steps", steps, "--out", out.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(out.getFileName() + ".log").toFile())
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(out.getFileName() + ".log").toFile())
                 .start();
     }
 
@@ -72,13 +100,15 @@ class SmoothActivationDeterminismTest {
             }
             assertEquals(0, p.exitValue(), () -> {
                 try (var logs = Files.list(tmp)) {
-                    return logs.filter(f -> f.toString().endsWith(".log")).map(f -> {
-                        try {
-                            return f + ":\n" + Files.readString(f);
-                        } catch (IOException e) {
-                            return f + ": " + e;
-                        }
-                    }).reduce("", String::concat);
+                    return logs.filter(f -> f.toString().endsWith(".log"))
+                            .map(f -> {
+                                try {
+                                    return f + ":\n" + Files.readString(f);
+                                } catch (IOException e) {
+                                    return f + ": " + e;
+                                }
+                            })
+                            .reduce("", String::concat);
                 } catch (IOException e) {
                     return e.toString();
                 }

@@ -25,8 +25,7 @@ class TrainCommandTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String err) {
-    }
+    record Result(int code, String err) {}
 
     static Result run(String... args) {
         StringWriter sw = new StringWriter();
@@ -34,7 +33,9 @@ class TrainCommandTest {
         return new Result(code, sw.toString());
     }
 
-    static final String[] SMALL = {"--n", "24", "--d", "10", "--width", "48", "--steps", "6", "--kernels", "scalar", "--quiet"};
+    static final String[] SMALL = {
+        "--n", "24", "--d", "10", "--width", "48", "--steps", "6", "--kernels", "scalar", "--quiet"
+    };
 
     static String[] with(String[] base, String... more) {
         String[] all = new String[base.length + more.length + 1];
@@ -49,19 +50,23 @@ class TrainCommandTest {
         Path out = tmp.resolve("run");
         Result r = run(with(SMALL, "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        for (String f : List.of("metrics.csv", "run.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy", "theory.json")) {
+        for (String f : List.of(
+                "metrics.csv", "run.json", "init/W.npy", "init/a.npy", "final/W.npy", "final/a.npy", "theory.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         // --theory auto is on for this small full-batch two-layer run (TheoryAndReproduceTest covers the columns).
-        assertEquals("step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist,"
-                + "pred_du_bound,pred_arora,radius_R,lambda_min_H,pred_loss_ntk0,pred_loss_inf,step_ms,time_s", lines.get(0));
+        assertEquals(
+                "step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist,"
+                        + "pred_du_bound,pred_arora,radius_R,lambda_min_H,pred_loss_ntk0,pred_loss_inf,step_ms,time_s",
+                lines.get(0));
         assertEquals(1 + 7, lines.size());
         assertTrue(lines.get(1).startsWith("0,"));
         Map<String, Object> run = Json.read(out.resolve("run.json"));
         assertEquals("finished", run.get("status"));
         assertEquals(6, ((Number) run.get("steps_done")).intValue());
-        @SuppressWarnings("unchecked") Map<String, Object> settings = (Map<String, Object>) run.get("settings");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) run.get("settings");
         assertEquals(48, settings.get("width"));
         assertEquals("scalar", settings.get("kernels"));
         assertEquals(48, Npy.shape(out.resolve("init/W.npy"))[0]);
@@ -74,7 +79,8 @@ class TrainCommandTest {
         int n = 30, d = 12, m = 40;
         Path xf = tmp.resolve("X.npy"), yf = tmp.resolve("y.npy");
         SplittableRandom rng = new SplittableRandom(4);
-        try (FloatMatrix x = FloatMatrix.allocate(n, d); FloatVec y = FloatVec.allocate(n)) {
+        try (FloatMatrix x = FloatMatrix.allocate(n, d);
+                FloatVec y = FloatVec.allocate(n)) {
             Gaussian.fill(x, rng, 0.3);
             for (int i = 0; i < n; i++) {
                 y.set(i, (float) rng.nextGaussian());
@@ -83,12 +89,27 @@ class TrainCommandTest {
             Npy.write(yf, y);
         }
         Path out = tmp.resolve("run");
-        Result r = run("train", "--x", xf.toString(), "--y", yf.toString(), "--width", "" + m, "--steps", "3",
-                "--kernels", "scalar", "--quiet", "--out", out.toString());
+        Result r = run(
+                "train",
+                "--x",
+                xf.toString(),
+                "--y",
+                yf.toString(),
+                "--width",
+                "" + m,
+                "--steps",
+                "3",
+                "--kernels",
+                "scalar",
+                "--quiet",
+                "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err());
         double expected;
-        try (FloatMatrix x = Npy.readMatrix(xf); FloatVec y = Npy.readVector(yf);
-             FloatMatrix w = Npy.readMatrix(out.resolve("init/W.npy")); FloatVec a = Npy.readVector(out.resolve("init/a.npy"))) {
+        try (FloatMatrix x = Npy.readMatrix(xf);
+                FloatVec y = Npy.readVector(yf);
+                FloatMatrix w = Npy.readMatrix(out.resolve("init/W.npy"));
+                FloatVec a = Npy.readVector(out.resolve("init/a.npy"))) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
                 double u = 0;
@@ -104,17 +125,30 @@ class TrainCommandTest {
             }
             expected = 0.5 * sum;
         }
-        double row0 = Double.parseDouble(Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[2]);
+        double row0 = Double.parseDouble(
+                Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[2]);
         assertEquals(expected, row0, 1e-5 * expected);
     }
 
     @Test
     void initFolderReplaysTheSameTrajectory() throws IOException {
         Path first = tmp.resolve("first"), second = tmp.resolve("second");
-        assertEquals(0, run(with(SMALL, "--out", first.toString(), "--seed", "5")).code());
+        assertEquals(
+                0, run(with(SMALL, "--out", first.toString(), "--seed", "5")).code());
         // Same data seed, but the weights come from the first run's init/ folder, not from the seed's draw.
-        assertEquals(0, run(with(SMALL, "--out", second.toString(), "--seed", "5", "--init", first.resolve("init").toString())).code());
-        List<String> a = Files.readAllLines(first.resolve("metrics.csv")), b = Files.readAllLines(second.resolve("metrics.csv"));
+        assertEquals(
+                0,
+                run(with(
+                                SMALL,
+                                "--out",
+                                second.toString(),
+                                "--seed",
+                                "5",
+                                "--init",
+                                first.resolve("init").toString()))
+                        .code());
+        List<String> a = Files.readAllLines(first.resolve("metrics.csv")),
+                b = Files.readAllLines(second.resolve("metrics.csv"));
         for (int i = 1; i < a.size(); i++) {
             String[] ra = a.get(i).split(","), rb = b.get(i).split(",");
             for (int c = 0; c < ra.length - 2; c++) {
@@ -128,7 +162,9 @@ class TrainCommandTest {
         Path bad = tmp.resolve("bad.npy");
         Files.write(bad, new byte[] {1, 2, 3, 4, 5});
         Path x = tmp.resolve("x.npy"), y = tmp.resolve("y.npy"), nan = tmp.resolve("nan.npy");
-        try (FloatMatrix xm = FloatMatrix.allocate(5, 3); FloatVec yv = FloatVec.allocate(4); FloatMatrix xn = FloatMatrix.allocate(4, 3)) {
+        try (FloatMatrix xm = FloatMatrix.allocate(5, 3);
+                FloatVec yv = FloatVec.allocate(4);
+                FloatMatrix xn = FloatMatrix.allocate(4, 3)) {
             Npy.write(x, xm);
             Npy.write(y, yv);
             xn.set(2, 1, Float.NaN);
@@ -138,24 +174,30 @@ class TrainCommandTest {
         Files.createDirectories(full);
         Files.writeString(full.resolve("keep.txt"), "x");
         Object[][] cases = {
-                {new String[] {"train", "--x", tmp.resolve("missing.npy").toString(), "--y", y.toString()}, "missing.npy"},
-                {new String[] {"train", "--x", bad.toString(), "--y", y.toString()}, "bad.npy"},
-                {new String[] {"train", "--x", x.toString(), "--y", y.toString()}, "y.npy"},
-                {new String[] {"train", "--x", nan.toString(), "--y", y.toString()}, "non-finite value NaN at row 2, column 1"},
-                {new String[] {"train", "--x", x.toString()}, "--x and --y go together"},
-                {new String[] {"train", "--width", "0"}, "--width must be positive"},
-                {new String[] {"train", "--n", "-3"}, "must be positive"},
-                {new String[] {"train", "--lr", "-1", "--n", "4", "--d", "3", "--width", "4"}, "step size"},
-                {new String[] {"train", "--steps", "ten"}, "'ten'"},
-                {new String[] {"train", "--no-such-option"}, "--no-such-option"},
-                {new String[] {"train", "--kernels", "gpu", "--n", "4", "--d", "3", "--width", "4"}, "unknown kernel provider 'gpu'"},
-                {new String[] {"train", "--loss", "median"}, "unknown loss 'median'"},
-                {with(SMALL, "--out", full.toString()), "not empty"},
+            {new String[] {"train", "--x", tmp.resolve("missing.npy").toString(), "--y", y.toString()}, "missing.npy"},
+            {new String[] {"train", "--x", bad.toString(), "--y", y.toString()}, "bad.npy"},
+            {new String[] {"train", "--x", x.toString(), "--y", y.toString()}, "y.npy"},
+            {
+                new String[] {"train", "--x", nan.toString(), "--y", y.toString()},
+                "non-finite value NaN at row 2, column 1"
+            },
+            {new String[] {"train", "--x", x.toString()}, "--x and --y go together"},
+            {new String[] {"train", "--width", "0"}, "--width must be positive"},
+            {new String[] {"train", "--n", "-3"}, "must be positive"},
+            {new String[] {"train", "--lr", "-1", "--n", "4", "--d", "3", "--width", "4"}, "step size"},
+            {new String[] {"train", "--steps", "ten"}, "'ten'"},
+            {new String[] {"train", "--no-such-option"}, "--no-such-option"},
+            {
+                new String[] {"train", "--kernels", "gpu", "--n", "4", "--d", "3", "--width", "4"},
+                "unknown kernel provider 'gpu'"
+            },
+            {new String[] {"train", "--loss", "median"}, "unknown loss 'median'"},
+            {with(SMALL, "--out", full.toString()), "not empty"},
         };
         for (Object[] c : cases) {
             String[] given = (String[]) c[0];
             String[] args = java.util.Arrays.copyOf(given, given.length + 2);
-            if (!List.of(given).contains("--kernels")) {   // keep the provider out of the way of the case tested
+            if (!List.of(given).contains("--kernels")) { // keep the provider out of the way of the case tested
                 args[given.length] = "--kernels";
                 args[given.length + 1] = "scalar";
             } else {
@@ -163,7 +205,9 @@ class TrainCommandTest {
             }
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " → " + r.err());
-            assertTrue(r.err().contains((String) c[1]), "message for " + String.join(" ", args) + " names the problem: " + r.err());
+            assertTrue(
+                    r.err().contains((String) c[1]),
+                    "message for " + String.join(" ", args) + " names the problem: " + r.err());
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
             assertTrue(r.err().strip().lines().count() <= 2, "short message: " + r.err());
         }
@@ -172,13 +216,30 @@ class TrainCommandTest {
     @Test
     void divergenceStopsWithExitCode3AndKeepsTheMetrics() throws IOException {
         Path out = tmp.resolve("diverge");
-        Result r = run("train", "--n", "24", "--d", "10", "--width", "48", "--kernels", "scalar", "--quiet",
-                "--lr", "1e6", "--steps", "200", "--train-output-layer", "--out", out.toString());
+        Result r = run(
+                "train",
+                "--n",
+                "24",
+                "--d",
+                "10",
+                "--width",
+                "48",
+                "--kernels",
+                "scalar",
+                "--quiet",
+                "--lr",
+                "1e6",
+                "--steps",
+                "200",
+                "--train-output-layer",
+                "--out",
+                out.toString());
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("diverged at step"), r.err());
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertTrue(lines.size() >= 3, "rows up to the divergence are kept");
-        assertTrue(lines.get(lines.size() - 1).contains("nan") || lines.get(lines.size() - 1).contains("inf"));
+        assertTrue(lines.get(lines.size() - 1).contains("nan")
+                || lines.get(lines.size() - 1).contains("inf"));
         assertEquals("diverged", Json.read(out.resolve("run.json")).get("status"));
     }
 }

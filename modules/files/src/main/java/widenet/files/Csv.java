@@ -22,8 +22,7 @@ import java.util.regex.Pattern;
  * empty field is a missing value (NaN).
  */
 public final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     /** Decimal numbers as Python, NumPy and spreadsheets write them; no hex, no Java suffixes ({@code 1d}). */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
@@ -212,7 +211,8 @@ public final class Csv {
         private int index(String column) throws FormatException {
             int c = columns.indexOf(column);
             if (c < 0) {
-                throw new FormatException(file, 0, "no column '" + column + "' (has " + String.join(", ", columns) + ")");
+                throw new FormatException(
+                        file, 0, "no column '" + column + "' (has " + String.join(", ", columns) + ")");
             }
             return c;
         }
@@ -222,8 +222,12 @@ public final class Csv {
     public static Table read(Path file) throws IOException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new FormatException(file, 0, "not UTF-8 text");
         }
@@ -246,12 +250,17 @@ public final class Csv {
             }
             String[] f = line.split(",", -1);
             if (f.length != columns.size()) {
-                throw new FormatException(file, i + 1, "expected " + columns.size() + " fields (as in the header), found " + f.length);
+                throw new FormatException(
+                        file, i + 1, "expected " + columns.size() + " fields (as in the header), found " + f.length);
             }
             rows.add(f);
             numbers.add(i + 1);
         }
-        return new Table(file, columns, rows, numbers.stream().mapToInt(Integer::intValue).toArray());
+        return new Table(
+                file,
+                columns,
+                rows,
+                numbers.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static String stripCr(String s) {

@@ -35,8 +35,7 @@ import java.util.stream.Stream;
  * process left behind.
  */
 public final class DurableFiles {
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     /** What writes a file's content to its channel (positioned at 0). */
     @FunctionalInterface
@@ -66,7 +65,8 @@ public final class DurableFiles {
         for (int attempt = 0; ch == null; attempt++) {
             Path t = dir.resolve(temporaryName(file.getFileName().toString()));
             try {
-                ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                ch = FileChannel.open(
+                        t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
                 tmp = t;
             } catch (FileAlreadyExistsException e) {
                 if (attempt == 9) {
@@ -133,7 +133,8 @@ public final class DurableFiles {
      * renamed into place, such as a checkpoint's): never follows a link. The caller forces and closes it.
      */
     public static FileChannel createNew(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        return FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
@@ -167,7 +168,9 @@ public final class DurableFiles {
     }
 
     private static FileSystemException isALink(Path file) {
-        return new FileSystemException(file.toString(), null,
+        return new FileSystemException(
+                file.toString(),
+                null,
                 "is a symbolic link; widenet never writes through a link (remove it, or choose another folder)");
     }
 
@@ -216,7 +219,8 @@ public final class DurableFiles {
 
     /** The name of a temporary file for {@code name}: hidden, random, ending in {@code .tmp}. */
     static String temporaryName(String name) {
-        return "." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TMP_SUFFIX;
+        return "." + name + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TMP_SUFFIX;
     }
 
     /** True for a name {@link #write} gives its temporary files. */
@@ -233,8 +237,9 @@ public final class DurableFiles {
         if (!Files.isDirectory(dir)) {
             return removed;
         }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> isTemporary(p.getFileName().toString())
-                && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(
+                dir,
+                p -> isTemporary(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
             for (Path p : s) {
                 Files.deleteIfExists(p);
                 removed.add(p);

@@ -17,8 +17,7 @@ import java.nio.file.Path;
  * the file but, for the common cases, no reason ({@code NoSuchFileException}'s message is the bare path).
  */
 public final class FileErrors {
-    private FileErrors() {
-    }
+    private FileErrors() {}
 
     /** What went wrong, without the file: "no such file or folder", "No space left on device", … */
     public static String reason(IOException e) {

@@ -20,12 +20,32 @@ class CsvTest {
     @Test
     void everyDoubleRoundTripsExactly() {
         Random r = new Random(17);
-        double[] special = {0.0, -0.0, 1, -1, 1e15, 1e15 - 1, -1e15, 9.999999999999998e14, Double.MIN_VALUE,
-                Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_NORMAL, 0.1, 1.0 / 3, Math.PI * 1e300,
-                Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 4503599627370497.0};
+        double[] special = {
+            0.0,
+            -0.0,
+            1,
+            -1,
+            1e15,
+            1e15 - 1,
+            -1e15,
+            9.999999999999998e14,
+            Double.MIN_VALUE,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE,
+            Double.MIN_NORMAL,
+            0.1,
+            1.0 / 3,
+            Math.PI * 1e300,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            4503599627370497.0
+        };
         for (double v : special) {
-            assertEquals(Double.doubleToRawLongBits(v == v ? v : Double.NaN),
-                    Double.doubleToRawLongBits(Csv.parse(Csv.format(v))), Csv.format(v));
+            assertEquals(
+                    Double.doubleToRawLongBits(v == v ? v : Double.NaN),
+                    Double.doubleToRawLongBits(Csv.parse(Csv.format(v))),
+                    Csv.format(v));
             assertEquals(Csv.format(v), Csv.append(new StringBuilder(), v).toString());
         }
         for (int i = 0; i < 20_000; i++) {
@@ -59,9 +79,14 @@ class CsvTest {
     @Test
     void writesAndReadsATable() throws IOException {
         Path f = dir.resolve("cells.csv");
-        Csv.writer(List.of("n", "status", "ratio", "seconds")).row(10, "reached", 0.125, Double.NaN)
-                .row(20L, "diverged", Double.POSITIVE_INFINITY, 3.0).row(30, null, -1e-300, 2.5).write(f);
-        assertEquals("n,status,ratio,seconds\n10,reached,0.125,nan\n20,diverged,inf,3\n30,,-1.0E-300,2.5\n", Files.readString(f));
+        Csv.writer(List.of("n", "status", "ratio", "seconds"))
+                .row(10, "reached", 0.125, Double.NaN)
+                .row(20L, "diverged", Double.POSITIVE_INFINITY, 3.0)
+                .row(30, null, -1e-300, 2.5)
+                .write(f);
+        assertEquals(
+                "n,status,ratio,seconds\n10,reached,0.125,nan\n20,diverged,inf,3\n30,,-1.0E-300,2.5\n",
+                Files.readString(f));
         Csv.Table t = Csv.read(f);
         assertEquals(List.of("n", "status", "ratio", "seconds"), t.columns());
         assertEquals(3, t.size());
@@ -70,21 +95,27 @@ class CsvTest {
         assertEquals("diverged", t.text(1, "status"));
         Csv.FormatException e = assertThrows(Csv.FormatException.class, () -> t.numbers("status"));
         assertEquals(f + ":2: column status: 'reached' is not a number", e.getMessage());
-        assertEquals(f + ": no column 'x' (has n, status, ratio, seconds)",
+        assertEquals(
+                f + ": no column 'x' (has n, status, ratio, seconds)",
                 assertThrows(Csv.FormatException.class, () -> t.numbers("x")).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Csv.writer(List.of("a")).row("x,y"));
+        assertThrows(
+                IllegalArgumentException.class, () -> Csv.writer(List.of("a")).row("x,y"));
     }
 
     @Test
     void namesTheFileAndLineOfAMalformedRow() throws IOException {
         Path f = Files.writeString(dir.resolve("metrics.csv"), "step,loss\r\n0,1.5\r\n\n1,2,3\n");
-        assertEquals(f + ":4: expected 2 fields (as in the header), found 3",
+        assertEquals(
+                f + ":4: expected 2 fields (as in the header), found 3",
                 assertThrows(Csv.FormatException.class, () -> Csv.read(f)).getMessage());
         Path empty = Files.writeString(dir.resolve("e.csv"), "");
-        assertEquals(empty + ":1: empty file, expected a header row",
+        assertEquals(
+                empty + ":1: empty file, expected a header row",
                 assertThrows(Csv.FormatException.class, () -> Csv.read(empty)).getMessage());
         Path binary = Files.write(dir.resolve("b.csv"), new byte[] {'a', '\n', (byte) 0xff, '\n'});
-        assertEquals(binary + ": not UTF-8 text", assertThrows(Csv.FormatException.class, () -> Csv.read(binary)).getMessage());
+        assertEquals(
+                binary + ": not UTF-8 text",
+                assertThrows(Csv.FormatException.class, () -> Csv.read(binary)).getMessage());
         Path crlf = Files.writeString(dir.resolve("w.csv"), "step,loss\r\n0,1.5\r\n");
         assertArrayEquals(new double[] {1.5}, Csv.read(crlf).numbers("loss"));
     }

@@ -47,11 +47,16 @@ class DurableFilesTest {
     void aFailedWriteKeepsTheOldFileAndRemovesItsTemporaryFile() throws IOException {
         Path f = dir.resolve("x.csv");
         DurableFiles.writeString(f, "old");
-        IOException e = assertThrows(IOException.class, () -> DurableFiles.write(f, ch -> {
-            ch.write(ByteBuffer.wrap("partial".getBytes(StandardCharsets.UTF_8)));
-            throw new IOException("No space left on device");
-        }));
-        assertEquals(f + ": No space left on device", FileErrors.describe(e), "the message names the file, not only the folder");
+        IOException e = assertThrows(
+                IOException.class,
+                () -> DurableFiles.write(f, ch -> {
+                    ch.write(ByteBuffer.wrap("partial".getBytes(StandardCharsets.UTF_8)));
+                    throw new IOException("No space left on device");
+                }));
+        assertEquals(
+                f + ": No space left on device",
+                FileErrors.describe(e),
+                "the message names the file, not only the folder");
         assertEquals("old", Files.readString(f));
         assertEquals(List.of(f), files());
     }
@@ -64,13 +69,20 @@ class DurableFilesTest {
         Path link = Files.createSymbolicLink(dir.resolve("metrics.csv"), victim);
         FileSystemException e = assertThrows(FileSystemException.class, () -> DurableFiles.writeString(link, "x"));
         assertTrue(FileErrors.describe(e).contains("symbolic link"), FileErrors.describe(e));
-        assertThrows(FileSystemException.class, () -> DurableFiles.openNoFollow(link, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND));
-        assertThrows(FileSystemException.class, () -> DurableFiles.openNoFollow(link, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+        assertThrows(
+                FileSystemException.class,
+                () -> DurableFiles.openNoFollow(link, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        assertThrows(
+                FileSystemException.class,
+                () -> DurableFiles.openNoFollow(
+                        link,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING));
         Path dangling = Files.createSymbolicLink(dir.resolve("lock"), dir.resolve("nowhere"));
-        assertThrows(FileSystemException.class, () -> DurableFiles.openNoFollow(dangling, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE));
+        assertThrows(
+                FileSystemException.class,
+                () -> DurableFiles.openNoFollow(dangling, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         assertFalse(Files.exists(dir.resolve("nowhere")));
         assertEquals("precious", Files.readString(victim));
         assertTrue(Files.isSymbolicLink(link), "the link itself is not replaced either");
@@ -95,10 +107,14 @@ class DurableFilesTest {
         Set<PosixFilePermission> expected = Files.getPosixFilePermissions(plain);
         Path f = dir.resolve("theory.json");
         DurableFiles.writeString(f, "{}");
-        assertEquals(PosixFilePermissions.toString(expected), PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertEquals(
+                PosixFilePermissions.toString(expected),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         Path copy = dir.resolve("copy");
         DurableFiles.copy(f, copy);
-        assertEquals(PosixFilePermissions.toString(expected), PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+        assertEquals(
+                PosixFilePermissions.toString(expected),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
     }
 
     @Test
@@ -137,9 +153,12 @@ class DurableFilesTest {
 
     @Test
     void describesFileProblemsInTheUsersTerms() {
-        IOException missing = assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(dir.resolve("nope.npy")));
+        IOException missing =
+                assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(dir.resolve("nope.npy")));
         assertEquals(dir.resolve("nope.npy") + ": no such file or folder", FileErrors.describe(missing));
-        assertEquals(dir.resolve("x") + ": Is a directory", FileErrors.describe(dir.resolve("x"), new IOException("Is a directory")));
+        assertEquals(
+                dir.resolve("x") + ": Is a directory",
+                FileErrors.describe(dir.resolve("x"), new IOException("Is a directory")));
         assertEquals(dir + ": input/output error", FileErrors.describe(dir, new IOException()));
     }
 }

@@ -16,7 +16,12 @@ import java.util.Locale;
  * </ul>
  */
 public final class Activation {
-    public enum Kind { IDENTITY, RELU, LEAKY_RELU, SMOOTH_LEAKY_RELU }
+    public enum Kind {
+        IDENTITY,
+        RELU,
+        LEAKY_RELU,
+        SMOOTH_LEAKY_RELU
+    }
 
     private final Kind kind;
     private final float alpha;
@@ -53,7 +58,8 @@ public final class Activation {
             throw new IllegalArgumentException("smooth-leaky-relu slope α must be in (0, 1), got " + alpha);
         }
         if (!(beta > 0f) || Float.isInfinite(beta)) {
-            throw new IllegalArgumentException("smooth-leaky-relu sharpness β must be positive and finite, got " + beta);
+            throw new IllegalArgumentException(
+                    "smooth-leaky-relu sharpness β must be positive and finite, got " + beta);
         }
         return new Activation(Kind.SMOOTH_LEAKY_RELU, alpha, beta, true);
     }
@@ -66,19 +72,27 @@ public final class Activation {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
         try {
             return switch (parts[0]) {
-                case "identity", "linear" -> { arity(spec, parts, 0); yield identity(); }
-                case "relu" -> { arity(spec, parts, 0); yield relu(gradAtZero); }
+                case "identity", "linear" -> {
+                    arity(spec, parts, 0);
+                    yield identity();
+                }
+                case "relu" -> {
+                    arity(spec, parts, 0);
+                    yield relu(gradAtZero);
+                }
                 case "leaky-relu", "leaky_relu", "leakyrelu" -> {
                     arity(spec, parts, 1);
                     yield leakyRelu(parts.length > 1 ? Float.parseFloat(parts[1]) : 0.1f, gradAtZero);
                 }
                 case "smooth-leaky-relu", "smooth_leaky_relu" -> {
                     arity(spec, parts, 2);
-                    yield smoothLeakyRelu(parts.length > 1 ? Float.parseFloat(parts[1]) : 0.1f,
+                    yield smoothLeakyRelu(
+                            parts.length > 1 ? Float.parseFloat(parts[1]) : 0.1f,
                             parts.length > 2 ? Float.parseFloat(parts[2]) : 4f);
                 }
-                default -> throw new IllegalArgumentException("unknown activation '" + spec
-                        + "'; expected identity, relu, leaky-relu[:α] or smooth-leaky-relu[:α[:β]]");
+                default ->
+                    throw new IllegalArgumentException("unknown activation '" + spec
+                            + "'; expected identity, relu, leaky-relu[:α] or smooth-leaky-relu[:α[:β]]");
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("activation '" + spec + "': parameter is not a number");
@@ -91,13 +105,21 @@ public final class Activation {
         }
     }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
     /** Negative slope α (leaky variants); 0 for ReLU. */
-    public float alpha() { return alpha; }
+    public float alpha() {
+        return alpha;
+    }
     /** Sharpness β of the smooth variant. */
-    public float beta() { return beta; }
+    public float beta() {
+        return beta;
+    }
     /** ReLU/leaky: whether σ′(0) takes the right-hand slope 1. */
-    public boolean gradAtZero() { return gradAtZero; }
+    public boolean gradAtZero() {
+        return gradAtZero;
+    }
 
     public float apply(float x) {
         return switch (kind) {

@@ -32,11 +32,17 @@ public final class Epilogue {
         return activation(Activation.relu(gradAtZero), mask);
     }
 
-    public boolean isNone() { return activation == null; }
+    public boolean isNone() {
+        return activation == null;
+    }
     /** The activation, or null for {@link #NONE}. */
-    public Activation activationOrNull() { return activation; }
+    public Activation activationOrNull() {
+        return activation;
+    }
     /** Where σ′(c) goes, or null. */
-    public FloatMatrix derivative() { return derivative; }
+    public FloatMatrix derivative() {
+        return derivative;
+    }
 
     @Override
     public String toString() {

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-import widenet.files.InvalidInputException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import widenet.files.InvalidInputException;
 
 /** Finds {@link KernelProvider}s through {@link ServiceLoader}. */
 public final class KernelProviders {
@@ -22,8 +22,7 @@ public final class KernelProviders {
     /** Where the fallback warning goes; the tests swap it. */
     static volatile PrintStream warnings = System.err;
 
-    private KernelProviders() {
-    }
+    private KernelProviders() {}
 
     /** Every provider on the module path or class path, available or not. */
     public static List<KernelProvider> all() {
@@ -48,13 +47,15 @@ public final class KernelProviders {
             names.add(p.name());
             if (p.name().equals(name)) {
                 if (!p.isAvailable()) {
-                    throw new InvalidInputException("kernel provider '" + name + "' is not available: " + p.unavailableReason());
+                    throw new InvalidInputException(
+                            "kernel provider '" + name + "' is not available: " + p.unavailableReason());
                 }
                 return p;
             }
         }
         throw new InvalidInputException("unknown kernel provider '" + name + "'; available: "
-                + (names.isEmpty() ? "none (no provider module on the path)" : String.join(", ", names)) + ", " + DEFAULT);
+                + (names.isEmpty() ? "none (no provider module on the path)" : String.join(", ", names)) + ", "
+                + DEFAULT);
     }
 
     private static KernelProvider automatic(List<KernelProvider> all) {
@@ -66,11 +67,15 @@ public final class KernelProviders {
         if (portable == null || !portable.isAvailable()) {
             throw new InvalidInputException("no kernel provider can run: "
                     + (preferred == null ? "the simd provider is not on the path" : preferred.unavailableReason())
-                    + (portable == null ? "; the scalar provider is not on the path" : "; " + portable.unavailableReason()));
+                    + (portable == null
+                            ? "; the scalar provider is not on the path"
+                            : "; " + portable.unavailableReason()));
         }
         if (WARNED.compareAndSet(false, true)) {
             warnings.println("widenet: warning: using the scalar kernels because the simd kernels cannot run here ("
-                    + (preferred == null ? "the widenet.kernel.simd module is not on the path" : preferred.unavailableReason())
+                    + (preferred == null
+                            ? "the widenet.kernel.simd module is not on the path"
+                            : preferred.unavailableReason())
                     + "); training is correct but about 10-40x slower (GEMM, the step's bulk, runs without vectors)");
         }
         return portable;

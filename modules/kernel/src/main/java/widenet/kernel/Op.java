@@ -2,7 +2,8 @@ package widenet.kernel;
 
 /** Whether a GEMM operand is used as stored ({@code N}) or transposed ({@code T}). */
 public enum Op {
-    N, T;
+    N,
+    T;
 
     /** Rows of op(M) for a stored rows×cols matrix. */
     public int rows(widenet.tensor.FloatMatrix m) {

@@ -5,8 +5,7 @@ import widenet.tensor.FloatVec;
 
 /** Shape checks shared by the providers, so every provider rejects the same calls with the same message. */
 public final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     public static void gemm(Op opA, Op opB, FloatMatrix a, FloatMatrix b, FloatMatrix c) {
         int m = opA.rows(a), k = opA.cols(a), kb = opB.rows(b), n = opB.cols(b);

@@ -16,13 +16,13 @@ import widenet.tensor.FloatMatrix;
  */
 final class DeepMovement implements AutoCloseable {
     private final Kernels kernels;
-    private final int depth;            // L
-    private final int[] n;              // n₀..n_L
-    private final FloatMatrix[] w, w0;  // index 1..L, as in DeepNetwork
-    private final FloatMatrix[] b, b0;  // null without biases
+    private final int depth; // L
+    private final int[] n; // n₀..n_L
+    private final FloatMatrix[] w, w0; // index 1..L, as in DeepNetwork
+    private final FloatMatrix[] b, b0; // null without biases
     private final boolean countPatterns;
     private final List<String> names;
-    private FloatMatrix[] derivative0;  // σ′(Z_l) of the initial forward pass (relu-like activations)
+    private FloatMatrix[] derivative0; // σ′(Z_l) of the initial forward pass (relu-like activations)
 
     /** The movement of weights {@code w} (and biases {@code b}, or null), copies of W(0) allocated here. */
     DeepMovement(Kernels kernels, int[] n, FloatMatrix[] w, FloatMatrix[] b, Activation activation) {
@@ -102,7 +102,8 @@ final class DeepMovement implements AutoCloseable {
             }
         }
         if (countPatterns) {
-            boolean comparable = depth > 1 && derivative != null && derivative0 != null && rows == derivative0[1].rows();
+            boolean comparable =
+                    depth > 1 && derivative != null && derivative0 != null && rows == derivative0[1].rows();
             for (int l = 1; l < depth; l++) {
                 out[at++] = comparable
                         ? (double) kernels.countDifferent(derivative[l], derivative0[l]) / ((double) rows * n[l])

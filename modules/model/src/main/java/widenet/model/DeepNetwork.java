@@ -44,18 +44,25 @@ public final class DeepNetwork implements Network {
      * layer's draw (0: a zero output layer); {@code frozen} lists layers (1-based) that gradient descent leaves
      * fixed.
      */
-    public record Config(int[] widths, int capacity, Activation activation, List<WeightInit> inits,
-                         double outputScale, boolean biases, LossKind loss, Set<Integer> frozen) {
+    public record Config(
+            int[] widths,
+            int capacity,
+            Activation activation,
+            List<WeightInit> inits,
+            double outputScale,
+            boolean biases,
+            LossKind loss,
+            Set<Integer> frozen) {
         public Config {
             widths = widths.clone();
             if (widths.length < 2) {
-                throw new IllegalArgumentException("a deep network needs at least 2 widths (input d and output k), got "
-                        + widths.length);
+                throw new IllegalArgumentException(
+                        "a deep network needs at least 2 widths (input d and output k), got " + widths.length);
             }
             for (int l = 0; l < widths.length; l++) {
                 if (widths[l] <= 0) {
-                    throw new IllegalArgumentException("width n" + l + " must be positive, got " + widths[l]
-                            + " (widths " + join(widths) + ")");
+                    throw new IllegalArgumentException(
+                            "width n" + l + " must be positive, got " + widths[l] + " (widths " + join(widths) + ")");
                 }
             }
             if (capacity <= 0) {
@@ -69,7 +76,8 @@ public final class DeepNetwork implements Network {
                 inits = Collections.nCopies(layers, inits.get(0));
             }
             if (inits.size() != layers) {
-                throw new IllegalArgumentException("got " + inits.size() + " weight inits for " + layers + " layers; give one, or one per layer");
+                throw new IllegalArgumentException(
+                        "got " + inits.size() + " weight inits for " + layers + " layers; give one, or one per layer");
             }
             inits = List.copyOf(inits);
             if (!Double.isFinite(outputScale)) {
@@ -107,14 +115,16 @@ public final class DeepNetwork implements Network {
             }
             for (int l = 2; l < widths.length; l++) {
                 if (widths[l] > widths[l - 1]) {
-                    why.add("widths increase after layer 1 (n" + (l - 1) + " = " + widths[l - 1] + " < n" + l + " = " + widths[l] + ")");
+                    why.add("widths increase after layer 1 (n" + (l - 1) + " = " + widths[l - 1] + " < n" + l + " = "
+                            + widths[l] + ")");
                     break;
                 }
             }
             if (why.isEmpty()) {
                 return null;
             }
-            return "widths " + join(widths) + " are not the pyramid of Nguyen & Mondelli (2020) (n1 >= N, then non-increasing): "
+            return "widths " + join(widths)
+                    + " are not the pyramid of Nguyen & Mondelli (2020) (n1 >= N, then non-increasing): "
                     + String.join("; ", why);
         }
 
@@ -133,9 +143,14 @@ public final class DeepNetwork implements Network {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Config c && Arrays.equals(widths, c.widths) && capacity == c.capacity
-                    && activation.toString().equals(c.activation.toString()) && inits.equals(c.inits)
-                    && Double.compare(outputScale, c.outputScale) == 0 && biases == c.biases && loss == c.loss
+            return o instanceof Config c
+                    && Arrays.equals(widths, c.widths)
+                    && capacity == c.capacity
+                    && activation.toString().equals(c.activation.toString())
+                    && inits.equals(c.inits)
+                    && Double.compare(outputScale, c.outputScale) == 0
+                    && biases == c.biases
+                    && loss == c.loss
                     && frozen.equals(c.frozen);
         }
 
@@ -154,23 +169,23 @@ public final class DeepNetwork implements Network {
 
     private final Kernels kernels;
     private final Config config;
-    private final int depth;            // L
-    private final int[] n;              // n₀..n_L
-    private final float[] scale;        // s_l, index 1..L
-    private final boolean[] trainable;  // index 1..L
-    private final int lowestTrainable;  // the smallest trainable l, L+1 if none
+    private final int depth; // L
+    private final int[] n; // n₀..n_L
+    private final float[] scale; // s_l, index 1..L
+    private final boolean[] trainable; // index 1..L
+    private final int lowestTrainable; // the smallest trainable l, L+1 if none
 
     // Index 1..L (index 0 unused) so that the code reads like the math.
     private final FloatMatrix[] w, gradW;
-    private final FloatMatrix[] b, gradB;       // n_l×1, only with biases
-    private final FloatVec[] bVec, gradBVec;    // the same as vectors, made once (a view is an object)
-    private final FloatMatrix[] features;       // F_l: capacity×n_l, l = 1..L (F_L: the output)
-    private final FloatMatrix[] derivative;     // σ′(Z_l): capacity×n_l, l = 1..L−1
-    private final FloatMatrix[] deltaBuffer;    // two capacity×max(n_1..n_{L−1}) buffers, δ_l in deltaBuffer[l % 2]
-    private final FloatMatrix residual;         // R = F_L − Y: capacity×k
+    private final FloatMatrix[] b, gradB; // n_l×1, only with biases
+    private final FloatVec[] bVec, gradBVec; // the same as vectors, made once (a view is an object)
+    private final FloatMatrix[] features; // F_l: capacity×n_l, l = 1..L (F_L: the output)
+    private final FloatMatrix[] derivative; // σ′(Z_l): capacity×n_l, l = 1..L−1
+    private final FloatMatrix[] deltaBuffer; // two capacity×max(n_1..n_{L−1}) buffers, δ_l in deltaBuffer[l % 2]
+    private final FloatMatrix residual; // R = F_L − Y: capacity×k
     private final List<Parameter> parameters;
     private final BatchViews<Batch> batches;
-    private final DeepMovement movement;        // W_l(k) − W_l(0) and the flipped patterns: the metrics
+    private final DeepMovement movement; // W_l(k) − W_l(0) and the flipped patterns: the metrics
 
     private Batch last;
     private FloatMatrix lastX;
@@ -265,7 +280,8 @@ public final class DeepNetwork implements Network {
                 ps.add(Parameter.vector("b" + l, b[l], gradB[l], trainable[l]));
             }
         }
-        deltaBuffer = maxHidden == 0 ? new FloatMatrix[0]
+        deltaBuffer = maxHidden == 0
+                ? new FloatMatrix[0]
                 : new FloatMatrix[] {FloatMatrix.allocate(cap, maxHidden), FloatMatrix.allocate(cap, maxHidden)};
         residual = FloatMatrix.allocate(cap, n[depth]);
         parameters = List.copyOf(ps);
@@ -273,24 +289,58 @@ public final class DeepNetwork implements Network {
         movement = new DeepMovement(kernels, n, w, config.biases() ? b : null, config.activation());
     }
 
-    @Override public String kind() { return KIND; }
-    @Override public int inputDim() { return n[0]; }
-    @Override public int outputDim() { return n[depth]; }
-    @Override public int capacity() { return config.capacity(); }
-    @Override public List<Parameter> parameters() { return parameters; }
-    public Config config() { return config; }
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int inputDim() {
+        return n[0];
+    }
+
+    @Override
+    public int outputDim() {
+        return n[depth];
+    }
+
+    @Override
+    public int capacity() {
+        return config.capacity();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public Config config() {
+        return config;
+    }
     /** L, the number of weight layers. */
-    public int depth() { return depth; }
+    public int depth() {
+        return depth;
+    }
     /** n_l for l = 0..L. */
-    public int width(int l) { return n[l]; }
+    public int width(int l) {
+        return n[l];
+    }
     /** W_l (n_{l−1}×n_l), l = 1..L. */
-    public FloatMatrix weight(int l) { return w[layer(l)]; }
+    public FloatMatrix weight(int l) {
+        return w[layer(l)];
+    }
     /** b_l (n_l×1), l = 1..L; null without biases. */
-    public FloatMatrix bias(int l) { return b[layer(l)]; }
+    public FloatMatrix bias(int l) {
+        return b[layer(l)];
+    }
     /** The forward factor s_l (1 unless the layer uses the NTK parameterisation). */
-    public float layerScale(int l) { return scale[layer(l)]; }
+    public float layerScale(int l) {
+        return scale[layer(l)];
+    }
     /** Whether gradient descent trains layer l. */
-    public boolean isTrainable(int l) { return trainable[layer(l)]; }
+    public boolean isTrainable(int l) {
+        return trainable[layer(l)];
+    }
 
     /** F_l of the last forward pass (rows×n_l): l = 0 is the input batch, l = L the predictions. */
     public FloatMatrix features(int l) {
@@ -324,10 +374,12 @@ public final class DeepNetwork implements Network {
     public double forward(FloatMatrix x, FloatMatrix y) {
         int rows = x.rows();
         if (x.cols() != n[0]) {
-            throw new IllegalArgumentException("forward: X has " + x.cols() + " columns, the network's input dimension d is " + n[0]);
+            throw new IllegalArgumentException(
+                    "forward: X has " + x.cols() + " columns, the network's input dimension d is " + n[0]);
         }
         if (y.rows() != rows || y.cols() != n[depth]) {
-            throw new IllegalArgumentException("forward: labels are " + y.shape() + ", expected " + rows + "×" + n[depth]);
+            throw new IllegalArgumentException(
+                    "forward: labels are " + y.shape() + ", expected " + rows + "×" + n[depth]);
         }
         if (rows > config.capacity() || rows == 0) {
             throw new IllegalArgumentException("forward: batch of " + rows + " rows, capacity is " + config.capacity());
@@ -336,20 +388,20 @@ public final class DeepNetwork implements Network {
         FloatMatrix in = x;
         for (int l = 1; l < depth; l++) {
             if (config.biases()) {
-                kernels.gemm(Op.N, Op.N, scale[l], in, w[l], 0f, t.f[l]);          // Z_l = s_l F_{l−1} W_l
-                kernels.addToRows(bVec[l], t.f[l]);                         //      + b_l
-                kernels.activate(config.activation(), t.f[l], t.f[l], t.d[l]);      // F_l = σ(Z_l), σ′(Z_l)
+                kernels.gemm(Op.N, Op.N, scale[l], in, w[l], 0f, t.f[l]); // Z_l = s_l F_{l−1} W_l
+                kernels.addToRows(bVec[l], t.f[l]); //      + b_l
+                kernels.activate(config.activation(), t.f[l], t.f[l], t.d[l]); // F_l = σ(Z_l), σ′(Z_l)
             } else {
                 kernels.gemm(Op.N, Op.N, scale[l], in, w[l], 0f, t.f[l], t.act[l]); // F_l = σ(s_l F_{l−1} W_l), σ′
             }
             in = t.f[l];
         }
-        kernels.gemm(Op.N, Op.N, scale[depth], in, w[depth], 0f, t.f[depth]);       // F_L = s_L F_{L−1} W_L
+        kernels.gemm(Op.N, Op.N, scale[depth], in, w[depth], 0f, t.f[depth]); // F_L = s_L F_{L−1} W_L
         if (config.biases()) {
             kernels.addToRows(bVec[depth], t.f[depth]);
         }
         kernels.copy(t.f[depth], t.r);
-        kernels.axpy(-1f, y, t.r);                                                   // R = F_L − Y
+        kernels.axpy(-1f, y, t.r); // R = F_L − Y
         last = t;
         lastX = x;
         lastFactor = config.loss().factor(rows);
@@ -362,12 +414,12 @@ public final class DeepNetwork implements Network {
         Batch t = last;
         float c = lastFactor;
         int top = depth;
-        FloatMatrix below = top > 1 ? t.f[top - 1] : lastX;                          // F_{L−1}
+        FloatMatrix below = top > 1 ? t.f[top - 1] : lastX; // F_{L−1}
         if (trainable[top]) {
-            kernels.gemm(Op.T, Op.N, c * scale[top], below, t.r, 0f, gradW[top]);    // ∇W_L = s_L F_{L−1}ᵀ (c R)
+            kernels.gemm(Op.T, Op.N, c * scale[top], below, t.r, 0f, gradW[top]); // ∇W_L = s_L F_{L−1}ᵀ (c R)
             if (config.biases()) {
                 kernels.columnSums(t.r, gradBVec[top]);
-                kernels.scale(c, gradB[top]);                                        // ∇b_L = c Σ_rows R
+                kernels.scale(c, gradB[top]); // ∇b_L = c Σ_rows R
             }
         }
         // δ_{l} = s_{l+1} (δ_{l+1} W_{l+1}ᵀ) ⊙ σ′(Z_l), from δ_L = c R; only as far down as a layer is trained.
@@ -379,9 +431,9 @@ public final class DeepNetwork implements Network {
             kernels.hadamard(delta, t.d[l], delta);
             if (trainable[l]) {
                 FloatMatrix in = l > 1 ? t.f[l - 1] : lastX;
-                kernels.gemm(Op.T, Op.N, scale[l], in, delta, 0f, gradW[l]);        // ∇W_l = s_l F_{l−1}ᵀ δ_l
+                kernels.gemm(Op.T, Op.N, scale[l], in, delta, 0f, gradW[l]); // ∇W_l = s_l F_{l−1}ᵀ δ_l
                 if (config.biases()) {
-                    kernels.columnSums(delta, gradBVec[l]);                 // ∇b_l = Σ_rows δ_l
+                    kernels.columnSums(delta, gradBVec[l]); // ∇b_l = Σ_rows δ_l
                 }
             }
             upper = delta;

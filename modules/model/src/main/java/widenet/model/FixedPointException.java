@@ -38,21 +38,32 @@ public class FixedPointException extends ArithmeticException {
      * {@code residual} > {@code tol} (or non-finite: the iterates overflowed). {@code norm} is the estimate of ‖Ã‖₂ at
      * that moment.
      */
-    static FixedPointException notConverged(Kind kind, int iterations, double residual, double tol, double norm, double initialNorm) {
-        String what = kind == Kind.FORWARD ? "forward fixed point z = relu(Ãz + φ)" : "adjoint fixed point (I − ÃᵀD)w = r·u";
+    static FixedPointException notConverged(
+            Kind kind, int iterations, double residual, double tol, double norm, double initialNorm) {
+        String what =
+                kind == Kind.FORWARD ? "forward fixed point z = relu(Ãz + φ)" : "adjoint fixed point (I − ÃᵀD)w = r·u";
         String how = Double.isFinite(residual)
-                ? String.format(Locale.ROOT, "did not converge in %d iterations: relative residual %.2e > tol %.1e",
-                        iterations, residual, tol)
-                : String.format(Locale.ROOT, "diverged: the iterates overflowed float32 after %d iterations", iterations);
-        return new FixedPointException(kind, iterations, residual, norm, what + " " + how + " (" + diagnosis(norm, initialNorm) + ")");
+                ? String.format(
+                        Locale.ROOT,
+                        "did not converge in %d iterations: relative residual %.2e > tol %.1e",
+                        iterations,
+                        residual,
+                        tol)
+                : String.format(
+                        Locale.ROOT, "diverged: the iterates overflowed float32 after %d iterations", iterations);
+        return new FixedPointException(
+                kind, iterations, residual, norm, what + " " + how + " (" + diagnosis(norm, initialNorm) + ")");
     }
 
     /** ‖Ã‖₂ ≥ 1 although the contraction was required; {@code initialNorm} is ‖Ã(0)‖₂ (NaN if unknown). */
     static FixedPointException notContraction(double norm, double initialNorm, double gamma) {
-        String msg = String.format(Locale.ROOT,
+        String msg = String.format(
+                Locale.ROOT,
                 "‖Ã‖₂ = %.4f ≥ 1 (over by %.2f%%) but the contraction is required (--require-contraction): the equilibrium"
                         + " map z ↦ relu(Ãz + φ) is not guaranteed to have a unique fixed point; %s",
-                norm, 100 * (norm - 1), cause(norm, initialNorm, gamma));
+                norm,
+                100 * (norm - 1),
+                cause(norm, initialNorm, gamma));
         return new FixedPointException(Kind.CONTRACTION, 0, Double.NaN, norm, msg);
     }
 
@@ -62,11 +73,19 @@ public class FixedPointException extends ArithmeticException {
      */
     static String cause(double norm, double initialNorm, double gamma) {
         if (Double.isNaN(initialNorm) || !(initialNorm < 1)) {
-            return String.format(Locale.ROOT, "‖Ã‖₂ was %s at step 0 already (≈ 2γ for a Gaussian A): γ is too large, lower --gamma"
-                    + (Double.isNaN(gamma) ? "" : " (now %s)"), Double.isNaN(initialNorm) ? "unknown" : String.format(Locale.ROOT, "%.4f", initialNorm), gamma);
+            return String.format(
+                    Locale.ROOT,
+                    "‖Ã‖₂ was %s at step 0 already (≈ 2γ for a Gaussian A): γ is too large, lower --gamma"
+                            + (Double.isNaN(gamma) ? "" : " (now %s)"),
+                    Double.isNaN(initialNorm) ? "unknown" : String.format(Locale.ROOT, "%.4f", initialNorm),
+                    gamma);
         }
-        return String.format(Locale.ROOT, "γ is not the cause: ‖Ã‖₂ was %.4f at step 0 and gradient descent grew it %.2f×"
-                + " (A moved far from its initialisation): the step size is too large, lower --lr", initialNorm, norm / initialNorm);
+        return String.format(
+                Locale.ROOT,
+                "γ is not the cause: ‖Ã‖₂ was %.4f at step 0 and gradient descent grew it %.2f×"
+                        + " (A moved far from its initialisation): the step size is too large, lower --lr",
+                initialNorm,
+                norm / initialNorm);
     }
 
     private static String diagnosis(double norm, double initialNorm) {
@@ -74,15 +93,26 @@ public class FixedPointException extends ArithmeticException {
             return String.format(Locale.ROOT, "‖Ã‖₂ = %.3g ≥ 1: the equilibrium map is not a contraction; ", norm)
                     + cause(norm, initialNorm, Double.NaN);
         }
-        return String.format(Locale.ROOT, "‖Ã‖₂ = %.3g < 1, so the map contracts by at least that factor per iteration:"
-                + " raise --max-iter, or raise --tol if the residual has stalled at float32 rounding (a few times 1e-8)", norm);
+        return String.format(
+                Locale.ROOT,
+                "‖Ã‖₂ = %.3g < 1, so the map contracts by at least that factor per iteration:"
+                        + " raise --max-iter, or raise --tol if the residual has stalled at float32 rounding (a few times 1e-8)",
+                norm);
     }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
     /** Iterations done before giving up (0 for {@link Kind#CONTRACTION}). */
-    public int iterations() { return iterations; }
+    public int iterations() {
+        return iterations;
+    }
     /** The last relative residual (NaN for {@link Kind#CONTRACTION}). */
-    public double residual() { return residual; }
+    public double residual() {
+        return residual;
+    }
     /** The estimate of ‖Ã‖₂ when it failed. */
-    public double spectralNorm() { return spectralNorm; }
+    public double spectralNorm() {
+        return spectralNorm;
+    }
 }

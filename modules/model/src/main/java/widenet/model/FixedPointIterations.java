@@ -17,7 +17,7 @@ import widenet.tensor.FloatVec;
  * that does not exist or is not reached) is the network's to decide. Allocates nothing.
  */
 final class FixedPointIterations {
-    private static final Activation RELU = Activation.relu(false);   // σ′(0) = 0: D = 1{h > 0}
+    private static final Activation RELU = Activation.relu(false); // σ′(0) = 0: D = 1{h > 0}
     private final Kernels kernels;
     private final FloatMatrix a;
     private final FloatVec u;
@@ -39,12 +39,21 @@ final class FixedPointIterations {
     }
 
     /** Iterations of the last solve (counting a cold start's first iterate). */
-    int iterations() { return iterations; }
+    int iterations() {
+        return iterations;
+    }
     /** The relative change at the end of the last solve (NaN: the iterates overflowed). */
-    double residual() { return residual; }
+    double residual() {
+        return residual;
+    }
     /** Whether the last solve stopped without reaching the tolerance (budget exhausted or overflow). */
-    boolean failed() { return failed; }
-    double tol() { return tol; }
+    boolean failed() {
+        return failed;
+    }
+
+    double tol() {
+        return tol;
+    }
 
     /**
      * Z ← relu(Z Ãᵀ + Φ) with D = 1{Z Ãᵀ + Φ &gt; 0} written by {@code relu} (the epilogue writing {@code mask}). Starts
@@ -56,7 +65,7 @@ final class FixedPointIterations {
         double res = Double.POSITIVE_INFINITY;
         if (!warm) {
             current = 1 - current;
-            kernels.activate(RELU, phi, z[current], mask);       // Z₁ = relu(Ã·0 + Φ)
+            kernels.activate(RELU, phi, z[current], mask); // Z₁ = relu(Ã·0 + Φ)
             iterations = 1;
             res = firstResidual(z[current]);
         }
@@ -66,7 +75,7 @@ final class FixedPointIterations {
             }
             FloatMatrix cur = z[current], next = z[1 - current];
             kernels.copy(phi, next);
-            kernels.gemm(Op.N, Op.T, alpha, cur, a, 1f, next, epilogue);           // Z' = relu(Z Ãᵀ + Φ), D
+            kernels.gemm(Op.N, Op.T, alpha, cur, a, 1f, next, epilogue); // Z' = relu(Z Ãᵀ + Φ), D
             iterations++;
             res = relativeChange(next, cur);
             current = 1 - current;
@@ -84,7 +93,7 @@ final class FixedPointIterations {
         double res = Double.POSITIVE_INFINITY;
         if (!warm) {
             current = 1 - current;
-            kernels.scaleOuterMasked(c, r, u, mask, p[current]);              // P₁ = D ⊙ c r uᵀ
+            kernels.scaleOuterMasked(c, r, u, mask, p[current]); // P₁ = D ⊙ c r uᵀ
             iterations = 1;
             res = firstResidual(p[current]);
         }
@@ -93,9 +102,9 @@ final class FixedPointIterations {
                 return finish(iterations, res, true, current);
             }
             FloatMatrix cur = p[current], next = p[1 - current];
-            kernels.scaleOuterMasked(c, r, u, mask, next);                     // D ⊙ c r uᵀ
-            kernels.gemm(Op.N, Op.N, alpha, cur, a, 1f, next);                 //   + P Ã
-            kernels.hadamard(next, mask, next);                                // D ⊙ (…)
+            kernels.scaleOuterMasked(c, r, u, mask, next); // D ⊙ c r uᵀ
+            kernels.gemm(Op.N, Op.N, alpha, cur, a, 1f, next); //   + P Ã
+            kernels.hadamard(next, mask, next); // D ⊙ (…)
             iterations++;
             res = relativeChange(next, cur);
             current = 1 - current;

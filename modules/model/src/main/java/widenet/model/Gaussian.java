@@ -5,8 +5,7 @@ import widenet.tensor.FloatMatrix;
 
 /** Seeded random fills used by initialisations and synthetic data. */
 public final class Gaussian {
-    private Gaussian() {
-    }
+    private Gaussian() {}
 
     /** Every element ~ N(0, std²), drawn row by row. */
     public static void fill(FloatMatrix m, SplittableRandom rng, double std) {

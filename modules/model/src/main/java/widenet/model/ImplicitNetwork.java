@@ -3,7 +3,6 @@ package widenet.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import widenet.kernel.Epilogue;
 import widenet.kernel.Kernels;
@@ -66,26 +65,26 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     private final Config config;
     private final int d;
     private final int m;
-    private final float alpha;      // γ/√m: Ã = alpha·A
-    private final float phiScale;   // s: 1/√m (the paper's) or 1/√d
+    private final float alpha; // γ/√m: Ã = alpha·A
+    private final float phiScale; // s: 1/√m (the paper's) or 1/√d
     private final boolean trainA, trainW, trainU, trainV;
-
-    private final FloatMatrix a, gradA, a0;     // m×m
-    private final FloatMatrix w, gradW, w0;     // m×d
-    private final FloatMatrix u, gradU, u0;     // m×1
-    private final FloatMatrix v, gradV, v0;     // m×1
+    private final FloatMatrix a, gradA, a0; // m×m
+    private final FloatMatrix w, gradW, w0; // m×d
+    private final FloatMatrix u, gradU, u0; // m×1
+    private final FloatMatrix v, gradV, v0; // m×1
     private final FloatVec uVec, gradUVec, vVec, gradVVec;
-    private final FloatMatrix phi;              // Φ: capacity×m
-    private final FloatMatrix phiMask;          // D_φ (only with the φ-ReLU)
-    private final FloatMatrix[] zs;             // Z double buffer: capacity×m each
-    private final FloatMatrix mask;             // D = 1{ZÃᵀ + Φ > 0}
-    private final FloatMatrix[] ps;             // P double buffer (P = D ⊙ W, the masked adjoint)
-    private final FloatMatrix out;              // ŷ: capacity×1
-    private final FloatMatrix residual;         // r: capacity×1
-    private final FloatMatrix lastInput;        // X of the stored equilibrium: capacity×d
+    private final FloatMatrix phi; // Φ: capacity×m
+    private final FloatMatrix phiMask; // D_φ (only with the φ-ReLU)
+    private final FloatMatrix[] zs; // Z double buffer: capacity×m each
+    private final FloatMatrix mask; // D = 1{ZÃᵀ + Φ > 0}
+    private final FloatMatrix[] ps; // P double buffer (P = D ⊙ W, the masked adjoint)
+    private final FloatMatrix out; // ŷ: capacity×1
+    private final FloatMatrix residual; // r: capacity×1
+    private final FloatMatrix lastInput; // X of the stored equilibrium: capacity×d
     private final SpectralNorm spectralNorm;
-    private final FixedPointIterations iterations;      // the forward and adjoint solves
-    private final FixedPointIterations sensitivities;   // the output sensitivities' solve (leaves the other's counts alone)
+    private final FixedPointIterations iterations; // the forward and adjoint solves
+    private final FixedPointIterations
+            sensitivities; // the output sensitivities' solve (leaves the other's counts alone)
     private final PackedScalars scalars = new PackedScalars(SCALAR_STATE);
     private final List<Parameter> parameters;
     private final BatchViews<Batch> batches;
@@ -93,13 +92,13 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     private Batch last;
     private FloatMatrix lastX;
     private float lastFactor;
-    private int zCurrent;          // which Z buffer holds the equilibrium
-    private int pCurrent;          // which P buffer holds the adjoint
-    private int storedRows = -1;   // rows of the equilibrium held in zs[zCurrent] for the input in lastInput (−1: none)
+    private int zCurrent; // which Z buffer holds the equilibrium
+    private int pCurrent; // which P buffer holds the adjoint
+    private int storedRows = -1; // rows of the equilibrium held in zs[zCurrent] for the input in lastInput (−1: none)
     private boolean adjointStored; // ps[pCurrent] holds the adjoint of that batch
     private long stepsSinceCheck = -1;
     private double lastNorm = Double.NaN;
-    private double initialNorm = Double.NaN;   // ‖Ã(0)‖₂, the first estimate after markInitialState (NaN: none yet)
+    private double initialNorm = Double.NaN; // ‖Ã(0)‖₂, the first estimate after markInitialState (NaN: none yet)
     private int forwardIterations;
     private double forwardResidual = Double.NaN;
     private int adjointIterations;
@@ -128,7 +127,7 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
             yVec = y.asVector();
             rVec = r.asVector();
             phiEpilogue = config.phiRelu() ? Epilogue.relu(phiMask, false) : Epilogue.NONE;
-            relu = Epilogue.relu(mask, false);   // D = 1{h > 0}
+            relu = Epilogue.relu(mask, false); // D = 1{h > 0}
         }
     }
 
@@ -206,11 +205,30 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         metricNames = config.outputSkip() ? METRICS_WITH_V : METRICS;
     }
 
-    @Override public String kind() { return KIND; }
-    @Override public int inputDim() { return d; }
-    @Override public int outputDim() { return 1; }
-    @Override public int capacity() { return config.capacity(); }
-    @Override public List<Parameter> parameters() { return parameters; }
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int inputDim() {
+        return d;
+    }
+
+    @Override
+    public int outputDim() {
+        return 1;
+    }
+
+    @Override
+    public int capacity() {
+        return config.capacity();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
 
     /**
      * The warm starts and solver state, as of this call: {@code Z_star} (the stored equilibrium, capacity×m),
@@ -231,9 +249,17 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     }
 
     private void packScalars() {
-        scalars.rewind().put(storedRows).put(adjointStored).put(stepsSinceCheck).put(lastNorm)
-                .put(forwardIterations).put(forwardResidual).put(adjointIterations).put(adjointResidual)
-                .put(spectralNorm.iterateNorm()).put(initialNorm);
+        scalars.rewind()
+                .put(storedRows)
+                .put(adjointStored)
+                .put(stepsSinceCheck)
+                .put(lastNorm)
+                .put(forwardIterations)
+                .put(forwardResidual)
+                .put(adjointIterations)
+                .put(adjointResidual)
+                .put(spectralNorm.iterateNorm())
+                .put(initialNorm);
     }
 
     @Override
@@ -243,7 +269,8 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         boolean adjoint = scalars.getBoolean("adjoint stored flag");
         long sinceCheck = scalars.getLong();
         if (sinceCheck < -1) {
-            throw new IllegalArgumentException("steps since the contraction check is " + sinceCheck + ", expected ≥ −1");
+            throw new IllegalArgumentException(
+                    "steps since the contraction check is " + sinceCheck + ", expected ≥ −1");
         }
         double norm = scalars.getDouble();
         int fwdIterations = scalars.getInt(0, Integer.MAX_VALUE, "forward iterations");
@@ -261,21 +288,36 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         forwardResidual = fwdResidual;
         adjointIterations = adjIterations;
         adjointResidual = adjResidual;
-        last = null;   // a backward pass needs a forward pass on the restored state first
+        last = null; // a backward pass needs a forward pass on the restored state first
     }
-    public Config config() { return config; }
+
+    public Config config() {
+        return config;
+    }
     /** ‖Ã‖₂ at the first estimate since {@link #markInitialState()} (step 0 of a run), NaN before it. */
-    public double initialSpectralNorm() { return initialNorm; }
+    public double initialSpectralNorm() {
+        return initialNorm;
+    }
     /** The equilibrium features Z* of the last forward pass (b×m, row i is zᵢ*). */
-    public FloatMatrix equilibrium() { return last == null ? zs[0].rows(0, 0) : last.z[zCurrent]; }
+    public FloatMatrix equilibrium() {
+        return last == null ? zs[0].rows(0, 0) : last.z[zCurrent];
+    }
     /** Iterations the last forward pass took (counting the first iterate relu(Φ) of a cold start). */
-    public int forwardIterations() { return forwardIterations; }
+    public int forwardIterations() {
+        return forwardIterations;
+    }
     /** ‖Z_{t+1} − Z_t‖_F / ‖Z_{t+1}‖_F at the end of the last forward pass. */
-    public double forwardResidual() { return forwardResidual; }
+    public double forwardResidual() {
+        return forwardResidual;
+    }
     /** Iterations the last adjoint solve took (0 if it was not needed). */
-    public int adjointIterations() { return adjointIterations; }
+    public int adjointIterations() {
+        return adjointIterations;
+    }
     /** The relative residual at the end of the last adjoint solve (NaN if none). */
-    public double adjointResidual() { return adjointResidual; }
+    public double adjointResidual() {
+        return adjointResidual;
+    }
 
     /**
      * ‖Ã‖₂ = (γ/√m)·σ_max(A) by power iteration (GEMVs with A and Aᵀ), continuing from the previous estimate's
@@ -293,7 +335,8 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     public double forward(FloatMatrix x, FloatMatrix y) {
         int rows = x.rows();
         if (x.cols() != d) {
-            throw new IllegalArgumentException("forward: X has " + x.cols() + " columns, the network's input dimension d is " + d);
+            throw new IllegalArgumentException(
+                    "forward: X has " + x.cols() + " columns, the network's input dimension d is " + d);
         }
         if (y.rows() != rows || y.cols() != 1) {
             throw new IllegalArgumentException("forward: labels are " + y.shape() + ", expected " + rows + "×1");
@@ -316,15 +359,15 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
             adjointStored = false;
         }
         last = null;
-        kernels.gemm(Op.N, Op.T, phiScale, x, w, 0f, t.phi, t.phiEpilogue);       // Φ = s·relu(X Wᵀ), D_φ
+        kernels.gemm(Op.N, Op.T, phiScale, x, w, 0f, t.phi, t.phiEpilogue); // Φ = s·relu(X Wᵀ), D_φ
         solveEquilibrium(t, warm);
         FloatMatrix z = t.z[zCurrent];
-        kernels.gemv(Op.N, 1f, z, uVec, 0f, t.yVec);                              // ŷ = Z u
+        kernels.gemv(Op.N, 1f, z, uVec, 0f, t.yVec); // ŷ = Z u
         if (config.outputSkip()) {
-            kernels.gemv(Op.N, 1f, t.phi, vVec, 1f, t.yVec);                      //   + Φ v
+            kernels.gemv(Op.N, 1f, t.phi, vVec, 1f, t.yVec); //   + Φ v
         }
         kernels.copy(t.y, t.r);
-        kernels.axpy(-1f, y, t.r);                                                // r = ŷ − y
+        kernels.axpy(-1f, y, t.r); // r = ŷ − y
         storedRows = Double.isFinite(forwardResidual) ? rows : -1;
         last = t;
         lastX = x;
@@ -339,11 +382,16 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         forwardResidual = iterations.residual();
         if (iterations.failed()) {
             if (!Double.isFinite(forwardResidual) && !weightsFinite()) {
-                return;   // the weights themselves are NaN/Inf (a too-large step): the loss shows it, the trainer stops
+                return; // the weights themselves are NaN/Inf (a too-large step): the loss shows it, the trainer stops
             }
             invalidate();
-            throw FixedPointException.notConverged(FixedPointException.Kind.FORWARD, forwardIterations, forwardResidual,
-                    iterations.tol(), spectralNorm(), initialNorm);
+            throw FixedPointException.notConverged(
+                    FixedPointException.Kind.FORWARD,
+                    forwardIterations,
+                    forwardResidual,
+                    iterations.tol(),
+                    spectralNorm(),
+                    initialNorm);
         }
     }
 
@@ -356,30 +404,30 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         float c = lastFactor;
         FloatMatrix z = t.z[zCurrent];
         if (trainU) {
-            kernels.gemv(Op.T, c, z, t.rVec, 0f, gradUVec);                     // ∂L/∂u = c Zᵀ r
+            kernels.gemv(Op.T, c, z, t.rVec, 0f, gradUVec); // ∂L/∂u = c Zᵀ r
         }
         if (trainV) {
-            kernels.gemv(Op.T, c, t.phi, t.rVec, 0f, gradVVec);                 // ∂L/∂v = c Φᵀ r
+            kernels.gemv(Op.T, c, t.phi, t.rVec, 0f, gradVVec); // ∂L/∂v = c Φᵀ r
         }
         if (trainA || trainW) {
             solveAdjoint(t, c);
             FloatMatrix p = t.p[pCurrent];
             if (trainA) {
-                kernels.gemm(Op.T, Op.N, alpha, p, z, 0f, gradA);                // ∂L/∂A = (γ/√m) Pᵀ Z
+                kernels.gemm(Op.T, Op.N, alpha, p, z, 0f, gradA); // ∂L/∂A = (γ/√m) Pᵀ Z
             }
             if (trainW) {
-                FloatMatrix g = p;                                               // ∂L/∂φ = P (+ c r vᵀ), ⊙ D_φ
+                FloatMatrix g = p; // ∂L/∂φ = P (+ c r vᵀ), ⊙ D_φ
                 if (config.outputSkip() || config.phiRelu()) {
                     g = t.p[1 - pCurrent];
                     kernels.copy(p, g);
                     if (config.outputSkip()) {
-                        kernels.gemm(Op.N, Op.T, c, t.r, v, 1f, g);            //   + c r vᵀ (rank one)
+                        kernels.gemm(Op.N, Op.T, c, t.r, v, 1f, g); //   + c r vᵀ (rank one)
                     }
                     if (config.phiRelu()) {
                         kernels.hadamard(g, t.phiMask, g);
                     }
                 }
-                kernels.gemm(Op.T, Op.N, phiScale, g, lastX, 0f, gradW);         // ∂L/∂W = s G_φᵀ X
+                kernels.gemm(Op.T, Op.N, phiScale, g, lastX, 0f, gradW); // ∂L/∂W = s G_φᵀ X
             }
         } else {
             adjointIterations = 0;
@@ -398,11 +446,16 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         if (iterations.failed()) {
             if (!Double.isFinite(adjointResidual) && !(weightsFinite() && Double.isFinite(kernels.sumOfSquares(t.r)))) {
                 adjointStored = false;
-                return;  // NaN/Inf weights or residuals: the gradient is NaN and so will be the next loss
+                return; // NaN/Inf weights or residuals: the gradient is NaN and so will be the next loss
             }
             invalidate();
-            throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, adjointIterations, adjointResidual,
-                    iterations.tol(), spectralNorm(), initialNorm);
+            throw FixedPointException.notConverged(
+                    FixedPointException.Kind.ADJOINT,
+                    adjointIterations,
+                    adjointResidual,
+                    iterations.tol(),
+                    spectralNorm(),
+                    initialNorm);
         }
         adjointStored = true;
     }
@@ -421,23 +474,30 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         Batch t = last;
         int rows = t.rows;
         if (ones.rows() != rows || p.rows() != rows || scratch.rows() != rows || g.rows() != rows) {
-            throw new IllegalArgumentException("output sensitivities: buffers must have the last batch's " + rows + " rows");
+            throw new IllegalArgumentException(
+                    "output sensitivities: buffers must have the last batch's " + rows + " rows");
         }
         FloatMatrix[] buffers = {scratch, p};
-        int at = sensitivities.adjoint(1f, ones.asVector(), t.mask, buffers, 0, false);   // cold: the first iterate goes to p
+        int at = sensitivities.adjoint(
+                1f, ones.asVector(), t.mask, buffers, 0, false); // cold: the first iterate goes to p
         if (sensitivities.failed()) {
-            throw FixedPointException.notConverged(FixedPointException.Kind.ADJOINT, sensitivities.iterations(), sensitivities.residual(),
-                    sensitivities.tol(), spectralNorm(), initialNorm);
+            throw FixedPointException.notConverged(
+                    FixedPointException.Kind.ADJOINT,
+                    sensitivities.iterations(),
+                    sensitivities.residual(),
+                    sensitivities.tol(),
+                    spectralNorm(),
+                    initialNorm);
         }
         if (buffers[at] != p) {
             kernels.copy(buffers[at], p);
         }
         kernels.copy(p, g);
         if (config.outputSkip()) {
-            kernels.gemm(Op.N, Op.T, 1f, ones, v, 1f, g);                            //   + 1 vᵀ
+            kernels.gemm(Op.N, Op.T, 1f, ones, v, 1f, g); //   + 1 vᵀ
         }
         if (config.phiRelu()) {
-            kernels.hadamard(g, t.phiMask, g);                                       // ⊙ D_φ
+            kernels.hadamard(g, t.phiMask, g); // ⊙ D_φ
         }
         return sensitivities.iterations();
     }
@@ -458,7 +518,8 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     }
 
     private boolean weightsFinite() {
-        return Double.isFinite(kernels.sumOfSquares(a) + kernels.sumOfSquares(w) + kernels.sumOfSquares(u) + kernels.sumOfSquares(v));
+        return Double.isFinite(
+                kernels.sumOfSquares(a) + kernels.sumOfSquares(w) + kernels.sumOfSquares(u) + kernels.sumOfSquares(v));
     }
 
     /** Forgets the stored equilibrium and adjoint: the next passes start cold, and backward needs a new forward. */
@@ -475,21 +536,30 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
 
     @Override
     public void markInitialState() {
-        initialNorm = Double.NaN;   // the next estimate is ‖Ã(0)‖₂
+        initialNorm = Double.NaN; // the next estimate is ‖Ã(0)‖₂
         a0.copyFrom(a);
         w0.copyFrom(w);
         u0.copyFrom(u);
         v0.copyFrom(v);
     }
 
-    private static final List<String> METRICS = List.of("a_tilde_norm", "fwd_iters", "fwd_residual", "bwd_iters",
-            "bwd_residual", "A_dist_fro", "W_dist_fro", "u_dist");
+    private static final List<String> METRICS = List.of(
+            "a_tilde_norm",
+            "fwd_iters",
+            "fwd_residual",
+            "bwd_iters",
+            "bwd_residual",
+            "A_dist_fro",
+            "W_dist_fro",
+            "u_dist");
     private static final List<String> METRICS_WITH_V;
+
     static {
         List<String> l = new ArrayList<>(METRICS);
         l.add("v_dist");
         METRICS_WITH_V = List.copyOf(l);
     }
+
     private final List<String> metricNames;
 
     /**
@@ -521,15 +591,44 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "implicit d=%d m=%d γ=%s φ=%s%s(Wx)%s u,v %s", d, m, config.gamma(),
-                config.phiScale(), config.phiRelu() ? "·relu" : "·", config.outputSkip() ? " skip" : " no-skip",
+        return String.format(
+                Locale.ROOT,
+                "implicit d=%d m=%d γ=%s φ=%s%s(Wx)%s u,v %s",
+                d,
+                m,
+                config.gamma(),
+                config.phiScale(),
+                config.phiRelu() ? "·relu" : "·",
+                config.outputSkip() ? " skip" : " no-skip",
                 config.outputInit());
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(a, gradA, a0, w, gradW, w0, u, gradU, u0, v, gradV, v0, phi,
-                zs[0], zs[1], mask, ps[0], ps[1], out, residual, lastInput, spectralNorm, scalars));
+        List<AutoCloseable> all = new ArrayList<>(List.of(
+                a,
+                gradA,
+                a0,
+                w,
+                gradW,
+                w0,
+                u,
+                gradU,
+                u0,
+                v,
+                gradV,
+                v0,
+                phi,
+                zs[0],
+                zs[1],
+                mask,
+                ps[0],
+                ps[1],
+                out,
+                residual,
+                lastInput,
+                spectralNorm,
+                scalars));
         if (phiMask != null) {
             all.add(phiMask);
         }

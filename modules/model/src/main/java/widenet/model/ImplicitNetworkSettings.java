@@ -29,7 +29,8 @@ public interface ImplicitNetworkSettings {
                 throw new IllegalArgumentException("fixed-point tolerance must be in (0, 1), got " + tol);
             }
             if (maxIterations < 1) {
-                throw new IllegalArgumentException("fixed-point iteration budget must be at least 1, got " + maxIterations);
+                throw new IllegalArgumentException(
+                        "fixed-point iteration budget must be at least 1, got " + maxIterations);
             }
         }
     }
@@ -79,9 +80,21 @@ public interface ImplicitNetworkSettings {
      * {@code requireContraction}: check ‖Ã‖₂ &lt; 1 at the first forward pass and at the first one after every
      * {@code contractionCheckEvery} backward passes (training steps), failing otherwise.
      */
-    public record Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, FeatureScale phiScale,
-                         boolean outputSkip, OutputInit outputInit, double outputInitStd, LossKind loss,
-                         Set<String> frozen, Solver solver, boolean requireContraction, long contractionCheckEvery) {
+    public record Config(
+            int inputDim,
+            int width,
+            int capacity,
+            double gamma,
+            boolean phiRelu,
+            FeatureScale phiScale,
+            boolean outputSkip,
+            OutputInit outputInit,
+            double outputInitStd,
+            LossKind loss,
+            Set<String> frozen,
+            Solver solver,
+            boolean requireContraction,
+            long contractionCheckEvery) {
         public Config {
             if (inputDim <= 0) {
                 throw new IllegalArgumentException("input dimension d" + " must be positive, got " + inputDim);
@@ -96,18 +109,21 @@ public interface ImplicitNetworkSettings {
                 throw new IllegalArgumentException("γ must be non-negative and finite, got " + gamma);
             }
             if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
-                throw new IllegalArgumentException("output init std must be non-negative and finite, got " + outputInitStd);
+                throw new IllegalArgumentException(
+                        "output init std must be non-negative and finite, got " + outputInitStd);
             }
             if (contractionCheckEvery < 1) {
-                throw new IllegalArgumentException("contraction check interval must be at least 1, got " + contractionCheckEvery);
+                throw new IllegalArgumentException(
+                        "contraction check interval must be at least 1, got " + contractionCheckEvery);
             }
             java.util.Objects.requireNonNull(phiScale, "phiScale");
             java.util.Objects.requireNonNull(outputInit, "outputInit");
             frozen = Set.copyOf(frozen);
             for (String f : frozen) {
                 if (!PARAMETER_NAMES.contains(f) || (f.equals("v") && !outputSkip)) {
-                    throw new IllegalArgumentException("cannot freeze '" + f + "': the implicit network's parameters are A, W, u"
-                            + (outputSkip ? ", v" : " (and v with the output skip)"));
+                    throw new IllegalArgumentException(
+                            "cannot freeze '" + f + "': the implicit network's parameters are A, W, u"
+                                    + (outputSkip ? ", v" : " (and v with the output skip)"));
                 }
             }
         }
@@ -116,11 +132,34 @@ public interface ImplicitNetworkSettings {
          * The earlier variant's settings in their old order: φ = (relu)(Wx)/√d and Gaussian output weights, the
          * other choices as given.
          */
-        public Config(int inputDim, int width, int capacity, double gamma, boolean phiRelu, boolean outputSkip,
-                      double outputInitStd, LossKind loss, Set<String> frozen, Solver solver,
-                      boolean requireContraction, long contractionCheckEvery) {
-            this(inputDim, width, capacity, gamma, phiRelu, FeatureScale.SQRT_D, outputSkip, OutputInit.GAUSSIAN,
-                    outputInitStd, loss, frozen, solver, requireContraction, contractionCheckEvery);
+        public Config(
+                int inputDim,
+                int width,
+                int capacity,
+                double gamma,
+                boolean phiRelu,
+                boolean outputSkip,
+                double outputInitStd,
+                LossKind loss,
+                Set<String> frozen,
+                Solver solver,
+                boolean requireContraction,
+                long contractionCheckEvery) {
+            this(
+                    inputDim,
+                    width,
+                    capacity,
+                    gamma,
+                    phiRelu,
+                    FeatureScale.SQRT_D,
+                    outputSkip,
+                    OutputInit.GAUSSIAN,
+                    outputInitStd,
+                    loss,
+                    frozen,
+                    solver,
+                    requireContraction,
+                    contractionCheckEvery);
         }
 
         /**
@@ -128,8 +167,21 @@ public interface ImplicitNetworkSettings {
          * given ({@link #PAPER_GAMMA} is the paper's), the default solver, no contraction check.
          */
         public static Config paper(int inputDim, int width, int capacity, double gamma, LossKind loss) {
-            return new Config(inputDim, width, capacity, gamma, true, FeatureScale.SQRT_M, true, OutputInit.RADEMACHER,
-                    1.0, loss, Set.of(), Solver.DEFAULT, false, 1);
+            return new Config(
+                    inputDim,
+                    width,
+                    capacity,
+                    gamma,
+                    true,
+                    FeatureScale.SQRT_M,
+                    true,
+                    OutputInit.RADEMACHER,
+                    1.0,
+                    loss,
+                    Set.of(),
+                    Solver.DEFAULT,
+                    false,
+                    1);
         }
 
         public boolean trains(String name) {

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The square loss as a sum, ½ Σᵢ ‖f(xᵢ) − yᵢ‖² (Du et al.), or as a mean, (1/2n) Σᵢ ‖f(xᵢ) − yᵢ‖². */
 public enum LossKind {
-    SUM, MEAN;
+    SUM,
+    MEAN;
 
     /** The factor in front of ½ Σ for a batch of {@code n} samples. */
     public float factor(int n) {

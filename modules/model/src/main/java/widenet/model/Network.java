@@ -51,10 +51,12 @@ public interface Network extends AutoCloseable {
      */
     default void predict(FloatMatrix x, FloatMatrix out) {
         if (x.cols() != inputDim()) {
-            throw new IllegalArgumentException("predict: X has " + x.cols() + " columns, the network's input dimension d is " + inputDim());
+            throw new IllegalArgumentException(
+                    "predict: X has " + x.cols() + " columns, the network's input dimension d is " + inputDim());
         }
         if (out.rows() != x.rows() || out.cols() != outputDim()) {
-            throw new IllegalArgumentException("predict: out is " + out.shape() + ", expected " + x.rows() + "×" + outputDim());
+            throw new IllegalArgumentException(
+                    "predict: out is " + out.shape() + ", expected " + x.rows() + "×" + outputDim());
         }
         if (x.rows() == 0) {
             return;
@@ -91,8 +93,7 @@ public interface Network extends AutoCloseable {
      * Called after a checkpoint's values were copied into the {@link #extraState()} buffers, e.g. to unpack scalar
      * fields from them. Throws {@link IllegalArgumentException} on values the model cannot have written.
      */
-    default void extraStateLoaded() {
-    }
+    default void extraStateLoaded() {}
 
     /** Names of the model-specific metrics, the columns {@link #measure} fills. */
     List<String> metricNames();

@@ -50,7 +50,8 @@ final class PackedScalars implements AutoCloseable {
         for (int w = 0; w < WORDS; w++) {
             float f = words.get(at, 0);
             if (!(f >= 0 && f <= 0xFFFF && f == Math.rint(f))) {
-                throw new IllegalArgumentException("packed scalar word " + at + " is " + f + ", not an integer in [0, 65535]");
+                throw new IllegalArgumentException(
+                        "packed scalar word " + at + " is " + f + ", not an integer in [0, 65535]");
             }
             value |= (long) f << (16 * w);
             at++;

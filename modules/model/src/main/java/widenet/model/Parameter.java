@@ -15,7 +15,8 @@ public record Parameter(String name, FloatMatrix value, FloatMatrix gradient, bo
 
     public static Parameter vector(String name, FloatMatrix value, FloatMatrix gradient, boolean trainable) {
         if (value.cols() != 1) {
-            throw new IllegalArgumentException("vector parameter " + name + " must be stored as a column, got " + value.shape());
+            throw new IllegalArgumentException(
+                    "vector parameter " + name + " must be stored as a column, got " + value.shape());
         }
         return new Parameter(name, value, gradient, trainable, true);
     }

@@ -21,10 +21,10 @@ public final class SpectralNorm implements AutoCloseable {
     private final Kernels kernels;
     private final int maxIterations;
     private final double relTol;
-    private final FloatVec x;          // right singular vector estimate, not normalised: ‖x‖ = xNorm
-    private final FloatVec y;          // M x/‖x‖
-    private final FloatVec start;      // a fixed unit vector
-    private final FloatMatrix xColumn, yColumn;   // the vectors as m×1 views, for sumOfSquares
+    private final FloatVec x; // right singular vector estimate, not normalised: ‖x‖ = xNorm
+    private final FloatVec y; // M x/‖x‖
+    private final FloatVec start; // a fixed unit vector
+    private final FloatMatrix xColumn, yColumn; // the vectors as m×1 views, for sumOfSquares
     private double xNorm;
     private int lastIterations;
 
@@ -63,7 +63,8 @@ public final class SpectralNorm implements AutoCloseable {
     /** σ_max(M), continuing from the previous call's iterate. 0 for M = 0; NaN if M holds a non-finite value. */
     public double estimate(FloatMatrix m) {
         if (m.rows() != y.length() || m.cols() != x.length()) {
-            throw new IllegalArgumentException("spectral norm sized for " + y.length() + "×" + x.length() + ", got " + m.shape());
+            throw new IllegalArgumentException(
+                    "spectral norm sized for " + y.length() + "×" + x.length() + ", got " + m.shape());
         }
         double sigma = 0;
         lastIterations = 0;
@@ -71,13 +72,13 @@ public final class SpectralNorm implements AutoCloseable {
         // scale, nor sums over 1×m rows: in the simd provider some of those allocate for short vectors.)
         for (int t = 1; t <= maxIterations; t++) {
             lastIterations = t;
-            kernels.gemv(Op.N, (float) (1 / xNorm), m, x, 0f, y);      // y = M x̂, x̂ = x/‖x‖
+            kernels.gemv(Op.N, (float) (1 / xNorm), m, x, 0f, y); // y = M x̂, x̂ = x/‖x‖
             double ny = Math.sqrt(kernels.sumOfSquares(yColumn));
             if (!(ny > 0) || !Double.isFinite(ny)) {
-                restart();                                               // M x̂ = 0 (or NaN): restart next time
+                restart(); // M x̂ = 0 (or NaN): restart next time
                 return ny == 0 ? 0 : Double.NaN;
             }
-            kernels.gemv(Op.T, (float) (1 / ny), m, y, 0f, x);          // x = Mᵀy/‖y‖, so ‖x‖ = σ_t
+            kernels.gemv(Op.T, (float) (1 / ny), m, y, 0f, x); // x = Mᵀy/‖y‖, so ‖x‖ = σ_t
             double next = Math.sqrt(kernels.sumOfSquares(xColumn));
             if (!(next > 0) || !Double.isFinite(next)) {
                 restart();

@@ -27,8 +27,14 @@ public final class TwoLayerNetwork implements Network {
     public static final String KIND = "two-layer";
 
     /** The settings; {@code capacity} is the largest batch, usually n. */
-    public record Config(int inputDim, int width, int capacity, double kappa, boolean trainOutputLayer,
-                         LossKind loss, boolean reluGradAtZero) {
+    public record Config(
+            int inputDim,
+            int width,
+            int capacity,
+            double kappa,
+            boolean trainOutputLayer,
+            LossKind loss,
+            boolean reluGradAtZero) {
         public Config {
             positive(inputDim, "input dimension d");
             positive(width, "width m");
@@ -48,17 +54,17 @@ public final class TwoLayerNetwork implements Network {
     private final FloatMatrix w;
     private final FloatMatrix gradW;
     private final FloatMatrix w0;
-    private final FloatMatrix a;       // m×1
-    private final FloatMatrix gradA;   // m×1
+    private final FloatMatrix a; // m×1
+    private final FloatMatrix gradA; // m×1
     private final FloatMatrix a0;
     private final FloatVec aVec;
     private final FloatVec gradAVec;
-    private final FloatMatrix hidden;  // H, then G in backward: capacity×m
-    private final FloatMatrix mask;    // S = σ′(X Wᵀ): capacity×m
-    private final FloatMatrix out;     // u: capacity×1
+    private final FloatMatrix hidden; // H, then G in backward: capacity×m
+    private final FloatMatrix mask; // S = σ′(X Wᵀ): capacity×m
+    private final FloatMatrix out; // u: capacity×1
     private final FloatMatrix residual; // r: capacity×1
     private final FloatVec rowDistances; // m
-    private FloatMatrix mask0;         // S(0) on the data of the initial forward pass
+    private FloatMatrix mask0; // S(0) on the data of the initial forward pass
     private final List<Parameter> parameters;
     private final BatchViews<Batch> batches;
 
@@ -113,8 +119,7 @@ public final class TwoLayerNetwork implements Network {
         residual = FloatMatrix.allocate(cap, 1);
         rowDistances = FloatVec.allocate(m);
         parameters = List.of(
-                Parameter.matrix("W", w, gradW, true),
-                Parameter.vector("a", a, gradA, config.trainOutputLayer()));
+                Parameter.matrix("W", w, gradW, true), Parameter.vector("a", a, gradA, config.trainOutputLayer()));
         batches = new BatchViews<>(Batch::new);
     }
 
@@ -124,24 +129,53 @@ public final class TwoLayerNetwork implements Network {
         }
     }
 
-    @Override public String kind() { return KIND; }
-    @Override public int inputDim() { return d; }
-    @Override public int outputDim() { return 1; }
-    @Override public int capacity() { return config.capacity(); }
-    @Override public List<Parameter> parameters() { return parameters; }
-    public Config config() { return config; }
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int inputDim() {
+        return d;
+    }
+
+    @Override
+    public int outputDim() {
+        return 1;
+    }
+
+    @Override
+    public int capacity() {
+        return config.capacity();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public Config config() {
+        return config;
+    }
     /** W (m×d), row r is w_r. */
-    public FloatMatrix weights() { return w; }
+    public FloatMatrix weights() {
+        return w;
+    }
     /** a as an m×1 matrix. */
-    public FloatMatrix outputWeights() { return a; }
+    public FloatMatrix outputWeights() {
+        return a;
+    }
     /** S = σ′(X Wᵀ) of the last forward pass (b×m): the activation patterns 1{w_rᵀxᵢ ≥ 0}. */
-    public FloatMatrix activationMask() { return last == null ? mask.rows(0, 0) : last.s; }
+    public FloatMatrix activationMask() {
+        return last == null ? mask.rows(0, 0) : last.s;
+    }
 
     @Override
     public double forward(FloatMatrix x, FloatMatrix y) {
         int b = x.rows();
         if (x.cols() != d) {
-            throw new IllegalArgumentException("forward: X has " + x.cols() + " columns, the network's input dimension d is " + d);
+            throw new IllegalArgumentException(
+                    "forward: X has " + x.cols() + " columns, the network's input dimension d is " + d);
         }
         if (y.rows() != b || y.cols() != 1) {
             throw new IllegalArgumentException("forward: labels are " + y.shape() + ", expected " + b + "×1");
@@ -150,10 +184,10 @@ public final class TwoLayerNetwork implements Network {
             throw new IllegalArgumentException("forward: batch of " + b + " rows, capacity is " + config.capacity());
         }
         Batch t = batches.forRows(b);
-        kernels.gemm(Op.N, Op.T, 1f, x, w, 0f, t.h, t.relu);       // H = relu(X Wᵀ), S = σ′
-        kernels.gemv(Op.N, invSqrtM, t.h, aVec, 0f, t.uVec);       // u = (1/√m) H a
+        kernels.gemm(Op.N, Op.T, 1f, x, w, 0f, t.h, t.relu); // H = relu(X Wᵀ), S = σ′
+        kernels.gemv(Op.N, invSqrtM, t.h, aVec, 0f, t.uVec); // u = (1/√m) H a
         kernels.copy(t.u, t.r);
-        kernels.axpy(-1f, y, t.r);                                 // r = u − y
+        kernels.axpy(-1f, y, t.r); // r = u − y
         last = t;
         lastX = x;
         lastFactor = config.loss().factor(b);
@@ -168,10 +202,10 @@ public final class TwoLayerNetwork implements Network {
         Batch t = last;
         float c = lastFactor * invSqrtM;
         if (config.trainOutputLayer()) {
-            kernels.gemv(Op.T, c, t.h, t.rVec, 0f, gradAVec);       // ∂L/∂a = (c/√m) Hᵀ r
+            kernels.gemv(Op.T, c, t.h, t.rVec, 0f, gradAVec); // ∂L/∂a = (c/√m) Hᵀ r
         }
-        kernels.scaleOuterMasked(c, t.rVec, aVec, t.s, t.h);        // G = (c/√m) r aᵀ ⊙ S, over H
-        kernels.gemm(Op.T, Op.N, 1f, t.h, lastX, 0f, gradW);        // ∂L/∂W = Gᵀ X
+        kernels.scaleOuterMasked(c, t.rVec, aVec, t.s, t.h); // G = (c/√m) r aᵀ ⊙ S, over H
+        kernels.gemm(Op.T, Op.N, 1f, t.h, lastX, 0f, gradW); // ∂L/∂W = Gᵀ X
     }
 
     @Override
@@ -221,7 +255,8 @@ public final class TwoLayerNetwork implements Network {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {w, gradW, w0, a, gradA, a0, hidden, mask, out, residual, rowDistances}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {w, gradW, w0, a, gradA, a0, hidden, mask, out, residual, rowDistances}) {
             try {
                 c.close();
             } catch (Exception e) {

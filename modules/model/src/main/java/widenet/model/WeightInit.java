@@ -24,7 +24,14 @@ import java.util.Locale;
  * layer; {@code lecun*0} is {@code zero}), the route to a small last layer of Nguyen (2021) in our reading.
  */
 public record WeightInit(Kind kind, double parameter, double multiplier) {
-    public enum Kind { LECUN, HE, XAVIER, NTK, STANDARD, ZERO }
+    public enum Kind {
+        LECUN,
+        HE,
+        XAVIER,
+        NTK,
+        STANDARD,
+        ZERO
+    }
 
     public static final WeightInit LECUN = new WeightInit(Kind.LECUN, Double.NaN);
     public static final WeightInit HE = new WeightInit(Kind.HE, Double.NaN);
@@ -62,14 +69,15 @@ public record WeightInit(Kind kind, double parameter, double multiplier) {
 
     /** Standard deviation of the drawn entries of a fan_in×fan_out weight (0: the layer starts at exactly 0). */
     public double std(int fanIn, int fanOut) {
-        return multiplier * switch (kind) {
-            case LECUN -> Math.sqrt(1.0 / fanIn);
-            case HE -> Math.sqrt(2.0 / fanIn);
-            case XAVIER -> Math.sqrt(2.0 / (fanIn + fanOut));
-            case NTK -> 1.0;
-            case STANDARD -> Math.sqrt(parameter);
-            case ZERO -> 0.0;
-        };
+        return multiplier
+                * switch (kind) {
+                    case LECUN -> Math.sqrt(1.0 / fanIn);
+                    case HE -> Math.sqrt(2.0 / fanIn);
+                    case XAVIER -> Math.sqrt(2.0 / (fanIn + fanOut));
+                    case NTK -> 1.0;
+                    case STANDARD -> Math.sqrt(parameter);
+                    case ZERO -> 0.0;
+                };
     }
 
     /** This initialisation with its entries multiplied by {@code c}. */
@@ -99,7 +107,8 @@ public record WeightInit(Kind kind, double parameter, double multiplier) {
                 throw new IllegalArgumentException("weight init '" + spec + "': the scale after '*' is not a number");
             }
             if (!(c >= 0) || Double.isInfinite(c)) {
-                throw new IllegalArgumentException("weight init '" + spec + "': the scale after '*' must be non-negative and finite");
+                throw new IllegalArgumentException(
+                        "weight init '" + spec + "': the scale after '*' must be non-negative and finite");
             }
             return parse(scaled[0]).scaled(c);
         }
@@ -107,7 +116,8 @@ public record WeightInit(Kind kind, double parameter, double multiplier) {
         String name = parts[0];
         boolean takesParameter = name.equals("ntk") || name.equals("standard");
         if (parts.length > (takesParameter ? 2 : 1)) {
-            throw new IllegalArgumentException("weight init '" + spec + "' takes " + (takesParameter ? "at most one parameter" : "no parameter"));
+            throw new IllegalArgumentException(
+                    "weight init '" + spec + "' takes " + (takesParameter ? "at most one parameter" : "no parameter"));
         }
         double p;
         try {
@@ -122,8 +132,10 @@ public record WeightInit(Kind kind, double parameter, double multiplier) {
             case "ntk" -> ntk(p);
             case "standard" -> standard(p);
             case "zero" -> ZERO;
-            default -> throw new IllegalArgumentException("unknown weight init '" + spec
-                    + "'; expected lecun, he, xavier, ntk[:c], standard[:v] or zero, optionally followed by *scale");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown weight init '" + spec
+                                + "'; expected lecun, he, xavier, ntk[:c], standard[:v] or zero, optionally followed by *scale");
         };
     }
 

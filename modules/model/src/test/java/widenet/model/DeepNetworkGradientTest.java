@@ -33,57 +33,81 @@ import widenet.tensor.FloatMatrix;
 class DeepNetworkGradientTest {
     static final double H = 1e-6;
 
-    static DeepNetwork.Config config(String widths, String activation, boolean gradAtZero, String inits,
-                                     boolean biases, String loss, int capacity, double outputScale, String frozen) {
+    static DeepNetwork.Config config(
+            String widths,
+            String activation,
+            boolean gradAtZero,
+            String inits,
+            boolean biases,
+            String loss,
+            int capacity,
+            double outputScale,
+            String frozen) {
         int[] w = Arrays.stream(widths.split("-")).mapToInt(Integer::parseInt).toArray();
-        List<WeightInit> is = Arrays.stream(inits.split("/")).map(WeightInit::parse).toList();
+        List<WeightInit> is =
+                Arrays.stream(inits.split("/")).map(WeightInit::parse).toList();
         Set<Integer> fz = new TreeSet<>();
         if (!frozen.equals("-")) {
             for (String s : frozen.split("/")) {
                 fz.add(Integer.parseInt(s));
             }
         }
-        return new DeepNetwork.Config(w, capacity, Activation.parse(activation, gradAtZero), is, outputScale, biases,
-                LossKind.parse(loss), fz);
+        return new DeepNetwork.Config(
+                w,
+                capacity,
+                Activation.parse(activation, gradAtZero),
+                is,
+                outputScale,
+                biases,
+                LossKind.parse(loss),
+                fz);
     }
 
     @ParameterizedTest(name = "{0} {1} relu''(0)={2} init={3} biases={4} {5} n={6} out×{7} frozen={8}")
     @CsvSource({
-            "6-12-8-5-1,    relu,                    false, lecun,          false, sum,  10, 1,   -",
-            "6-12-8-5-1,    leaky-relu:0.1,          false, he,             true,  mean, 10, 1,   -",
-            "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  ntk:1,          false, sum,  10, 1,   -",
-            "6-12-8-5-1,    smooth-leaky-relu:0.1:4, true,  ntk:2,          true,  sum,  10, 0.5, -",
-            "6-3-9-2,       relu,                    false, xavier,         true,  sum,  8,  1,   -",
-            "6-3-9-2,       leaky-relu:0.2,          true,  standard,       false, mean, 8,  1,   -",
-            "5-16-8-3,      identity,                true,  ntk:1,          true,  sum,  9,  1,   -",
-            "5-16-8-3,      leaky-relu:0.1,          false, lecun/ntk:2/he, false, sum,  9,  2,   -",
-            "4-7-1,         relu,                    true,  he,             true,  sum,  12, 1,   -",
-            "5-3,           identity,                true,  lecun,          true,  mean, 6,  1,   -",
-            "6-12-8-5-1,    relu,                    false, ntk:2,          true,  sum,  10, 1,   1/3",
-            "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  xavier,         true,  mean, 10, 1,   2/4",
-            "6-10-10-8-8-6-1, relu,                  false, he,             false, sum,  8,  1,   -",
-            "6-10-10-8-8-6-1, leaky-relu:0.1,        false, ntk:2,          true,  sum,  8,  1,   -",
-            "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  he/zero/lecun/lecun, false, sum, 10, 1, -",
-            "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  lecun/lecun*0.1/he/lecun*0.5, true, mean, 10, 1, -",
+        "6-12-8-5-1,    relu,                    false, lecun,          false, sum,  10, 1,   -",
+        "6-12-8-5-1,    leaky-relu:0.1,          false, he,             true,  mean, 10, 1,   -",
+        "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  ntk:1,          false, sum,  10, 1,   -",
+        "6-12-8-5-1,    smooth-leaky-relu:0.1:4, true,  ntk:2,          true,  sum,  10, 0.5, -",
+        "6-3-9-2,       relu,                    false, xavier,         true,  sum,  8,  1,   -",
+        "6-3-9-2,       leaky-relu:0.2,          true,  standard,       false, mean, 8,  1,   -",
+        "5-16-8-3,      identity,                true,  ntk:1,          true,  sum,  9,  1,   -",
+        "5-16-8-3,      leaky-relu:0.1,          false, lecun/ntk:2/he, false, sum,  9,  2,   -",
+        "4-7-1,         relu,                    true,  he,             true,  sum,  12, 1,   -",
+        "5-3,           identity,                true,  lecun,          true,  mean, 6,  1,   -",
+        "6-12-8-5-1,    relu,                    false, ntk:2,          true,  sum,  10, 1,   1/3",
+        "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  xavier,         true,  mean, 10, 1,   2/4",
+        "6-10-10-8-8-6-1, relu,                  false, he,             false, sum,  8,  1,   -",
+        "6-10-10-8-8-6-1, leaky-relu:0.1,        false, ntk:2,          true,  sum,  8,  1,   -",
+        "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  he/zero/lecun/lecun, false, sum, 10, 1, -",
+        "6-12-8-5-1,    smooth-leaky-relu:0.2:3, true,  lecun/lecun*0.1/he/lecun*0.5, true, mean, 10, 1, -",
     })
-    void analyticGradientMatchesFiniteDifferences(String widths, String activation, boolean gradAtZero, String inits,
-                                                  boolean biases, String loss, int rows, double outputScale, String frozen) {
+    void analyticGradientMatchesFiniteDifferences(
+            String widths,
+            String activation,
+            boolean gradAtZero,
+            String inits,
+            boolean biases,
+            String loss,
+            int rows,
+            double outputScale,
+            String frozen) {
         DeepNetwork.Config cfg = config(widths, activation, gradAtZero, inits, biases, loss, rows, outputScale, frozen);
         SplittableRandom rng = new SplittableRandom(widths.hashCode() * 31L + activation.hashCode() + inits.hashCode());
         int[] n = cfg.widths();
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(rows, n[0]);
-             FloatMatrix y = FloatMatrix.allocate(rows, n[n.length - 1]);
-             DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
+                FloatMatrix x = FloatMatrix.allocate(rows, n[0]);
+                FloatMatrix y = FloatMatrix.allocate(rows, n[n.length - 1]);
+                DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
-            if (biases) {   // biases start at 0; move them so that their gradient path is exercised
+            if (biases) { // biases start at 0; move them so that their gradient path is exercised
                 for (int l = 1; l <= net.depth(); l++) {
                     Gaussian.fill(net.bias(l), rng, 0.3);
                 }
             }
             for (Parameter p : net.parameters()) {
-                p.gradient().fill(Float.NaN);   // frozen layers' gradients must stay untouched
+                p.gradient().fill(Float.NaN); // frozen layers' gradients must stay untouched
             }
             double lossF = net.forward(x, y);
             net.backward();
@@ -122,11 +146,17 @@ class DeepNetworkGradientTest {
                         }
                         checked++;
                         double fd = (lp - lm) / (2 * H);
-                        assertEquals(fd, ref.gw[l][a][q], floor, "double reference's own ∂Φ/∂W" + l + "[" + a + "][" + q + "]");
+                        assertEquals(
+                                fd,
+                                ref.gw[l][a][q],
+                                floor,
+                                "double reference's own ∂Φ/∂W" + l + "[" + a + "][" + q + "]");
                         double got = pw.gradient().get(a, q);
                         double tol = 4 * ref.egw[l][a][q] + floor;
-                        assertTrue(Math.abs(got - fd) <= tol, "∂Φ/∂W" + l + "[" + a + "][" + q + "]: analytic " + got
-                                + ", finite difference " + fd + ", tolerance " + tol);
+                        assertTrue(
+                                Math.abs(got - fd) <= tol,
+                                "∂Φ/∂W" + l + "[" + a + "][" + q + "]: analytic " + got + ", finite difference " + fd
+                                        + ", tolerance " + tol);
                     }
                 }
                 if (biases) {
@@ -151,13 +181,17 @@ class DeepNetworkGradientTest {
                         assertEquals(fd, ref.gb[l][q], floor, "double reference's own ∂Φ/∂b" + l + "[" + q + "]");
                         double got = pb.gradient().get(q, 0);
                         double tol = 4 * ref.egb[l][q] + floor;
-                        assertTrue(Math.abs(got - fd) <= tol, "∂Φ/∂b" + l + "[" + q + "]: analytic " + got
-                                + ", finite difference " + fd + ", tolerance " + tol);
+                        assertTrue(
+                                Math.abs(got - fd) <= tol,
+                                "∂Φ/∂b" + l + "[" + q + "]: analytic " + got + ", finite difference " + fd
+                                        + ", tolerance " + tol);
                     }
                 }
             }
             assertTrue(checked > 0);
-            assertTrue(skipped <= 0.02 * (checked + skipped), skipped + " of " + (checked + skipped) + " coordinates straddle a kink");
+            assertTrue(
+                    skipped <= 0.02 * (checked + skipped),
+                    skipped + " of " + (checked + skipped) + " coordinates straddle a kink");
         }
     }
 
@@ -176,9 +210,9 @@ class DeepNetworkGradientTest {
      */
     @ParameterizedTest(name = "{0} {1} init={2} biases={3}")
     @CsvSource({
-            "6-12-8-5-1, leaky-relu:0.1,          lecun, false",
-            "6-12-8-5-1, relu,                    ntk:2, true",
-            "5-16-8-3,   smooth-leaky-relu:0.2:3, he,    true",
+        "6-12-8-5-1, leaky-relu:0.1,          lecun, false",
+        "6-12-8-5-1, relu,                    ntk:2, true",
+        "5-16-8-3,   smooth-leaky-relu:0.2:3, he,    true",
     })
     void oneGradientStepMatchesADoublePrecisionStep(String widths, String activation, String inits, boolean biases) {
         DeepNetwork.Config cfg = config(widths, activation, false, inits, biases, "sum", 11, 1, "-");
@@ -186,9 +220,9 @@ class DeepNetworkGradientTest {
         int[] n = cfg.widths();
         double eta = 0.05;
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(11, n[0]);
-             FloatMatrix y = FloatMatrix.allocate(11, n[n.length - 1]);
-             DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
+                FloatMatrix x = FloatMatrix.allocate(11, n[0]);
+                FloatMatrix y = FloatMatrix.allocate(11, n[n.length - 1]);
+                DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
             if (biases) {
@@ -196,7 +230,7 @@ class DeepNetworkGradientTest {
                     Gaussian.fill(net.bias(l), rng, 0.3);
                 }
             }
-            DeepReference ref = new DeepReference(net, x, y);   // the weights before the step
+            DeepReference ref = new DeepReference(net, x, y); // the weights before the step
             ref.backward();
             net.forward(x, y);
             net.backward();
@@ -209,7 +243,9 @@ class DeepNetworkGradientTest {
                     for (int q = 0; q < wl.cols(); q++) {
                         double g = ref.gw[l][a][q];
                         double expected = ref.w[l][a][q] - eta * g;
-                        double tol = 4 * (eta * ref.egw[l][a][q] + DeepReference.EPS * (Math.abs(expected) + eta * Math.abs(g)));
+                        double tol = 4
+                                * (eta * ref.egw[l][a][q]
+                                        + DeepReference.EPS * (Math.abs(expected) + eta * Math.abs(g)));
                         assertEquals(expected, wl.get(a, q), tol, "W" + l + "[" + a + "][" + q + "] after one step");
                     }
                 }
@@ -218,7 +254,8 @@ class DeepNetworkGradientTest {
                     for (int q = 0; q < bl.rows(); q++) {
                         double g = ref.gb[l][q];
                         double expected = ref.b[l][q] - eta * g;
-                        double tol = 4 * (eta * ref.egb[l][q] + DeepReference.EPS * (Math.abs(expected) + eta * Math.abs(g)));
+                        double tol = 4
+                                * (eta * ref.egb[l][q] + DeepReference.EPS * (Math.abs(expected) + eta * Math.abs(g)));
                         assertEquals(expected, bl.get(q, 0), tol, "b" + l + "[" + q + "] after one step");
                     }
                 }
@@ -232,9 +269,9 @@ class DeepNetworkGradientTest {
         DeepNetwork.Config cfg = config("6-12-8-5-1", "leaky-relu:0.1", false, "lecun", true, "sum", 10, 0, "-");
         SplittableRandom rng = new SplittableRandom(5);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(10, 6);
-             FloatMatrix y = FloatMatrix.allocate(10, 1);
-             DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
+                FloatMatrix x = FloatMatrix.allocate(10, 6);
+                FloatMatrix y = FloatMatrix.allocate(10, 1);
+                DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
             net.forward(x, y);
@@ -264,9 +301,9 @@ class DeepNetworkGradientTest {
         DeepNetwork.Config cfg = config("5-9-6-1", "relu", gradAtZero, "he", false, "sum", 7, 1, "-");
         SplittableRandom rng = new SplittableRandom(8);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(7, 5);
-             FloatMatrix y = FloatMatrix.allocate(7, 1);
-             DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
+                FloatMatrix x = FloatMatrix.allocate(7, 5);
+                FloatMatrix y = FloatMatrix.allocate(7, 1);
+                DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
             for (int a = 0; a < 5; a++) {
@@ -293,10 +330,10 @@ class DeepNetworkGradientTest {
     void smallerBatchesReuseTheBuffers() {
         DeepNetwork.Config cfg = config("6-12-8-5-2", "leaky-relu:0.1", false, "lecun", true, "mean", 20, 1, "-");
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(20, 6);
-             FloatMatrix y = FloatMatrix.allocate(20, 2);
-             DeepNetwork net = new DeepNetwork(k, cfg, new SplittableRandom(3));
-             DeepNetwork same = new DeepNetwork(k, cfg, new SplittableRandom(3))) {
+                FloatMatrix x = FloatMatrix.allocate(20, 6);
+                FloatMatrix y = FloatMatrix.allocate(20, 2);
+                DeepNetwork net = new DeepNetwork(k, cfg, new SplittableRandom(3));
+                DeepNetwork same = new DeepNetwork(k, cfg, new SplittableRandom(3))) {
             SplittableRandom rng = new SplittableRandom(4);
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
@@ -313,12 +350,12 @@ class DeepNetworkGradientTest {
     void configurationErrorsNameTheProblem() {
         List<String> messages = new ArrayList<>();
         Runnable[] bad = {
-                () -> config("6", "relu", false, "lecun", false, "sum", 4, 1, "-"),
-                () -> config("6-0-1", "relu", false, "lecun", false, "sum", 4, 1, "-"),
-                () -> config("6-4-1", "relu", false, "lecun/he/he", false, "sum", 4, 1, "-"),
-                () -> config("6-4-1", "relu", false, "lecun", false, "sum", 4, 1, "3"),
-                () -> config("6-4-1", "relu", false, "orthogonal", false, "sum", 4, 1, "-"),
-                () -> config("6-4-1", "relu", false, "ntk:-1", false, "sum", 4, 1, "-"),
+            () -> config("6", "relu", false, "lecun", false, "sum", 4, 1, "-"),
+            () -> config("6-0-1", "relu", false, "lecun", false, "sum", 4, 1, "-"),
+            () -> config("6-4-1", "relu", false, "lecun/he/he", false, "sum", 4, 1, "-"),
+            () -> config("6-4-1", "relu", false, "lecun", false, "sum", 4, 1, "3"),
+            () -> config("6-4-1", "relu", false, "orthogonal", false, "sum", 4, 1, "-"),
+            () -> config("6-4-1", "relu", false, "ntk:-1", false, "sum", 4, 1, "-"),
         };
         for (Runnable r : bad) {
             try {
@@ -338,17 +375,21 @@ class DeepNetworkGradientTest {
 
     @Test
     void pyramidCheck() {
-        assertNull(config("64-512-64-32-1", "relu", false, "lecun", false, "sum", 512, 1, "-").pyramidViolation(512));
-        String few = config("64-256-64-1", "relu", false, "lecun", false, "sum", 512, 1, "-").pyramidViolation(512);
+        assertNull(config("64-512-64-32-1", "relu", false, "lecun", false, "sum", 512, 1, "-")
+                .pyramidViolation(512));
+        String few = config("64-256-64-1", "relu", false, "lecun", false, "sum", 512, 1, "-")
+                .pyramidViolation(512);
         assertTrue(few.contains("n1 = 256 < N = 512"), few);
-        String up = config("6-3-9-2", "relu", false, "lecun", false, "sum", 3, 1, "-").pyramidViolation(3);
+        String up = config("6-3-9-2", "relu", false, "lecun", false, "sum", 3, 1, "-")
+                .pyramidViolation(3);
         assertTrue(up.contains("n1 = 3 < n2 = 9") && !up.contains("< N"), up);
     }
 
     @Test
     void ntkFactorIsTheSquareRootOfCOverFanIn() {
         DeepNetwork.Config cfg = config("8-32-1", "relu", false, "ntk:2/lecun", false, "sum", 4, 1, "-");
-        try (Kernels k = KernelProviders.open("scalar", 1); DeepNetwork net = new DeepNetwork(k, cfg, new SplittableRandom(1))) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                DeepNetwork net = new DeepNetwork(k, cfg, new SplittableRandom(1))) {
             assertEquals((float) Math.sqrt(2.0 / 8), net.layerScale(1));
             assertEquals(1f, net.layerScale(2));
         }

@@ -22,8 +22,8 @@ final class DeepReference {
     final int depth;
     final int[] n;
     final double[] s;
-    final double[][][] w;   // [l][a][b], l = 1..L
-    final double[][] b;     // [l][b], null entries without biases
+    final double[][][] w; // [l][a][b], l = 1..L
+    final double[][] b; // [l][b], null entries without biases
     final double[][] x, y;
     final Activation act;
     final boolean biases;
@@ -112,7 +112,8 @@ final class DeepReference {
         return switch (act.kind()) {
             case IDENTITY, RELU -> 0;
             case LEAKY_RELU -> EPS * Math.abs(sigma(t));
-            case SMOOTH_LEAKY_RELU -> 4 * EPS * (Math.abs(t) + (1 - act.alpha()) * softplus(act.beta() * t) / act.beta());
+            case SMOOTH_LEAKY_RELU ->
+                4 * EPS * (Math.abs(t) + (1 - act.alpha()) * softplus(act.beta() * t) / act.beta());
         };
     }
 
@@ -153,7 +154,7 @@ final class DeepReference {
                 for (int i = 0; i < rows; i++) {
                     for (int q = 0; q < n[l]; q++) {
                         f[l][i][q] = sigma(z[l][i][q]);
-                        ef[l][i][q] = ez[l][i][q] + sigmaError(z[l][i][q]);   // σ is 1-Lipschitz
+                        ef[l][i][q] = ez[l][i][q] + sigmaError(z[l][i][q]); // σ is 1-Lipschitz
                     }
                 }
             } else {
@@ -191,6 +192,7 @@ final class DeepReference {
 
     /** ∂Φ/∂W_l and ∂Φ/∂b_l in double, and bounds on the float computation's error: filled by {@link #backward()}. */
     double[][][] gw, egw;
+
     double[][] gb, egb;
 
     void backward() {
@@ -256,7 +258,8 @@ final class DeepReference {
                     double zz = z[l - 1][i][a];
                     double d = sigmaPrime(zz);
                     next[i][a] = g * d;
-                    enext[i][a] = eg * Math.abs(d) + Math.abs(g) * sigmaPrimeError(ez[l - 1][i][a]) + EPS * Math.abs(g * d);
+                    enext[i][a] =
+                            eg * Math.abs(d) + Math.abs(g) * sigmaPrimeError(ez[l - 1][i][a]) + EPS * Math.abs(g * d);
                 }
             }
             delta = next;

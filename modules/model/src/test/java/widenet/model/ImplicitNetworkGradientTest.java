@@ -53,44 +53,58 @@ class ImplicitNetworkGradientTest {
     }
 
     static Stream<Arguments> cases() {
-        String[] providers = KernelProviders.all().stream().filter(KernelProvider::isAvailable)
-                .map(KernelProvider::name).toArray(String[]::new);
+        String[] providers = KernelProviders.all().stream()
+                .filter(KernelProvider::isAvailable)
+                .map(KernelProvider::name)
+                .toArray(String[]::new);
         Object[][] options = {
-                // phiRelu, skip, loss, frozen, paper (φ scale 1/√m, Rademacher u, v) or the earlier 1/√d, Gaussian
-                {true, true, "sum", "", true},      // Gao et al.'s network as printed
-                {true, true, "mean", "", true},
-                {true, true, "sum", "W", true},
-                {true, true, "sum", "u,v", true},
-                {false, false, "sum", "", false},
-                {true, false, "sum", "", false},
-                {false, true, "sum", "", false},
-                {true, true, "mean", "", false},
-                {false, false, "mean", "A", false},
-                {false, true, "sum", "W", false},
-                {true, true, "sum", "A,W", false},
-                {true, false, "mean", "u", false},
-                {false, true, "sum", "u,v", false},
+            // phiRelu, skip, loss, frozen, paper (φ scale 1/√m, Rademacher u, v) or the earlier 1/√d, Gaussian
+            {true, true, "sum", "", true}, // Gao et al.'s network as printed
+            {true, true, "mean", "", true},
+            {true, true, "sum", "W", true},
+            {true, true, "sum", "u,v", true},
+            {false, false, "sum", "", false},
+            {true, false, "sum", "", false},
+            {false, true, "sum", "", false},
+            {true, true, "mean", "", false},
+            {false, false, "mean", "A", false},
+            {false, true, "sum", "W", false},
+            {true, true, "sum", "A,W", false},
+            {true, false, "mean", "u", false},
+            {false, true, "sum", "u,v", false},
         };
-        return Arrays.stream(providers).flatMap(p -> Arrays.stream(options)
-                .map(o -> Arguments.of(p, o[0], o[1], o[2], o[3], o[4])));
+        return Arrays.stream(providers)
+                .flatMap(p -> Arrays.stream(options).map(o -> Arguments.of(p, o[0], o[1], o[2], o[3], o[4])));
     }
 
     @ParameterizedTest(name = "{0}: phiRelu={1} skip={2} loss={3} frozen=[{4}] paper scale/init={5}")
     @MethodSource("cases")
-    void gradientMatchesFiniteDifferencesColdAndWarm(String provider, boolean phiRelu, boolean skip, String loss, String frozen,
-                                                     boolean paper) {
+    void gradientMatchesFiniteDifferencesColdAndWarm(
+            String provider, boolean phiRelu, boolean skip, String loss, String frozen, boolean paper) {
         int n = 5, d = 4, m = 12;
         double gamma = 0.3;
         Set<String> frozenSet = frozen.isEmpty() ? Set.of() : Set.of(frozen.split(","));
-        SplittableRandom rng = new SplittableRandom(2022 + (phiRelu ? 1 : 0) + (skip ? 2 : 0) + frozen.hashCode() + (paper ? 7 : 0));
-        var cfg = new ImplicitNetwork.Config(d, m, n, gamma, phiRelu,
-                paper ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D, skip,
-                paper ? ImplicitNetwork.OutputInit.RADEMACHER : ImplicitNetwork.OutputInit.GAUSSIAN, 1.0,
-                LossKind.parse(loss), frozenSet, new ImplicitNetwork.Solver(TOL, 1000), false, 1);
+        SplittableRandom rng =
+                new SplittableRandom(2022 + (phiRelu ? 1 : 0) + (skip ? 2 : 0) + frozen.hashCode() + (paper ? 7 : 0));
+        var cfg = new ImplicitNetwork.Config(
+                d,
+                m,
+                n,
+                gamma,
+                phiRelu,
+                paper ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D,
+                skip,
+                paper ? ImplicitNetwork.OutputInit.RADEMACHER : ImplicitNetwork.OutputInit.GAUSSIAN,
+                1.0,
+                LossKind.parse(loss),
+                frozenSet,
+                new ImplicitNetwork.Solver(TOL, 1000),
+                false,
+                1);
         try (Kernels k = KernelProviders.open(provider, 2);
-             FloatMatrix x = FloatMatrix.allocate(n, d);
-             FloatMatrix y = FloatMatrix.allocate(n, 1);
-             ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
+                FloatMatrix x = FloatMatrix.allocate(n, d);
+                FloatMatrix y = FloatMatrix.allocate(n, 1);
+                ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
             unitRows(x, rng);
             Gaussian.fill(y, rng, 1.0);
             for (Parameter p : net.parameters()) {
@@ -170,9 +184,19 @@ class ImplicitNetworkGradientTest {
         return out;
     }
 
-    private static void compare(ImplicitNetwork net, ImplicitReference ref, String name, double[][] values,
-                                double floatBound, double loss, boolean[] pattern, String when) {
-        Parameter p = net.parameters().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
+    private static void compare(
+            ImplicitNetwork net,
+            ImplicitReference ref,
+            String name,
+            double[][] values,
+            double floatBound,
+            double loss,
+            boolean[] pattern,
+            String when) {
+        Parameter p = net.parameters().stream()
+                .filter(q -> q.name().equals(name))
+                .findFirst()
+                .orElseThrow();
         FloatMatrix g = p.gradient();
         boolean vector = name.equals("u") || name.equals("v");
         double[] target = name.equals("u") ? ref.u : name.equals("v") ? ref.v : null;
@@ -197,15 +221,26 @@ class ImplicitNetworkGradientTest {
         }
         double tol = 2 * floatBound + Math.sqrt(fdErr2);
         assertTrue(norm2 > 0, name + " gradient is not trivially zero");
-        assertTrue(Math.sqrt(diff2) <= tol, when + ": ‖∂L/∂" + name + " − finite difference‖_F = " + Math.sqrt(diff2)
-                + " > tolerance " + tol + " (gradient norm " + Math.sqrt(norm2) + ")");
+        assertTrue(
+                Math.sqrt(diff2) <= tol,
+                when + ": ‖∂L/∂" + name + " − finite difference‖_F = " + Math.sqrt(diff2) + " > tolerance " + tol
+                        + " (gradient norm " + Math.sqrt(norm2) + ")");
         // The tolerance must be far below the gradient itself, or the comparison would prove nothing.
-        assertTrue(tol < 1e-3 * Math.sqrt(norm2), name + ": tolerance " + tol + " vs gradient norm " + Math.sqrt(norm2));
+        assertTrue(
+                tol < 1e-3 * Math.sqrt(norm2), name + ": tolerance " + tol + " vs gradient norm " + Math.sqrt(norm2));
     }
 
     /** (L(θ + h) − L(θ − h))/(2h) for the entry (i, j) of {@code values} (or entry i of {@code vector}). */
-    private static double central(ImplicitReference ref, double[] vector, double[][] values, int i, int j, double h,
-                                  boolean[] pattern, String name, String when) {
+    private static double central(
+            ImplicitReference ref,
+            double[] vector,
+            double[][] values,
+            int i,
+            int j,
+            double h,
+            boolean[] pattern,
+            String name,
+            String when) {
         double saved = vector != null ? vector[i] : values[i][j];
         set(vector, values, i, j, saved + h);
         double lp = ref.loss();
@@ -214,8 +249,9 @@ class ImplicitNetworkGradientTest {
         double lm = ref.loss();
         boolean sameMinus = Arrays.equals(pattern, ref.pattern());
         set(vector, values, i, j, saved);
-        assertFalse(!samePlus || !sameMinus, when + ": a ReLU kink lies within ±" + h + " of " + name + "[" + i + "][" + j
-                + "]: pick another seed");
+        assertFalse(
+                !samePlus || !sameMinus,
+                when + ": a ReLU kink lies within ±" + h + " of " + name + "[" + i + "][" + j + "]: pick another seed");
         return (lp - lm) / (2 * h);
     }
 
@@ -268,7 +304,10 @@ class ImplicitNetworkGradientTest {
                 rNorm2 += ref.r[i] * ref.r[i];
             }
             double ePhi = Math.sqrt(ePhi2), zNorm = Math.sqrt(zNorm2), phiNorm = Math.sqrt(phiNorm2);
-            double uNorm = Math.sqrt(uNorm2), vNorm = Math.sqrt(vNorm2), rNorm = Math.sqrt(rNorm2), pNorm = Math.sqrt(pNorm2);
+            double uNorm = Math.sqrt(uNorm2),
+                    vNorm = Math.sqrt(vNorm2),
+                    rNorm = Math.sqrt(rNorm2),
+                    pNorm = Math.sqrt(pNorm2);
             z = (rho * fwdRes * zNorm + Math.sqrt(eZ2) + ePhi) / (1 - rho);
             double eR = uNorm * z + vNorm * ePhi + Math.sqrt(ePred2);
             double eP = (rho * adjRes * pNorm + Math.sqrt(eP2) + c * uNorm * eR) / (1 - rho);

@@ -15,8 +15,10 @@ import widenet.tensor.FloatMatrix;
 /** Fixed-point behaviour of {@link ImplicitNetwork}: warm starts, the well-posedness checks, the messages. */
 class ImplicitNetworkTest {
 
-    static ImplicitNetwork.Config config(int d, int m, int n, double gamma, ImplicitNetwork.Solver solver, boolean require, long every) {
-        return new ImplicitNetwork.Config(d, m, n, gamma, false, false, 1.0, LossKind.SUM, Set.of(), solver, require, every);
+    static ImplicitNetwork.Config config(
+            int d, int m, int n, double gamma, ImplicitNetwork.Solver solver, boolean require, long every) {
+        return new ImplicitNetwork.Config(
+                d, m, n, gamma, false, false, 1.0, LossKind.SUM, Set.of(), solver, require, every);
     }
 
     record Data(FloatMatrix x, FloatMatrix y) implements AutoCloseable {
@@ -39,8 +41,9 @@ class ImplicitNetworkTest {
         SplittableRandom rng = new SplittableRandom(3);
         int m = 40;
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(4, 3, rng);
-             ImplicitNetwork net = new ImplicitNetwork(k, config(3, m, 4, 0.25, ImplicitNetwork.Solver.DEFAULT, false, 1), rng)) {
+                Data data = Data.of(4, 3, rng);
+                ImplicitNetwork net =
+                        new ImplicitNetwork(k, config(3, m, 4, 0.25, ImplicitNetwork.Solver.DEFAULT, false, 1), rng)) {
             double exact = new ImplicitReference(net, data.x(), data.y()).spectralNorm();
             // 200 power iterations from a random start; repeated calls continue the same iteration.
             double first = net.spectralNorm();
@@ -59,10 +62,11 @@ class ImplicitNetworkTest {
     void warmStartReusesTheEquilibriumOfTheSameBatchOnly() {
         SplittableRandom rng = new SplittableRandom(8);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(6, 5, rng);
-             Data other = Data.of(6, 5, rng);
-             FloatMatrix copy = FloatMatrix.allocate(6, 5);
-             ImplicitNetwork net = new ImplicitNetwork(k, config(5, 24, 6, 0.3, new ImplicitNetwork.Solver(1e-6, 100), false, 1), rng)) {
+                Data data = Data.of(6, 5, rng);
+                Data other = Data.of(6, 5, rng);
+                FloatMatrix copy = FloatMatrix.allocate(6, 5);
+                ImplicitNetwork net = new ImplicitNetwork(
+                        k, config(5, 24, 6, 0.3, new ImplicitNetwork.Solver(1e-6, 100), false, 1), rng)) {
             double l1 = net.forward(data.x(), data.y());
             int cold = net.forwardIterations();
             assertTrue(cold > 5, "cold start from relu(Φ): " + cold);
@@ -81,16 +85,23 @@ class ImplicitNetworkTest {
     void aTooSmallIterationBudgetStopsWithTheResidualAndAHint() {
         SplittableRandom rng = new SplittableRandom(9);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(6, 5, rng);
-             ImplicitNetwork net = new ImplicitNetwork(k, config(5, 24, 6, 0.3, new ImplicitNetwork.Solver(1e-6, 3), false, 1), rng)) {
+                Data data = Data.of(6, 5, rng);
+                ImplicitNetwork net = new ImplicitNetwork(
+                        k, config(5, 24, 6, 0.3, new ImplicitNetwork.Solver(1e-6, 3), false, 1), rng)) {
             FixedPointException e = assertThrows(FixedPointException.class, () -> net.forward(data.x(), data.y()));
             assertEquals(FixedPointException.Kind.FORWARD, e.kind());
             assertEquals(3, e.iterations());
             assertTrue(e.residual() > 1e-6 && Double.isFinite(e.residual()));
-            assertTrue(e.getMessage().startsWith("forward fixed point z = relu(Ãz + φ) did not converge in 3 iterations: relative residual "),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith(
+                                    "forward fixed point z = relu(Ãz + φ) did not converge in 3 iterations: relative residual "),
                     e.getMessage());
             assertTrue(e.getMessage().contains("> tol 1.0e-06"), e.getMessage());
-            assertTrue(e.getMessage().contains("< 1, so the map contracts") && e.getMessage().contains("raise --max-iter"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("< 1, so the map contracts")
+                            && e.getMessage().contains("raise --max-iter"),
+                    e.getMessage());
             assertThrows(IllegalStateException.class, net::backward, "no backward after a failed forward");
         }
     }
@@ -99,14 +110,21 @@ class ImplicitNetworkTest {
     void aNonContractiveMapStopsTheForwardPassWithoutNaNs() {
         SplittableRandom rng = new SplittableRandom(10);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(6, 5, rng);
-             ImplicitNetwork net = new ImplicitNetwork(k, config(5, 32, 6, 3.0, new ImplicitNetwork.Solver(1e-6, 500), false, 1), rng)) {
+                Data data = Data.of(6, 5, rng);
+                ImplicitNetwork net = new ImplicitNetwork(
+                        k, config(5, 32, 6, 3.0, new ImplicitNetwork.Solver(1e-6, 500), false, 1), rng)) {
             FixedPointException e = assertThrows(FixedPointException.class, () -> net.forward(data.x(), data.y()));
             assertEquals(FixedPointException.Kind.FORWARD, e.kind());
             assertTrue(e.spectralNorm() > 4, "‖Ã‖₂ ≈ 2γ = 6: " + e.spectralNorm());
-            assertTrue(e.getMessage().contains("≥ 1: the equilibrium map is not a contraction; ‖Ã‖₂ was ")
-                    && e.getMessage().contains("at step 0 already (≈ 2γ for a Gaussian A): γ is too large, lower --gamma"), e.getMessage());
-            assertTrue(e.iterations() < 500 && e.getMessage().contains("overflowed"), "growth by ~‖DÃ‖ per iteration overflows early: " + e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("≥ 1: the equilibrium map is not a contraction; ‖Ã‖₂ was ")
+                            && e.getMessage()
+                                    .contains(
+                                            "at step 0 already (≈ 2γ for a Gaussian A): γ is too large, lower --gamma"),
+                    e.getMessage());
+            assertTrue(
+                    e.iterations() < 500 && e.getMessage().contains("overflowed"),
+                    "growth by ~‖DÃ‖ per iteration overflows early: " + e.getMessage());
         }
     }
 
@@ -114,13 +132,18 @@ class ImplicitNetworkTest {
     void requiredContractionIsCheckedAtTheFirstPassAndEveryKSteps() {
         SplittableRandom rng = new SplittableRandom(11);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(6, 5, rng);
-             ImplicitNetwork net = new ImplicitNetwork(k, config(5, 32, 6, 0.8, ImplicitNetwork.Solver.DEFAULT, true, 3), rng);
-             ImplicitNetwork fine = new ImplicitNetwork(k, config(5, 32, 6, 0.3, ImplicitNetwork.Solver.DEFAULT, true, 3), rng)) {
+                Data data = Data.of(6, 5, rng);
+                ImplicitNetwork net =
+                        new ImplicitNetwork(k, config(5, 32, 6, 0.8, ImplicitNetwork.Solver.DEFAULT, true, 3), rng);
+                ImplicitNetwork fine =
+                        new ImplicitNetwork(k, config(5, 32, 6, 0.3, ImplicitNetwork.Solver.DEFAULT, true, 3), rng)) {
             FixedPointException e = assertThrows(FixedPointException.class, () -> net.forward(data.x(), data.y()));
             assertEquals(FixedPointException.Kind.CONTRACTION, e.kind());
             assertTrue(e.spectralNorm() >= 1);
-            assertTrue(e.getMessage().matches("‖Ã‖₂ = 1\\.\\d{4} ≥ 1 \\(over by \\d+\\.\\d\\d%\\) but the contraction is required.*lower --gamma \\(now 0\\.8\\).*"),
+            assertTrue(
+                    e.getMessage()
+                            .matches(
+                                    "‖Ã‖₂ = 1\\.\\d{4} ≥ 1 \\(over by \\d+\\.\\d\\d%\\) but the contraction is required.*lower --gamma \\(now 0\\.8\\).*"),
                     e.getMessage());
 
             // γ = 0.3: fine at first; then A is scaled to ‖Ã‖₂ = 1.1 between checks: the forward passes of steps 1
@@ -137,9 +160,14 @@ class ImplicitNetworkTest {
                     assertEquals(FixedPointException.Kind.CONTRACTION, f.kind(), f.getMessage());
                     assertEquals(1.1, f.spectralNorm(), 1e-3);
                     // The cause named is the growth of ‖Ã‖₂ since step 0 (a step-size problem), not γ.
-                    assertTrue(f.getMessage().contains(String.format(java.util.Locale.ROOT,
-                            "γ is not the cause: ‖Ã‖₂ was %.4f at step 0 and gradient descent grew it", norm))
-                            && f.getMessage().contains("lower --lr"), f.getMessage());
+                    assertTrue(
+                            f.getMessage()
+                                            .contains(String.format(
+                                                    java.util.Locale.ROOT,
+                                                    "γ is not the cause: ‖Ã‖₂ was %.4f at step 0 and gradient descent grew it",
+                                                    norm))
+                                    && f.getMessage().contains("lower --lr"),
+                            f.getMessage());
                     failedAt = step;
                 }
             }
@@ -150,11 +178,22 @@ class ImplicitNetworkTest {
     @Test
     void frozenOutputAndInputWeightsSkipTheAdjoint() {
         SplittableRandom rng = new SplittableRandom(12);
-        var cfg = new ImplicitNetwork.Config(5, 16, 6, 0.3, false, false, 1.0, LossKind.SUM, Set.of("A", "W"),
-                ImplicitNetwork.Solver.DEFAULT, false, 1);
+        var cfg = new ImplicitNetwork.Config(
+                5,
+                16,
+                6,
+                0.3,
+                false,
+                false,
+                1.0,
+                LossKind.SUM,
+                Set.of("A", "W"),
+                ImplicitNetwork.Solver.DEFAULT,
+                false,
+                1);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(6, 5, rng);
-             ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
+                Data data = Data.of(6, 5, rng);
+                ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
             net.forward(data.x(), data.y());
             net.backward();
             assertEquals(0, net.adjointIterations());
@@ -168,8 +207,21 @@ class ImplicitNetworkTest {
 
     @Test
     void configRejectsUnknownOrUnavailableFrozenNames() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImplicitNetwork.Config(3, 4, 2, 0.2,
-                false, false, 1.0, LossKind.SUM, Set.of("v"), ImplicitNetwork.Solver.DEFAULT, false, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ImplicitNetwork.Config(
+                        3,
+                        4,
+                        2,
+                        0.2,
+                        false,
+                        false,
+                        1.0,
+                        LossKind.SUM,
+                        Set.of("v"),
+                        ImplicitNetwork.Solver.DEFAULT,
+                        false,
+                        1));
         assertTrue(e.getMessage().contains("cannot freeze 'v'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ImplicitNetwork.Solver(0, 10));
         assertThrows(IllegalArgumentException.class, () -> new ImplicitNetwork.Solver(1e-5, 0));
@@ -182,9 +234,11 @@ class ImplicitNetworkTest {
         var cfg = ImplicitNetwork.Config.paper(d, m, n, ImplicitNetwork.PAPER_GAMMA, LossKind.SUM);
         assertTrue(cfg.phiRelu() && cfg.outputSkip() && cfg.frozen().isEmpty());
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Data data = Data.of(n, d, rng);
-             ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
-            assertEquals(java.util.List.of("A", "W", "u", "v"), net.parameters().stream().map(Parameter::name).toList());
+                Data data = Data.of(n, d, rng);
+                ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng)) {
+            assertEquals(
+                    java.util.List.of("A", "W", "u", "v"),
+                    net.parameters().stream().map(Parameter::name).toList());
             for (Parameter p : net.parameters()) {
                 assertTrue(p.trainable(), p.name() + " is trained");
             }

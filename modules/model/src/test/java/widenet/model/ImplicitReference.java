@@ -46,7 +46,11 @@ final class ImplicitReference {
     }
 
     static FloatMatrix param(Network net, String name) {
-        return net.parameters().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow().value();
+        return net.parameters().stream()
+                .filter(q -> q.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .value();
     }
 
     static double[][] toArray(FloatMatrix f) {

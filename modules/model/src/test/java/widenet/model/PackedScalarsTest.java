@@ -10,7 +10,9 @@ class PackedScalarsTest {
 
     @Test
     void everyBitPatternRoundTripsExactly() {
-        long[] longs = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x7FF0_0000_0000_0001L /* a signalling NaN */, 123456789012345L};
+        long[] longs = {
+            0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x7FF0_0000_0000_0001L /* a signalling NaN */, 123456789012345L
+        };
         double[] doubles = {Double.NaN, -0.0, Double.MIN_VALUE, Double.POSITIVE_INFINITY, 3.295035851507274E-7};
         try (PackedScalars p = new PackedScalars(longs.length + doubles.length + 1)) {
             p.rewind();
@@ -41,7 +43,8 @@ class PackedScalarsTest {
         try (PackedScalars p = new PackedScalars(2)) {
             p.rewind().put(5L).put(2L);
             p.column().set(1, 0, 0.5f);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.rewind().getLong());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> p.rewind().getLong());
             assertTrue(e.getMessage().contains("word 1 is 0.5"), e.getMessage());
             p.rewind().put(5L).put(2L).rewind();
             e = assertThrows(IllegalArgumentException.class, () -> p.getInt(-1, 4, "rows"));

@@ -25,18 +25,19 @@ class TwoLayerNetworkGradientTest {
 
     @ParameterizedTest(name = "n={0} d={1} m={2} loss={3} relu'(0)={4} trainA={5}")
     @CsvSource({
-            "7, 5, 17, sum, true, false",
-            "7, 5, 17, sum, false, true",
-            "13, 9, 33, mean, true, true",
-            "13, 9, 33, mean, false, false",
-            "1, 3, 8, sum, true, true",
-            "20, 16, 65, sum, true, true",
+        "7, 5, 17, sum, true, false",
+        "7, 5, 17, sum, false, true",
+        "13, 9, 33, mean, true, true",
+        "13, 9, 33, mean, false, false",
+        "1, 3, 8, sum, true, true",
+        "20, 16, 65, sum, true, true",
     })
-    void analyticGradientMatchesFiniteDifferences(int n, int d, int m, String loss, boolean gradAtZero, boolean trainA) {
+    void analyticGradientMatchesFiniteDifferences(
+            int n, int d, int m, String loss, boolean gradAtZero, boolean trainA) {
         SplittableRandom rng = new SplittableRandom(1234 + n * 31L + m);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(n, d);
-             FloatMatrix y = FloatMatrix.allocate(n, 1)) {
+                FloatMatrix x = FloatMatrix.allocate(n, d);
+                FloatMatrix y = FloatMatrix.allocate(n, 1)) {
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
             var config = new TwoLayerNetwork.Config(d, m, n, 1.0, trainA, LossKind.parse(loss), gradAtZero);
@@ -57,8 +58,10 @@ class TwoLayerNetworkGradientTest {
                         double fd = (lp - lm) / (2 * h);
                         double got = net.parameters().get(0).gradient().get(r, j);
                         double tol = 4 * ref.gradWErrorBound(r, j) + 1e-8;
-                        assertTrue(Math.abs(got - fd) <= tol,
-                                "dL/dW[" + r + "][" + j + "]: analytic " + got + ", finite difference " + fd + ", tolerance " + tol);
+                        assertTrue(
+                                Math.abs(got - fd) <= tol,
+                                "dL/dW[" + r + "][" + j + "]: analytic " + got + ", finite difference " + fd
+                                        + ", tolerance " + tol);
                     }
                 }
                 if (trainA) {
@@ -72,8 +75,10 @@ class TwoLayerNetworkGradientTest {
                         double fd = (lp - lm) / (2 * h);
                         double got = net.parameters().get(1).gradient().get(r, 0);
                         double tol = 4 * ref.gradAErrorBound(r) + 1e-8;
-                        assertTrue(Math.abs(got - fd) <= tol,
-                                "dL/da[" + r + "]: analytic " + got + ", finite difference " + fd + ", tolerance " + tol);
+                        assertTrue(
+                                Math.abs(got - fd) <= tol,
+                                "dL/da[" + r + "]: analytic " + got + ", finite difference " + fd + ", tolerance "
+                                        + tol);
                     }
                 }
             }
@@ -87,8 +92,8 @@ class TwoLayerNetworkGradientTest {
         int n = 6, d = 4, m = 9;
         SplittableRandom rng = new SplittableRandom(99);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(n, d);
-             FloatMatrix y = FloatMatrix.allocate(n, 1)) {
+                FloatMatrix x = FloatMatrix.allocate(n, d);
+                FloatMatrix y = FloatMatrix.allocate(n, 1)) {
             Gaussian.fill(x, rng, 1.0);
             Gaussian.fill(y, rng, 1.0);
             var config = new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, gradAtZero);

@@ -33,16 +33,23 @@ final class Chart {
     static final int WIDTH = 640;
     static final int HEIGHT = 400;
 
-    enum Style { LINE, DASHED, DOTTED, POINTS, LINE_POINTS }
+    enum Style {
+        LINE,
+        DASHED,
+        DOTTED,
+        POINTS,
+        LINE_POINTS
+    }
 
     /** Tableau-10-like colours: distinct on screen and in grey print. */
     private static final Color[] PALETTE = {
-            new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-            new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
+    };
+
     static final Color REFERENCE = new Color(0x555555);
 
-    private record Series(String name, double[] x, double[] y, Style style, Color color) {
-    }
+    private record Series(String name, double[] x, double[] y, Style style, Color color) {}
 
     private final String title;
     private final String xLabel;
@@ -69,9 +76,17 @@ final class Chart {
         return this;
     }
 
-    boolean isLogY() { return logY; }
-    boolean isLogX() { return logX; }
-    String title() { return title; }
+    boolean isLogY() {
+        return logY;
+    }
+
+    boolean isLogX() {
+        return logX;
+    }
+
+    String title() {
+        return title;
+    }
 
     /** Fixes the y range (e.g. so that steep reference lines do not squash the data); null keeps it automatic. */
     Chart yRange(Double min, Double max) {
@@ -160,11 +175,22 @@ final class Chart {
             r.setSeriesLinesVisible(k, lines);
             r.setSeriesShapesVisible(k, shapes);
             r.setSeriesShape(k, dot);
-            r.setSeriesStroke(k, switch (s.style()) {
-                case DASHED -> new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 4f}, 0f);
-                case DOTTED -> new BasicStroke(1.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {1.5f, 3.5f}, 0f);
-                default -> new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
-            });
+            r.setSeriesStroke(
+                    k,
+                    switch (s.style()) {
+                        case DASHED ->
+                            new BasicStroke(
+                                    1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 4f}, 0f);
+                        case DOTTED ->
+                            new BasicStroke(
+                                    1.8f,
+                                    BasicStroke.CAP_ROUND,
+                                    BasicStroke.JOIN_ROUND,
+                                    1f,
+                                    new float[] {1.5f, 3.5f},
+                                    0f);
+                        default -> new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+                    });
             k++;
         }
         XYPlot plot = new XYPlot(data, axis(xLabel, logX), axis(yLabel, logY), r);
@@ -188,7 +214,8 @@ final class Chart {
         g2.setGeomDoubleConverter(Chart::twoDecimals);
         g2.setTransformDoubleConverter(Chart::twoDecimals);
         chart.draw(g2, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
-        return g2.getSVGElement(id, false, new ViewBox(0, 0, WIDTH, HEIGHT), PreserveAspectRatio.XMID_YMID, MeetOrSlice.MEET);
+        return g2.getSVGElement(
+                id, false, new ViewBox(0, 0, WIDTH, HEIGHT), PreserveAspectRatio.XMID_YMID, MeetOrSlice.MEET);
     }
 
     private static String twoDecimals(double v) {

@@ -28,10 +28,21 @@ final class CsvTable {
         }
     }
 
-    Path file() { return table.file(); }
-    List<String> columns() { return table.columns(); }
-    int size() { return table.size(); }
-    boolean has(String column) { return table.has(column); }
+    Path file() {
+        return table.file();
+    }
+
+    List<String> columns() {
+        return table.columns();
+    }
+
+    int size() {
+        return table.size();
+    }
+
+    boolean has(String column) {
+        return table.has(column);
+    }
 
     String text(int row, String column) {
         try {

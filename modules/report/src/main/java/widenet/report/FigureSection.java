@@ -15,8 +15,7 @@ import widenet.train.InputException;
  * thing a reader sees. Read from reproduction.json's {@code figure} entry (written by {@code widenet.reproduce.Figure}).
  */
 final class FigureSection {
-    private FigureSection() {
-    }
+    private FigureSection() {}
 
     /** Draws the figure; returns the series files it drew (the page's series section leaves them out). */
     static Set<Path> add(Html page, Path dir, Map<String, Object> rep, Path file) {
@@ -25,7 +24,8 @@ final class FigureSection {
             return Set.of();
         }
         if (!(figure.get("panels") instanceof List<?> panels)) {
-            throw new InputException(file + ": \"figure\" should have a \"panels\" array, found " + JsonValues.kind(figure.get("panels")));
+            throw new InputException(file + ": \"figure\" should have a \"panels\" array, found "
+                    + JsonValues.kind(figure.get("panels")));
         }
         String caption = figure.get("caption") instanceof String s ? s : "the paper's figure";
         page.section("Figure: " + caption);
@@ -37,14 +37,21 @@ final class FigureSection {
         List<Path> drawn = new ArrayList<>();
         for (Object o : panels) {
             if (!(o instanceof Map<?, ?> p) || !(p.get("file") instanceof String f)) {
-                throw new InputException(file + ": every figure panel should be an object with a \"file\", found " + JsonValues.kind(o));
+                throw new InputException(
+                        file + ": every figure panel should be an object with a \"file\", found " + JsonValues.kind(o));
             }
             Path csv = dir.resolve(f).normalize();
             if (!csv.startsWith(dir.normalize()) || !Files.isRegularFile(csv)) {
                 throw new InputException(file + ": figure panel " + f + " does not exist in " + dir);
             }
             String title = p.get("title") instanceof String t ? t : f;
-            page.chart(panel(CsvTable.read(csv), title, Boolean.TRUE.equals(p.get("log_x")), Boolean.TRUE.equals(p.get("log_y"))), title);
+            page.chart(
+                    panel(
+                            CsvTable.read(csv),
+                            title,
+                            Boolean.TRUE.equals(p.get("log_x")),
+                            Boolean.TRUE.equals(p.get("log_y"))),
+                    title);
             drawn.add(csv);
         }
         return Set.copyOf(drawn);
@@ -58,9 +65,11 @@ final class FigureSection {
         Chart c = new Chart(title, xName, "").logX(logX).logY(logY);
         for (String y : t.columns().subList(1, t.columns().size())) {
             String n = y.toLowerCase(Locale.ROOT);
-            Chart.Style style = n.startsWith("paper") ? Chart.Style.POINTS
-                    : n.startsWith("pred") || n.startsWith("theory") ? Chart.Style.DASHED
-                    : x.length <= 12 ? Chart.Style.LINE_POINTS : Chart.Style.LINE;
+            Chart.Style style = n.startsWith("paper")
+                    ? Chart.Style.POINTS
+                    : n.startsWith("pred") || n.startsWith("theory")
+                            ? Chart.Style.DASHED
+                            : x.length <= 12 ? Chart.Style.LINE_POINTS : Chart.Style.LINE;
             c.add(y, x, t.numbers(y), style);
         }
         return c;

@@ -85,8 +85,13 @@ final class Html {
             body.append("<caption>").append(escape(caption)).append("</caption>");
         }
         for (Map.Entry<String, String> e : rows.entrySet()) {
-            body.append("<tr><th>").append(escape(e.getKey())).append("</th><td").append(numeric(e.getValue()) ? " class=\"num\"" : "")
-                    .append('>').append(escape(e.getValue())).append("</td></tr>");
+            body.append("<tr><th>")
+                    .append(escape(e.getKey()))
+                    .append("</th><td")
+                    .append(numeric(e.getValue()) ? " class=\"num\"" : "")
+                    .append('>')
+                    .append(escape(e.getValue()))
+                    .append("</td></tr>");
         }
         body.append("</table>\n");
         return this;
@@ -107,7 +112,11 @@ final class Html {
         body.append("</tr>");
         for (List<String> r : rows) {
             body.append("<tr>");
-            r.forEach(v -> body.append("<td").append(numeric(v) ? " class=\"num\"" : "").append('>').append(escape(v)).append("</td>"));
+            r.forEach(v -> body.append("<td")
+                    .append(numeric(v) ? " class=\"num\"" : "")
+                    .append('>')
+                    .append(escape(v))
+                    .append("</td>"));
             body.append("</tr>");
         }
         body.append("</table>\n");
@@ -131,9 +140,15 @@ final class Html {
             inCharts = true;
         }
         String id = "fig-" + (++charts);
-        body.append("<figure class=\"chart\" id=\"").append(id).append("\" data-points=\"").append(chart.points())
-                .append("\" data-title=\"").append(escape(chart.title())).append("\">\n")
-                .append(chart.svg(id + "-svg")).append('\n');
+        body.append("<figure class=\"chart\" id=\"")
+                .append(id)
+                .append("\" data-points=\"")
+                .append(chart.points())
+                .append("\" data-title=\"")
+                .append(escape(chart.title()))
+                .append("\">\n")
+                .append(chart.svg(id + "-svg"))
+                .append('\n');
         if (caption != null) {
             body.append("<figcaption>").append(escape(caption)).append("</figcaption>\n");
         }

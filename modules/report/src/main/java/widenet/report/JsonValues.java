@@ -10,8 +10,7 @@ import widenet.train.internal.Json;
 
 /** Reading the JSON files of a folder and turning their values into table cells. */
 final class JsonValues {
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** The file's top-level object; an input error naming the file (and line) if it is not one. */
     static Map<String, Object> read(Path file) {
@@ -43,8 +42,13 @@ final class JsonValues {
     }
 
     static String kind(Object o) {
-        return o instanceof List ? "an array" : o instanceof Map ? "an object" : o instanceof String ? "a string"
-                : o instanceof Number ? "a number" : o instanceof Boolean ? "a boolean" : "null";
+        return o instanceof List
+                ? "an array"
+                : o instanceof Map
+                        ? "an object"
+                        : o instanceof String
+                                ? "a string"
+                                : o instanceof Number ? "a number" : o instanceof Boolean ? "a boolean" : "null";
     }
 
     /** A number field, NaN when absent or not a number (NaN/Infinity may be written as strings). */
@@ -94,10 +98,11 @@ final class JsonValues {
             String key = prefix + e.getKey();
             Object v = e.getValue();
             if (isTable(v)) {
-                continue;   // shown as its own table (see tables)
+                continue; // shown as its own table (see tables)
             }
             if (v instanceof Map<?, ?> nested) {
-                @SuppressWarnings("unchecked") Map<String, Object> n = (Map<String, Object>) nested;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> n = (Map<String, Object>) nested;
                 flatten(key + ".", n, out);
             } else {
                 out.put(key, format(v));

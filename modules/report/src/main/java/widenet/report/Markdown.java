@@ -10,11 +10,13 @@ import org.commonmark.renderer.html.HtmlRenderer;
 final class Markdown {
     private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create());
     private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).build();
-    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS)
-            .escapeHtml(true).sanitizeUrls(true).build();
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder()
+            .extensions(EXTENSIONS)
+            .escapeHtml(true)
+            .sanitizeUrls(true)
+            .build();
 
-    private Markdown() {
-    }
+    private Markdown() {}
 
     static String toHtml(String markdown) {
         return RENDERER.render(PARSER.parse(markdown));

@@ -23,8 +23,7 @@ import java.util.Set;
 final class MetricCharts {
     private static final Set<String> AXIS_COLUMNS = Set.of("step", "epoch", "time_s");
 
-    private MetricCharts() {
-    }
+    private MetricCharts() {}
 
     /**
      * What a predicted column is drawn against, or null when the column is measured: {@code pred_X} over X, else over
@@ -33,7 +32,9 @@ final class MetricCharts {
      */
     static String companionOf(String column, List<String> columns) {
         if (column.startsWith("pred_")) {
-            for (String base = column.substring(5); !base.isEmpty(); base = base.substring(0, Math.max(0, base.lastIndexOf('_')))) {
+            for (String base = column.substring(5);
+                    !base.isEmpty();
+                    base = base.substring(0, Math.max(0, base.lastIndexOf('_')))) {
                 if (columns.contains(base)) {
                     return base;
                 }
@@ -61,27 +62,52 @@ final class MetricCharts {
         return column.matches("[A-Za-z_]*\\d+.*") ? column.replaceFirst("\\d+", "#") : column;
     }
 
-    private record Group(String title, String yLabel, Boolean log, String caption) {
-    }
+    private record Group(String title, String yLabel, Boolean log, String caption) {}
 
     private static Group describe(String group) {
         return switch (group) {
             case "loss" -> new Group("Training loss", "L(W(k))", true, "Loss on all n samples (log scale).");
-            case "rate" -> new Group("Observed contraction per step", "(L(k)/L(k′))^(1/(k−k′))", true,
-                    "Per-step loss ratio since the previous row (log scale); Du et al. bound it by 1 − ηλ₀/2 when that is known.");
-            case "distance" -> new Group("Distance from initialisation", "distance", true,
-                    "‖W(k) − W(0)‖_F, max_r ‖w_r(k) − w_r(0)‖ (Figure 1c of Du et al.) and the like (log scale); dashed: R′ = 4√n‖y − u(0)‖/(√m λ₀) when present.");
-            case "pattern" -> new Group("Activation-pattern change", "fraction of (i, r) flipped", false,
-                    "(1/(mn)) Σᵢ Σ_r 1{sign(w_r(0)ᵀxᵢ) ≠ sign(w_r(k)ᵀxᵢ)} (Figure 1b of Du et al.), linear scale.");
-            case "test_loss" -> new Group("Held-out loss", "test loss", true,
-                    "The training loss's definition on the test set (--test-x/--test-y or --test-n), log scale.");
-            case "test_error" -> new Group("Held-out error", "fraction misclassified", false,
-                    "Fraction of test points with sign f(x) ≠ y (±1 labels).");
+            case "rate" ->
+                new Group(
+                        "Observed contraction per step",
+                        "(L(k)/L(k′))^(1/(k−k′))",
+                        true,
+                        "Per-step loss ratio since the previous row (log scale); Du et al. bound it by 1 − ηλ₀/2 when that is known.");
+            case "distance" ->
+                new Group(
+                        "Distance from initialisation",
+                        "distance",
+                        true,
+                        "‖W(k) − W(0)‖_F, max_r ‖w_r(k) − w_r(0)‖ (Figure 1c of Du et al.) and the like (log scale); dashed: R′ = 4√n‖y − u(0)‖/(√m λ₀) when present.");
+            case "pattern" ->
+                new Group(
+                        "Activation-pattern change",
+                        "fraction of (i, r) flipped",
+                        false,
+                        "(1/(mn)) Σᵢ Σ_r 1{sign(w_r(0)ᵀxᵢ) ≠ sign(w_r(k)ᵀxᵢ)} (Figure 1b of Du et al.), linear scale.");
+            case "test_loss" ->
+                new Group(
+                        "Held-out loss",
+                        "test loss",
+                        true,
+                        "The training loss's definition on the test set (--test-x/--test-y or --test-n), log scale.");
+            case "test_error" ->
+                new Group(
+                        "Held-out error",
+                        "fraction misclassified",
+                        false,
+                        "Fraction of test points with sign f(x) ≠ y (±1 labels).");
             case "step_ms" -> new Group("Wall time per step", "ms", false, "Wall time of the step k−1 → k.");
-            default -> group.startsWith("lambda_min")
-                    ? new Group(group, group, false, "Measured every few steps; reference lines λ₀ = λ_min(H∞) and λ₀/2 (Du et al. keep λ_min(H(k)) ≥ λ₀/2).")
-                    : group.contains("#") ? new Group(group + " (one line per layer)", group, null, null)
-                    : new Group(group, group, null, null);
+            default ->
+                group.startsWith("lambda_min")
+                        ? new Group(
+                                group,
+                                group,
+                                false,
+                                "Measured every few steps; reference lines λ₀ = λ_min(H∞) and λ₀/2 (Du et al. keep λ_min(H(k)) ≥ λ₀/2).")
+                        : group.contains("#")
+                                ? new Group(group + " (one line per layer)", group, null, null)
+                                : new Group(group, group, null, null);
         };
     }
 
@@ -153,7 +179,12 @@ final class MetricCharts {
                         continue;
                     }
                     String name = multi ? (cols.size() > 1 ? run.getKey() + " · " + c : run.getKey()) : c;
-                    chart.add(name, x, t.numbers(c), Chart.Style.LINE, Chart.color(multi ? runColour + cols.indexOf(c) * runs.size() : colour));
+                    chart.add(
+                            name,
+                            x,
+                            t.numbers(c),
+                            Chart.Style.LINE,
+                            Chart.color(multi ? runColour + cols.indexOf(c) * runs.size() : colour));
                     if (!multi) {
                         colour++;
                     }
@@ -164,7 +195,11 @@ final class MetricCharts {
                         continue;
                     }
                     String name = multi ? run.getKey() + " · " + p : p;
-                    chart.add(name, x, t.numbers(p), dash++ % 2 == 0 ? Chart.Style.DASHED : Chart.Style.DOTTED,
+                    chart.add(
+                            name,
+                            x,
+                            t.numbers(p),
+                            dash++ % 2 == 0 ? Chart.Style.DASHED : Chart.Style.DOTTED,
                             Chart.color(multi ? runColour : colour++));
                 }
                 if (multi) {

@@ -28,7 +28,8 @@ final class NiceLogAxis extends LogAxis {
     @SuppressWarnings({"rawtypes", "unchecked"})
     public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
         boolean vertical = RectangleEdge.isLeftOrRight(edge);
-        TextAnchor anchor = vertical ? (edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT)
+        TextAnchor anchor = vertical
+                ? (edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT)
                 : (edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER);
         double lo = getLowerBound(), hi = getUpperBound();
         List ticks = new ArrayList();
@@ -44,7 +45,9 @@ final class NiceLogAxis extends LogAxis {
             }
             return ticks;
         }
-        int[] labelled = decades > 2.5 ? new int[] {1} : decades > 1.2 ? new int[] {1, 2, 5} : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        int[] labelled = decades > 2.5
+                ? new int[] {1}
+                : decades > 1.2 ? new int[] {1, 2, 5} : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9};
         int every = (int) Math.max(1, Math.ceil(decades / 8));
         boolean minor = decades <= 6;
         for (int e = (int) Math.floor(Math.log10(lo)); e <= (int) Math.ceil(Math.log10(hi)); e++) {

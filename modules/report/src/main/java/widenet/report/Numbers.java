@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** How numbers are written in reports: short, exact where they are integers, scientific where tiny or huge. */
 final class Numbers {
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /** A table cell: integers as integers, other values with 6 significant digits. */
     static String cell(double v) {

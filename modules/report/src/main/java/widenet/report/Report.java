@@ -15,14 +15,16 @@ import widenet.train.internal.ResultTarget;
  */
 public final class Report {
     /** What kind of folder a report is about. */
-    public enum Kind { RUN, REPRODUCTION, SWEEP }
+    public enum Kind {
+        RUN,
+        REPRODUCTION,
+        SWEEP
+    }
 
     /** A rendered report: its kind, the HTML, and how many charts it holds. */
-    public record Page(Kind kind, String html, int charts) {
-    }
+    public record Page(Kind kind, String html, int charts) {}
 
-    private Report() {
-    }
+    private Report() {}
 
     public static Kind detect(Path dir) {
         if (!Files.isDirectory(dir)) {

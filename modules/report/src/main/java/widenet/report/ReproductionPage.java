@@ -17,8 +17,7 @@ import widenet.train.InputException;
  * line per run on every metrics chart), theory.json and the other series/*.csv.
  */
 final class ReproductionPage {
-    private ReproductionPage() {
-    }
+    private ReproductionPage() {}
 
     static void build(Html page, Path dir) {
         Path file = dir.resolve("reproduction.json");
@@ -31,7 +30,8 @@ final class ReproductionPage {
                 } else if (o instanceof Map<?, ?> m && m.get("name") instanceof String s) {
                     runNames.add(s);
                 } else {
-                    throw new InputException(file + ": \"runs\" should list run folder names, found " + JsonValues.kind(o));
+                    throw new InputException(
+                            file + ": \"runs\" should list run folder names, found " + JsonValues.kind(o));
                 }
             }
         } else if (rep.containsKey("runs")) {
@@ -42,14 +42,21 @@ final class ReproductionPage {
         for (String r : runNames) {
             Path runDir = dir.resolve(r).normalize();
             if (!runDir.startsWith(dir.normalize()) || !Files.isRegularFile(runDir.resolve("metrics.csv"))) {
-                throw new InputException(file + " lists run '" + r + "' but " + runDir.resolve("metrics.csv") + " does not exist");
+                throw new InputException(
+                        file + " lists run '" + r + "' but " + runDir.resolve("metrics.csv") + " does not exist");
             }
             CsvTable t = CsvTable.read(runDir.resolve("metrics.csv"));
             RunPage.checkMetrics(t);
             metrics.put(r, t);
-            runJson.put(r, Files.isRegularFile(runDir.resolve("run.json")) ? JsonValues.read(runDir.resolve("run.json")) : Map.of());
+            runJson.put(
+                    r,
+                    Files.isRegularFile(runDir.resolve("run.json"))
+                            ? JsonValues.read(runDir.resolve("run.json"))
+                            : Map.of());
         }
-        Map<String, Object> theory = Files.isRegularFile(dir.resolve("theory.json")) ? JsonValues.read(dir.resolve("theory.json")) : Map.of();
+        Map<String, Object> theory = Files.isRegularFile(dir.resolve("theory.json"))
+                ? JsonValues.read(dir.resolve("theory.json"))
+                : Map.of();
 
         String name = rep.get("name") instanceof String s ? s : RunPage.name(dir);
         page.heading("widenet reproduction · " + name, rep.get("paper") instanceof String p ? p : null);
@@ -75,14 +82,29 @@ final class ReproductionPage {
             List<List<String>> rows = new ArrayList<>();
             for (String r : runNames) {
                 Map<String, Object> j = runJson.get(r);
-                Map<String, Object> s = JsonValues.object(j, "settings", dir.resolve(r).resolve("run.json"));
+                Map<String, Object> s =
+                        JsonValues.object(j, "settings", dir.resolve(r).resolve("run.json"));
                 // the two-layer and implicit models have one width m; deep networks a list d,n1,…,nL
                 Object width = s.get("width") != null ? s.get("width") : s.get("widths");
-                rows.add(List.of(r, JsonValues.format(width), JsonValues.format(j.get("status")),
-                        JsonValues.format(j.get("steps_done")), fmtLoss(j.get("final_loss")),
-                        JsonValues.format(j.get("train_seconds")), Integer.toString(metrics.get(r).size())));
+                rows.add(List.of(
+                        r,
+                        JsonValues.format(width),
+                        JsonValues.format(j.get("status")),
+                        JsonValues.format(j.get("steps_done")),
+                        fmtLoss(j.get("final_loss")),
+                        JsonValues.format(j.get("train_seconds")),
+                        Integer.toString(metrics.get(r).size())));
             }
-            page.table(List.of("run", "width m (deep: widths)", "status", "steps", "final loss", "train s", "metrics rows"), rows);
+            page.table(
+                    List.of(
+                            "run",
+                            "width m (deep: widths)",
+                            "status",
+                            "steps",
+                            "final loss",
+                            "train s",
+                            "metrics rows"),
+                    rows);
             page.section("Curves, one line per run");
             for (Map.Entry<Chart, String> c : MetricCharts.charts(metrics, theory)) {
                 page.chart(c.getKey(), c.getValue());
@@ -93,7 +115,9 @@ final class ReproductionPage {
         if (Files.isDirectory(series)) {
             List<Path> files;
             try (Stream<Path> s = Files.list(series)) {
-                files = s.filter(p -> p.getFileName().toString().endsWith(".csv") && !inFigure.contains(p.normalize())).sorted().toList();
+                files = s.filter(p -> p.getFileName().toString().endsWith(".csv") && !inFigure.contains(p.normalize()))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new InputException("cannot list " + widenet.files.FileErrors.describe(series, e), e);
             }

@@ -7,12 +7,14 @@ import java.util.Map;
 
 /** The report of one run folder: run.json's settings, the metrics charts, theory.json. */
 final class RunPage {
-    private RunPage() {
-    }
+    private RunPage() {}
 
     static void build(Html page, Path dir) {
-        Map<String, Object> run = Files.isRegularFile(dir.resolve("run.json")) ? JsonValues.read(dir.resolve("run.json")) : Map.of();
-        Map<String, Object> theory = Files.isRegularFile(dir.resolve("theory.json")) ? JsonValues.read(dir.resolve("theory.json")) : Map.of();
+        Map<String, Object> run =
+                Files.isRegularFile(dir.resolve("run.json")) ? JsonValues.read(dir.resolve("run.json")) : Map.of();
+        Map<String, Object> theory = Files.isRegularFile(dir.resolve("theory.json"))
+                ? JsonValues.read(dir.resolve("theory.json"))
+                : Map.of();
         CsvTable metrics = CsvTable.read(dir.resolve("metrics.csv"));
         checkMetrics(metrics);
 

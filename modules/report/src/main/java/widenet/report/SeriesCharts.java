@@ -17,8 +17,7 @@ import java.util.Locale;
  * a width or sample-count axis ({@code width}, {@code m}, {@code n}) or positive values spanning two decades.
  */
 final class SeriesCharts {
-    private SeriesCharts() {
-    }
+    private SeriesCharts() {}
 
     static List<Chart> of(CsvTable t) {
         t.requireNumeric(t.columns());
@@ -26,7 +25,8 @@ final class SeriesCharts {
         String xName = t.columns().get(0);
         double[] x = t.numbers(xName);
         boolean logX = switch (xName.toLowerCase(Locale.ROOT)) {
-            case "width", "widths", "m", "n" -> Arrays.stream(x).filter(Double::isFinite).allMatch(v -> v > 0);
+            case "width", "widths", "m", "n" ->
+                Arrays.stream(x).filter(Double::isFinite).allMatch(v -> v > 0);
             default -> MetricCharts.autoLog(x);
         };
         List<String> ys = t.columns().subList(1, t.columns().size());
@@ -48,7 +48,9 @@ final class SeriesCharts {
             out.add(c);
         } else {
             for (String y : ys) {
-                out.add(new Chart(file + ": " + y, xName, y).logX(logX).logY(logFor(y, t, List.of(y)))
+                out.add(new Chart(file + ": " + y, xName, y)
+                        .logX(logX)
+                        .logY(logFor(y, t, List.of(y)))
                         .add(y, x, t.numbers(y), x.length <= 12 ? Chart.Style.LINE_POINTS : Chart.Style.LINE));
             }
         }
@@ -60,7 +62,11 @@ final class SeriesCharts {
         if (n.contains("pattern")) {
             return false;
         }
-        if (n.contains("loss") || n.contains("dist") || n.contains("rate") || n.contains("ratio") || n.contains("spectrum")) {
+        if (n.contains("loss")
+                || n.contains("dist")
+                || n.contains("rate")
+                || n.contains("ratio")
+                || n.contains("spectrum")) {
             return true;
         }
         return MetricCharts.autoLog(cols.stream().map(t::numbers).toArray(double[][]::new));
@@ -69,7 +75,11 @@ final class SeriesCharts {
     private static boolean comparable(CsvTable t, List<String> cols) {
         double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (String c : cols) {
-            double[] a = Arrays.stream(t.numbers(c)).filter(v -> Double.isFinite(v) && v != 0).map(Math::abs).sorted().toArray();
+            double[] a = Arrays.stream(t.numbers(c))
+                    .filter(v -> Double.isFinite(v) && v != 0)
+                    .map(Math::abs)
+                    .sorted()
+                    .toArray();
             if (a.length == 0) {
                 continue;
             }
@@ -81,6 +91,7 @@ final class SeriesCharts {
     }
 
     static String caption(Chart c, Path file) {
-        return "From " + file.getParent().getFileName() + "/" + file.getFileName() + (c.isLogY() ? "; log scale." : "; linear scale.");
+        return "From " + file.getParent().getFileName() + "/" + file.getFileName()
+                + (c.isLogY() ? "; log scale." : "; linear scale.");
     }
 }

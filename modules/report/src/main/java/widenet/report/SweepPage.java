@@ -16,15 +16,15 @@ import widenet.train.InputException;
  * every cell found (loss ratio and steps to the target against the width).
  */
 final class SweepPage {
-    private SweepPage() {
-    }
+    private SweepPage() {}
 
     static void build(Html page, Path dir) {
         Path file = dir.resolve("sweep.json");
         Map<String, Object> sweep = JsonValues.read(file);
         Map<String, Object> settings = JsonValues.object(sweep, "settings", file);
         Map<String, Object> fit = JsonValues.object(sweep, "fit", file);
-        CsvTable chains = Files.isRegularFile(dir.resolve("sweep.csv")) ? CsvTable.read(dir.resolve("sweep.csv")) : null;
+        CsvTable chains =
+                Files.isRegularFile(dir.resolve("sweep.csv")) ? CsvTable.read(dir.resolve("sweep.csv")) : null;
         CsvTable cells = Files.isRegularFile(dir.resolve("cells.csv")) ? CsvTable.read(dir.resolve("cells.csv")) : null;
         if (chains != null) {
             for (String c : List.of("n", "seed", "m_min", "status")) {
@@ -44,14 +44,19 @@ final class SweepPage {
         }
 
         String status = sweep.get("status") instanceof String s ? s : "?";
-        page.heading("widenet sweep · " + RunPage.name(dir), "How wide is wide enough: " + status
-                + (sweep.get("wall_seconds") instanceof Number w ? String.format(Locale.ROOT, " · %.1f s wall time", w.doubleValue()) : "")
-                + (sweep.get("cells_computed") instanceof Number c ? " · " + c + " cells trained" : "")
-                + (sweep.get("cells_reused") instanceof Number r ? ", " + r + " read back" : ""));
+        page.heading(
+                "widenet sweep · " + RunPage.name(dir),
+                "How wide is wide enough: " + status
+                        + (sweep.get("wall_seconds") instanceof Number w
+                                ? String.format(Locale.ROOT, " · %.1f s wall time", w.doubleValue())
+                                : "")
+                        + (sweep.get("cells_computed") instanceof Number c ? " · " + c + " cells trained" : "")
+                        + (sweep.get("cells_reused") instanceof Number r ? ", " + r + " read back" : ""));
         page.section("Settings");
         page.keyValues(null, JsonValues.flatten(settings));
         Map<String, Object> other = new LinkedHashMap<>();
-        for (String k : List.of("criterion", "cells_at_once", "cores", "java", "widenet_version", "command", "widths")) {
+        for (String k :
+                List.of("criterion", "cells_at_once", "cores", "java", "widenet_version", "command", "widths")) {
             if (sweep.containsKey(k)) {
                 other.put(k, sweep.get(k));
             }
@@ -61,7 +66,10 @@ final class SweepPage {
 
         page.section("Exponent of m_min ∝ n^α");
         if (fit.isEmpty()) {
-            page.paragraph("No fit: " + ("finished".equals(status) ? "too few chains with m_min inside the width grid." : "the sweep has not finished."));
+            page.paragraph("No fit: "
+                    + ("finished".equals(status)
+                            ? "too few chains with m_min inside the width grid."
+                            : "the sweep has not finished."));
         } else {
             page.keyValues(null, JsonValues.flatten(fit));
             if (sweep.get("references") instanceof List<?> refs) {
@@ -69,7 +77,9 @@ final class SweepPage {
                 for (Object o : refs) {
                     if (o instanceof Map<?, ?> m) {
                         Object inside = m.get("inside_ci95");
-                        rows.add(List.of(String.valueOf(m.get("label")), JsonValues.format(m.get("exponent")),
+                        rows.add(List.of(
+                                String.valueOf(m.get("label")),
+                                JsonValues.format(m.get("exponent")),
                                 inside == null ? "–" : (Boolean) inside ? "yes" : "no"));
                     }
                 }
@@ -77,14 +87,19 @@ final class SweepPage {
             }
         }
         if (chains != null) {
-            page.chart(widthChart(sweep, fit, chains), "Each dot one (n, seed) chain's m_min; the line through the medians; "
-                    + "the least-squares fit and, dashed, the theorems' slopes drawn through the centre of the fitted points. Log-log.");
+            page.chart(
+                    widthChart(sweep, fit, chains),
+                    "Each dot one (n, seed) chain's m_min; the line through the medians; "
+                            + "the least-squares fit and, dashed, the theorems' slopes drawn through the centre of the fitted points. Log-log.");
         }
         if (cells != null) {
             double target = JsonValues.number(settings, "target_ratio");
-            page.chart(ratioChart(cells, target), "Every cell the searches trained: L(k)/L(0) at its last step (the first step at or "
-                    + "below ρ, or the budget K). One colour per n; log-log.");
-            page.chart(stepsChart(cells), "Steps to reach ρ for the cells that reached it, against the width; log-log.");
+            page.chart(
+                    ratioChart(cells, target),
+                    "Every cell the searches trained: L(k)/L(0) at its last step (the first step at or "
+                            + "below ρ, or the budget K). One colour per n; log-log.");
+            page.chart(
+                    stepsChart(cells), "Steps to reach ρ for the cells that reached it, against the width; log-log.");
         }
         if (Files.isRegularFile(dir.resolve("summary.md"))) {
             page.section("Summary (summary.md)");
@@ -93,7 +108,9 @@ final class SweepPage {
     }
 
     private static Chart widthChart(Map<String, Object> sweep, Map<String, Object> fit, CsvTable chains) {
-        Chart c = new Chart("Smallest width that reaches the target, m_min(n)", "n (samples)", "m_min").logX(true).logY(true);
+        Chart c = new Chart("Smallest width that reaches the target, m_min(n)", "n (samples)", "m_min")
+                .logX(true)
+                .logY(true);
         double[] n = chains.numbers("n"), m = chains.numbers("m_min");
         List<Double> fx = new ArrayList<>(), fy = new ArrayList<>(), cx = new ArrayList<>(), cy = new ArrayList<>();
         for (int i = 0; i < n.length; i++) {
@@ -108,7 +125,9 @@ final class SweepPage {
         List<Double> mx = new ArrayList<>(), my = new ArrayList<>();
         if (sweep.get("m_min") instanceof List<?> l) {
             for (Object o : l) {
-                if (o instanceof Map<?, ?> e && e.get("n") instanceof Number nn && e.get("median") instanceof Number md) {
+                if (o instanceof Map<?, ?> e
+                        && e.get("n") instanceof Number nn
+                        && e.get("median") instanceof Number md) {
                     mx.add(nn.doubleValue());
                     my.add(md.doubleValue());
                 }
@@ -127,9 +146,14 @@ final class SweepPage {
         double alpha = JsonValues.number(fit, "alpha"), intercept = JsonValues.number(fit, "intercept_ln");
         if (Double.isFinite(alpha) && Double.isFinite(intercept) && !fx.isEmpty()) {
             double[] xs = {nLo, nHi};
-            c.add(String.format(Locale.ROOT, "fit: α = %.2f", alpha), xs,
-                    new double[] {Math.exp(intercept + alpha * Math.log(nLo)), Math.exp(intercept + alpha * Math.log(nHi))},
-                    Chart.Style.LINE, Chart.color(3));
+            c.add(
+                    String.format(Locale.ROOT, "fit: α = %.2f", alpha),
+                    xs,
+                    new double[] {
+                        Math.exp(intercept + alpha * Math.log(nLo)), Math.exp(intercept + alpha * Math.log(nHi))
+                    },
+                    Chart.Style.LINE,
+                    Chart.color(3));
             // the centre of the fitted points lies on the least-squares line
             double lnC = 0;
             for (double v : unbox(fx)) {
@@ -141,15 +165,18 @@ final class SweepPage {
                 for (Object o : refs) {
                     if (o instanceof Map<?, ?> r && r.get("exponent") instanceof Number e) {
                         double ex = e.doubleValue();
-                        c.add("n^" + Numbers.cell(ex) + " (" + shortLabel(String.valueOf(r.get("label"))) + ")", xs,
+                        c.add(
+                                "n^" + Numbers.cell(ex) + " (" + shortLabel(String.valueOf(r.get("label"))) + ")",
+                                xs,
                                 new double[] {mC * Math.pow(nLo / nC, ex), mC * Math.pow(nHi / nC, ex)},
-                                k++ % 2 == 0 ? Chart.Style.DASHED : Chart.Style.DOTTED, Chart.color(4 + k));
+                                k++ % 2 == 0 ? Chart.Style.DASHED : Chart.Style.DOTTED,
+                                Chart.color(4 + k));
                     }
                 }
             }
         }
         if (hi > 0) {
-            c.yRange(lo / 4, hi * 4);   // keep the data readable; steep reference lines leave the plot
+            c.yRange(lo / 4, hi * 4); // keep the data readable; steep reference lines leave the plot
         }
         return c;
     }
@@ -160,7 +187,9 @@ final class SweepPage {
     }
 
     private static Chart ratioChart(CsvTable cells, double target) {
-        Chart c = new Chart("Loss ratio reached by each cell", "width m", "L(k)/L(0)").logX(true).logY(true);
+        Chart c = new Chart("Loss ratio reached by each cell", "width m", "L(k)/L(0)")
+                .logX(true)
+                .logY(true);
         Map<Double, List<double[]>> byN = perN(cells, "loss_ratio");
         int k = 0;
         double wLo = Double.POSITIVE_INFINITY, wHi = 0;
@@ -180,12 +209,21 @@ final class SweepPage {
     }
 
     private static Chart stepsChart(CsvTable cells) {
-        Chart c = new Chart("Steps to reach the target", "width m", "first k with L(k)/L(0) ≤ ρ").logX(true).logY(true);
+        Chart c = new Chart("Steps to reach the target", "width m", "first k with L(k)/L(0) ≤ ρ")
+                .logX(true)
+                .logY(true);
         int k = 0;
         for (Map.Entry<Double, List<double[]>> e : perN(cells, "step_reached").entrySet()) {
-            List<double[]> pts = e.getValue().stream().filter(p -> Double.isFinite(p[1])).sorted((a, b) -> Double.compare(a[0], b[0])).toList();
-            c.add("n = " + Numbers.cell(e.getKey()), pts.stream().mapToDouble(p -> p[0]).toArray(),
-                    pts.stream().mapToDouble(p -> p[1]).toArray(), Chart.Style.POINTS, Chart.color(k++));
+            List<double[]> pts = e.getValue().stream()
+                    .filter(p -> Double.isFinite(p[1]))
+                    .sorted((a, b) -> Double.compare(a[0], b[0]))
+                    .toList();
+            c.add(
+                    "n = " + Numbers.cell(e.getKey()),
+                    pts.stream().mapToDouble(p -> p[0]).toArray(),
+                    pts.stream().mapToDouble(p -> p[1]).toArray(),
+                    Chart.Style.POINTS,
+                    Chart.color(k++));
         }
         return c;
     }

@@ -24,21 +24,34 @@ final class TaggedRenderer extends XYLineAndShapeRenderer {
 
     @Override
     protected void drawFirstPassShape(Graphics2D g2, int pass, int series, int item, Shape shape) {
-        g2.setRenderingHint(SVGHints.KEY_BEGIN_GROUP, Map.of("class", "series-line", "data-series", Integer.toString(series)));
+        g2.setRenderingHint(
+                SVGHints.KEY_BEGIN_GROUP, Map.of("class", "series-line", "data-series", Integer.toString(series)));
         super.drawFirstPassShape(g2, pass, series, item, shape);
         g2.setRenderingHint(SVGHints.KEY_END_GROUP, "end");
     }
 
     @Override
-    protected void drawSecondaryPass(Graphics2D g2, XYPlot plot, XYDataset dataset, int pass, int series, int item,
-                                     ValueAxis domainAxis, Rectangle2D dataArea, ValueAxis rangeAxis,
-                                     CrosshairState crosshairState, EntityCollection entities) {
+    protected void drawSecondaryPass(
+            Graphics2D g2,
+            XYPlot plot,
+            XYDataset dataset,
+            int pass,
+            int series,
+            int item,
+            ValueAxis domainAxis,
+            Rectangle2D dataArea,
+            ValueAxis rangeAxis,
+            CrosshairState crosshairState,
+            EntityCollection entities) {
         if (!getItemShapeVisible(series, item)) {
-            super.drawSecondaryPass(g2, plot, dataset, pass, series, item, domainAxis, dataArea, rangeAxis, crosshairState, entities);
+            super.drawSecondaryPass(
+                    g2, plot, dataset, pass, series, item, domainAxis, dataArea, rangeAxis, crosshairState, entities);
             return;
         }
-        g2.setRenderingHint(SVGHints.KEY_BEGIN_GROUP, Map.of("class", "series-point", "data-series", Integer.toString(series)));
-        super.drawSecondaryPass(g2, plot, dataset, pass, series, item, domainAxis, dataArea, rangeAxis, crosshairState, entities);
+        g2.setRenderingHint(
+                SVGHints.KEY_BEGIN_GROUP, Map.of("class", "series-point", "data-series", Integer.toString(series)));
+        super.drawSecondaryPass(
+                g2, plot, dataset, pass, series, item, domainAxis, dataArea, rangeAxis, crosshairState, entities);
         g2.setRenderingHint(SVGHints.KEY_END_GROUP, "end");
     }
 }

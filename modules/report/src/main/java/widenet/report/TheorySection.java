@@ -9,8 +9,7 @@ import java.util.Map;
  * (the spectrum of H∞ on a log scale, the projections (vᵢᵀy)², …).
  */
 final class TheorySection {
-    private TheorySection() {
-    }
+    private TheorySection() {}
 
     static void add(Html page, Path file, Map<String, Object> theory) {
         if (theory.isEmpty()) {
@@ -37,18 +36,25 @@ final class TheorySection {
             String key = a.getKey();
             boolean spectrum = key.equals("spectrum") || key.startsWith("spectrum");
             boolean log = spectrum || MetricCharts.autoLog(y);
-            String title = spectrum ? "Spectrum of the Gram matrix (" + key + ")"
+            String title = spectrum
+                    ? "Spectrum of the Gram matrix (" + key + ")"
                     : key.startsWith("projections") ? "Projections " + key + " = (vᵢᵀ·)² on the eigenvectors" : key;
             Chart c = new Chart(title, "index i (as stored: ascending eigenvalue order)", spectrum ? "λᵢ" : key)
-                    .logY(log).add(key, x, y, y.length > 200 ? Chart.Style.LINE : Chart.Style.LINE_POINTS);
+                    .logY(log)
+                    .add(key, x, y, y.length > 200 ? Chart.Style.LINE : Chart.Style.LINE_POINTS);
             int dropped = 0;
             for (double v : y) {
                 if (log && !(v > 0)) {
                     dropped++;
                 }
             }
-            page.chart(c, (log ? "Log scale" : "Linear scale") + ", " + y.length + " values"
-                    + (dropped > 0 ? "; " + dropped + " non-positive value(s) cannot be shown on the log scale" : "") + ".");
+            page.chart(
+                    c,
+                    (log ? "Log scale" : "Linear scale") + ", " + y.length + " values"
+                            + (dropped > 0
+                                    ? "; " + dropped + " non-positive value(s) cannot be shown on the log scale"
+                                    : "")
+                            + ".");
         }
     }
 }

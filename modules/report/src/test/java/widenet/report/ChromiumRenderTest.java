@@ -71,13 +71,24 @@ class ChromiumRenderTest {
 
     /** Runs headless Chromium on {@code page} with {@code extra} arguments; returns its standard output. */
     private String browse(Path chrome, Path page, String... extra) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(chrome.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
+        List<String> cmd = new ArrayList<>(List.of(
+                chrome.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
         cmd.addAll(List.of(extra));
         cmd.add(page.toUri().toString());
         Path out = Files.createTempFile(tmp, "out", ".txt"), err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish in 120 s: " + cmd);
@@ -89,8 +100,10 @@ class ChromiumRenderTest {
     @Test
     void everyChartIsDrawnInTheBrowser() throws Exception {
         Optional<Path> chrome = chromium();
-        assumeTrue(chrome.isPresent(), "headless Chromium not found on PATH (Debian: apt-get install -y chromium; "
-                + "or set WIDENET_CHROMIUM): browser rendering check skipped");
+        assumeTrue(
+                chrome.isPresent(),
+                "headless Chromium not found on PATH (Debian: apt-get install -y chromium; "
+                        + "or set WIDENET_CHROMIUM): browser rendering check skipped");
         Path dir = Folders.reproduction(tmp.resolve("du2019"));
         Report.Page page = Report.write(dir, null);
         assertTrue(page.charts() >= 10, page.charts() + " charts");
@@ -100,7 +113,8 @@ class ChromiumRenderTest {
         Files.writeString(probed, html.replace("</body>", PROBE + "</body>"));
         String dom = browse(chrome.get(), probed, "--dump-dom", "--virtual-time-budget=5000");
         assertTrue(dom.contains("data-probe=\"done\""), "the probe ran");
-        Matcher m = Pattern.compile("<figure[^>]*data-rendered=\"(\\d+)x(\\d+):(\\d+):(\\d+)\"[^>]*>").matcher(dom);
+        Matcher m = Pattern.compile("<figure[^>]*data-rendered=\"(\\d+)x(\\d+):(\\d+):(\\d+)\"[^>]*>")
+                .matcher(dom);
         int figures = 0;
         while (m.find()) {
             figures++;
@@ -134,5 +148,4 @@ class ChromiumRenderTest {
         assertTrue(inkFraction > 0.01, "the screenshot is nearly blank: " + inkFraction);
         assertTrue(firstSeriesBlue > 50, "the first series' blue is on screen (" + firstSeriesBlue + " samples)");
     }
-
 }

@@ -15,16 +15,15 @@ import widenet.model.TwoLayerNetwork;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
 import widenet.train.Dataset;
-import widenet.train.internal.Json;
 import widenet.train.MetricsCsv;
 import widenet.train.Probe;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
+import widenet.train.internal.Json;
 
 /** Real (tiny) run, reproduction and sweep folders for the report tests, made with the scalar kernels. */
 final class Folders {
-    private Folders() {
-    }
+    private Folders() {}
 
     /**
      * A prediction probe standing in for the theory module's: {@code pred_du_bound} = L(0)(1 − ηλ/2)^k with a
@@ -70,11 +69,16 @@ final class Folders {
         double eta = 0.2;
         SplittableRandom root = new SplittableRandom(11);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, root.split());
-             TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true), root.split());
-             Trainer t = new Trainer(k, net, data, new TrainSettings(eta, steps, n, 1, 0),
-                     withTheory ? List.of(new FakePredictions(eta)) : List.of());
-             MetricsCsv csv = new MetricsCsv(dir.resolve("metrics.csv"), t.columns())) {
+                Dataset data = Dataset.unitSphere(n, d, root.split());
+                TwoLayerNetwork net = new TwoLayerNetwork(
+                        k, new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true), root.split());
+                Trainer t = new Trainer(
+                        k,
+                        net,
+                        data,
+                        new TrainSettings(eta, steps, n, 1, 0),
+                        withTheory ? List.of(new FakePredictions(eta)) : List.of());
+                MetricsCsv csv = new MetricsCsv(dir.resolve("metrics.csv"), t.columns())) {
             t.run(csv);
         }
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -137,11 +141,14 @@ final class Folders {
         }
         Files.createDirectories(dir.resolve("series"));
         Files.writeString(dir.resolve("series/loss.csv"), loss);
-        Files.writeString(dir.resolve("series/final_vs_width.csv"),
+        Files.writeString(
+                dir.resolve("series/final_vs_width.csv"),
                 "width,final_loss,pattern_change\n16,4.5,0.03\n32,1.2,0.02\n64,0.3,0.012\n");
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("name", "du2019");
-        rep.put("paper", "Du, Zhai, Póczos & Singh, Gradient Descent Provably Optimizes Over-parameterized Neural Networks (ICLR 2019)");
+        rep.put(
+                "paper",
+                "Du, Zhai, Póczos & Singh, Gradient Descent Provably Optimizes Over-parameterized Neural Networks (ICLR 2019)");
         rep.put("runs", runs);
         rep.put("settings", Map.of("n", 20, "d", 10, "steps", 30));
         rep.put("checks", Map.of("loss_falls_every_width", true));
@@ -163,8 +170,8 @@ final class Folders {
 
     /** A tiny real sweep (scalar kernels, seconds). */
     static Path sweep(Path dir) throws IOException {
-        SweepSettings s = new SweepSettings(List.of(8, 16, 32), 8, 0, 2, 0, 0.3, 150, 0.02, 2, 128, 2, 1.0,
-                LossKind.SUM, "scalar", 1);
+        SweepSettings s = new SweepSettings(
+                List.of(8, 16, 32), 8, 0, 2, 0, 0.3, 150, 0.02, 2, 128, 2, 1.0, LossKind.SUM, "scalar", 1);
         new Sweep(dir, s, 2, null, Map.of("command", "sweep")).run();
         return dir;
     }

@@ -32,7 +32,8 @@ class ReportTest {
     record Figure(String title, int points, String svg) {
         /** Data lines: the renderer's series-line groups holding a path of at least one segment ("M x y L x y"). */
         long polylines() {
-            Matcher m = Pattern.compile("<g [^>]*class=.series-line.[^>]*>(\\s*<g [^>]*>)*\\s*<path [^>]*d=.M[^'\"]*L").matcher(svg);
+            Matcher m = Pattern.compile("<g [^>]*class=.series-line.[^>]*>(\\s*<g [^>]*>)*\\s*<path [^>]*d=.M[^'\"]*L")
+                    .matcher(svg);
             long k = 0;
             while (m.find()) {
                 k++;
@@ -41,7 +42,8 @@ class ReportTest {
         }
 
         long dots() {
-            Matcher m = Pattern.compile("<g [^>]*class=.series-point.[^>]*>(\\s*<g [^>]*>)*\\s*<(path|circle|ellipse) ").matcher(svg);
+            Matcher m = Pattern.compile("<g [^>]*class=.series-point.[^>]*>(\\s*<g [^>]*>)*\\s*<(path|circle|ellipse) ")
+                    .matcher(svg);
             long k = 0;
             while (m.find()) {
                 k++;
@@ -62,13 +64,15 @@ class ReportTest {
         assertEquals("html", doc.getDocumentElement().getTagName());
         NodeList figs = doc.getElementsByTagName("figure");
         List<Figure> out = new ArrayList<>();
-        Matcher m = Pattern.compile("<figure class=\"chart\"[^>]*>(.*?)</figure>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile("<figure class=\"chart\"[^>]*>(.*?)</figure>", Pattern.DOTALL)
+                .matcher(html);
         for (int i = 0; i < figs.getLength(); i++) {
             Element e = (Element) figs.item(i);
             assertEquals("chart", e.getAttribute("class"));
             assertEquals(1, e.getElementsByTagName("svg").getLength(), "one svg per figure");
             assertTrue(m.find());
-            out.add(new Figure(e.getAttribute("data-title"), Integer.parseInt(e.getAttribute("data-points")), m.group(1)));
+            out.add(new Figure(
+                    e.getAttribute("data-title"), Integer.parseInt(e.getAttribute("data-points")), m.group(1)));
         }
         assertFalse(m.find(), "every figure element was parsed");
         return out;
@@ -93,8 +97,11 @@ class ReportTest {
     }
 
     static Figure titled(List<Figure> figs, String prefix) {
-        return figs.stream().filter(f -> f.title().startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no chart '" + prefix + "' among " + figs.stream().map(Figure::title).toList()));
+        return figs.stream()
+                .filter(f -> f.title().startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no chart '" + prefix + "' among "
+                        + figs.stream().map(Figure::title).toList()));
     }
 
     @Test
@@ -107,9 +114,16 @@ class ReportTest {
         assertSelfContained(html);
         List<Figure> figs = figures(html);
         // loss, rate, distance, pattern, λ_min(H), step time, spectrum, projections
-        assertEquals(List.of("Training loss", "Observed contraction per step", "Distance from initialisation",
-                "Activation-pattern change", "lambda_min_H", "Wall time per step",
-                "Spectrum of the Gram matrix (spectrum)", "Projections projections = (vᵢᵀ·)² on the eigenvectors"),
+        assertEquals(
+                List.of(
+                        "Training loss",
+                        "Observed contraction per step",
+                        "Distance from initialisation",
+                        "Activation-pattern change",
+                        "lambda_min_H",
+                        "Wall time per step",
+                        "Spectrum of the Gram matrix (spectrum)",
+                        "Projections projections = (vᵢᵀ·)² on the eigenvectors"),
                 figs.stream().map(Figure::title).toList());
         assertEquals(figs.size(), page.charts());
         assertEveryChartDrawn(figs);
@@ -119,7 +133,9 @@ class ReportTest {
         assertEquals(41 + 9, loss.points(), "41 rows of loss, the prediction on rows 0, 5, …, 40");
         assertTrue(titled(figs, "Observed").svg().contains("1 − ηλ₀/2 (Du et al.)"));
         Figure dist = titled(figs, "Distance");
-        assertTrue(dist.svg().contains(">radius_R<") && dist.svg().contains(">w_dist_max_row<") && dist.svg().contains(">w_dist_fro<"));
+        assertTrue(dist.svg().contains(">radius_R<")
+                && dist.svg().contains(">w_dist_max_row<")
+                && dist.svg().contains(">w_dist_fro<"));
         assertFalse(dist.svg().contains(">a_dist<"), "a_dist is 0 throughout (a fixed): nothing to show on a log axis");
         Figure lambda = titled(figs, "lambda_min_H");
         assertEquals(9 + 2 + 2, lambda.points(), "rows 0, 5, …, 40 plus the two reference lines λ₀, λ₀/2");
@@ -130,8 +146,14 @@ class ReportTest {
     void runWithoutTheoryHasTheMeasuredChartsOnly() throws Exception {
         Path run = Folders.run(tmp.resolve("plain"), 16, 8, 32, 10, false);
         List<Figure> figs = figures(Report.render(run).html());
-        assertEquals(List.of("Training loss", "Observed contraction per step", "Distance from initialisation",
-                "Activation-pattern change", "Wall time per step"), figs.stream().map(Figure::title).toList());
+        assertEquals(
+                List.of(
+                        "Training loss",
+                        "Observed contraction per step",
+                        "Distance from initialisation",
+                        "Activation-pattern change",
+                        "Wall time per step"),
+                figs.stream().map(Figure::title).toList());
         assertEveryChartDrawn(figs);
     }
 
@@ -145,8 +167,11 @@ class ReportTest {
         String html = page.html();
         assertSelfContained(html);
         assertTrue(html.contains("&lt;script&gt;"), "raw HTML in summary.md is shown, not run");
-        assertTrue(html.contains("<th align=\"right\">final loss</th>") || html.contains("<th style=\"text-align: right\">final loss</th>")
-                || html.contains(">final loss</th>"), "summary.md's table is an HTML table");
+        assertTrue(
+                html.contains("<th align=\"right\">final loss</th>")
+                        || html.contains("<th style=\"text-align: right\">final loss</th>")
+                        || html.contains(">final loss</th>"),
+                "summary.md's table is an HTML table");
         assertTrue(html.contains("<td align=\"right\">0.012</td>") || html.contains(">0.012</td>"));
         List<Figure> figs = figures(html);
         assertEveryChartDrawn(figs);
@@ -166,11 +191,27 @@ class ReportTest {
     @Test
     void theReproducedFigureOpensThePageWithThePapersValuesAsMarkers() throws Exception {
         Path dir = Folders.reproduction(tmp.resolve("fig"));
-        Files.writeString(dir.resolve("series/panel_b.csv"),
+        Files.writeString(
+                dir.resolve("series/panel_b.csv"),
                 "width,pattern_change,paper_pattern_change\n500,0.027,0.0185\n1000,0.02,0.015\n2000,0.013,0.0115\n");
         Map<String, Object> rep = widenet.train.internal.Json.read(dir.resolve("reproduction.json"));
-        rep.put("figure", Map.of("caption", "Figure 1 (b): pattern change", "source", "Du et al. 2019, Figure 1, read from the figure",
-                "panels", List.of(Map.of("title", "(b) pattern change", "file", "series/panel_b.csv", "log_x", true, "log_y", false))));
+        rep.put(
+                "figure",
+                Map.of(
+                        "caption",
+                        "Figure 1 (b): pattern change",
+                        "source",
+                        "Du et al. 2019, Figure 1, read from the figure",
+                        "panels",
+                        List.of(Map.of(
+                                "title",
+                                "(b) pattern change",
+                                "file",
+                                "series/panel_b.csv",
+                                "log_x",
+                                true,
+                                "log_y",
+                                false))));
         widenet.train.internal.Json.write(dir.resolve("reproduction.json"), rep);
         String html = Report.render(dir).html();
         int figure = html.indexOf("Figure: Figure 1 (b)"), settings = html.indexOf(">Settings<");
@@ -181,7 +222,10 @@ class ReportTest {
         assertEquals(1, panel.polylines(), "widenet's curve is a line");
         assertTrue(panel.dots() >= 3, "the paper's three values are markers: " + panel.dots());
         assertTrue(html.contains("read from the figure"), "the source of the paper's values is named");
-        assertEquals(0, figs.stream().filter(f -> f.title().startsWith("panel_b")).count(), "the panel's file is not drawn again among the series");
+        assertEquals(
+                0,
+                figs.stream().filter(f -> f.title().startsWith("panel_b")).count(),
+                "the panel's file is not drawn again among the series");
         assertTrue(html.indexOf("class=\"charts panels\"") < settings, "panels side by side");
 
         rep.put("figure", Map.of("panels", List.of(Map.of("file", "series/missing.csv"))));
@@ -194,7 +238,8 @@ class ReportTest {
     void seriesNamedAfterTheirFileShareOneChartWhateverTheirSizes() throws Exception {
         Path dir = Folders.reproduction(tmp.resolve("deep"));
         // one quantity per run, 10⁶ apart (a run that converged and one that stalled): still one chart
-        Files.writeString(dir.resolve("series/gram.csv"), "step,gram_n1_64,gram_n1_256\n0,1e-6,1\n10,2e-6,2\n20,3e-6,3\n");
+        Files.writeString(
+                dir.resolve("series/gram.csv"), "step,gram_n1_64,gram_n1_256\n0,1e-6,1\n10,2e-6,2\n20,3e-6,3\n");
         // two quantities 10⁶ apart: one chart each
         Files.writeString(dir.resolve("series/mixed.csv"), "step,small,large\n0,1e-6,1\n10,2e-6,2\n20,3e-6,3\n");
         List<Figure> figs = figures(Report.render(dir).html());
@@ -212,8 +257,12 @@ class ReportTest {
         String html = page.html();
         assertSelfContained(html);
         List<Figure> figs = figures(html);
-        assertEquals(List.of("Smallest width that reaches the target, m_min(n)", "Loss ratio reached by each cell",
-                "Steps to reach the target"), figs.stream().map(Figure::title).toList());
+        assertEquals(
+                List.of(
+                        "Smallest width that reaches the target, m_min(n)",
+                        "Loss ratio reached by each cell",
+                        "Steps to reach the target"),
+                figs.stream().map(Figure::title).toList());
         assertEveryChartDrawn(figs);
         Figure m = figs.get(0);
         assertTrue(m.svg().contains(">fit: α = "), "the fitted line");
@@ -249,7 +298,8 @@ class ReportTest {
         assertTrue(e.getMessage().contains("metrics.csv:4: column loss: 'abc' is not a number"), e.getMessage());
 
         Files.write(run.resolve("metrics.csv"), original);
-        Files.writeString(run.resolve("run.json"), "{\n  \"status\": \"finished\",\n  \"settings\": {\n    \"n\": 4,,\n  }\n}\n");
+        Files.writeString(
+                run.resolve("run.json"), "{\n  \"status\": \"finished\",\n  \"settings\": {\n    \"n\": 4,,\n  }\n}\n");
         e = assertThrows(InputException.class, () -> Report.render(run));
         assertTrue(e.getMessage().contains("run.json") && e.getMessage().contains("line 4"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -271,14 +321,17 @@ class ReportTest {
         assertEquals("w#_norm2", MetricCharts.groupOf("w1_norm2"), "per-layer columns share a chart");
         assertEquals("w#_norm2", MetricCharts.groupOf("w12_norm2"));
         assertEquals("lambda_min_H", MetricCharts.groupOf("lambda_min_H"));
-        List<String> cols = List.of("step", "loss", "w_dist_max_row", "pred_du_bound", "pred_w_dist_max_row", "radius_R");
+        List<String> cols =
+                List.of("step", "loss", "w_dist_max_row", "pred_du_bound", "pred_w_dist_max_row", "radius_R");
         assertEquals("loss", MetricCharts.companionOf("pred_du_bound", cols));
         assertEquals("w_dist_max_row", MetricCharts.companionOf("pred_w_dist_max_row", cols));
         assertEquals("w_dist_max_row", MetricCharts.companionOf("radius_R", cols));
         assertEquals(null, MetricCharts.companionOf("loss", cols));
-        List<String> kernel = List.of("step", "loss", "test_loss", "pred_loss_ntk0", "pred_test_loss_ntk0", "pred_test_loss_inf");
+        List<String> kernel =
+                List.of("step", "loss", "test_loss", "pred_loss_ntk0", "pred_test_loss_ntk0", "pred_test_loss_inf");
         assertEquals("loss", MetricCharts.companionOf("pred_loss_ntk0", kernel));
-        assertEquals("test_loss", MetricCharts.companionOf("pred_test_loss_ntk0", kernel), "the kernel's suffix is dropped");
+        assertEquals(
+                "test_loss", MetricCharts.companionOf("pred_test_loss_ntk0", kernel), "the kernel's suffix is dropped");
         assertEquals("test_loss", MetricCharts.companionOf("pred_test_loss_inf", kernel));
         assertEquals("test_loss", MetricCharts.groupOf("test_loss"));
         assertTrue(MetricCharts.autoLog(new double[] {1e-3, Double.NaN, 2}));

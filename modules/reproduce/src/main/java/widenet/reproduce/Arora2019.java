@@ -1,6 +1,5 @@
 package widenet.reproduce;
 
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +14,9 @@ import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
 import widenet.theory.NtkSpectrum;
 import widenet.theory.TwoLayerTheory;
+import widenet.train.DataSpec;
 import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
-import widenet.train.DataSpec;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;
 
@@ -43,10 +42,22 @@ public final class Arora2019 extends Reproduction {
     static final String WORST = "worst";
 
     Arora2019() {
-        super(NAME, "Arora, Du, Hu, Li, Wang: Fine-Grained Analysis of Optimization and Generalization for Overparameterized "
+        super(
+                NAME,
+                "Arora, Du, Hu, Li, Wang: Fine-Grained Analysis of Optimization and Generalization for Overparameterized "
                         + "Two-Layer Neural Networks (ICML 2019), Figures 1 and 2 (true, random and worst-case labels)",
-                Set.of("--n", "--width", "--steps", "--lr", "--seed", "--kappa", "--theory-every", "--every", "--data",
-                        "--classes", "--fractions"));
+                Set.of(
+                        "--n",
+                        "--width",
+                        "--steps",
+                        "--lr",
+                        "--seed",
+                        "--kappa",
+                        "--theory-every",
+                        "--every",
+                        "--data",
+                        "--classes",
+                        "--fractions"));
     }
 
     private static Path dataDir(ReproductionOptions o) {
@@ -76,7 +87,9 @@ public final class Arora2019 extends Reproduction {
         List<Integer> classes = ctx.setting(o.classes(), List.of(0, 1));
         List<Double> fractions = ctx.setting(o.fractions(), List.of(0.0, 0.5, 1.0), List.of(0.0, 0.25, 0.5, 0.75, 1.0));
         if (o.theoryEvery() != null) {
-            ctx.log(NAME + ": --theory-every is not used: the trajectory is predicted from one decomposition of H∞ at every metrics row");
+            ctx.log(
+                    NAME
+                            + ": --theory-every is not used: the trajectory is predicted from one decomposition of H∞ at every metrics row");
         }
         if (classes.size() != 2 || classes.get(0).equals(classes.get(1))) {
             throw new InputException("--classes takes two different class labels, e.g. 0,1; got " + classes);
@@ -107,15 +120,25 @@ public final class Arora2019 extends Reproduction {
         TwoLayerTheory theory;
         int d;
         try (Kernels k = KernelProviders.open(ctx.kernels(), ctx.threads());
-             FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy"))) {
+                FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy"))) {
             d = x.cols();
             theory = new TwoLayerTheory(k, x, yTrue, 1.0, LossKind.SUM, false, kappa);
         }
         NtkSpectrum spectrum = theory.spectrum();
         double eta = o.lr() != null ? o.lr() : 1 / spectrum.lambdaMax();
         double theorySeconds = (System.nanoTime() - t0) / 1e9;
-        ctx.log(String.format("%s: %d + %d held-out images of classes %s, d = %d; H∞: λ₀ = %.4g, λ_max = %.4g → η = %.4g%s (%.1f s)",
-                NAME, n, nTest, classes, d, spectrum.lambdaMin(), spectrum.lambdaMax(), eta, o.lr() != null ? " (given)" : " = 1/λ_max", theorySeconds));
+        ctx.log(String.format(
+                "%s: %d + %d held-out images of classes %s, d = %d; H∞: λ₀ = %.4g, λ_max = %.4g → η = %.4g%s (%.1f s)",
+                NAME,
+                n,
+                nTest,
+                classes,
+                d,
+                spectrum.lambdaMin(),
+                spectrum.lambdaMax(),
+                eta,
+                o.lr() != null ? " (given)" : " = 1/λ_max",
+                theorySeconds));
 
         // ---- the variants' labels: the random fractions, then the worst case ----
         List<double[]> ys = new ArrayList<>();
@@ -130,7 +153,8 @@ public final class Arora2019 extends Reproduction {
             runs.add("random" + Math.round(p * 100));
         }
         double[] worst = spectrum.vector(0);
-        double sign = worst[0] < 0 ? -1 : 1;   // an eigenvector's sign is arbitrary: fix it so the labels are reproducible
+        double sign =
+                worst[0] < 0 ? -1 : 1; // an eigenvector's sign is arbitrary: fix it so the labels are reproducible
         for (int i = 0; i < n; i++) {
             worst[i] *= sign * Math.sqrt(n);
         }
@@ -153,13 +177,26 @@ public final class Arora2019 extends Reproduction {
         List<MetricsTable> metrics = new ArrayList<>();
         List<double[]> predicted = new ArrayList<>(), testOutputs = new ArrayList<>();
         try (Kernels k = KernelProviders.open(ctx.kernels(), ctx.threads());
-             FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy")); FloatMatrix xTest = Npy.readMatrix(dataFolder.resolve("X_test.npy"))) {
+                FloatMatrix x = Npy.readMatrix(dataFolder.resolve("X.npy"));
+                FloatMatrix xTest = Npy.readMatrix(dataFolder.resolve("X_test.npy"))) {
             for (int i = 0; i < runs.size(); i++) {
                 String run = runs.get(i);
-                ctx.train(run, new RunSpec(new DataSpec.NpyFiles(dataFolder.resolve("X.npy").toString(),
-                        dataFolder.resolve("y_" + run + ".npy").toString(), dataFolder.resolve("X_test.npy").toString(),
-                        dataFolder.resolve("y_test.npy").toString()), new ModelSpec.TwoLayer(m, kappa, false, 1),
-                        new RunSpec.Optimisation(eta, steps, null, every, "sum"), seed, null, RunSpec.Theory.OFF, null, null, null));
+                ctx.train(
+                        run,
+                        new RunSpec(
+                                new DataSpec.NpyFiles(
+                                        dataFolder.resolve("X.npy").toString(),
+                                        dataFolder.resolve("y_" + run + ".npy").toString(),
+                                        dataFolder.resolve("X_test.npy").toString(),
+                                        dataFolder.resolve("y_test.npy").toString()),
+                                new ModelSpec.TwoLayer(m, kappa, false, 1),
+                                new RunSpec.Optimisation(eta, steps, null, every, "sum"),
+                                seed,
+                                null,
+                                RunSpec.Theory.OFF,
+                                null,
+                                null,
+                                null));
                 MetricsTable t = ctx.metrics(run);
                 metrics.add(t);
                 double[] u0 = Arora2019Data.outputs(k, ctx.resolve(run).resolve("init"), x, kappa);
@@ -171,8 +208,31 @@ public final class Arora2019 extends Reproduction {
                 testOutputs.add(Arora2019Data.outputs(k, ctx.resolve(run).resolve("final"), xTest, kappa));
             }
         }
-        Arora2019Summary.write(ctx, this, new Arora2019Summary.Inputs(o, dataDir(o).toString(), classes, n, nTest, d, m, kappa, steps, eta,
-                fractions, seed, quick, theory, runs, ys, yTest, metrics, predicted, testOutputs, theorySeconds));
+        Arora2019Summary.write(
+                ctx,
+                this,
+                new Arora2019Summary.Inputs(
+                        o,
+                        dataDir(o).toString(),
+                        classes,
+                        n,
+                        nTest,
+                        d,
+                        m,
+                        kappa,
+                        steps,
+                        eta,
+                        fractions,
+                        seed,
+                        quick,
+                        theory,
+                        runs,
+                        ys,
+                        yTest,
+                        metrics,
+                        predicted,
+                        testOutputs,
+                        theorySeconds));
     }
 
     /**
@@ -194,8 +254,10 @@ public final class Arora2019 extends Reproduction {
     /** The error when an IDX file is missing: from Debian's folder (how to install it) or from {@code --data}. */
     public static String missingData(Path given, Path file) {
         return given == null
-                ? "Fashion-MNIST is not installed (no " + file + "); install it with: apt-get install dataset-fashion-mnist"
-                : "--data " + given + ": no " + file.getFileName() + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
+                ? "Fashion-MNIST is not installed (no " + file
+                        + "); install it with: apt-get install dataset-fashion-mnist"
+                : "--data " + given + ": no " + file.getFileName()
+                        + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
     }
 
     /** A seeded Fisher–Yates permutation (widenet.train.Permutations.uniform once that lands: the same draws). */

@@ -3,8 +3,8 @@ package widenet.reproduce;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import widenet.kernel.Kernels;
 import java.util.SplittableRandom;
+import widenet.kernel.Kernels;
 import widenet.model.LossKind;
 import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
@@ -23,8 +23,7 @@ import widenet.train.InputException;
  * outputs on a set from its saved weights (init/ or final/), for u(0) and the held-out predictions.
  */
 final class Arora2019Data {
-    private Arora2019Data() {
-    }
+    private Arora2019Data() {}
 
     /** The held-out set's size for n training images: n/5, even, at least 2. */
     static int testSize(int n) {
@@ -35,11 +34,13 @@ final class Arora2019Data {
      * Writes {@code X.npy} (n×d), {@code X_test.npy} (n_test×d) and {@code y_test.npy} into {@code folder}; returns the labels, training
      * first: {@code [0]} the n training labels, {@code [1]} the n_test held-out labels (the true ones).
      */
-    static double[][] write(FashionMnistFiles files, List<Integer> classes, int n, int nTest, Path folder) throws IOException {
+    static double[][] write(FashionMnistFiles files, List<Integer> classes, int n, int nTest, Path folder)
+            throws IOException {
         try (FloatMatrix images = Idx.readImages(files.trainImages())) {
             int[] labels = Idx.readLabels(files.trainLabels());
             if (labels.length != images.rows()) {
-                throw new InputException(files.trainLabels() + ": " + labels.length + " labels for " + images.rows() + " images in " + files.trainImages());
+                throw new InputException(files.trainLabels() + ": " + labels.length + " labels for " + images.rows()
+                        + " images in " + files.trainImages());
             }
             int[] picked = pick(labels, classes, n / 2, nTest / 2, files.trainLabels());
             double[] y = new double[n], yTest = new double[nTest];
@@ -59,8 +60,17 @@ final class Arora2019Data {
      * Rows {@code picked[offset + c·each + i]} for c = 0 (class A's {@code each}) and c = 1 … laid out as: class A's
      * n/2 training indices, class B's n/2, then class A's n_test/2 held-out indices, class B's.
      */
-    private static void writeSet(FloatMatrix images, int[] labels, List<Integer> classes, int[] picked, int offset, int each,
-                                 Path file, double[] y, FashionMnistFiles files) throws IOException {
+    private static void writeSet(
+            FloatMatrix images,
+            int[] labels,
+            List<Integer> classes,
+            int[] picked,
+            int offset,
+            int each,
+            Path file,
+            double[] y,
+            FashionMnistFiles files)
+            throws IOException {
         int d = images.cols();
         try (FloatMatrix x = FloatMatrix.allocate(2 * each, d)) {
             for (int i = 0; i < 2 * each; i++) {
@@ -71,7 +81,8 @@ final class Arora2019Data {
                     norm2 += v * v;
                 }
                 if (norm2 == 0) {
-                    throw new InputException(files.trainImages() + ": image " + src + " is all zeros; it cannot be normalised");
+                    throw new InputException(
+                            files.trainImages() + ": image " + src + " is all zeros; it cannot be normalised");
                 }
                 double inv = 1 / Math.sqrt(norm2);
                 for (int j = 0; j < d; j++) {
@@ -102,8 +113,8 @@ final class Arora2019Data {
                 }
             }
             if (found < each + testEach) {
-                throw new InputException(labelFile + ": class " + classes.get(c) + " has " + found + " images, " + (each + testEach)
-                        + " needed (n/2 for training and n_test/2 = n/10 held out)");
+                throw new InputException(labelFile + ": class " + classes.get(c) + " has " + found + " images, "
+                        + (each + testEach) + " needed (n/2 for training and n_test/2 = n/10 held out)");
             }
         }
         return out;
@@ -114,11 +125,15 @@ final class Arora2019Data {
      * ({@code W.npy}, {@code a.npy}); evaluated in blocks of 512 rows so the hidden layer stays 512×m.
      */
     static double[] outputs(Kernels kernels, Path weights, FloatMatrix x, double kappa) throws IOException {
-        try (FloatMatrix w = Npy.readMatrix(weights.resolve("W.npy")); FloatVec a = Npy.readVector(weights.resolve("a.npy"));
-             TwoLayerNetwork net = new TwoLayerNetwork(kernels, new TwoLayerNetwork.Config(x.cols(), w.rows(), Math.min(512, x.rows()), kappa,
-                     false, LossKind.SUM, true), new SplittableRandom(0));
-             FloatMatrix out = FloatMatrix.allocate(x.rows(), 1)) {
-            for (Parameter p : net.parameters()) {   // the drawn weights replaced by the saved ones
+        try (FloatMatrix w = Npy.readMatrix(weights.resolve("W.npy"));
+                FloatVec a = Npy.readVector(weights.resolve("a.npy"));
+                TwoLayerNetwork net = new TwoLayerNetwork(
+                        kernels,
+                        new TwoLayerNetwork.Config(
+                                x.cols(), w.rows(), Math.min(512, x.rows()), kappa, false, LossKind.SUM, true),
+                        new SplittableRandom(0));
+                FloatMatrix out = FloatMatrix.allocate(x.rows(), 1)) {
+            for (Parameter p : net.parameters()) { // the drawn weights replaced by the saved ones
                 switch (p.name()) {
                     case "W" -> p.value().copyFrom(w);
                     case "a" -> {

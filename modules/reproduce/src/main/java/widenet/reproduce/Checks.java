@@ -13,8 +13,7 @@ public final class Checks {
     private final Map<String, Object> record = new LinkedHashMap<>();
 
     /** No checks yet: a reproduction adds its own, in the order summary.md shows them. */
-    public Checks() {
-    }
+    public Checks() {}
 
     /** A check: {@code key} in reproduction.json, {@code what} in summary.md. */
     public Checks add(String key, boolean ok, String what) {

@@ -1,16 +1,15 @@
 package widenet.reproduce;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
 import widenet.train.DataSpec;
-import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;
 import widenet.train.Runs;
+import widenet.train.internal.Json;
 
 /**
  * One trained variant of a deep-network reproduction, read back from its run folder: metrics.csv, run.json (with
@@ -19,8 +18,14 @@ import widenet.train.Runs;
  * square loss is stable only for η < 2/λ_max(K)), measured by a 0-step run of the same network in
  * {@code calibration/NAME}.
  */
-record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable metrics, Map<String, Object> run,
-                   LossCurve loss, String stopped) {
+record DeepVariant(
+        String name,
+        double eta,
+        double ntkLambdaMax,
+        MetricsTable metrics,
+        Map<String, Object> run,
+        LossCurve loss,
+        String stopped) {
 
     /**
      * λ_max(K(0)) of {@code network} (a 0-step run of the variant's data, network and seed, at the default step and
@@ -40,10 +45,28 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
      * {@code every}, the theory every {@code theoryEvery}) at η = {@code eta} if given, else
      * {@code factor}/λ_max(K(0)). A run that diverges is kept: its message is the result's {@code stopped}.
      */
-    static DeepVariant train(ReproductionContext ctx, String name, int n, ModelSpec.Deep network, long seed, long steps,
-                             long every, long theoryEvery, Double eta, double factor) throws Exception {
-        RunSpec base = new RunSpec(new DataSpec.Sphere(n, network.widths().get(0)), network,
-                RunSpec.Optimisation.fullBatch(0.1, 0), seed, null, RunSpec.Theory.AUTO, null, null, null);
+    static DeepVariant train(
+            ReproductionContext ctx,
+            String name,
+            int n,
+            ModelSpec.Deep network,
+            long seed,
+            long steps,
+            long every,
+            long theoryEvery,
+            Double eta,
+            double factor)
+            throws Exception {
+        RunSpec base = new RunSpec(
+                new DataSpec.Sphere(n, network.widths().get(0)),
+                network,
+                RunSpec.Optimisation.fullBatch(0.1, 0),
+                seed,
+                null,
+                RunSpec.Theory.AUTO,
+                null,
+                null,
+                null);
         double lmax = ntkLambdaMax(ctx, name, base);
         double step = Double.parseDouble(fourDigits(eta != null ? eta : factor / lmax));
         RunSpec spec = base.withOptimisation(new RunSpec.Optimisation(step, steps, null, every, "sum"))
@@ -51,8 +74,14 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
         String stopped = ctx.trainUntilStopped(name, spec, "stopped");
         MetricsTable t = ctx.metrics(name);
         Map<String, Object> run = ctx.runJson(name);
-        return new DeepVariant(name, step, lmax, t, run,
-                t.size() > 1 ? LossCurve.of(t.column("step"), t.column("loss")) : null, stopped);
+        return new DeepVariant(
+                name,
+                step,
+                lmax,
+                t,
+                run,
+                t.size() > 1 ? LossCurve.of(t.column("step"), t.column("loss")) : null,
+                stopped);
     }
 
     boolean converged() {
@@ -78,7 +107,10 @@ record DeepVariant(String name, double eta, double ntkLambdaMax, MetricsTable me
     /** A measured column for the per-run table: "initial → minimum → last", or "–" when never measured. */
     String initialMinLast(String column) {
         double[] g = measured(column);
-        return g.length == 0 ? "–" : MarkdownTable.num(g[0]) + " → " + MarkdownTable.num(min(g)) + " → " + MarkdownTable.num(g[g.length - 1]);
+        return g.length == 0
+                ? "–"
+                : MarkdownTable.num(g[0]) + " → " + MarkdownTable.num(min(g)) + " → "
+                        + MarkdownTable.num(g[g.length - 1]);
     }
 
     /** A theory value for the per-run table: "at initialisation → at the last step". */

@@ -11,8 +11,7 @@ import java.util.Locale;
  * plots, nor the logarithm's base; it prints no λ₀. These are the only numbers a "paper" column of du2019 may show.
  */
 final class Du2019Figure {
-    private Du2019Figure() {
-    }
+    private Du2019Figure() {}
 
     static final String SOURCE = "Du et al. 2019, Figure 1, read from the figure at epoch 100";
     static final int[] WIDTHS = {500, 1000, 2000, 4000, 8000};
@@ -37,10 +36,14 @@ final class Du2019Figure {
 
     /** How panel (a)'s "training error" may be read: the quantity whose logarithm is plotted, and the base. */
     enum Reading {
-        HALF_SUM_LN("½Σ(u−y)²", false, 0.5, Math.E), SUM_LN("Σ(u−y)²", false, 1, Math.E),
-        HALF_MEAN_LN("½·mean(u−y)²", true, 0.5, Math.E), MEAN_LN("mean(u−y)²", true, 1, Math.E),
-        HALF_SUM_LOG10("½Σ(u−y)²", false, 0.5, 10), SUM_LOG10("Σ(u−y)²", false, 1, 10),
-        HALF_MEAN_LOG10("½·mean(u−y)²", true, 0.5, 10), MEAN_LOG10("mean(u−y)²", true, 1, 10);
+        HALF_SUM_LN("½Σ(u−y)²", false, 0.5, Math.E),
+        SUM_LN("Σ(u−y)²", false, 1, Math.E),
+        HALF_MEAN_LN("½·mean(u−y)²", true, 0.5, Math.E),
+        MEAN_LN("mean(u−y)²", true, 1, Math.E),
+        HALF_SUM_LOG10("½Σ(u−y)²", false, 0.5, 10),
+        SUM_LOG10("Σ(u−y)²", false, 1, 10),
+        HALF_MEAN_LOG10("½·mean(u−y)²", true, 0.5, 10),
+        MEAN_LOG10("mean(u−y)²", true, 1, 10);
 
         final String quantity;
         final boolean mean;
@@ -120,7 +123,9 @@ final class Du2019Figure {
                 continue;
             }
             a.add(logEnd[i] - LOG_TRAINING_ERROR[j]);
-            a.add(Math.max(0, Math.max(LOG_TRAINING_ERROR_START_LOW - logStart[i], logStart[i] - LOG_TRAINING_ERROR_START_HIGH)));
+            a.add(Math.max(
+                    0,
+                    Math.max(LOG_TRAINING_ERROR_START_LOW - logStart[i], logStart[i] - LOG_TRAINING_ERROR_START_HIGH)));
             b.add((pattern[i] - PATTERN_CHANGE[j]) / PATTERN_CHANGE[j]);
             c.add((dist[i] - MAX_DISTANCE[j]) / MAX_DISTANCE[j]);
         }

@@ -25,7 +25,8 @@ public final class Figure {
     }
 
     /** Writes the panel's curves to {@code series/NAME.csv} and adds it as the next panel. */
-    public Figure panel(ReproductionContext ctx, String title, String name, SeriesCsv curves, boolean logX, boolean logY)
+    public Figure panel(
+            ReproductionContext ctx, String title, String name, SeriesCsv curves, boolean logX, boolean logY)
             throws IOException {
         curves.write(ctx.seriesFile(name));
         Map<String, Object> p = new LinkedHashMap<>();

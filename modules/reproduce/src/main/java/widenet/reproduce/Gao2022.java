@@ -12,9 +12,9 @@ import widenet.kernel.Kernels;
 import widenet.train.DataSpec;
 import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
-import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunSpec;
+import widenet.train.internal.Json;
 
 /**
  * Figure 1 of Gao, Liu, Liu, Rajan &amp; Gao (ICLR 2022): the paper's implicit network (φ = relu(Wx)/√m, the skip
@@ -34,16 +34,21 @@ import widenet.train.RunSpec;
  */
 final class Gao2022 extends Reproduction {
     static final String NAME = "gao2022";
-    static final double GAMMA = widenet.model.ImplicitNetwork.PAPER_GAMMA, GAMMA_REQUIRED_TOO_LARGE = 0.7, GAMMA_DIVERGING = 2.0;
+    static final double GAMMA = widenet.model.ImplicitNetwork.PAPER_GAMMA,
+            GAMMA_REQUIRED_TOO_LARGE = 0.7,
+            GAMMA_DIVERGING = 2.0;
     static final List<String> DATASETS = List.of("mnist", "fashion");
 
     Gao2022() {
-        super(NAME, "Gao, Liu, Liu, Rajan, Gao, A global convergence theory for deep ReLU implicit networks via over-parameterization "
-                + "(ICLR 2022), Figure 1", Set.of("--n", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every", "--data"));
+        super(
+                NAME,
+                "Gao, Liu, Liu, Rajan, Gao, A global convergence theory for deep ReLU implicit networks via over-parameterization "
+                        + "(ICLR 2022), Figure 1",
+                Set.of("--n", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every", "--data"));
     }
 
-    record Stopped(String name, double gamma, boolean contractionRequired, String message, boolean noNanRow, int rows) {
-    }
+    record Stopped(
+            String name, double gamma, boolean contractionRequired, String message, boolean noNanRow, int rows) {}
 
     private static Path fashionDir(ReproductionOptions o) {
         return o.data() != null ? o.data() : FashionMnistFiles.DEBIAN_DIR;
@@ -81,13 +86,29 @@ final class Gao2022 extends Reproduction {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Gao2022Data.Prepared> data = new LinkedHashMap<>();
         try (Kernels kernels = KernelProviders.open(ctx.kernels(), ctx.threads())) {
-            data.put("mnist", Gao2022Data.mnist(kernels, Gao2022Data.defaultMnistTarball(), perClass, rng.split(), ctx.folder("data-mnist")));
-            data.put("fashion", Gao2022Data.fashion(kernels, fashionDir(o), perClass, rng.split(), ctx.folder("data-fashion")));
+            data.put(
+                    "mnist",
+                    Gao2022Data.mnist(
+                            kernels,
+                            Gao2022Data.defaultMnistTarball(),
+                            perClass,
+                            rng.split(),
+                            ctx.folder("data-mnist")));
+            data.put(
+                    "fashion",
+                    Gao2022Data.fashion(kernels, fashionDir(o), perClass, rng.split(), ctx.folder("data-fashion")));
         }
         for (Gao2022Data.Prepared p : data.values()) {
-            ctx.log(String.format("%s: n = %d training, %d test images, %d parallel pair(s) perturbed; λ₀ = λ_min(G∞) = %s, "
-                            + "λ_max(H∞) = %s → η = 1/λ_max = %s", p.name(), p.n(), p.nTest(), p.perturbed(),
-                    MarkdownTable.num(p.lambda0()), MarkdownTable.num(p.lambdaMaxNtk()), MarkdownTable.num(p.eta())));
+            ctx.log(String.format(
+                    "%s: n = %d training, %d test images, %d parallel pair(s) perturbed; λ₀ = λ_min(G∞) = %s, "
+                            + "λ_max(H∞) = %s → η = 1/λ_max = %s",
+                    p.name(),
+                    p.n(),
+                    p.nTest(),
+                    p.perturbed(),
+                    MarkdownTable.num(p.lambda0()),
+                    MarkdownTable.num(p.lambdaMaxNtk()),
+                    MarkdownTable.num(p.eta())));
         }
 
         int k = widths.size();
@@ -98,12 +119,16 @@ final class Gao2022 extends Reproduction {
                 double m = widths.get(i);
                 // ≈ 3 forward (warm) and 8 adjoint iterations of one n×m×m GEMM per step, the gradient GEMMs, and the
                 // test set's forward on every metrics row
-                flops[s * k + i] = steps * 2.0 * n * m * (11 * m + 3 * 784) + steps / (double) every * 2.0 * n * m * (3 * m + 784);
+                flops[s * k + i] =
+                        steps * 2.0 * n * m * (11 * m + 3 * 784) + steps / (double) every * 2.0 * n * m * (3 * m + 784);
             }
         }
         // the theory rows: four n×n×m Grams in double (≈ 2 GFLOP/s) and three n×n eigenproblems
-        double theorySeconds = DATASETS.size() * widths.stream().mapToDouble(m -> (steps / theoryEvery + 2)
-                * (4.0 * n * n * m / 2e9 + 3 * Math.pow(n / 1000.0, 3) * 0.7)).sum();
+        double theorySeconds = DATASETS.size()
+                * widths.stream()
+                        .mapToDouble(m ->
+                                (steps / theoryEvery + 2) * (4.0 * n * n * m / 2e9 + 3 * Math.pow(n / 1000.0, 3) * 0.7))
+                        .sum();
         ctx.announce(flops, theorySeconds);
 
         Map<String, List<MetricsTable>> tables = new LinkedHashMap<>();
@@ -125,31 +150,67 @@ final class Gao2022 extends Reproduction {
         double eta0 = etas.get(DATASETS.get(0));
         long stopSteps = Math.min(steps, 5);
         List<Stopped> stopped = new ArrayList<>();
-        stopped.add(tooLarge(ctx, "gamma" + GAMMA_REQUIRED_TOO_LARGE + "_required", GAMMA_REQUIRED_TOO_LARGE, true, first, m0, eta0,
-                stopSteps, seed, theoryEvery));
-        stopped.add(tooLarge(ctx, "gamma" + GAMMA_DIVERGING, GAMMA_DIVERGING, false, first, m0, eta0, stopSteps, seed, theoryEvery));
-        boolean stopsAsPromised = stopped.stream().allMatch(s -> s.message() != null && s.noNanRow() && s.message().contains("‖Ã‖₂")
-                && s.message().contains("γ is too large") && (s.contractionRequired() ? s.message().contains("contraction is required")
-                : s.message().contains("not a contraction")));
+        stopped.add(tooLarge(
+                ctx,
+                "gamma" + GAMMA_REQUIRED_TOO_LARGE + "_required",
+                GAMMA_REQUIRED_TOO_LARGE,
+                true,
+                first,
+                m0,
+                eta0,
+                stopSteps,
+                seed,
+                theoryEvery));
+        stopped.add(tooLarge(
+                ctx, "gamma" + GAMMA_DIVERGING, GAMMA_DIVERGING, false, first, m0, eta0, stopSteps, seed, theoryEvery));
+        boolean stopsAsPromised = stopped.stream()
+                .allMatch(s -> s.message() != null
+                        && s.noNanRow()
+                        && s.message().contains("‖Ã‖₂")
+                        && s.message().contains("γ is too large")
+                        && (s.contractionRequired()
+                                ? s.message().contains("contraction is required")
+                                : s.message().contains("not a contraction")));
 
         // ---- the figure, the checks, the tables ----
-        Figure figure = new Figure("Gao et al. 2022, Figure 1: training loss, test loss and ‖γ̃A(k)‖ against the epoch, per width m"
-                + (quick ? " (--quick: small sizes)" : ""), "widenet's runs (the paper's curves are not tabulated; its claims are in summary.md)");
+        Figure figure = new Figure(
+                "Gao et al. 2022, Figure 1: training loss, test loss and ‖γ̃A(k)‖ against the epoch, per width m"
+                        + (quick ? " (--quick: small sizes)" : ""),
+                "widenet's runs (the paper's curves are not tabulated; its claims are in summary.md)");
         Checks checks = new Checks();
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("gamma", GAMMA);
-        theory.put("eta_rule", etaRule(o.lr(), "η = 1/λ_max(H∞), H∞ = 2G∞ + 2H∞_Du + γ²K⁰⊙G∞ (leading order in γ) of the training set"));
+        theory.put(
+                "eta_rule",
+                etaRule(
+                        o.lr(),
+                        "η = 1/λ_max(H∞), H∞ = 2G∞ + 2H∞_Du + γ²K⁰⊙G∞ (leading order in γ) of the training set"));
         Map<String, Object> results = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
-        md.append("# Reproduction: Gao et al. 2022, Figure 1 (implicit ReLU networks on MNIST and Fashion-MNIST)\n\n").append(paper()).append(".\n\n");
-        md.append(String.format("Setting: the paper's network z* = relu(γ̃Az* + φ), φ = relu(Wx)/√m, ŷ = uᵀz* + vᵀφ, A, W ~ N(0, 1), u, v "
+        md.append("# Reproduction: Gao et al. 2022, Figure 1 (implicit ReLU networks on MNIST and Fashion-MNIST)\n\n")
+                .append(paper())
+                .append(".\n\n");
+        md.append(String.format(
+                "Setting: the paper's network z* = relu(γ̃Az* + φ), φ = relu(Wx)/√m, ŷ = uᵀz* + vᵀφ, A, W ~ N(0, 1), u, v "
                         + "Rademacher, all four trained, γ = %s (γ̃ = γ/√m); classes 0 and 1, %d random training and %d other random test "
                         + "images per class (n = %d), 28×28 pixels unit-normalised (d = 784), labels ±1 (our reading: the paper does not "
                         + "print the coding), parallel pairs perturbed; m ∈ %s; %d epochs of full-batch GD on ½Σ(ŷ − y)², %s; fixed "
                         + "points to a relative 1e-6; metrics every %d epoch(s), Grams every %d; seed %d%s. Kernels: %s, %d thread(s).%n%n",
-                GAMMA, perClass, perClass, n, widths, steps, o.lr() != null ? "η = " + o.lr() + " (given)"
+                GAMMA,
+                perClass,
+                perClass,
+                n,
+                widths,
+                steps,
+                o.lr() != null
+                        ? "η = " + o.lr() + " (given)"
                         : "η = 1/λ_max(H∞) of each training set (the paper gives no value; derivation in theory.json and docs/implicit.md)",
-                every, theoryEvery, seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
+                every,
+                theoryEvery,
+                seed,
+                quick ? " (**--quick**: small sizes)" : "",
+                ctx.kernels(),
+                ctx.threads()));
         StringBuilder perRun = new StringBuilder();
         for (String set : DATASETS) {
             Gao2022Data.Prepared p = data.get(set);
@@ -158,7 +219,11 @@ final class Gao2022 extends Reproduction {
             Gao2022Figure.addPanels(figure, ctx, panels);
             Gao2022Figure.addChecks(checks, r);
             results.put(set, Gao2022Figure.record(r));
-            md.append("## The paper's claims against widenet: ").append(set).append("\n\n").append(Gao2022Figure.claims(r, widths)).append('\n');
+            md.append("## The paper's claims against widenet: ")
+                    .append(set)
+                    .append("\n\n")
+                    .append(Gao2022Figure.claims(r, widths))
+                    .append('\n');
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("n", p.n());
             t.put("n_test", p.nTest());
@@ -171,47 +236,121 @@ final class Gao2022 extends Reproduction {
                 t.put("m" + m, Json.read(ctx.resolve(set + "_m" + m).resolve("theory.json")));
             }
             theory.put(set, t);
-            perRun.append("### ").append(set).append(String.format(" (η = %s)%n%n", MarkdownTable.num(etas.get(set))))
-                    .append(Gao2022Figure.perRun(panels)).append('\n');
+            perRun.append("### ")
+                    .append(set)
+                    .append(String.format(" (η = %s)%n%n", MarkdownTable.num(etas.get(set))))
+                    .append(Gao2022Figure.perRun(panels))
+                    .append('\n');
         }
-        checks.add("gamma_too_large_stops", stopsAsPromised, "γ too large stops the run (exit 3) with the message that names γ, and no NaN row");
+        checks.add(
+                "gamma_too_large_stops",
+                stopsAsPromised,
+                "γ too large stops the run (exit 3) with the message that names γ, and no NaN row");
         Json.write(ctx.resolve("theory.json"), theory);
         md.append(checks.markdown());
         md.append('\n').append("## Per run\n\n").append(perRun);
         md.append("## γ too large\n\n");
         for (Stopped s : stopped) {
-            md.append(String.format("- `%s` (γ = %s, m = %d, %s training set%s): %s; %d metrics row(s) kept, none NaN: %s%n", s.name(), s.gamma(),
-                    m0, first.name(), s.contractionRequired() ? ", --require-contraction" : "",
-                    s.message() == null ? "**did not stop**" : "stopped: “" + s.message() + "”", s.rows(), s.noNanRow() ? "yes" : "NO"));
+            md.append(String.format(
+                    "- `%s` (γ = %s, m = %d, %s training set%s): %s; %d metrics row(s) kept, none NaN: %s%n",
+                    s.name(),
+                    s.gamma(),
+                    m0,
+                    first.name(),
+                    s.contractionRequired() ? ", --require-contraction" : "",
+                    s.message() == null ? "**did not stop**" : "stopped: “" + s.message() + "”",
+                    s.rows(),
+                    s.noNanRow() ? "yes" : "NO"));
         }
-        md.append("\nCurves: `series/fig1{a_train_loss,b_test_loss,c_a_tilde_norm}_{mnist,fashion}.csv` (one column per width), "
-                + "drawn by `widenet report`; per run also λ_min(G(k)), λ_min(H(k)) and the (1 − ηλ₀/2)^k envelope in its metrics.csv "
-                + "and theory.json.\n");
+        md.append(
+                "\nCurves: `series/fig1{a_train_loss,b_test_loss,c_a_tilde_norm}_{mnist,fashion}.csv` (one column per width), "
+                        + "drawn by `widenet report`; per run also λ_min(G(k)), λ_min(H(k)) and the (1 − ηλ₀/2)^k envelope in its metrics.csv "
+                        + "and theory.json.\n");
         ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
         Map<String, Object> st = new LinkedHashMap<>();
         for (Stopped s : stopped) {
             st.put(s.name(), s.message());
         }
         Map<String, Object> more = entries("results", results, "stopped_runs", st, "figure", figure.record());
-        ctx.writeRecord(entries("n", n, "per_class", perClass, "d", 784, "widths", widths, "gamma", GAMMA, "steps", steps,
-                "lr", o.lr() != null ? o.lr() : etas, "seed", seed, "every", every, "theory_every", theoryEvery), checks, more);
+        ctx.writeRecord(
+                entries(
+                        "n",
+                        n,
+                        "per_class",
+                        perClass,
+                        "d",
+                        784,
+                        "widths",
+                        widths,
+                        "gamma",
+                        GAMMA,
+                        "steps",
+                        steps,
+                        "lr",
+                        o.lr() != null ? o.lr() : etas,
+                        "seed",
+                        seed,
+                        "every",
+                        every,
+                        "theory_every",
+                        theoryEvery),
+                checks,
+                more);
     }
 
     /** One run on a prepared data set, its test set evaluated on every metrics row. */
-    static RunSpec variant(Gao2022Data.Prepared p, ModelSpec.Implicit model, double eta, long steps, long every, long seed,
-                           long theoryEvery) {
-        return new RunSpec(new DataSpec.NpyFiles(p.x().toString(), p.y().toString(), p.xTest().toString(), p.yTest().toString()),
-                model, new RunSpec.Optimisation(eta, steps, null, every, "sum"), seed, null,
-                new RunSpec.Theory("auto", theoryEvery), null, null, null);
+    static RunSpec variant(
+            Gao2022Data.Prepared p,
+            ModelSpec.Implicit model,
+            double eta,
+            long steps,
+            long every,
+            long seed,
+            long theoryEvery) {
+        return new RunSpec(
+                new DataSpec.NpyFiles(
+                        p.x().toString(),
+                        p.y().toString(),
+                        p.xTest().toString(),
+                        p.yTest().toString()),
+                model,
+                new RunSpec.Optimisation(eta, steps, null, every, "sum"),
+                seed,
+                null,
+                new RunSpec.Theory("auto", theoryEvery),
+                null,
+                null,
+                null);
     }
 
     /** A run with γ too large: expected to stop (DivergenceException, exit 3 on the command line) at once. */
-    private static Stopped tooLarge(ReproductionContext ctx, String name, double gamma, boolean require, Gao2022Data.Prepared p,
-                                    int m, double eta, long steps, long seed, long theoryEvery) throws Exception {
+    private static Stopped tooLarge(
+            ReproductionContext ctx,
+            String name,
+            double gamma,
+            boolean require,
+            Gao2022Data.Prepared p,
+            int m,
+            double eta,
+            long steps,
+            long seed,
+            long theoryEvery)
+            throws Exception {
         ModelSpec.Implicit paper = ModelSpec.Implicit.paper(m, gamma);
-        ModelSpec.Implicit model = new ModelSpec.Implicit(m, gamma, paper.tol(), paper.maxIter(), paper.phi(), paper.phiScale(),
-                paper.outputSkip(), paper.outputInit(), paper.outputInitStd(), require, paper.freeze());
-        String message = ctx.trainUntilStopped(name, variant(p, model, eta, steps, 1, seed, theoryEvery), "stopped as expected");
+        ModelSpec.Implicit model = new ModelSpec.Implicit(
+                m,
+                gamma,
+                paper.tol(),
+                paper.maxIter(),
+                paper.phi(),
+                paper.phiScale(),
+                paper.outputSkip(),
+                paper.outputInit(),
+                paper.outputInitStd(),
+                require,
+                paper.freeze());
+        String message =
+                ctx.trainUntilStopped(name, variant(p, model, eta, steps, 1, seed, theoryEvery), "stopped as expected");
         MetricsTable t = ctx.metrics(name);
         boolean noNan = java.util.Arrays.stream(t.column("loss")).allMatch(Double::isFinite);
         return new Stopped(name, gamma, require, message, noNan, t.size());

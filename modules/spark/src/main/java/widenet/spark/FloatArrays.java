@@ -16,8 +16,7 @@ final class FloatArrays {
     private static final ValueLayout.OfFloat WIRE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int CHUNK = 1 << 16;
 
-    private FloatArrays() {
-    }
+    private FloatArrays() {}
 
     static void write(ObjectOutputStream out, float[] values) throws IOException {
         out.writeInt(values.length);

@@ -8,8 +8,7 @@ import widenet.tensor.FloatMatrix;
  * gradients travel through Spark. Works on segments, so that a copy wraps no array and allocates nothing.
  */
 final class Packed {
-    private Packed() {
-    }
+    private Packed() {}
 
     /** {@code src} (floats, from float index {@code offset} on) into {@code dst}. */
     static void unpack(MemorySegment src, long offset, FloatMatrix dst) {
@@ -20,7 +19,8 @@ final class Packed {
             return;
         }
         for (int i = 0; i < dst.rows(); i++) {
-            MemorySegment.copy(src, from + i * rowBytes, dst.segment(), (long) i * dst.stride() * Float.BYTES, rowBytes);
+            MemorySegment.copy(
+                    src, from + i * rowBytes, dst.segment(), (long) i * dst.stride() * Float.BYTES, rowBytes);
         }
     }
 

@@ -17,6 +17,7 @@ final class PairwiseSum implements Serializable {
     private final int partitions;
     /** Nodes waiting for their sibling, by (level, index). */
     private final Map<Long, Partial> pending = new HashMap<>();
+
     private Partial total;
 
     PairwiseSum(int partitions) {
@@ -60,7 +61,7 @@ final class PairwiseSum implements Serializable {
 
     private void insert(int level, int index, Partial node) {
         while (true) {
-            if (index == 0 && (1L << level) >= partitions) {   // the root: covers [0, P)
+            if (index == 0 && (1L << level) >= partitions) { // the root: covers [0, P)
                 if (total != null) {
                     throw new IllegalStateException("a partition was added twice");
                 }
@@ -79,7 +80,7 @@ final class PairwiseSum implements Serializable {
                 Partial left = (index & 1) == 0 ? node : other;
                 left.add(left == node ? other : node);
                 node = left;
-            }   // else: no sibling (the last, short subtree), the node moves up unchanged
+            } // else: no sibling (the last, short subtree), the node moves up unchanged
             level++;
             index >>= 1;
         }

@@ -15,6 +15,7 @@ final class Partial implements Serializable {
 
     /** Final in all but name: set once here or by {@link #readObject}. */
     transient float[] gradient;
+
     double halfSquaredResiduals;
     long patternChanges;
     int partitionsWithInitialPatterns;

@@ -25,17 +25,20 @@ final class PartitionWorker implements AutoCloseable {
     private final FloatMatrix a;
     private final FloatMatrix gradW;
     private final FloatMatrix gradA;
-    private final FloatMatrix initialPatterns;   // S(0) on X_p
+    private final FloatMatrix initialPatterns; // S(0) on X_p
     private boolean forwarded;
     private boolean hasInitialPatterns;
     private final Partial result;
     private final MemorySegment resultSegment;
-    private float[] weightArray;        // the broadcast value last seen, and a segment over it
+    private float[] weightArray; // the broadcast value last seen, and a segment over it
     private MemorySegment weightSegment;
 
     PartitionWorker(WorkerSpec spec, RowBlock block) {
-        if (block.d() != spec.inputDim() || block.x().length != block.rows() * block.d() || block.y().length != block.rows()) {
-            throw new IllegalArgumentException("partition " + block.partition() + ": block of " + block.rows() + " rows does not fit d = " + spec.inputDim());
+        if (block.d() != spec.inputDim()
+                || block.x().length != block.rows() * block.d()
+                || block.y().length != block.rows()) {
+            throw new IllegalArgumentException("partition " + block.partition() + ": block of " + block.rows()
+                    + " rows does not fit d = " + spec.inputDim());
         }
         this.spec = spec;
         this.kernels = KernelProviders.open(spec.kernels(), spec.threads());
@@ -44,8 +47,14 @@ final class PartitionWorker implements AutoCloseable {
         Packed.unpack(block.x(), 0, x);
         Packed.unpack(block.y(), 0, y);
         // The initial draw is overwritten by the broadcast weights before every forward pass.
-        var config = new TwoLayerNetwork.Config(spec.inputDim(), spec.width(), block.rows(), 1.0,
-                spec.trainOutputLayer(), LossKind.SUM, spec.reluGradAtZero());
+        var config = new TwoLayerNetwork.Config(
+                spec.inputDim(),
+                spec.width(),
+                block.rows(),
+                1.0,
+                spec.trainOutputLayer(),
+                LossKind.SUM,
+                spec.reluGradAtZero());
         this.network = new TwoLayerNetwork(kernels, config, new SplittableRandom(0));
         Parameter pw = network.parameters().get(0);
         Parameter pa = network.parameters().get(1);
@@ -65,13 +74,14 @@ final class PartitionWorker implements AutoCloseable {
      */
     Partial compute(float[] weights, boolean markInitial) {
         if (weights.length != spec.weightLength()) {
-            throw new IllegalArgumentException("broadcast weights: " + weights.length + " values, expected " + spec.weightLength());
+            throw new IllegalArgumentException(
+                    "broadcast weights: " + weights.length + " values, expected " + spec.weightLength());
         }
         if (markInitial && forwarded) {
             initialPatterns.copyFrom(network.activationMask());
             hasInitialPatterns = true;
         }
-        if (weights != weightArray) {   // a new broadcast value (local mode reuses the driver's array)
+        if (weights != weightArray) { // a new broadcast value (local mode reuses the driver's array)
             weightArray = weights;
             weightSegment = MemorySegment.ofArray(weights);
         }
@@ -86,7 +96,8 @@ final class PartitionWorker implements AutoCloseable {
             Packed.pack(gradA, resultSegment, md);
         }
         result.halfSquaredResiduals = halfSquares;
-        result.patternChanges = hasInitialPatterns ? kernels.countDifferent(network.activationMask(), initialPatterns) : 0;
+        result.patternChanges =
+                hasInitialPatterns ? kernels.countDifferent(network.activationMask(), initialPatterns) : 0;
         result.partitionsWithInitialPatterns = hasInitialPatterns ? 1 : 0;
         return result;
     }

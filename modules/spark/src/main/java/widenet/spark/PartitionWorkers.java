@@ -11,8 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PartitionWorkers {
     private static final Map<String, PartitionWorker> WORKERS = new ConcurrentHashMap<>();
 
-    private PartitionWorkers() {
-    }
+    private PartitionWorkers() {}
 
     static PartitionWorker get(WorkerSpec spec, RowBlock block) {
         return WORKERS.computeIfAbsent(key(spec.runId(), block.partition()), k -> new PartitionWorker(spec, block));
@@ -26,7 +25,7 @@ final class PartitionWorkers {
         String prefix = runId + "/";
         for (String key : WORKERS.keySet()) {
             if (key.startsWith(prefix)) {
-                PartitionWorker w = WORKERS.remove(key);   // null when another release took it first
+                PartitionWorker w = WORKERS.remove(key); // null when another release took it first
                 if (w != null) {
                     w.close();
                 }

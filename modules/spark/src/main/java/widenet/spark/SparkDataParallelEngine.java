@@ -35,24 +35,33 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
     @Override
     public Network distribute(Kernels kernels, Network local, Dataset data, Settings settings) {
         if (!(local instanceof TwoLayerNetwork net)) {
-            throw new IllegalArgumentException("--data-parallel spark trains the two-layer network, not " + local.kind());
+            throw new IllegalArgumentException(
+                    "--data-parallel spark trains the two-layer network, not " + local.kind());
         }
         JavaSparkContext spark;
         try {
             spark = new JavaSparkContext(conf(settings.master()));
-        } catch (Exception e) {   // e.g. SparkException "Could not parse Master URL" (yarn needs spark-yarn on the class path)
+        } catch (Exception e) { // e.g. SparkException "Could not parse Master URL" (yarn needs spark-yarn on the class
+            // path)
             throw new InputException("--master " + settings.master() + ": Spark cannot start: " + e.getMessage(), e);
         }
         try {
             int parts = settings.partitions() > 0 ? settings.partitions() : spark.defaultParallelism();
             parts = Math.min(parts, data.n());
-            var spec = new WorkerSpec(UUID.randomUUID().toString(), parts, data.d(), net.config().width(),
-                    net.config().trainOutputLayer(), net.config().reluGradAtZero(), settings.kernels(),
+            var spec = new WorkerSpec(
+                    UUID.randomUUID().toString(),
+                    parts,
+                    data.d(),
+                    net.config().width(),
+                    net.config().trainOutputLayer(),
+                    net.config().reluGradAtZero(),
+                    settings.kernels(),
                     settings.threadsPerPartition());
             // Cached once on the executors. A parallelized partition carries its rows inside every task that reads
             // it; the local checkpoint replaces it by a reference to the cached block, so a step's task is small.
             // The price: a lost executor loses its rows and the step fails (resume the run with --resume).
-            JavaRDD<RowBlock> blocks = spark.parallelize(split(data, parts), parts).persist(StorageLevel.MEMORY_ONLY());
+            JavaRDD<RowBlock> blocks =
+                    spark.parallelize(split(data, parts), parts).persist(StorageLevel.MEMORY_ONLY());
             blocks.rdd().localCheckpoint();
             blocks.count();
             // treeAggregate's depth: two levels (executors pre-sum groups of partitions) once there are many.
@@ -105,7 +114,9 @@ public final class SparkDataParallelEngine implements DataParallelEngine {
     private static List<String> widenetJars() {
         List<String> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+            String name = Path.of(entry).getFileName() == null
+                    ? ""
+                    : Path.of(entry).getFileName().toString();
             if (name.startsWith("widenet-") && name.endsWith(".jar")) {
                 out.add(Path.of(entry).toAbsolutePath().toUri().toString());
             }

@@ -11,8 +11,7 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * which JDK 25 no longer has, and the JVM would warn about it at every start.
  */
 public final class SparkJvmOptions {
-    private SparkJvmOptions() {
-    }
+    private SparkJvmOptions() {}
 
     public static void main(String[] args) {
         System.out.println(String.join(" ", applicable(JavaModuleOptions.defaultModuleOptions())));
@@ -44,9 +43,12 @@ public final class SparkJvmOptions {
     private static boolean exists(String modulePackage) {
         int slash = modulePackage.indexOf('/');
         if (slash < 0) {
-            return true;   // not the form we know: keep it, the JVM will judge
+            return true; // not the form we know: keep it, the JVM will judge
         }
         String module = modulePackage.substring(0, slash), pkg = modulePackage.substring(slash + 1);
-        return ModuleLayer.boot().findModule(module).map(m -> m.getPackages().contains(pkg)).orElse(false);
+        return ModuleLayer.boot()
+                .findModule(module)
+                .map(m -> m.getPackages().contains(pkg))
+                .orElse(false);
     }
 }

@@ -39,8 +39,14 @@ final class SparkTwoLayerNetwork implements Network {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object shutdownHook;
 
-    SparkTwoLayerNetwork(Kernels kernels, TwoLayerNetwork local, JavaSparkContext spark, JavaRDD<RowBlock> blocks,
-                         WorkerSpec spec, int n, int depth) {
+    SparkTwoLayerNetwork(
+            Kernels kernels,
+            TwoLayerNetwork local,
+            JavaSparkContext spark,
+            JavaRDD<RowBlock> blocks,
+            WorkerSpec spec,
+            int n,
+            int depth) {
         this.kernels = kernels;
         this.local = local;
         this.spark = spark;
@@ -60,8 +66,8 @@ final class SparkTwoLayerNetwork implements Network {
         // step in flight before widenet's graceful stop (finish the step, checkpoint) is done. A Spark hook that runs
         // before theirs (higher priority first; theirs are at most the default) waits for this network to be closed,
         // i.e. for the run to have stopped cleanly.
-        this.shutdownHook = ShutdownHookManager.addShutdownHook(ShutdownHookManager.DEFAULT_SHUTDOWN_PRIORITY() + 10,
-                () -> {
+        this.shutdownHook =
+                ShutdownHookManager.addShutdownHook(ShutdownHookManager.DEFAULT_SHUTDOWN_PRIORITY() + 10, () -> {
                     try {
                         closed.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
@@ -99,8 +105,12 @@ final class SparkTwoLayerNetwork implements Network {
         Broadcast<Weights> weights = spark.broadcast(packedWeights);
         Partial total;
         try {
-            total = blocks.treeAggregate(new PairwiseSum(spec.partitions()), partitionStep(spec, weights, markPending),
-                    PairwiseSum::merge, depth).total();
+            total = blocks.treeAggregate(
+                            new PairwiseSum(spec.partitions()),
+                            partitionStep(spec, weights, markPending),
+                            PairwiseSum::merge,
+                            depth)
+                    .total();
         } finally {
             weights.destroy();
         }
@@ -117,14 +127,16 @@ final class SparkTwoLayerNetwork implements Network {
             }
         }
         patternChange = total.partitionsWithInitialPatterns == spec.partitions()
-                ? (double) total.patternChanges / ((double) n * spec.width()) : Double.NaN;
+                ? (double) total.patternChanges / ((double) n * spec.width())
+                : Double.NaN;
         return total.halfSquaredResiduals * lossFactor;
     }
 
     /** The per-partition step as a serializable function that captures nothing of the driver but its arguments. */
-    private static Function2<PairwiseSum, RowBlock, PairwiseSum> partitionStep(WorkerSpec spec, Broadcast<Weights> weights,
-                                                                               boolean markInitial) {
-        return (sum, block) -> sum.leaf(block.partition(), PartitionWorkers.get(spec, block).compute(weights.value().values, markInitial));
+    private static Function2<PairwiseSum, RowBlock, PairwiseSum> partitionStep(
+            WorkerSpec spec, Broadcast<Weights> weights, boolean markInitial) {
+        return (sum, block) -> sum.leaf(
+                block.partition(), PartitionWorkers.get(spec, block).compute(weights.value().values, markInitial));
     }
 
     /** The gradient was summed with the loss in {@link #forward}. */
@@ -142,25 +154,48 @@ final class SparkTwoLayerNetwork implements Network {
 
     @Override
     public void markInitialState() {
-        local.markInitialState();          // W(0), a(0) for the distances
-        markPending = true;                // the partitions take their last patterns as S(0) at the next step
+        local.markInitialState(); // W(0), a(0) for the distances
+        markPending = true; // the partitions take their last patterns as S(0) at the next step
         if (forwarded) {
-            patternChange = 0;             // S(k) of the last forward pass is S(0) now
+            patternChange = 0; // S(k) of the last forward pass is S(0) now
         }
     }
 
     @Override
     public void measure(double[] values) {
-        local.measure(values);             // w_dist_fro, w_dist_max_row, a_dist from the driver's weights
+        local.measure(values); // w_dist_fro, w_dist_max_row, a_dist from the driver's weights
         values[local.metricNames().indexOf("pattern_change")] = patternChange;
     }
 
-    @Override public String kind() { return local.kind(); }
-    @Override public int inputDim() { return local.inputDim(); }
-    @Override public int outputDim() { return local.outputDim(); }
-    @Override public int capacity() { return n; }
-    @Override public List<Parameter> parameters() { return local.parameters(); }
-    @Override public List<String> metricNames() { return local.metricNames(); }
+    @Override
+    public String kind() {
+        return local.kind();
+    }
+
+    @Override
+    public int inputDim() {
+        return local.inputDim();
+    }
+
+    @Override
+    public int outputDim() {
+        return local.outputDim();
+    }
+
+    @Override
+    public int capacity() {
+        return n;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return local.parameters();
+    }
+
+    @Override
+    public List<String> metricNames() {
+        return local.metricNames();
+    }
 
     /** Frees the partitions' workers on the executors, stops Spark, then frees the driver's network. */
     @Override
@@ -168,10 +203,10 @@ final class SparkTwoLayerNetwork implements Network {
         try {
             String runId = spec.runId();
             blocks.foreachPartition(rows -> PartitionWorkers.release(runId));
-        } catch (Exception e) {   // SparkException too
+        } catch (Exception e) { // SparkException too
             // A lost cluster cannot free its workers; their executors end with the application below.
         } finally {
-            PartitionWorkers.release(spec.runId());   // local mode: the executors are this JVM
+            PartitionWorkers.release(spec.runId()); // local mode: the executors are this JVM
             try {
                 ShutdownHookManager.removeShutdownHook(shutdownHook);
                 spark.stop();

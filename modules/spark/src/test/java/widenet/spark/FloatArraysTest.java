@@ -32,7 +32,7 @@ class FloatArraysTest {
             Weights w = new Weights(length);
             Partial p = new Partial(length);
             for (int k = 0; k < length; k++) {
-                w.values[k] = Float.intBitsToFloat(rng.nextInt());   // every bit pattern, NaNs included
+                w.values[k] = Float.intBitsToFloat(rng.nextInt()); // every bit pattern, NaNs included
                 p.gradient[k] = (float) rng.nextGaussian();
             }
             p.halfSquaredResiduals = 3.5;

@@ -39,7 +39,7 @@ class PairwiseSumTest {
         if (to - from == 1) {
             return copy(parts.get(from));
         }
-        int span = Integer.highestOneBit(to - from - 1);   // the left subtree is a full power of two
+        int span = Integer.highestOneBit(to - from - 1); // the left subtree is a full power of two
         Partial left = treeSum(parts, from, from + span);
         left.add(treeSum(parts, from + span, to));
         return left;

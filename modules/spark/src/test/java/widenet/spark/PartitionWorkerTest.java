@@ -23,9 +23,11 @@ class PartitionWorkerTest {
     @Test
     void aPartitionComputesWhatTheNetworkComputesOnItsRows() {
         try (Kernels k = KernelProviders.open("simd", 1);
-             Dataset data = Dataset.unitSphere(N, D, new SplittableRandom(5));
-             TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(D, M, N, 1.0, true, LossKind.SUM, true),
-                     new SplittableRandom(6))) {
+                Dataset data = Dataset.unitSphere(N, D, new SplittableRandom(5));
+                TwoLayerNetwork net = new TwoLayerNetwork(
+                        k,
+                        new TwoLayerNetwork.Config(D, M, N, 1.0, true, LossKind.SUM, true),
+                        new SplittableRandom(6))) {
             RowBlock block = SparkDataParallelEngine.split(data, 1).get(0);
             float[] weights = new float[spec(true).weightLength()];
             Packed.pack(net.weights(), weights, 0);
@@ -75,7 +77,7 @@ class PartitionWorkerTest {
                     }
                     start.countDown();
                     for (var f : done) {
-                        f.get();   // rethrows a release's exception
+                        f.get(); // rethrows a release's exception
                     }
                 } finally {
                     pool.shutdownNow();
@@ -89,10 +91,11 @@ class PartitionWorkerTest {
     void aWarmPartitionStepAllocatesNothing() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Dataset data = Dataset.unitSphere(N, D, new SplittableRandom(5));
-             PartitionWorker worker = new PartitionWorker(spec(false), SparkDataParallelEngine.split(data, 1).get(0))) {
+                PartitionWorker worker = new PartitionWorker(
+                        spec(false), SparkDataParallelEngine.split(data, 1).get(0))) {
             float[] weights = new float[spec(false).weightLength()];
             java.util.Arrays.fill(weights, 0.25f);
-            for (int i = 0; i < 2000; i++) {   // warm-up, including JIT compilation of the copies
+            for (int i = 0; i < 2000; i++) { // warm-up, including JIT compilation of the copies
                 worker.compute(weights, i == 1);
             }
             // Rounds of 100 steps until one allocates nothing: a stray object from the JIT (C2 compiling a path,
@@ -110,7 +113,8 @@ class PartitionWorkerTest {
                 allocated = threads.getThreadAllocatedBytes(id) - before;
                 rounds++;
             } while (allocated != 0 && System.nanoTime() < deadline);
-            assertEquals(0, allocated, "bytes allocated by 100 warm partition steps in the last of " + rounds + " rounds");
+            assertEquals(
+                    0, allocated, "bytes allocated by 100 warm partition steps in the last of " + rounds + " rounds");
         }
     }
 }

@@ -29,11 +29,31 @@ import widenet.cli.Main;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class SparkTrainingTest {
     static final int N = 64, D = 16, M = 128, STEPS = 50;
-    static final String[] RUN = {"train", "--n", "" + N, "--d", "" + D, "--width", "" + M, "--lr", "0.5",
-            "--steps", "" + STEPS, "--seed", "11", "--threads", "1", "--theory", "off", "--quiet", "--force"};
+    static final String[] RUN = {
+        "train",
+        "--n",
+        "" + N,
+        "--d",
+        "" + D,
+        "--width",
+        "" + M,
+        "--lr",
+        "0.5",
+        "--steps",
+        "" + STEPS,
+        "--seed",
+        "11",
+        "--threads",
+        "1",
+        "--theory",
+        "off",
+        "--quiet",
+        "--force"
+    };
 
     @TempDir
     static Path dir;
+
     static List<double[]> single;
 
     @BeforeAll
@@ -54,7 +74,8 @@ class SparkTrainingTest {
     /** metrics.csv as rows of numbers: step, epoch, loss, rate, w_dist_fro, w_dist_max_row, pattern_change, a_dist, … */
     static List<double[]> rows(Path run) throws IOException {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
-        assertEquals("step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist",
+        assertEquals(
+                "step,epoch,loss,rate,w_dist_fro,w_dist_max_row,pattern_change,a_dist",
                 String.join(",", List.of(lines.get(0).split(",")).subList(0, 8)));
         List<double[]> out = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -86,10 +107,24 @@ class SparkTrainingTest {
         assertEquals(-1, Files.mismatch(dir.resolve("single/final/W.npy"), out.resolve("final/W.npy")), "final W");
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         assertEquals("finished", run.path("status").asText(), run.toString());
-        assertEquals("spark", run.path("settings").path("data_parallel").path("engine").asText());
-        assertEquals(1, run.path("settings").path("data_parallel").path("partitions").asInt());
-        assertEquals(1, run.path("settings").path("data_parallel").path("partitions_used").asInt());
-        assertTrue(run.path("settings").path("data_parallel").path("spark_version").asText().startsWith("4."), run.toString());
+        assertEquals(
+                "spark",
+                run.path("settings").path("data_parallel").path("engine").asText());
+        assertEquals(
+                1, run.path("settings").path("data_parallel").path("partitions").asInt());
+        assertEquals(
+                1,
+                run.path("settings")
+                        .path("data_parallel")
+                        .path("partitions_used")
+                        .asInt());
+        assertTrue(
+                run.path("settings")
+                        .path("data_parallel")
+                        .path("spark_version")
+                        .asText()
+                        .startsWith("4."),
+                run.toString());
     }
 
     /**
@@ -103,7 +138,10 @@ class SparkTrainingTest {
     void twoPartitionsAgreeWithTheSingleProcessToFloatSummationTolerance() throws IOException {
         // No --partitions: Spark's default parallelism, 2 in local[2], which run.json records as the count used.
         Path out = train(dir.resolve("p2"), "--data-parallel", "spark", "--master", "local[2]");
-        JsonNode dp = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("settings").path("data_parallel");
+        JsonNode dp = new ObjectMapper()
+                .readTree(out.resolve("run.json").toFile())
+                .path("settings")
+                .path("data_parallel");
         assertTrue(dp.path("partitions").isNull(), dp.toString());
         assertEquals(2, dp.path("partitions_used").asInt(), dp.toString());
         List<double[]> spark = rows(out);
@@ -125,9 +163,13 @@ class SparkTrainingTest {
     void aMasterSparkCannotUseIsAOneLineInputError() {
         StringWriter err = new StringWriter();
         List<String> args = new ArrayList<>(List.of(RUN));
-        args.addAll(List.of("--out", dir.resolve("bad").toString(), "--data-parallel", "spark", "--master", "nonsense://x"));
+        args.addAll(List.of(
+                "--out", dir.resolve("bad").toString(), "--data-parallel", "spark", "--master", "nonsense://x"));
         assertEquals(Main.EXIT_INPUT, Main.run(new PrintWriter(err, true), args.toArray(new String[0])));
-        assertTrue(err.toString().startsWith("widenet: --master nonsense://x: Spark cannot start: Could not parse Master URL"), err.toString());
+        assertTrue(
+                err.toString()
+                        .startsWith("widenet: --master nonsense://x: Spark cannot start: Could not parse Master URL"),
+                err.toString());
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
     }
 

@@ -15,8 +15,15 @@ import widenet.train.InputException;
  * @param status      {@code reached}, {@code not_reached} or {@code diverged} (the loss became NaN or ±Inf)
  * @param seconds     wall time of the cell (not part of the result proper: varies between runs)
  */
-public record CellResult(Cell cell, int d, double lossInitial, double lossFinal, long stepReached, long stepsRun,
-                         String status, double seconds) {
+public record CellResult(
+        Cell cell,
+        int d,
+        double lossInitial,
+        double lossFinal,
+        long stepReached,
+        long stepsRun,
+        String status,
+        double seconds) {
     public static final String REACHED = "reached";
     public static final String NOT_REACHED = "not_reached";
     public static final String DIVERGED = "diverged";
@@ -60,11 +67,18 @@ public record CellResult(Cell cell, int d, double lossInitial, double lossFinal,
                 throw new InputException(file + ": holds cell " + cell + ", expected " + expected);
             }
             Object reached = m.get("step_reached");
-            return new CellResult(cell, integer(m, "d"), number(m.get("loss_initial")), number(m.get("loss_final")),
-                    reached == null ? -1 : ((Number) reached).longValue(), ((Number) m.get("steps_run")).longValue(),
-                    (String) m.get("status"), ((Number) m.get("seconds")).doubleValue());
+            return new CellResult(
+                    cell,
+                    integer(m, "d"),
+                    number(m.get("loss_initial")),
+                    number(m.get("loss_final")),
+                    reached == null ? -1 : ((Number) reached).longValue(),
+                    ((Number) m.get("steps_run")).longValue(),
+                    (String) m.get("status"),
+                    ((Number) m.get("seconds")).doubleValue());
         } catch (ClassCastException | NullPointerException e) {
-            throw new InputException(file + ": not a sweep cell result (missing or mistyped field: " + e.getMessage() + ")");
+            throw new InputException(
+                    file + ": not a sweep cell result (missing or mistyped field: " + e.getMessage() + ")");
         }
     }
 

@@ -14,17 +14,17 @@ import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
-import widenet.train.internal.Checkpoint;
 import widenet.train.CheckpointException;
-import widenet.train.internal.CheckpointManifest;
-import widenet.train.internal.CheckpointPolicy;
-import widenet.train.internal.CheckpointState;
-import widenet.train.internal.Checkpoints;
 import widenet.train.Dataset;
 import widenet.train.DivergenceException;
 import widenet.train.InputException;
 import widenet.train.TrainSettings;
 import widenet.train.Trainer;
+import widenet.train.internal.Checkpoint;
+import widenet.train.internal.CheckpointManifest;
+import widenet.train.internal.CheckpointPolicy;
+import widenet.train.internal.CheckpointState;
+import widenet.train.internal.Checkpoints;
 import widenet.train.internal.TrainingRun;
 
 /**
@@ -44,17 +44,16 @@ final class CellRun {
     /** The cell's initial weights W(0), a(0), which every checkpoint copies (the train module's {@code init/}). */
     private static final String INIT = "init";
 
-    private CellRun() {
-    }
+    private CellRun() {}
 
     /** The cell without checkpoints (nowhere to put them). */
     static CellResult run(SweepSettings s, Cell cell) {
-        return run(s, cell, null, CheckpointPolicy.never(), step -> { });
+        return run(s, cell, null, CheckpointPolicy.never(), step -> {});
     }
 
     /** The cell, checkpointed in (and resumed from) {@code cellDir} every {@link #CHECKPOINT_EVERY}. */
     static CellResult run(SweepSettings s, Cell cell, Path cellDir) {
-        return run(s, cell, cellDir, CheckpointPolicy.parse(CHECKPOINT_EVERY), step -> { });
+        return run(s, cell, cellDir, CheckpointPolicy.parse(CHECKPOINT_EVERY), step -> {});
     }
 
     /**
@@ -76,16 +75,19 @@ final class CellRun {
         }
     }
 
-    private static CellResult train(SweepSettings s, Cell cell, Path cellDir, CheckpointPolicy policy, LongConsumer resumedAt) {
+    private static CellResult train(
+            SweepSettings s, Cell cell, Path cellDir, CheckpointPolicy policy, LongConsumer resumedAt) {
         long t0 = System.nanoTime();
         int n = cell.n(), d = s.dFor(n);
         // Metrics rows only at step 0 and where the cell ends: the early stop sees the loss of every step.
         try (Kernels k = KernelProviders.open(s.kernels(), s.threadsPerCell());
-             Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(cell.dataSeed()));
-             TwoLayerNetwork net = new TwoLayerNetwork(k,
-                     new TwoLayerNetwork.Config(d, cell.width(), n, s.kappa(), false, s.loss(), true),
-                     new SplittableRandom(cell.initSeed()));
-             Trainer trainer = new Trainer(k, net, data, new TrainSettings(s.lr(), s.steps(), n, Math.max(1, s.steps()), 0))) {
+                Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(cell.dataSeed()));
+                TwoLayerNetwork net = new TwoLayerNetwork(
+                        k,
+                        new TwoLayerNetwork.Config(d, cell.width(), n, s.kappa(), false, s.loss(), true),
+                        new SplittableRandom(cell.initSeed()));
+                Trainer trainer =
+                        new Trainer(k, net, data, new TrainSettings(s.lr(), s.steps(), n, Math.max(1, s.steps()), 0))) {
             Map<String, Object> settings = settings(s, cell, d);
             Checkpointer checkpoints = cellDir == null ? null : new Checkpointer(cellDir, net, data, settings);
             double secondsBefore = 0;
@@ -93,7 +95,7 @@ final class CellRun {
                 Checkpoint cp = checkpoints.resume();
                 if (cp != null) {
                     secondsBefore = cp.state().position().elapsedSeconds();
-                    trainer.resumeAt(cp.state().position());   // its last row is step 0's: L(0) comes back with it
+                    trainer.resumeAt(cp.state().position()); // its last row is step 0's: L(0) comes back with it
                     resumedAt.accept(cp.step());
                 }
                 policy.start(System.nanoTime());
@@ -116,7 +118,7 @@ final class CellRun {
             double lossFinal;
             String status;
             try {
-                last = trainer.run(row -> { }, boundary, target);
+                last = trainer.run(row -> {}, boundary, target);
                 // Cancelled between steps (checkpointed), or during the last step (the cell resumes from its last
                 // checkpoint): the interrupt is taken, as a cancelled cell's contract says.
                 if (cancelled[0] || Thread.interrupted()) {
@@ -126,7 +128,7 @@ final class CellRun {
                 status = target.reached ? CellResult.REACHED : CellResult.NOT_REACHED;
             } catch (DivergenceException e) {
                 if (e.step() == 0) {
-                    target.loss0 = e.loss();   // L(0) itself is not finite
+                    target.loss0 = e.loss(); // L(0) itself is not finite
                 }
                 last = e.step();
                 lossFinal = e.loss();
@@ -135,7 +137,14 @@ final class CellRun {
             if (checkpoints != null) {
                 checkpoints.clear();
             }
-            return new CellResult(cell, d, target.loss0, lossFinal, target.reached ? last : -1, last, status,
+            return new CellResult(
+                    cell,
+                    d,
+                    target.loss0,
+                    lossFinal,
+                    target.reached ? last : -1,
+                    last,
+                    status,
                     secondsBefore + (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -216,8 +225,8 @@ final class CellRun {
                     for (Map.Entry<String, Object> e : settings.entrySet()) {
                         Object was = cp.state().settings().get(e.getKey());
                         if (!String.valueOf(e.getValue()).equals(String.valueOf(was))) {
-                            throw new InputException(cp.dir() + ": the cell was checkpointed with " + e.getKey() + " = " + was
-                                    + ", the sweep now has " + e.getValue());
+                            throw new InputException(cp.dir() + ": the cell was checkpointed with " + e.getKey() + " = "
+                                    + was + ", the sweep now has " + e.getValue());
                         }
                     }
                     cp.restore(net, data);
@@ -237,11 +246,21 @@ final class CellRun {
         /** The checkpoint at the trainer's step boundary {@code at}: its last row is step 0's, so L(0) is kept as exact bits. */
         void write(Trainer.Position at) {
             try {
-                Checkpoints.write(dir, net, dir.resolve(INIT), initFiles, new CheckpointState(
-                        at, net.kind(), names(net.parameters()),
-                        names(net.extraState()), CheckpointState.DataFingerprint.of(data), settings));
+                Checkpoints.write(
+                        dir,
+                        net,
+                        dir.resolve(INIT),
+                        initFiles,
+                        new CheckpointState(
+                                at,
+                                net.kind(),
+                                names(net.parameters()),
+                                names(net.extraState()),
+                                CheckpointState.DataFingerprint.of(data),
+                                settings));
             } catch (IOException e) {
-                throw new UncheckedIOException("cell " + dir + ": cannot write a checkpoint: " + widenet.files.FileErrors.describe(e), e);
+                throw new UncheckedIOException(
+                        "cell " + dir + ": cannot write a checkpoint: " + widenet.files.FileErrors.describe(e), e);
             }
         }
 
@@ -250,7 +269,8 @@ final class CellRun {
             try {
                 deleteAll();
             } catch (IOException e) {
-                throw new UncheckedIOException("cell " + dir + ": cannot remove its checkpoints: " + widenet.files.FileErrors.describe(e), e);
+                throw new UncheckedIOException(
+                        "cell " + dir + ": cannot remove its checkpoints: " + widenet.files.FileErrors.describe(e), e);
             }
         }
 

@@ -70,7 +70,8 @@ public interface ClusterEngine {
             throw new InputException("--cluster: expected hazelcast, got '" + name + "'");
         }
         throw new InputException("--cluster hazelcast: the Hazelcast adapter (module widenet.cluster.hazelcast, ~21 MB"
-                + " with Hazelcast) is not installed" + (found.isEmpty() ? "" : " (found: " + String.join(", ", found) + ")")
+                + " with Hazelcast) is not installed"
+                + (found.isEmpty() ? "" : " (found: " + String.join(", ", found) + ")")
                 + "; run it through bin/widenet from the source tree, which builds and adds it for --cluster and worker,"
                 + " or put widenet-cluster-hazelcast-*.jar and hazelcast-*.jar in a folder named by WIDENET_MODULES"
                 + " (docs/install.md)");

@@ -17,7 +17,8 @@ public record ClusterOptions(List<String> members, String clusterName, int port)
     public static final String DEFAULT_CLUSTER_NAME = "widenet";
     public static final int DEFAULT_PORT = 5701;
 
-    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
+    private static final Pattern ADDRESS =
+            Pattern.compile("[A-Za-z0-9._-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
 
     public ClusterOptions {
         members = List.copyOf(members);
@@ -51,13 +52,14 @@ public record ClusterOptions(List<String> members, String clusterName, int port)
                 }
             }
         }
-        return new ClusterOptions(list, clusterName != null ? clusterName : DEFAULT_CLUSTER_NAME,
-                port != null ? port : DEFAULT_PORT);
+        return new ClusterOptions(
+                list, clusterName != null ? clusterName : DEFAULT_CLUSTER_NAME, port != null ? port : DEFAULT_PORT);
     }
 
     /** True when every member is on this machine (or none is given): members then bind to loopback only. */
     public boolean loopbackOnly() {
-        return members.stream().map(ClusterOptions::host)
+        return members.stream()
+                .map(ClusterOptions::host)
                 .allMatch(h -> h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]"));
     }
 

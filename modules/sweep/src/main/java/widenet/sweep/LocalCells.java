@@ -6,8 +6,7 @@ import java.nio.file.Path;
 final class LocalCells implements CellExecutor {
     static final LocalCells INSTANCE = new LocalCells();
 
-    private LocalCells() {
-    }
+    private LocalCells() {}
 
     @Override
     public CellResult run(SweepSettings settings, Cell cell) {

@@ -9,8 +9,8 @@ import org.ojalgo.random.TDistribution;
  * α̂ ± t_{0.975, N−2} · s / √Sxx with s² = SSE/(N−2), treating the N points (one per (n, seed) chain) as
  * independent with equal variance in ln m. The t quantile is ojAlgo's (within 0.1 % of tables for N−2 ≥ 1).
  */
-public record LogLogFit(double alpha, double intercept, double stderr, double ciLow, double ciHigh, int points,
-                        double r2) {
+public record LogLogFit(
+        double alpha, double intercept, double stderr, double ciLow, double ciHigh, int points, double r2) {
 
     /** The fit, or null when it is not defined (fewer than 3 points or a single n). */
     public static LogLogFit of(double[] n, double[] m) {

@@ -47,13 +47,17 @@ public final class Sweep {
     }
 
     /** m_min of one n: every seed's value and their median. */
-    public record Width(int n, int d, List<WidthSearch.Result> chains, double median) {
-    }
+    public record Width(int n, int d, List<WidthSearch.Result> chains, double median) {}
 
     /** What a finished sweep found. */
-    public record Outcome(List<WidthSearch.Result> chains, List<Width> widths, LogLogFit fit, LogLogFit fitOfMedians,
-                          int cellsComputed, int cellsReused, double seconds) {
-    }
+    public record Outcome(
+            List<WidthSearch.Result> chains,
+            List<Width> widths,
+            LogLogFit fit,
+            LogLogFit fitOfMedians,
+            int cellsComputed,
+            int cellsReused,
+            double seconds) {}
 
     private final Path folder;
     private final SweepSettings settings;
@@ -76,8 +80,13 @@ public final class Sweep {
      * A sweep whose cells are trained by {@code executor} (e.g. on cluster members); {@code cellsAtOnce} chains
      * wait on it at once. The output folder is the same as with the local executor.
      */
-    public Sweep(Path folder, SweepSettings settings, int cellsAtOnce, Listener listener, Map<String, Object> extra,
-                 CellExecutor executor) {
+    public Sweep(
+            Path folder,
+            SweepSettings settings,
+            int cellsAtOnce,
+            Listener listener,
+            Map<String, Object> extra,
+            CellExecutor executor) {
         if (cellsAtOnce < 1) {
             throw new InputException("--cells-at-once must be at least 1, got " + cellsAtOnce);
         }
@@ -90,7 +99,9 @@ public final class Sweep {
         this.executor = java.util.Objects.requireNonNull(executor, "executor");
     }
 
-    public WidthGrid grid() { return grid; }
+    public WidthGrid grid() {
+        return grid;
+    }
 
     /**
      * Runs (or resumes) the sweep and writes every output file. One process per folder: a second one is refused
@@ -164,9 +175,11 @@ public final class Sweep {
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("java", Runtime.version().toString());
         r.put("widths", grid.widths());
-        r.put("criterion", "a cell reaches the target when L(k)/L(0) ≤ target_ratio for some k ≤ steps (full-batch GD); "
-                + "m_min(n, seed) is the smallest grid width that reaches it (galloping by octaves, then bisection); "
-                + "m_min(n) is the median over seeds (log-scale midpoint for an even count; a seed above the grid counts as +∞)");
+        r.put(
+                "criterion",
+                "a cell reaches the target when L(k)/L(0) ≤ target_ratio for some k ≤ steps (full-batch GD); "
+                        + "m_min(n, seed) is the smallest grid width that reaches it (galloping by octaves, then bisection); "
+                        + "m_min(n) is the median over seeds (log-scale midpoint for an even count; a seed above the grid counts as +∞)");
         return r;
     }
 
@@ -180,7 +193,8 @@ public final class Sweep {
             }
             List<String> diff = new ArrayList<>();
             for (Map.Entry<String, Object> e : settings.toMap().entrySet()) {
-                String was = Json.toString(oldSettings.get(e.getKey())).strip(), now = Json.toString(e.getValue()).strip();
+                String was = Json.toString(oldSettings.get(e.getKey())).strip(),
+                        now = Json.toString(e.getValue()).strip();
                 if (!was.equals(now)) {
                     diff.add(e.getKey() + " " + was.replaceAll("\\s+", "") + " → " + now.replaceAll("\\s+", ""));
                 }
@@ -192,7 +206,8 @@ public final class Sweep {
         } else if (Files.isDirectory(folder)) {
             try (Stream<Path> s = Files.list(folder)) {
                 // what a sweep killed before its first sweep.json leaves is not "someone else's folder"
-                if (s.map(p -> p.getFileName().toString()).anyMatch(f -> !f.equals(RunLock.FILE) && !f.equals("cells"))) {
+                if (s.map(p -> p.getFileName().toString())
+                        .anyMatch(f -> !f.equals(RunLock.FILE) && !f.equals("cells"))) {
                     throw new InputException(folder + " is not empty and holds no sweep.json; choose another --out");
                 }
             }
@@ -203,7 +218,7 @@ public final class Sweep {
     }
 
     private List<WidthSearch.Result> runChains() throws IOException {
-        List<int[]> order = new ArrayList<>();   // {n, seed index}: largest n first, the longest chains start first
+        List<int[]> order = new ArrayList<>(); // {n, seed index}: largest n first, the longest chains start first
         for (int i = settings.ns().size() - 1; i >= 0; i--) {
             for (int s = 0; s < settings.seeds(); s++) {
                 order.add(new int[] {settings.ns().get(i), s});
@@ -272,7 +287,8 @@ public final class Sweep {
             if (Files.isRegularFile(file)) {
                 CellResult r = CellResult.fromMap(Json.read(file), cell, file);
                 if (r.d() != settings.dFor(cell.n())) {
-                    throw new InputException(file + ": d = " + r.d() + " but the settings give d = " + settings.dFor(cell.n()));
+                    throw new InputException(
+                            file + ": d = " + r.d() + " but the settings give d = " + settings.dFor(cell.n()));
                 }
                 reused.incrementAndGet();
                 tell(r, true);
@@ -309,9 +325,11 @@ public final class Sweep {
     private List<Width> widths(List<WidthSearch.Result> chains) {
         List<Width> out = new ArrayList<>();
         for (int n : settings.ns()) {
-            List<WidthSearch.Result> of = chains.stream().filter(c -> c.n() == n).toList();
-            double[] v = of.stream().mapToDouble(c -> c.status() == WidthSearch.Status.ABOVE_GRID
-                    ? Double.POSITIVE_INFINITY : c.mMin()).toArray();
+            List<WidthSearch.Result> of =
+                    chains.stream().filter(c -> c.n() == n).toList();
+            double[] v = of.stream()
+                    .mapToDouble(c -> c.status() == WidthSearch.Status.ABOVE_GRID ? Double.POSITIVE_INFINITY : c.mMin())
+                    .toArray();
             out.add(new Width(n, settings.dFor(n), of, median(v)));
         }
         return out;
@@ -319,14 +337,19 @@ public final class Sweep {
 
     /** α over every chain whose m_min is a grid width (censored chains are left out and listed). */
     private static LogLogFit fitPerSeed(List<WidthSearch.Result> chains) {
-        List<WidthSearch.Result> found = chains.stream().filter(c -> c.status() == WidthSearch.Status.FOUND).toList();
-        return LogLogFit.of(found.stream().mapToDouble(WidthSearch.Result::n).toArray(),
+        List<WidthSearch.Result> found = chains.stream()
+                .filter(c -> c.status() == WidthSearch.Status.FOUND)
+                .toList();
+        return LogLogFit.of(
+                found.stream().mapToDouble(WidthSearch.Result::n).toArray(),
                 found.stream().mapToDouble(WidthSearch.Result::mMin).toArray());
     }
 
     private static LogLogFit fitMedians(List<Width> widths) {
-        List<Width> finite = widths.stream().filter(w -> Double.isFinite(w.median())).toList();
-        return LogLogFit.of(finite.stream().mapToDouble(Width::n).toArray(),
+        List<Width> finite =
+                widths.stream().filter(w -> Double.isFinite(w.median())).toList();
+        return LogLogFit.of(
+                finite.stream().mapToDouble(Width::n).toArray(),
                 finite.stream().mapToDouble(Width::median).toArray());
     }
 
@@ -388,8 +411,13 @@ public final class Sweep {
     private void writeChains(List<WidthSearch.Result> chains) throws IOException {
         Csv.Writer csv = Csv.writer(List.of("n", "d", "seed", "m_min", "status", "cells"));
         for (WidthSearch.Result c : chains) {
-            csv.row(c.n(), settings.dFor(c.n()), c.seed(), c.status() == WidthSearch.Status.ABOVE_GRID ? Double.NaN : c.mMin(),
-                    c.status().label(), c.cells().size());
+            csv.row(
+                    c.n(),
+                    settings.dFor(c.n()),
+                    c.seed(),
+                    c.status() == WidthSearch.Status.ABOVE_GRID ? Double.NaN : c.mMin(),
+                    c.status().label(),
+                    c.cells().size());
         }
         csv.write(folder.resolve("sweep.csv"));
     }
@@ -397,12 +425,22 @@ public final class Sweep {
     private void writeCells(List<WidthSearch.Result> chains) throws IOException {
         List<CellResult> all = new ArrayList<>();
         chains.forEach(c -> all.addAll(c.cells()));
-        all.sort(Comparator.comparingInt((CellResult r) -> r.cell().n()).thenComparingLong(r -> r.cell().seed())
+        all.sort(Comparator.comparingInt((CellResult r) -> r.cell().n())
+                .thenComparingLong(r -> r.cell().seed())
                 .thenComparingInt(r -> r.cell().width()));
-        Csv.Writer csv = Csv.writer(List.of("n", "d", "width", "seed", "status", "loss_ratio", "step_reached", "steps_run", "seconds"));
+        Csv.Writer csv = Csv.writer(
+                List.of("n", "d", "width", "seed", "status", "loss_ratio", "step_reached", "steps_run", "seconds"));
         for (CellResult r : all) {
-            csv.row(r.cell().n(), r.d(), r.cell().width(), r.cell().seed(), r.status(), r.ratio(),
-                    r.stepReached() < 0 ? Double.NaN : r.stepReached(), r.stepsRun(), r.seconds());
+            csv.row(
+                    r.cell().n(),
+                    r.d(),
+                    r.cell().width(),
+                    r.cell().seed(),
+                    r.status(),
+                    r.ratio(),
+                    r.stepReached() < 0 ? Double.NaN : r.stepReached(),
+                    r.stepsRun(),
+                    r.seconds());
         }
         csv.write(folder.resolve("cells.csv"));
     }

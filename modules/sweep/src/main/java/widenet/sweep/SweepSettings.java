@@ -27,9 +27,22 @@ import widenet.train.InputException;
  * @param kernels       kernel provider name
  * @param threadsPerCell worker threads of each cell's kernels (results are bit-identical for the same count)
  */
-public record SweepSettings(List<Integer> ns, int d, double dPerN, int seeds, long seed, double lr, long steps,
-                            double target, int widthMin, int widthMax, int perOctave, double kappa, LossKind loss,
-                            String kernels, int threadsPerCell) {
+public record SweepSettings(
+        List<Integer> ns,
+        int d,
+        double dPerN,
+        int seeds,
+        long seed,
+        double lr,
+        long steps,
+        double target,
+        int widthMin,
+        int widthMax,
+        int perOctave,
+        double kappa,
+        LossKind loss,
+        String kernels,
+        int threadsPerCell) {
 
     public SweepSettings {
         ns = List.copyOf(ns);
@@ -63,7 +76,8 @@ public record SweepSettings(List<Integer> ns, int d, double dPerN, int seeds, lo
             throw new InputException("--target (the loss ratio ρ) must lie in (0, 1), got " + target);
         }
         if (widthMin < 1 || widthMax < widthMin) {
-            throw new InputException("width grid needs 1 ≤ --width-min ≤ --width-max, got " + widthMin + " and " + widthMax);
+            throw new InputException(
+                    "width grid needs 1 ≤ --width-min ≤ --width-max, got " + widthMin + " and " + widthMax);
         }
         if (perOctave < 1 || perOctave > 64) {
             throw new InputException("--per-octave must be between 1 and 64, got " + perOctave);

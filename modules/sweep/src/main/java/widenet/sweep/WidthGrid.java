@@ -27,10 +27,21 @@ public final class WidthGrid {
         this.perOctave = perOctave;
     }
 
-    public int size() { return widths.length; }
-    public int width(int index) { return widths[index]; }
-    public int[] widths() { return widths.clone(); }
-    public int perOctave() { return perOctave; }
+    public int size() {
+        return widths.length;
+    }
+
+    public int width(int index) {
+        return widths[index];
+    }
+
+    public int[] widths() {
+        return widths.clone();
+    }
+
+    public int perOctave() {
+        return perOctave;
+    }
 
     /** The index of the first grid width ≥ twice the width at {@code index} (or the last index): one octave up. */
     public int octaveAbove(int index) {

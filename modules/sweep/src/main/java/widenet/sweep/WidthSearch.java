@@ -31,11 +31,9 @@ public final class WidthSearch {
     }
 
     /** The outcome: m_min (a grid width; the largest one tried for {@code ABOVE_GRID}) and every cell evaluated. */
-    public record Result(int n, long seed, Status status, int mMin, List<CellResult> cells) {
-    }
+    public record Result(int n, long seed, Status status, int mMin, List<CellResult> cells) {}
 
-    private WidthSearch() {
-    }
+    private WidthSearch() {}
 
     static Result search(int n, long seed, WidthGrid grid, Evaluator eval) {
         List<CellResult> cells = new ArrayList<>();
@@ -47,8 +45,8 @@ public final class WidthSearch {
         if (passes.test(0)) {
             return new Result(n, seed, Status.BELOW_GRID, grid.width(0), cells);
         }
-        int lo = 0;   // fails
-        int hi;       // passes
+        int lo = 0; // fails
+        int hi; // passes
         while (true) {
             if (lo == grid.size() - 1) {
                 return new Result(n, seed, Status.ABOVE_GRID, grid.width(lo), cells);

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import widenet.model.LossKind;
-import widenet.train.internal.CheckpointPolicy;
 import widenet.train.InputException;
+import widenet.train.internal.CheckpointPolicy;
 
 /**
  * A sweep cell interrupted mid-run (cancelled, as a stopped sweep cancels its cells) resumes from the checkpoint in
@@ -29,15 +29,19 @@ class CellRunTest {
     Path tmp;
 
     /** One cell of 3000 steps at a target it never reaches: runs every step (about a second). */
-    static final SweepSettings SETTINGS = new SweepSettings(List.of(16), 8, 0, 1, 0, 0.05, 3000, 1e-9, 2, 64, 1, 1.0,
-            LossKind.SUM, "scalar", 1);
+    static final SweepSettings SETTINGS =
+            new SweepSettings(List.of(16), 8, 0, 1, 0, 0.05, 3000, 1e-9, 2, 64, 1, 1.0, LossKind.SUM, "scalar", 1);
+
     static final Cell CELL = new Cell(16, 24, 3);
 
     /** The newest checkpoint's step, 0 if none. */
     static long newestCheckpoint(Path cellDir) {
         try (Stream<Path> s = Files.list(cellDir.resolve("checkpoints"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
-                    .mapToLong(n -> Long.parseLong(n.substring(5))).max().orElse(0);
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("step-"))
+                    .mapToLong(n -> Long.parseLong(n.substring(5)))
+                    .max()
+                    .orElse(0);
         } catch (java.io.IOException e) {
             return 0;
         }
@@ -45,7 +49,8 @@ class CellRunTest {
 
     static void assertSameResult(CellResult expected, CellResult actual) {
         assertEquals(expected.status(), actual.status());
-        assertEquals(Double.doubleToRawLongBits(expected.lossInitial()), Double.doubleToRawLongBits(actual.lossInitial()));
+        assertEquals(
+                Double.doubleToRawLongBits(expected.lossInitial()), Double.doubleToRawLongBits(actual.lossInitial()));
         assertEquals(Double.doubleToRawLongBits(expected.lossFinal()), Double.doubleToRawLongBits(actual.lossFinal()));
         assertEquals(expected.stepReached(), actual.stepReached());
         assertEquals(expected.stepsRun(), actual.stepsRun());
@@ -80,7 +85,7 @@ class CellRunTest {
         CellResult reference = CellRun.run(SETTINGS, CELL);
         assertEquals(CellResult.NOT_REACHED, reference.status());
         Path dir = tmp.resolve("cells").resolve(CELL.dirName());
-        for (int cut = 0; cut < 3; cut++) {   // interrupted three times, each after a new checkpoint
+        for (int cut = 0; cut < 3; cut++) { // interrupted three times, each after a new checkpoint
             AtomicLong resumed = new AtomicLong(-1);
             Throwable e = runAndInterrupt(SETTINGS, dir, resumed);
             assertInstanceOf(CancellationException.class, e, () -> "still running when interrupted: " + e);
@@ -99,8 +104,10 @@ class CellRunTest {
     void aCheckpointFromOtherSettingsIsRefusedNamingTheSetting() throws Exception {
         Path dir = tmp.resolve("cell");
         assertInstanceOf(CancellationException.class, runAndInterrupt(SETTINGS, dir, new AtomicLong()));
-        SweepSettings other = new SweepSettings(List.of(16), 8, 0, 1, 0, 0.04, 3000, 1e-9, 2, 64, 1, 1.0, LossKind.SUM, "scalar", 1);
-        InputException e = assertThrows(InputException.class, () -> CellRun.run(other, CELL, dir, CheckpointPolicy.never(), s -> { }));
+        SweepSettings other =
+                new SweepSettings(List.of(16), 8, 0, 1, 0, 0.04, 3000, 1e-9, 2, 64, 1, 1.0, LossKind.SUM, "scalar", 1);
+        InputException e = assertThrows(
+                InputException.class, () -> CellRun.run(other, CELL, dir, CheckpointPolicy.never(), s -> {}));
         assertTrue(e.getMessage().contains("checkpointed with lr = 0.05, the sweep now has 0.04"), e.getMessage());
     }
 }

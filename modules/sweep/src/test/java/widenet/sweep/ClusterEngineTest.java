@@ -11,8 +11,11 @@ class ClusterEngineTest {
     @Test
     void anAbsentHazelcastAdapterIsAnInputErrorSayingHowToGetIt() {
         InputException e = assertThrows(InputException.class, () -> ClusterEngine.named("hazelcast"));
-        assertTrue(e.getMessage().contains("not installed") && e.getMessage().contains("bin/widenet")
-                && e.getMessage().contains("WIDENET_MODULES"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("not installed")
+                        && e.getMessage().contains("bin/widenet")
+                        && e.getMessage().contains("WIDENET_MODULES"),
+                e.getMessage());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package widenet.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +27,8 @@ class SweepTest {
 
     /** n = 8, 16, 32 in d = 8 (well inside the degree-2 harmonics, so the NTK is well conditioned), 2 seeds. */
     static SweepSettings tiny() {
-        return new SweepSettings(List.of(8, 16, 32), 8, 0, 2, 0, 0.3, 200, 0.01, 2, 256, 2, 1.0, LossKind.SUM, "scalar", 1);
+        return new SweepSettings(
+                List.of(8, 16, 32), 8, 0, 2, 0, 0.3, 200, 0.01, 2, 256, 2, 1.0, LossKind.SUM, "scalar", 1);
     }
 
     static Sweep sweep(Path dir, int atOnce, Sweep.Listener listener) {
@@ -60,7 +60,8 @@ class SweepTest {
             if (c.status() == WidthSearch.Status.FOUND) {
                 int i = java.util.Arrays.binarySearch(grid.widths(), c.mMin());
                 int below = grid.width(i - 1);
-                assertTrue(c.cells().stream().anyMatch(r -> r.cell().width() == below && !r.reached()),
+                assertTrue(
+                        c.cells().stream().anyMatch(r -> r.cell().width() == below && !r.reached()),
                         "the width just below m_min was tried and failed: " + c);
             }
         }
@@ -75,13 +76,19 @@ class SweepTest {
                 pts.add(new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[3])});
             }
         }
-        LogLogFit expected = LogLogFit.of(pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+        LogLogFit expected = LogLogFit.of(
+                pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray());
         assertNotNull(o.fit(), "the tiny sweep has enough in-grid chains for a fit");
         assertEquals(expected.alpha(), o.fit().alpha(), 1e-12);
-        @SuppressWarnings("unchecked") Map<String, Object> fit = (Map<String, Object>) json.get("fit");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fit = (Map<String, Object>) json.get("fit");
         assertEquals(o.fit().alpha(), ((Number) fit.get("alpha")).doubleValue(), 1e-12);
-        assertTrue(o.fit().ciLow() <= o.fit().alpha() && o.fit().alpha() <= o.fit().ciHigh());
-        assertTrue(o.fit().alpha() > 0, "wider networks are needed for more samples: α = " + o.fit().alpha());
+        assertTrue(
+                o.fit().ciLow() <= o.fit().alpha() && o.fit().alpha() <= o.fit().ciHigh());
+        assertTrue(
+                o.fit().alpha() > 0,
+                "wider networks are needed for more samples: α = " + o.fit().alpha());
         String md = Files.readString(dir.resolve("summary.md"));
         assertTrue(md.contains("| α |") && md.contains("n⁶"), md);
     }
@@ -96,17 +103,20 @@ class SweepTest {
         Path dir = tmp.resolve("resumed");
         int[] made = {0};
         RuntimeException stop = new RuntimeException("stop");
-        RuntimeException thrown = assertThrows(RuntimeException.class, () -> sweep(dir, 2, (r, reused) -> {
-            if (++made[0] == 3) {
-                throw stop;
-            }
-        }).run());
+        RuntimeException thrown = assertThrows(
+                RuntimeException.class,
+                () -> sweep(dir, 2, (r, reused) -> {
+                            if (++made[0] == 3) {
+                                throw stop;
+                            }
+                        })
+                        .run());
         assertEquals(stop, thrown);
         Map<String, Object> running = Json.read(dir.resolve("sweep.json"));
         assertEquals("running", running.get("status"));
         Map<Path, FileTime> before = cellTimes(dir);
         assertTrue(before.size() >= 3, before.size() + " cells survived the stop");
-        Thread.sleep(20);   // file times would differ if a cell were rewritten
+        Thread.sleep(20); // file times would differ if a cell were rewritten
 
         Sweep.Outcome resumed = sweep(dir, 2, null).run();
         assertEquals(before.size(), resumed.cellsReused());
@@ -137,9 +147,11 @@ class SweepTest {
     @Test
     void refusesToResumeWithOtherSettingsOrIntoAForeignFolder() throws IOException {
         Path dir = tmp.resolve("s");
-        SweepSettings small = new SweepSettings(List.of(8, 16), 8, 0, 1, 0, 0.3, 50, 0.2, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1);
+        SweepSettings small =
+                new SweepSettings(List.of(8, 16), 8, 0, 1, 0, 0.3, 50, 0.2, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1);
         new Sweep(dir, small, 1, null, Map.of()).run();
-        SweepSettings other = new SweepSettings(List.of(8, 16), 8, 0, 1, 0, 0.25, 50, 0.2, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1);
+        SweepSettings other =
+                new SweepSettings(List.of(8, 16), 8, 0, 1, 0, 0.25, 50, 0.2, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1);
         InputException e = assertThrows(InputException.class, () -> new Sweep(dir, other, 1, null, Map.of()).run());
         assertTrue(e.getMessage().contains("lr 0.3 → 0.25"), e.getMessage());
 
@@ -151,7 +163,8 @@ class SweepTest {
 
         Path broken = tmp.resolve("broken");
         Files.createDirectories(broken.resolve("cells/8-2-0"));
-        Files.writeString(broken.resolve("sweep.json"), Json.toString(Map.of("kind", Sweep.KIND, "settings", small.toMap())));
+        Files.writeString(
+                broken.resolve("sweep.json"), Json.toString(Map.of("kind", Sweep.KIND, "settings", small.toMap())));
         Files.writeString(broken.resolve("cells/8-2-0/cell.json"), "{\n  \"n\": 8,\n  oops\n}\n");
         e = assertThrows(InputException.class, () -> new Sweep(broken, small, 1, null, Map.of()).run());
         assertTrue(e.getMessage().contains("cell.json") && e.getMessage().contains("line 3"), e.getMessage());
@@ -159,10 +172,22 @@ class SweepTest {
 
     @Test
     void badSettingsAreInputErrors() {
-        assertThrows(InputException.class, () -> new SweepSettings(List.of(16, 8), 8, 0, 1, 0, 0.3, 50, 0.2, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1));
-        assertThrows(InputException.class, () -> new SweepSettings(List.of(8), 8, 0, 1, 0, 0.3, 50, 1.5, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1));
-        assertThrows(InputException.class, () -> new SweepSettings(List.of(8), 8, 0, 1, 0, 0.3, 50, 0.5, 64, 32, 1, 1.0, LossKind.SUM, "scalar", 1));
-        assertEquals(24, new SweepSettings(List.of(8), 8, 0.75, 1, 0, 0.3, 50, 0.5, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1).dFor(32));
+        assertThrows(
+                InputException.class,
+                () -> new SweepSettings(
+                        List.of(16, 8), 8, 0, 1, 0, 0.3, 50, 0.2, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1));
+        assertThrows(
+                InputException.class,
+                () -> new SweepSettings(
+                        List.of(8), 8, 0, 1, 0, 0.3, 50, 1.5, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1));
+        assertThrows(
+                InputException.class,
+                () -> new SweepSettings(
+                        List.of(8), 8, 0, 1, 0, 0.3, 50, 0.5, 64, 32, 1, 1.0, LossKind.SUM, "scalar", 1));
+        assertEquals(
+                24,
+                new SweepSettings(List.of(8), 8, 0.75, 1, 0, 0.3, 50, 0.5, 2, 32, 1, 1.0, LossKind.SUM, "scalar", 1)
+                        .dFor(32));
     }
 
     private static long countCellFiles(Path dir) throws IOException {
@@ -172,7 +197,8 @@ class SweepTest {
     private static Map<Path, FileTime> cellTimes(Path dir) throws IOException {
         Map<Path, FileTime> m = new HashMap<>();
         try (Stream<Path> s = Files.walk(dir.resolve("cells"))) {
-            for (Path p : s.filter(p -> p.getFileName().toString().equals("cell.json")).toList()) {
+            for (Path p : s.filter(p -> p.getFileName().toString().equals("cell.json"))
+                    .toList()) {
                 m.put(dir.relativize(p), Files.getLastModifiedTime(p));
             }
         }
@@ -180,6 +206,8 @@ class SweepTest {
     }
 
     private static List<String> withoutSeconds(Path csv) throws IOException {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        return Files.readAllLines(csv).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(',')))
+                .toList();
     }
 }

@@ -13,7 +13,8 @@ class WidthSearchTest {
     @Test
     void gridIsGeometricAndStrictlyIncreasing() {
         assertArrayEquals(new int[] {8, 11, 16, 23, 32, 45, 64}, new WidthGrid(8, 64, 2).widths());
-        assertArrayEquals(new int[] {1, 2, 3, 4, 6, 8}, new WidthGrid(1, 8, 2).widths(), "1, 1.41→1 dropped, 2, 2.83→3, …");
+        assertArrayEquals(
+                new int[] {1, 2, 3, 4, 6, 8}, new WidthGrid(1, 8, 2).widths(), "1, 1.41→1 dropped, 2, 2.83→3, …");
         WidthGrid g = new WidthGrid(10, 10000, 4);
         for (int i = 1; i < g.size(); i++) {
             double ratio = (double) g.width(i) / g.width(i - 1);
@@ -23,8 +24,15 @@ class WidthSearchTest {
     }
 
     static CellResult verdict(int width, boolean reached) {
-        return new CellResult(new Cell(10, width, 0), 3, 1, reached ? 0.01 : 0.5, reached ? 5 : -1, 10,
-                reached ? CellResult.REACHED : CellResult.NOT_REACHED, 0);
+        return new CellResult(
+                new Cell(10, width, 0),
+                3,
+                1,
+                reached ? 0.01 : 0.5,
+                reached ? 5 : -1,
+                10,
+                reached ? CellResult.REACHED : CellResult.NOT_REACHED,
+                0);
     }
 
     /** For every threshold on (and around) the grid the search returns the smallest passing width. */

@@ -61,8 +61,8 @@ public final class FloatMatrix implements AutoCloseable {
         }
         long need = rows == 0 || cols == 0 ? 0 : ((long) (rows - 1) * stride + cols) * Float.BYTES;
         if (segment.byteSize() < need) {
-            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for a "
-                    + rows + "×" + cols + " matrix with stride " + stride + " (" + need + " bytes needed)");
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for a " + rows
+                    + "×" + cols + " matrix with stride " + stride + " (" + need + " bytes needed)");
         }
         return new FloatMatrix(segment.asSlice(0, need), rows, cols, stride, null);
     }
@@ -75,7 +75,8 @@ public final class FloatMatrix implements AutoCloseable {
         for (int i = 0; i < r; i++) {
             if (data[i].length != c) {
                 m.close();
-                throw new IllegalArgumentException("ragged rows: row 0 has " + c + " columns, row " + i + " has " + data[i].length);
+                throw new IllegalArgumentException(
+                        "ragged rows: row 0 has " + c + " columns, row " + i + " has " + data[i].length);
             }
             MemorySegment.copy(data[i], 0, m.segment, F32, (long) i * m.stride * Float.BYTES, c);
         }
@@ -92,15 +93,29 @@ public final class FloatMatrix implements AutoCloseable {
         }
     }
 
-    public int rows() { return rows; }
-    public int cols() { return cols; }
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
     /** Distance in floats between the starts of consecutive rows (the leading dimension). */
-    public int stride() { return stride; }
-    public long size() { return (long) rows * cols; }
+    public int stride() {
+        return stride;
+    }
+
+    public long size() {
+        return (long) rows * cols;
+    }
     /** True when the rows follow each other with no gap, so the elements form one run of {@link #size()} floats. */
-    public boolean isContiguous() { return stride == cols || rows <= 1; }
+    public boolean isContiguous() {
+        return stride == cols || rows <= 1;
+    }
     /** The memory, starting at element (0, 0). */
-    public MemorySegment segment() { return segment; }
+    public MemorySegment segment() {
+        return segment;
+    }
 
     public float get(int i, int j) {
         checkIndex(i, j);
@@ -139,8 +154,8 @@ public final class FloatMatrix implements AutoCloseable {
     /** The block rows [r0, r1) × columns [c0, c1) as a view sharing this memory. */
     public FloatMatrix block(int r0, int r1, int c0, int c1) {
         if (r0 < 0 || r1 > rows || r0 > r1 || c0 < 0 || c1 > cols || c0 > c1) {
-            throw new IndexOutOfBoundsException("block [" + r0 + ", " + r1 + ") × [" + c0 + ", " + c1
-                    + ") outside a " + rows + "×" + cols + " matrix");
+            throw new IndexOutOfBoundsException("block [" + r0 + ", " + r1 + ") × [" + c0 + ", " + c1 + ") outside a "
+                    + rows + "×" + cols + " matrix");
         }
         int r = r1 - r0;
         int c = c1 - c0;
@@ -152,7 +167,8 @@ public final class FloatMatrix implements AutoCloseable {
     /** The whole matrix as a vector view; only for contiguous matrices. */
     public FloatVec asVector() {
         if (!isContiguous()) {
-            throw new IllegalStateException("a " + rows + "×" + cols + " matrix with stride " + stride + " is not contiguous");
+            throw new IllegalStateException(
+                    "a " + rows + "×" + cols + " matrix with stride " + stride + " is not contiguous");
         }
         return FloatVec.wrap(segment, Math.toIntExact(size()));
     }
@@ -174,8 +190,12 @@ public final class FloatMatrix implements AutoCloseable {
     public void copyFrom(FloatMatrix src) {
         requireSameShape(src, this, "copyFrom");
         for (int i = 0; i < rows; i++) {
-            MemorySegment.copy(src.segment, (long) i * src.stride * Float.BYTES,
-                    segment, (long) i * stride * Float.BYTES, (long) cols * Float.BYTES);
+            MemorySegment.copy(
+                    src.segment,
+                    (long) i * src.stride * Float.BYTES,
+                    segment,
+                    (long) i * stride * Float.BYTES,
+                    (long) cols * Float.BYTES);
         }
     }
 

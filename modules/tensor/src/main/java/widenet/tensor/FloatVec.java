@@ -23,7 +23,8 @@ public final class FloatVec implements AutoCloseable {
         check(length);
         Arena arena = Arena.ofShared();
         try {
-            return new FloatVec(arena.allocate(Math.max(1L, (long) length * Float.BYTES), FloatMatrix.ALIGNMENT), length, arena);
+            return new FloatVec(
+                    arena.allocate(Math.max(1L, (long) length * Float.BYTES), FloatMatrix.ALIGNMENT), length, arena);
         } catch (RuntimeException | OutOfMemoryError e) {
             arena.close();
             throw e;
@@ -33,15 +34,16 @@ public final class FloatVec implements AutoCloseable {
     /** A zero-filled vector in the caller's arena. */
     public static FloatVec allocate(Arena arena, int length) {
         check(length);
-        return new FloatVec(arena.allocate(Math.max(1L, (long) length * Float.BYTES), FloatMatrix.ALIGNMENT), length, null);
+        return new FloatVec(
+                arena.allocate(Math.max(1L, (long) length * Float.BYTES), FloatMatrix.ALIGNMENT), length, null);
     }
 
     /** A vector over the first {@code length} floats of {@code segment}; the caller keeps ownership. */
     public static FloatVec wrap(MemorySegment segment, int length) {
         check(length);
         if (segment.byteSize() < (long) length * Float.BYTES) {
-            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for "
-                    + length + " floats");
+            throw new IllegalArgumentException(
+                    "segment of " + segment.byteSize() + " bytes is too small for " + length + " floats");
         }
         return new FloatVec(segment.asSlice(0, (long) length * Float.BYTES), length, null);
     }
@@ -58,8 +60,13 @@ public final class FloatVec implements AutoCloseable {
         }
     }
 
-    public int length() { return length; }
-    public MemorySegment segment() { return segment; }
+    public int length() {
+        return length;
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
 
     public float get(int i) {
         checkIndex(i);
@@ -80,9 +87,11 @@ public final class FloatVec implements AutoCloseable {
     /** Elements [from, to) as a view. */
     public FloatVec slice(int from, int to) {
         if (from < 0 || to > length || from > to) {
-            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside a vector of length " + length);
+            throw new IndexOutOfBoundsException(
+                    "slice [" + from + ", " + to + ") outside a vector of length " + length);
         }
-        return new FloatVec(segment.asSlice((long) from * Float.BYTES, (long) (to - from) * Float.BYTES), to - from, null);
+        return new FloatVec(
+                segment.asSlice((long) from * Float.BYTES, (long) (to - from) * Float.BYTES), to - from, null);
     }
 
     /** This vector as a 1×length matrix view. */

@@ -207,8 +207,11 @@ public final class Idx {
                 }
             } catch (ZipException | EOFException e) {
                 // EOFException: the compressed stream ends early; ZipException: bad deflate data, CRC or length.
-                throw new IdxFormatException(file, "corrupt or truncated gzip data after " + (pos + got)
-                        + " decompressed bytes: " + e.getMessage(), e);
+                throw new IdxFormatException(
+                        file,
+                        "corrupt or truncated gzip data after " + (pos + got) + " decompressed bytes: "
+                                + e.getMessage(),
+                        e);
             }
             pos += got;
             return got;
@@ -218,44 +221,57 @@ public final class Idx {
             byte[] m = new byte[4];
             int got = read(m, 4);
             if (got > 0 && m[0] != 0 || got > 1 && m[1] != 0) {
-                throw new IdxFormatException(file, "not an IDX file: bad magic " + hex(m, got) + " at "
-                        + where(0) + "; expected 0x00000803 (images) or 0x00000801 (labels)");
+                throw new IdxFormatException(
+                        file,
+                        "not an IDX file: bad magic " + hex(m, got) + " at " + where(0)
+                                + "; expected 0x00000803 (images) or 0x00000801 (labels)");
             }
             if (got < 4) {
-                throw new IdxFormatException(file, "truncated header: " + has() + " " + got
-                        + " bytes; an IDX magic number needs 4");
+                throw new IdxFormatException(
+                        file, "truncated header: " + has() + " " + got + " bytes; an IDX magic number needs 4");
             }
             int type = m[2] & 0xff;
             if (type != 0x08) {
-                throw new IdxFormatException(file, String.format("unsupported data type 0x%02X (%s) at %s; expected 0x08 (unsigned byte)",
-                        type, typeName(type), where(2)));
+                throw new IdxFormatException(
+                        file,
+                        String.format(
+                                "unsupported data type 0x%02X (%s) at %s; expected 0x08 (unsigned byte)",
+                                type, typeName(type), where(2)));
             }
             int nd = m[3] & 0xff;
             if (wantDims != 0 ? nd != wantDims : nd < 1 || nd > 3) {
-                String want = wantDims == 3 ? "3 dimensions (images: count, rows, cols)"
+                String want = wantDims == 3
+                        ? "3 dimensions (images: count, rows, cols)"
                         : wantDims == 1 ? "1 dimension (labels: count)" : "1 to 3 dimensions";
-                String hint = wantDims == 3 && nd == 1 ? " (this looks like a label file)"
+                String hint = wantDims == 3 && nd == 1
+                        ? " (this looks like a label file)"
                         : wantDims == 1 && nd == 3 ? " (this looks like an image file)" : "";
                 throw new IdxFormatException(file, "expected " + want + " at " + where(3) + ", found " + nd + hint);
             }
             byte[] d = new byte[4 * nd];
             got = read(d, d.length);
             if (got < d.length) {
-                throw new IdxFormatException(file, "truncated header: " + has() + " " + (4 + got) + " bytes; a header of "
-                        + nd + " dimension(s) needs " + (4 + d.length));
+                throw new IdxFormatException(
+                        file,
+                        "truncated header: " + has() + " " + (4 + got) + " bytes; a header of " + nd
+                                + " dimension(s) needs " + (4 + d.length));
             }
             long[] dims = new long[nd];
             for (int k = 0; k < nd; k++) {
                 dims[k] = ByteBuffer.wrap(d, 4 * k, 4).getInt() & 0xffff_ffffL;
                 if (dims[k] > Integer.MAX_VALUE) {
-                    throw new IdxFormatException(file, "dimension " + k + " at " + where(4 + 4 * k) + " is " + dims[k]
-                            + "; expected at most " + Integer.MAX_VALUE);
+                    throw new IdxFormatException(
+                            file,
+                            "dimension " + k + " at " + where(4 + 4 * k) + " is " + dims[k] + "; expected at most "
+                                    + Integer.MAX_VALUE);
                 }
                 // An empty item (a 28×0 image) holds no data, so any count would pass the size check and
                 // hand callers billions of empty rows to loop over.
                 if (k > 0 && dims[k] == 0) {
-                    throw new IdxFormatException(file, "dimension " + k + " at " + where(4 + 4 * k)
-                            + " is 0; expected at least 1 (each item must hold a value)");
+                    throw new IdxFormatException(
+                            file,
+                            "dimension " + k + " at " + where(4 + 4 * k)
+                                    + " is 0; expected at least 1 (each item must hold a value)");
                 }
             }
             long perItem = 1;
@@ -263,8 +279,10 @@ public final class Idx {
                 perItem *= dims[k]; // at most 2 factors below 2^31: no overflow
             }
             if (perItem > Integer.MAX_VALUE) {
-                throw new IdxFormatException(file, "items of " + perItem + " values (dimensions at " + where(8)
-                        + ") are too large; expected at most " + Integer.MAX_VALUE);
+                throw new IdxFormatException(
+                        file,
+                        "items of " + perItem + " values (dimensions at " + where(8)
+                                + ") are too large; expected at most " + Integer.MAX_VALUE);
             }
             return new Layout(dims, 4 + 4L * nd, dims[0] * perItem);
         }
@@ -301,7 +319,8 @@ public final class Idx {
             int got = read(buf, want);
             if (got < want) {
                 // Sizes were checked before: only a file changed in between gets here.
-                throw new IdxFormatException(file, mismatch(l, before + got) + " (was the file changed while being read?)");
+                throw new IdxFormatException(
+                        file, mismatch(l, before + got) + " (was the file changed while being read?)");
             }
         }
 
@@ -318,9 +337,12 @@ public final class Idx {
             }
             if (extra > 0) {
                 boolean more = extra >= 16 * BUFFER;
-                throw new IdxFormatException(file, "trailing data: header says " + shape(l.dims) + " = " + l.dataBytes
-                        + " bytes of u8 data after " + where(l.dataOffset) + ", but " + (more ? "at least " : "")
-                        + extra + " more bytes follow from " + where(l.dataOffset + l.dataBytes));
+                throw new IdxFormatException(
+                        file,
+                        "trailing data: header says " + shape(l.dims) + " = " + l.dataBytes
+                                + " bytes of u8 data after " + where(l.dataOffset) + ", but "
+                                + (more ? "at least " : "")
+                                + extra + " more bytes follow from " + where(l.dataOffset + l.dataBytes));
             }
         }
 
@@ -328,8 +350,8 @@ public final class Idx {
         void expectSameLayout(Layout checked) throws IOException {
             Layout now = header(checked.dims.length);
             if (!Arrays.equals(now.dims, checked.dims)) {
-                throw new IdxFormatException(file, "header changed while reading: was " + shape(checked.dims)
-                        + ", now " + shape(now.dims));
+                throw new IdxFormatException(
+                        file, "header changed while reading: was " + shape(checked.dims) + ", now " + shape(now.dims));
             }
         }
 

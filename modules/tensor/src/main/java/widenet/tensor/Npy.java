@@ -54,12 +54,15 @@ public final class Npy {
 
     static final boolean NATIVE_LE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = FloatMatrix.F32;
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64_LE =
+            ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The element types read here, with their canonical (little-endian) descr. */
     enum Dtype {
-        F4("<f4", 4), F8("<f8", 8);
+        F4("<f4", 4),
+        F8("<f8", 8);
 
         final String descr;
         final int size;
@@ -140,14 +143,17 @@ public final class Npy {
     }
 
     /** The channel-level reader; {@code file} only names the source in messages (tests pass in-memory channels). */
-    static FloatMatrix readMatrix(SeekableByteChannel ch, Path file, int expectedRows, int expectedCols) throws IOException {
+    static FloatMatrix readMatrix(SeekableByteChannel ch, Path file, int expectedRows, int expectedCols)
+            throws IOException {
         Header h = readHeader(ch, file);
         int rows = (int) h.shape[0];
         int cols = h.shape.length == 2 ? (int) h.shape[1] : 1;
         if ((expectedRows != -1 && rows != expectedRows) || (expectedCols != -1 && cols != expectedCols)) {
-            throw new NpyFormatException(file, "expected shape (" + (expectedRows == -1 ? "*" : expectedRows) + ", "
-                    + (expectedCols == -1 ? "*" : expectedCols) + "), found " + pyShape(h.shape)
-                    + (h.shape.length == 1 ? " (a 1-D array, read as " + rows + "×1)" : ""));
+            throw new NpyFormatException(
+                    file,
+                    "expected shape (" + (expectedRows == -1 ? "*" : expectedRows) + ", "
+                            + (expectedCols == -1 ? "*" : expectedCols) + "), found " + pyShape(h.shape)
+                            + (h.shape.length == 1 ? " (a 1-D array, read as " + rows + "×1)" : ""));
         }
         FloatMatrix m = FloatMatrix.allocate(rows, cols);
         try {
@@ -167,7 +173,8 @@ public final class Npy {
         }
         int n = (int) h.count(); // each dimension fits an int and one of them is 1
         if (expectedLength != -1 && n != expectedLength) {
-            throw new NpyFormatException(file, "expected a vector of length " + expectedLength + ", found shape " + pyShape(s));
+            throw new NpyFormatException(
+                    file, "expected a vector of length " + expectedLength + ", found shape " + pyShape(s));
         }
         FloatVec v = FloatVec.allocate(n);
         try {
@@ -199,7 +206,8 @@ public final class Npy {
                 MemorySegment stage = arena.allocate((long) stageDoubles * Double.BYTES);
                 for (long done = 0; done < count; ) {
                     int n = (int) Math.min(stageDoubles, count - done);
-                    readFully(ch, stage.asSlice(0, (long) n * Double.BYTES).asByteBuffer(), file, h, done * Double.BYTES);
+                    readFully(
+                            ch, stage.asSlice(0, (long) n * Double.BYTES).asByteBuffer(), file, h, done * Double.BYTES);
                     for (int i = 0; i < n; i++) {
                         dst.setAtIndex(F32, done + i, (float) stage.getAtIndex(F64_LE, i));
                     }
@@ -209,14 +217,18 @@ public final class Npy {
         }
     }
 
-    private static void readFully(SeekableByteChannel ch, ByteBuffer buf, Path file, Header h, long dataPos) throws IOException {
+    private static void readFully(SeekableByteChannel ch, ByteBuffer buf, Path file, Header h, long dataPos)
+            throws IOException {
         while (buf.hasRemaining()) {
             if (ch.read(buf) < 0) {
                 // The length was checked before reading: only a file changed under us gets here.
-                throw new NpyFormatException(file, "data truncated while reading: file ended at offset "
-                        + (h.dataOffset + dataPos + buf.position()) + " but header says " + pyShape(h.shape) + " of "
-                        + h.dtype.descr + " ends at " + (h.dataOffset + h.count() * h.dtype.size)
-                        + " (was the file changed while being read?)");
+                throw new NpyFormatException(
+                        file,
+                        "data truncated while reading: file ended at offset "
+                                + (h.dataOffset + dataPos + buf.position()) + " but header says " + pyShape(h.shape)
+                                + " of "
+                                + h.dtype.descr + " ends at " + (h.dataOffset + h.count() * h.dtype.size)
+                                + " (was the file changed while being read?)");
             }
         }
     }
@@ -264,7 +276,8 @@ public final class Npy {
             count = Math.multiplyExact(count, shape[k]);
         }
         if (count != data.length) {
-            throw new IllegalArgumentException("shape " + pyShape(s) + " holds " + count + " values, data has " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + pyShape(s) + " holds " + count + " values, data has " + data.length);
         }
         byte[] pre = preamble(dict(Dtype.F8, s));
         writeAtomically(file, ch -> {
@@ -291,7 +304,8 @@ public final class Npy {
     }
 
     /** Packs rows of a (possibly strided) float region into a little-endian staging buffer and writes it out. */
-    private static void writeFloats(FileChannel ch, MemorySegment src, int rows, int cols, int stride) throws IOException {
+    private static void writeFloats(FileChannel ch, MemorySegment src, int rows, int cols, int stride)
+            throws IOException {
         long total = (long) rows * cols;
         if (total == 0) {
             return;
@@ -303,7 +317,14 @@ public final class Npy {
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; ) {
                     int n = Math.min(cols - c, stageFloats - filled);
-                    MemorySegment.copy(src, F32, ((long) r * stride + c) * Float.BYTES, stage, F32_LE, (long) filled * Float.BYTES, n);
+                    MemorySegment.copy(
+                            src,
+                            F32,
+                            ((long) r * stride + c) * Float.BYTES,
+                            stage,
+                            F32_LE,
+                            (long) filled * Float.BYTES,
+                            n);
                     filled += n;
                     c += n;
                     if (filled == stageFloats) {
@@ -327,10 +348,15 @@ public final class Npy {
     /** The header dict exactly as NumPy's {@code _write_array_header} makes it, spare growth-axis space included. */
     static String dict(Dtype dtype, long[] shape) {
         String shapeRepr = pyShape(shape);
-        StringBuilder sb = new StringBuilder("{'descr': '").append(dtype.descr)
-                .append("', 'fortran_order': False, 'shape': ").append(shapeRepr).append(", }");
+        StringBuilder sb = new StringBuilder("{'descr': '")
+                .append(dtype.descr)
+                .append("', 'fortran_order': False, 'shape': ")
+                .append(shapeRepr)
+                .append(", }");
         if (shape.length > 0) {
-            sb.repeat(' ', Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length()));
+            sb.repeat(
+                    ' ',
+                    Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length()));
         }
         return sb.toString();
     }
@@ -350,7 +376,8 @@ public final class Npy {
             if (major == 1 && field > 0xFFFF) {
                 continue;
             }
-            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(MAGIC.length + 2 + lengthBytes + field)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(MAGIC.length + 2 + lengthBytes + field))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             b.put(MAGIC).put((byte) major).put((byte) 0);
             if (major == 1) {
                 b.putShort((short) field);

@@ -43,41 +43,59 @@ final class NpyHeaderReader {
         int have = pre.position();
         for (int i = 0; i < Math.min(have, MAGIC.length); i++) {
             if (pre.get(i) != MAGIC[i]) {
-                throw new NpyFormatException(file, "not a .npy file: bad magic at offset 0; expected "
-                        + escape(MAGIC, 0, MAGIC.length) + ", found " + escape(pre.array(), 0, Math.min(have, MAGIC.length))
-                        + (pre.get(0) == 'P' && have > 1 && pre.get(1) == 'K' ? " (a zip archive: an .npz is not read here)" : ""));
+                throw new NpyFormatException(
+                        file,
+                        "not a .npy file: bad magic at offset 0; expected "
+                                + escape(MAGIC, 0, MAGIC.length) + ", found "
+                                + escape(pre.array(), 0, Math.min(have, MAGIC.length))
+                                + (pre.get(0) == 'P' && have > 1 && pre.get(1) == 'K'
+                                        ? " (a zip archive: an .npz is not read here)"
+                                        : ""));
             }
         }
         if (have < 10) {
-            throw new NpyFormatException(file, "truncated preamble: file has " + have
-                    + " bytes; a .npy preamble (magic \\x93NUMPY, version, header length) needs at least 10");
+            throw new NpyFormatException(
+                    file,
+                    "truncated preamble: file has " + have
+                            + " bytes; a .npy preamble (magic \\x93NUMPY, version, header length) needs at least 10");
         }
         int major = pre.get(6) & 0xff;
         int minor = pre.get(7) & 0xff;
         if (major < 1 || major > 3 || minor != 0) {
-            throw new NpyFormatException(file, "unsupported .npy format version " + major + "." + minor
-                    + " at offset 6; expected 1.0, 2.0 or 3.0");
+            throw new NpyFormatException(
+                    file,
+                    "unsupported .npy format version " + major + "." + minor
+                            + " at offset 6; expected 1.0, 2.0 or 3.0");
         }
         int preambleLength = major == 1 ? 10 : 12;
         if (have < preambleLength) {
-            throw new NpyFormatException(file, "truncated preamble: a version " + major + ".0 preamble needs "
-                    + preambleLength + " bytes, file has " + have);
+            throw new NpyFormatException(
+                    file,
+                    "truncated preamble: a version " + major + ".0 preamble needs " + preambleLength
+                            + " bytes, file has " + have);
         }
         long headerLength = major == 1 ? pre.getShort(8) & 0xffff : pre.getInt(8) & 0xffff_ffffL;
         if (headerLength > size - preambleLength) {
-            throw new NpyFormatException(file, "truncated header: header length at offset 8 says " + headerLength
-                    + " bytes after offset " + preambleLength + ", file has " + (size - preambleLength));
+            throw new NpyFormatException(
+                    file,
+                    "truncated header: header length at offset 8 says " + headerLength + " bytes after offset "
+                            + preambleLength + ", file has " + (size - preambleLength));
         }
         if (headerLength > MAX_HEADER_BYTES) {
-            throw new NpyFormatException(file, "header length " + headerLength + " at offset 8 is above the limit of "
-                    + MAX_HEADER_BYTES + " bytes");
+            throw new NpyFormatException(
+                    file,
+                    "header length " + headerLength + " at offset 8 is above the limit of " + MAX_HEADER_BYTES
+                            + " bytes");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
         ch.position(preambleLength);
         while (hb.hasRemaining()) {
             if (ch.read(hb) < 0) {
-                throw new NpyFormatException(file, "truncated header: file ended at offset " + (preambleLength + hb.position())
-                        + " inside a header of " + headerLength + " bytes (was the file changed while being read?)");
+                throw new NpyFormatException(
+                        file,
+                        "truncated header: file ended at offset " + (preambleLength + hb.position())
+                                + " inside a header of " + headerLength
+                                + " bytes (was the file changed while being read?)");
             }
         }
         String text = major == 3 ? decodeUtf8(hb.array(), file, preambleLength) : new String(hb.array(), ISO_8859_1);
@@ -86,8 +104,10 @@ final class NpyHeaderReader {
         Dtype dtype = p.dtype();
         long[] shape = p.shape();
         if (p.fortranOrder) {
-            throw new NpyFormatException(file, "fortran_order: True (column-major data) at " + p.at(p.fortranAt)
-                    + " is not supported; expected False (save np.ascontiguousarray(a) instead)");
+            throw new NpyFormatException(
+                    file,
+                    "fortran_order: True (column-major data) at " + p.at(p.fortranAt)
+                            + " is not supported; expected False (save np.ascontiguousarray(a) instead)");
         }
 
         long dataOffset = preambleLength + headerLength;
@@ -95,14 +115,22 @@ final class NpyHeaderReader {
         long count = shape.length == 1 ? shape[0] : shape[0] * shape[1]; // each < 2^31: no overflow
         long need = count <= Long.MAX_VALUE / dtype.size ? count * dtype.size : -1;
         if (need < 0 || need > available) {
-            String needText = need < 0 ? BigInteger.valueOf(count).multiply(BigInteger.valueOf(dtype.size)).toString() : Long.toString(need);
-            throw new NpyFormatException(file, "data truncated: header says shape " + pyShape(shape) + " = " + needText
-                    + " bytes of " + p.descr + " after offset " + dataOffset + ", file has " + available);
+            String needText = need < 0
+                    ? BigInteger.valueOf(count)
+                            .multiply(BigInteger.valueOf(dtype.size))
+                            .toString()
+                    : Long.toString(need);
+            throw new NpyFormatException(
+                    file,
+                    "data truncated: header says shape " + pyShape(shape) + " = " + needText + " bytes of " + p.descr
+                            + " after offset " + dataOffset + ", file has " + available);
         }
         if (need < available) {
-            throw new NpyFormatException(file, "trailing garbage: header says shape " + pyShape(shape) + " = " + need
-                    + " bytes of " + p.descr + " after offset " + dataOffset + ", file has " + available
-                    + " (" + (available - need) + " extra bytes from offset " + (dataOffset + need) + ")");
+            throw new NpyFormatException(
+                    file,
+                    "trailing garbage: header says shape " + pyShape(shape) + " = " + need
+                            + " bytes of " + p.descr + " after offset " + dataOffset + ", file has " + available
+                            + " (" + (available - need) + " extra bytes from offset " + (dataOffset + need) + ")");
         }
         return new Header(major, dtype, shape, dataOffset);
     }
@@ -118,8 +146,10 @@ final class NpyHeaderReader {
             r = dec.flush(out);
         }
         if (r.isError()) {
-            throw new NpyFormatException(file, "header is not valid UTF-8 (required by format version 3.0) at header offset "
-                    + in.position() + " (file offset " + (base + in.position()) + ")");
+            throw new NpyFormatException(
+                    file,
+                    "header is not valid UTF-8 (required by format version 3.0) at header offset " + in.position()
+                            + " (file offset " + (base + in.position()) + ")");
         }
         return out.flip().toString();
     }
@@ -138,6 +168,7 @@ final class NpyHeaderReader {
         private final boolean utf8;
         /** Python 2 wrote long integers as {@code 3L}; NumPy still accepts that in version 1.0/2.0 headers. */
         private final boolean allowLongSuffix;
+
         private int i;
 
         String descr;
@@ -164,7 +195,8 @@ final class NpyHeaderReader {
 
         private NpyFormatException malformed(int at, String what) {
             String shown = s.length() > 200 ? s.substring(0, 200) + "…" : s;
-            return new NpyFormatException(file, "malformed header at " + at(at) + ": " + what + "; header: " + escape(shown));
+            return new NpyFormatException(
+                    file, "malformed header at " + at(at) + ": " + what + "; header: " + escape(shown));
         }
 
         private int peek() {
@@ -208,8 +240,10 @@ final class NpyHeaderReader {
                         }
                         descrAt = i;
                         if (peek() == '[') {
-                            throw new NpyFormatException(file, "structured dtype (a list of fields) at " + at(i)
-                                    + " is not supported; expected '<f4' or '<f8'");
+                            throw new NpyFormatException(
+                                    file,
+                                    "structured dtype (a list of fields) at " + at(i)
+                                            + " is not supported; expected '<f4' or '<f8'");
                         }
                         descr = string("a dtype string such as '<f4'");
                     }
@@ -227,28 +261,34 @@ final class NpyHeaderReader {
                         shapeAt = i;
                         tuple();
                     }
-                    default -> throw malformed(keyAt, "unexpected key '" + escape(key)
-                            + "'; expected only 'descr', 'fortran_order' and 'shape'");
+                    default ->
+                        throw malformed(
+                                keyAt,
+                                "unexpected key '" + escape(key)
+                                        + "'; expected only 'descr', 'fortran_order' and 'shape'");
                 }
                 skipWs();
                 if (peek() == ',') {
                     i++;
                     skipWs();
                 } else if (peek() != '}') {
-                    throw malformed(i, "expected ',' or '}' after the value of '" + key + "', found " + describe(peek()));
+                    throw malformed(
+                            i, "expected ',' or '}' after the value of '" + key + "', found " + describe(peek()));
                 }
             }
             i++;
             skipWs();
             if (i < s.length()) {
-                throw malformed(i, "expected only spaces and a newline after the header dict, found " + describe(peek()));
+                throw malformed(
+                        i, "expected only spaces and a newline after the header dict, found " + describe(peek()));
             }
             StringJoiner missing = new StringJoiner(", ");
             if (descrAt < 0) missing.add("'descr'");
             if (fortranAt < 0) missing.add("'fortran_order'");
             if (shapeAt < 0) missing.add("'shape'");
             if (missing.length() > 0) {
-                throw malformed(s.length(), "missing key(s) " + missing + "; expected 'descr', 'fortran_order' and 'shape'");
+                throw malformed(
+                        s.length(), "missing key(s) " + missing + "; expected 'descr', 'fortran_order' and 'shape'");
             }
         }
 
@@ -262,7 +302,8 @@ final class NpyHeaderReader {
             while (i < s.length() && s.charAt(i) != q) {
                 char c = s.charAt(i);
                 if (c == '\\' || c == '\n' || c == '\r') {
-                    throw malformed(i, "unsupported " + (c == '\\' ? "escape sequence" : "line break") + " inside a string");
+                    throw malformed(
+                            i, "unsupported " + (c == '\\' ? "escape sequence" : "line break") + " inside a string");
                 }
                 i++;
             }
@@ -315,8 +356,10 @@ final class NpyHeaderReader {
             }
             i++;
             if (dims.size() == 1 && !comma) {
-                throw malformed(open, "'shape' (" + dims.get(0) + ") is an integer in parentheses, not a tuple; expected ("
-                        + dims.get(0) + ",)");
+                throw malformed(
+                        open,
+                        "'shape' (" + dims.get(0) + ") is an integer in parentheses, not a tuple; expected ("
+                                + dims.get(0) + ",)");
             }
         }
 
@@ -332,8 +375,10 @@ final class NpyHeaderReader {
             while (peek() >= '0' && peek() <= '9') {
                 int d = peek() - '0';
                 if (v > (Long.MAX_VALUE - d) / 10) {
-                    throw new NpyFormatException(file, "dimension " + digitsFrom(start) + " in 'shape' at " + at(start)
-                            + " is too large; expected at most " + Integer.MAX_VALUE);
+                    throw new NpyFormatException(
+                            file,
+                            "dimension " + digitsFrom(start) + " in 'shape' at " + at(start)
+                                    + " is too large; expected at most " + Integer.MAX_VALUE);
                 }
                 v = v * 10 + d;
                 i++;
@@ -342,7 +387,8 @@ final class NpyHeaderReader {
                 i++;
             }
             if (isWordChar(i)) {
-                throw malformed(start, "malformed integer in 'shape' (found " + describe(peek()) + " after the digits)");
+                throw malformed(
+                        start, "malformed integer in 'shape' (found " + describe(peek()) + " after the digits)");
             }
             return v;
         }
@@ -365,16 +411,20 @@ final class NpyHeaderReader {
                     return kind.equals("f4") ? Dtype.F4 : Dtype.F8;
                 }
                 if (order == '>') {
-                    throw new NpyFormatException(file, "unsupported dtype '" + escape(d) + "' (big-endian) at " + at(descrAt)
-                            + "; expected '<f4' or '<f8' (little-endian: save a.astype('<f4'))");
+                    throw new NpyFormatException(
+                            file,
+                            "unsupported dtype '" + escape(d) + "' (big-endian) at " + at(descrAt)
+                                    + "; expected '<f4' or '<f8' (little-endian: save a.astype('<f4'))");
                 }
                 if (order == '|' || order == '=' || order == 0) {
-                    throw new NpyFormatException(file, "ambiguous dtype '" + escape(d) + "' (native byte order) at "
-                            + at(descrAt) + " on a big-endian machine; expected '<f4' or '<f8'");
+                    throw new NpyFormatException(
+                            file,
+                            "ambiguous dtype '" + escape(d) + "' (native byte order) at " + at(descrAt)
+                                    + " on a big-endian machine; expected '<f4' or '<f8'");
                 }
             }
-            throw new NpyFormatException(file, "unsupported dtype '" + escape(d) + "' at " + at(descrAt)
-                    + "; expected '<f4' or '<f8'");
+            throw new NpyFormatException(
+                    file, "unsupported dtype '" + escape(d) + "' at " + at(descrAt) + "; expected '<f4' or '<f8'");
         }
 
         long[] shape() throws NpyFormatException {
@@ -383,13 +433,17 @@ final class NpyHeaderReader {
                 shape[k] = dims.get(k);
             }
             if (shape.length == 0 || shape.length > 2) {
-                throw new NpyFormatException(file, "unsupported " + shape.length + "-d shape " + pyShape(shape) + " at "
-                        + at(shapeAt) + "; expected (n,) or (rows, cols)");
+                throw new NpyFormatException(
+                        file,
+                        "unsupported " + shape.length + "-d shape " + pyShape(shape) + " at " + at(shapeAt)
+                                + "; expected (n,) or (rows, cols)");
             }
             for (int k = 0; k < shape.length; k++) {
                 if (shape[k] > Integer.MAX_VALUE) {
-                    throw new NpyFormatException(file, "dimension " + shape[k] + " of shape " + pyShape(shape) + " at "
-                            + at(dimAt.get(k)) + " is too large; expected at most " + Integer.MAX_VALUE);
+                    throw new NpyFormatException(
+                            file,
+                            "dimension " + shape[k] + " of shape " + pyShape(shape) + " at " + at(dimAt.get(k))
+                                    + " is too large; expected at most " + Integer.MAX_VALUE);
                 }
             }
             return shape;

@@ -1,6 +1,5 @@
 package widenet.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +47,8 @@ class IdxFuzzTest {
         } catch (IdxFormatException e) {
             assertTrue(e.getMessage().startsWith(NAME + ": "), e.getMessage());
         }
-        try (ByteArrayChannel ch = new ByteArrayChannel(file); FloatMatrix m = Idx.readImages(ch, NAME)) {
+        try (ByteArrayChannel ch = new ByteArrayChannel(file);
+                FloatMatrix m = Idx.readImages(ch, NAME)) {
             assertTrue(dims != null && dims.length == 3, "readImages accepted what check rejected");
             assertEquals(dims[0], m.rows());
             assertEquals(dims[1] * dims[2], m.cols());

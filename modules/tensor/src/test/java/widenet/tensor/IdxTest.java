@@ -89,7 +89,7 @@ class IdxTest {
     void recognisesGzipByItsMagicNotItsName() throws IOException {
         byte[] plain = images(2, 3, 3);
         try (FloatMatrix a = Idx.readImages(file("compressed.idx", gzip(plain)));
-             FloatMatrix b = Idx.readImages(file("plain.gz", plain))) {
+                FloatMatrix b = Idx.readImages(file("plain.gz", plain))) {
             assertPixels(a, 2, 9);
             assertPixels(b, 2, 9);
         }
@@ -150,8 +150,8 @@ class IdxTest {
     @Test
     void dimsAcceptsAnyUnsignedByteFileOfOneToThreeDimensions() throws IOException {
         assertArrayEquals(new long[] {2, 3}, Idx.dims(file("two", idx(8, new long[] {2, 3}, new byte[6]))));
-        IdxFormatException e = assertThrows(IdxFormatException.class,
-                () -> Idx.dims(file("four", idx(8, new long[] {1, 1, 1, 1}, new byte[1]))));
+        IdxFormatException e = assertThrows(
+                IdxFormatException.class, () -> Idx.dims(file("four", idx(8, new long[] {1, 1, 1, 1}, new byte[1]))));
         assertTrue(e.getMessage().contains("expected 1 to 3 dimensions at offset 3, found 4"), e.getMessage());
     }
 
@@ -164,9 +164,10 @@ class IdxTest {
 
     /** As above; {@code withDims} false for a wrong dimension count, which {@link Idx#dims} accepts (1–3). */
     private static void assertRejected(Path f, boolean asImages, boolean withDims, String problem) {
-        List<ThrowingRead> reads = new ArrayList<>(asImages
-                ? List.<ThrowingRead>of(Idx::readImages)
-                : List.<ThrowingRead>of(Idx::readLabels, Idx::readLabelVector));
+        List<ThrowingRead> reads = new ArrayList<>(
+                asImages
+                        ? List.<ThrowingRead>of(Idx::readImages)
+                        : List.<ThrowingRead>of(Idx::readLabels, Idx::readLabelVector));
         if (withDims) {
             reads.add(Idx::dims);
         }
@@ -192,36 +193,84 @@ class IdxTest {
     static Stream<Arguments> malformedPlain() {
         byte[] images = images(2, 3, 3);
         return Stream.of(
-                Arguments.of("empty", new byte[0], true, "truncated header: file has 0 bytes; an IDX magic number needs 4"),
+                Arguments.of(
+                        "empty", new byte[0], true, "truncated header: file has 0 bytes; an IDX magic number needs 4"),
                 Arguments.of("3 bytes", new byte[] {0, 0, 8}, true, "truncated header: file has 3 bytes"),
-                Arguments.of("bad magic", "GIF89a".getBytes(), true,
+                Arguments.of(
+                        "bad magic",
+                        "GIF89a".getBytes(),
+                        true,
                         "not an IDX file: bad magic 0x47494638 at offset 0; expected 0x00000803 (images) or 0x00000801 (labels)"),
                 Arguments.of("bad magic, short", new byte[] {0, 7}, true, "bad magic 0x0007 at offset 0"),
-                Arguments.of("float data", idx(0x0D, new long[] {1, 1, 1}, new byte[4]), true,
+                Arguments.of(
+                        "float data",
+                        idx(0x0D, new long[] {1, 1, 1}, new byte[4]),
+                        true,
                         "unsupported data type 0x0D (32-bit float) at offset 2; expected 0x08 (unsigned byte)"),
-                Arguments.of("unknown type", idx(0x42, new long[] {1}, new byte[1]), false, "unsupported data type 0x42 (not an IDX type)"),
-                Arguments.of("rank: labels as images", idx(8, new long[] {3}, new byte[3]), true,
+                Arguments.of(
+                        "unknown type",
+                        idx(0x42, new long[] {1}, new byte[1]),
+                        false,
+                        "unsupported data type 0x42 (not an IDX type)"),
+                Arguments.of(
+                        "rank: labels as images",
+                        idx(8, new long[] {3}, new byte[3]),
+                        true,
                         "expected 3 dimensions (images: count, rows, cols) at offset 3, found 1 (this looks like a label file)"),
-                Arguments.of("rank: images as labels", images, false,
+                Arguments.of(
+                        "rank: images as labels",
+                        images,
+                        false,
                         "expected 1 dimension (labels: count) at offset 3, found 3 (this looks like an image file)"),
-                Arguments.of("rank: no dimensions", idx(8, new long[0], new byte[0]), false, "expected 1 dimension (labels: count) at offset 3, found 0"),
-                Arguments.of("truncated dimensions", Arrays.copyOf(images, 10), true,
+                Arguments.of(
+                        "rank: no dimensions",
+                        idx(8, new long[0], new byte[0]),
+                        false,
+                        "expected 1 dimension (labels: count) at offset 3, found 0"),
+                Arguments.of(
+                        "truncated dimensions",
+                        Arrays.copyOf(images, 10),
+                        true,
                         "truncated header: file has 10 bytes; a header of 3 dimension(s) needs 16"),
-                Arguments.of("count above int", idx(8, new long[] {0x8000_0000L, 1, 1}, new byte[0]), true,
+                Arguments.of(
+                        "count above int",
+                        idx(8, new long[] {0x8000_0000L, 1, 1}, new byte[0]),
+                        true,
                         "dimension 0 at offset 4 is 2147483648; expected at most 2147483647"),
-                Arguments.of("cols above int", idx(8, new long[] {1, 1, 0xFFFF_FFFFL}, new byte[0]), true,
+                Arguments.of(
+                        "cols above int",
+                        idx(8, new long[] {1, 1, 0xFFFF_FFFFL}, new byte[0]),
+                        true,
                         "dimension 2 at offset 12 is 4294967295; expected at most 2147483647"),
-                Arguments.of("empty images", idx(8, new long[] {1_895_828_224, 224, 0}, new byte[0]), true,
+                Arguments.of(
+                        "empty images",
+                        idx(8, new long[] {1_895_828_224, 224, 0}, new byte[0]),
+                        true,
                         "dimension 2 at offset 12 is 0; expected at least 1 (each item must hold a value)"),
-                Arguments.of("image above int", idx(8, new long[] {1, 65536, 65536}, new byte[0]), true,
+                Arguments.of(
+                        "image above int",
+                        idx(8, new long[] {1, 65536, 65536}, new byte[0]),
+                        true,
                         "items of 4294967296 values (dimensions at offset 8) are too large; expected at most 2147483647"),
-                Arguments.of("data truncated", Arrays.copyOf(images, images.length - 1), true,
+                Arguments.of(
+                        "data truncated",
+                        Arrays.copyOf(images, images.length - 1),
+                        true,
                         "data truncated: header says 2×3×3 = 18 bytes of u8 data after offset 16, file has 17"),
-                Arguments.of("trailing data", Arrays.copyOf(images, images.length + 2), true,
+                Arguments.of(
+                        "trailing data",
+                        Arrays.copyOf(images, images.length + 2),
+                        true,
                         "trailing data: header says 2×3×3 = 18 bytes of u8 data after offset 16, file has 20 (2 extra bytes from offset 34)"),
-                Arguments.of("labels truncated", idx(8, new long[] {5}, new byte[4]), false,
+                Arguments.of(
+                        "labels truncated",
+                        idx(8, new long[] {5}, new byte[4]),
+                        false,
                         "data truncated: header says 5 = 5 bytes of u8 data after offset 8, file has 4"),
-                Arguments.of("huge header, tiny file", idx(8, new long[] {Integer.MAX_VALUE, 28, 28}, new byte[10]), true,
+                Arguments.of(
+                        "huge header, tiny file",
+                        idx(8, new long[] {Integer.MAX_VALUE, 28, 28}, new byte[10]),
+                        true,
                         "data truncated: header says 2147483647×28×28 = 1683627179248 bytes of u8 data after offset 16, file has 10"));
     }
 
@@ -242,20 +291,56 @@ class IdxTest {
         badDeflate[10] = (byte) 0xFF; // first deflate block header: reserved block type 3
         return Stream.of(
                 Arguments.of("gzip magic only", new byte[] {0x1f, (byte) 0x8b}, true, "corrupt gzip header"),
-                Arguments.of("gzip header only", Arrays.copyOf(gz, 10), true, "corrupt or truncated gzip data after 0 decompressed bytes"),
-                Arguments.of("truncated stream", Arrays.copyOf(gz, gz.length / 2), true, "corrupt or truncated gzip data after"),
-                Arguments.of("missing trailer", Arrays.copyOf(gz, gz.length - 8), true, "corrupt or truncated gzip data after 2016 decompressed bytes"),
-                Arguments.of("bad CRC", badCrc, true, "corrupt or truncated gzip data after 2016 decompressed bytes: Corrupt GZIP trailer"),
+                Arguments.of(
+                        "gzip header only",
+                        Arrays.copyOf(gz, 10),
+                        true,
+                        "corrupt or truncated gzip data after 0 decompressed bytes"),
+                Arguments.of(
+                        "truncated stream",
+                        Arrays.copyOf(gz, gz.length / 2),
+                        true,
+                        "corrupt or truncated gzip data after"),
+                Arguments.of(
+                        "missing trailer",
+                        Arrays.copyOf(gz, gz.length - 8),
+                        true,
+                        "corrupt or truncated gzip data after 2016 decompressed bytes"),
+                Arguments.of(
+                        "bad CRC",
+                        badCrc,
+                        true,
+                        "corrupt or truncated gzip data after 2016 decompressed bytes: Corrupt GZIP trailer"),
                 Arguments.of("bad length", badLength, true, "Corrupt GZIP trailer"),
-                Arguments.of("bad deflate data", badDeflate, true, "corrupt or truncated gzip data after 0 decompressed bytes"),
-                Arguments.of("not IDX inside", gzip("hello".getBytes()), true, "bad magic 0x68656C6C at decompressed offset 0"),
-                Arguments.of("data truncated", gzip(Arrays.copyOf(images, images.length - 3)), true,
+                Arguments.of(
+                        "bad deflate data",
+                        badDeflate,
+                        true,
+                        "corrupt or truncated gzip data after 0 decompressed bytes"),
+                Arguments.of(
+                        "not IDX inside",
+                        gzip("hello".getBytes()),
+                        true,
+                        "bad magic 0x68656C6C at decompressed offset 0"),
+                Arguments.of(
+                        "data truncated",
+                        gzip(Arrays.copyOf(images, images.length - 3)),
+                        true,
                         "data truncated: header says 20×10×10 = 2000 bytes of u8 data after decompressed offset 16, decompressed data has 1997"),
-                Arguments.of("trailing data", gzip(Arrays.copyOf(images, images.length + 3)), true,
+                Arguments.of(
+                        "trailing data",
+                        gzip(Arrays.copyOf(images, images.length + 3)),
+                        true,
                         "trailing data: header says 20×10×10 = 2000 bytes of u8 data after decompressed offset 16, but 3 more bytes follow from decompressed offset 2016"),
-                Arguments.of("huge header, tiny file", gzip(idx(8, new long[] {Integer.MAX_VALUE, 28, 28}, new byte[10])), true,
+                Arguments.of(
+                        "huge header, tiny file",
+                        gzip(idx(8, new long[] {Integer.MAX_VALUE, 28, 28}, new byte[10])),
+                        true,
                         "data truncated: header says 2147483647×28×28 = 1683627179248 bytes of u8 data after decompressed offset 16, decompressed data has 10"),
-                Arguments.of("labels type", gzip(idx(0x0C, new long[] {1}, new byte[4])), false,
+                Arguments.of(
+                        "labels type",
+                        gzip(idx(0x0C, new long[] {1}, new byte[4])),
+                        false,
                         "unsupported data type 0x0C (32-bit integer) at decompressed offset 2"));
     }
 
@@ -263,12 +348,14 @@ class IdxTest {
     void boundsTheCountOfTrailingDecompressedData() throws IOException {
         // 2 MB of zeros compress to ~2 KB; the reader counts 1 MiB of them and stops.
         byte[] plain = Arrays.copyOf(images(1, 2, 2), 2_000_000);
-        assertRejected(file("bomb.gz", gzip(plain)), true, "but at least 1048576 more bytes follow from decompressed offset 20");
+        assertRejected(
+                file("bomb.gz", gzip(plain)),
+                true,
+                "but at least 1048576 more bytes follow from decompressed offset 20");
     }
 
     @Test
     void missingFileIsAnIoErrorNotAFormatError() {
         assertThrows(NoSuchFileException.class, () -> Idx.readImages(dir.resolve("nope")));
     }
-
 }

@@ -29,25 +29,47 @@ class NpyFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     // libFuzzer dictionary syntax: "\\x93" is the byte 0x93.
-    @DictionaryEntries({"\\x93NUMPY", "\\x01\\x00", "\\x02\\x00", "\\x03\\x00", "'descr'", "'fortran_order'",
-            "'shape'", "'<f4'", "'<f8'", "'>f4'", "'|f4'", "'=f8'", "True", "False", "(3, 4)", "(3,)", "()", ", }", "L,"})
+    @DictionaryEntries({
+        "\\x93NUMPY",
+        "\\x01\\x00",
+        "\\x02\\x00",
+        "\\x03\\x00",
+        "'descr'",
+        "'fortran_order'",
+        "'shape'",
+        "'<f4'",
+        "'<f8'",
+        "'>f4'",
+        "'|f4'",
+        "'=f8'",
+        "True",
+        "False",
+        "(3, 4)",
+        "(3,)",
+        "()",
+        ", }",
+        "L,"
+    })
     void read(byte[] data) throws IOException {
         long[] shape = null;
         try (ByteArrayChannel ch = new ByteArrayChannel(data)) {
             Npy.Header h = Npy.readHeader(ch, NAME);
             shape = h.shape();
             assertTrue(shape.length == 1 || shape.length == 2);
-            assertEquals(data.length, h.dataOffset() + h.count() * h.dtype().size, "header accepted, length must match");
+            assertEquals(
+                    data.length, h.dataOffset() + h.count() * h.dtype().size, "header accepted, length must match");
         } catch (NpyFormatException e) {
             assertTrue(e.getMessage().startsWith(NAME + ": "), e.getMessage());
         }
-        try (ByteArrayChannel ch = new ByteArrayChannel(data); FloatMatrix m = Npy.readMatrix(ch, NAME, -1, -1)) {
+        try (ByteArrayChannel ch = new ByteArrayChannel(data);
+                FloatMatrix m = Npy.readMatrix(ch, NAME, -1, -1)) {
             assertTrue(shape != null, "readMatrix accepted what readHeader rejected");
             assertArrayEquals(new long[] {m.rows(), m.cols()}, shape.length == 2 ? shape : new long[] {shape[0], 1});
         } catch (NpyFormatException e) {
             assertTrue(shape == null, "readMatrix rejected a valid header: " + e.getMessage());
         }
-        try (ByteArrayChannel ch = new ByteArrayChannel(data); FloatVec v = Npy.readVector(ch, NAME, -1)) {
+        try (ByteArrayChannel ch = new ByteArrayChannel(data);
+                FloatVec v = Npy.readVector(ch, NAME, -1)) {
             assertTrue(shape != null && (shape.length == 1 || shape[0] == 1 || shape[1] == 1));
             assertEquals(shape.length == 1 ? shape[0] : shape[0] * shape[1], v.length());
         } catch (NpyFormatException e) {

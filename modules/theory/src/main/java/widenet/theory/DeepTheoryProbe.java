@@ -92,7 +92,9 @@ public final class DeepTheoryProbe implements Probe {
         double[][] sv = new double[depth + 1][];
         for (int l = 1; l <= depth; l++) {
             var w = net.weight(l);
-            sv[l] = fits(FeatureGram.smallerSize(w), "singular values of W" + l) ? FeatureGram.singularValues(w, net.layerScale(l)) : null;
+            sv[l] = fits(FeatureGram.smallerSize(w), "singular values of W" + l)
+                    ? FeatureGram.singularValues(w, net.layerScale(l))
+                    : null;
         }
         for (int l = 1; l <= depth; l++) {
             out[at++] = sv[l] == null ? Double.NaN : sv[l][sv[l].length - 1];
@@ -104,14 +106,17 @@ public final class DeepTheoryProbe implements Probe {
         record.put("step", step);
         if (hasHidden) {
             var f1 = net.features(1);
-            double f1Smin = fits(FeatureGram.smallerSize(f1), "σ_min(F1)") ? FeatureGram.singularValues(f1, 1.0)[0] : Double.NaN;
+            double f1Smin = fits(FeatureGram.smallerSize(f1), "σ_min(F1)")
+                    ? FeatureGram.singularValues(f1, 1.0)[0]
+                    : Double.NaN;
             var fl = net.features(depth - 1);
             int n = fl.rows();
             double flLmin;
             if (fl.cols() < n) {
-                flLmin = 0;   // rank F_{L−1} ≤ n_{L−1} < n
+                flLmin = 0; // rank F_{L−1} ≤ n_{L−1} < n
             } else if (fits(n, "λ_min(F_{L-1} F_{L-1}ᵀ)")) {
-                flLmin = SymmetricEigen.ofInPlace(FeatureGram.rows(fl), n, false, kernels.threads()).min();
+                flLmin = SymmetricEigen.ofInPlace(FeatureGram.rows(fl), n, false, kernels.threads())
+                        .min();
             } else {
                 flLmin = Double.NaN;
             }
@@ -138,7 +143,8 @@ public final class DeepTheoryProbe implements Probe {
     private void ntk(Map<String, Object> record) {
         int n = net.features(0).rows();
         if (net.outputDim() != 1) {
-            notes.add("empirical NTK not computed: it is implemented for one output, the network has " + net.outputDim());
+            notes.add(
+                    "empirical NTK not computed: it is implemented for one output, the network has " + net.outputDim());
             return;
         }
         if (!fits(n, "empirical NTK")) {

@@ -43,7 +43,8 @@ public final class EmpiricalGramProbe implements Probe, AutoCloseable {
     @Override
     public void measure(Network network, long step, double[] out) {
         if (!(network instanceof TwoLayerNetwork net)) {
-            throw new IllegalArgumentException("λ_min(H(k)) is defined for the two-layer network, not " + network.kind());
+            throw new IllegalArgumentException(
+                    "λ_min(H(k)) is defined for the two-layer network, not " + network.kind());
         }
         long t0 = System.nanoTime();
         double v = gram.minEigenvalue(net.activationMask());
@@ -56,10 +57,17 @@ public final class EmpiricalGramProbe implements Probe, AutoCloseable {
     }
 
     /** λ_min(H(0)) (the first evaluation). */
-    public double first() { return first; }
+    public double first() {
+        return first;
+    }
     /** The latest evaluation. */
-    public double last() { return last; }
-    public double seconds() { return nanos / 1e9; }
+    public double last() {
+        return last;
+    }
+
+    public double seconds() {
+        return nanos / 1e9;
+    }
 
     @Override
     public void close() {

@@ -11,15 +11,15 @@ import widenet.tensor.FloatMatrix;
  * ({@link ImplicitNetwork#outputSensitivities}); the Grams in double ({@link FeatureGram}).
  */
 public final class EmpiricalImplicitNtk {
-    private EmpiricalImplicitNtk() {
-    }
+    private EmpiricalImplicitNtk() {}
 
     /** H for the rows x of the network's last forward pass (x is that pass's input). */
     public static double[] compute(Kernels kernels, ImplicitNetwork net, FloatMatrix x) {
         ImplicitNetwork.Config c = net.config();
         int n = x.rows();
         if (net.equilibrium().rows() != n) {
-            throw new IllegalArgumentException("the last forward pass had " + net.equilibrium().rows() + " rows, x has " + n);
+            throw new IllegalArgumentException(
+                    "the last forward pass had " + net.equilibrium().rows() + " rows, x has " + n);
         }
         double[] zz = FeatureGram.rows(net.equilibrium());
         double[] h = new double[n * n];
@@ -32,9 +32,9 @@ public final class EmpiricalImplicitNtk {
         if (c.trains("A") || c.trains("W")) {
             int m = c.width();
             try (FloatMatrix ones = FloatMatrix.allocate(n, 1);
-                 FloatMatrix p = FloatMatrix.allocate(n, m);
-                 FloatMatrix scratch = FloatMatrix.allocate(n, m);
-                 FloatMatrix g = FloatMatrix.allocate(n, m)) {
+                    FloatMatrix p = FloatMatrix.allocate(n, m);
+                    FloatMatrix scratch = FloatMatrix.allocate(n, m);
+                    FloatMatrix g = FloatMatrix.allocate(n, m)) {
                 ones.fill(1f);
                 net.outputSensitivities(ones, p, scratch, g);
                 if (c.trains("A")) {

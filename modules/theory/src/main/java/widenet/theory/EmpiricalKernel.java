@@ -23,13 +23,13 @@ import widenet.tensor.FloatMatrix;
  * Cost: a few N×N Grams of N×m (N×n_l) matrices, N²·m multiply-adds each, and N×m float buffers for the call.
  */
 public final class EmpiricalKernel {
-    private EmpiricalKernel() {
-    }
+    private EmpiricalKernel() {}
 
     /** K (N×N, row-major) of {@code net} at its last forward pass, which was on the N rows of {@code x}. */
     public static double[] of(Kernels kernels, Network net, FloatMatrix x) {
         if (net.outputDim() != 1) {
-            throw new IllegalArgumentException("the empirical NTK here is for one output; the network has " + net.outputDim());
+            throw new IllegalArgumentException(
+                    "the empirical NTK here is for one output; the network has " + net.outputDim());
         }
         return switch (net) {
             case TwoLayerNetwork t -> twoLayer(kernels, t, x);
@@ -50,7 +50,7 @@ public final class EmpiricalKernel {
         try (FloatMatrix weighted = FloatMatrix.allocate(n, m)) {
             for (int i = 0; i < n; i++) {
                 for (int r = 0; r < m; r++) {
-                    weighted.set(i, r, mask.get(i, r) * Math.abs(a.get(r, 0)));   // S diag(|a|)
+                    weighted.set(i, r, mask.get(i, r) * Math.abs(a.get(r, 0))); // S diag(|a|)
                 }
             }
             k = FeatureGram.rows(weighted);
@@ -61,8 +61,8 @@ public final class EmpiricalKernel {
         }
         if (net.config().trainOutputLayer()) {
             try (FloatMatrix h = FloatMatrix.allocate(n, m)) {
-                kernels.gemm(Op.N, Op.T, 1f, x, net.weights(), 0f, h);   // X Wᵀ
-                kernels.hadamard(h, mask, h);                              // relu(X Wᵀ) (S is 0 where XWᵀ < 0)
+                kernels.gemm(Op.N, Op.T, 1f, x, net.weights(), 0f, h); // X Wᵀ
+                kernels.hadamard(h, mask, h); // relu(X Wᵀ) (S is 0 where XWᵀ < 0)
                 double[] hh = FeatureGram.rows(h);
                 for (int i = 0; i < k.length; i++) {
                     k[i] += hh[i] / m;
@@ -76,7 +76,8 @@ public final class EmpiricalKernel {
     static double[] implicit(ImplicitNetwork net, FloatMatrix x) {
         int n = x.rows();
         if (net.equilibrium().rows() != n) {
-            throw new IllegalArgumentException("the last forward pass had " + net.equilibrium().rows() + " rows, x has " + n);
+            throw new IllegalArgumentException(
+                    "the last forward pass had " + net.equilibrium().rows() + " rows, x has " + n);
         }
         double[] zz = FeatureGram.rows(net.equilibrium());
         double[] ff = FeatureGram.rows(net.features());
@@ -85,8 +86,10 @@ public final class EmpiricalKernel {
             return implicit(net, x, zz, ff, null, null);
         }
         int m = c.width();
-        try (FloatMatrix ones = FloatMatrix.allocate(n, 1); FloatMatrix p = FloatMatrix.allocate(n, m);
-             FloatMatrix scratch = FloatMatrix.allocate(n, m); FloatMatrix g = FloatMatrix.allocate(n, m)) {
+        try (FloatMatrix ones = FloatMatrix.allocate(n, 1);
+                FloatMatrix p = FloatMatrix.allocate(n, m);
+                FloatMatrix scratch = FloatMatrix.allocate(n, m);
+                FloatMatrix g = FloatMatrix.allocate(n, m)) {
             ones.fill(1f);
             net.outputSensitivities(ones, p, scratch, g);
             return implicit(net, x, zz, ff, p, g);
@@ -96,7 +99,8 @@ public final class EmpiricalKernel {
     /**
      * H from ZZᵀ and ΦΦᵀ (given) and the output sensitivities P, G (null when neither A nor W is trained).
      */
-    private static double[] implicit(ImplicitNetwork net, FloatMatrix x, double[] zz, double[] ff, FloatMatrix p, FloatMatrix g) {
+    private static double[] implicit(
+            ImplicitNetwork net, FloatMatrix x, double[] zz, double[] ff, FloatMatrix p, FloatMatrix g) {
         ImplicitNetwork.Config c = net.config();
         double[] h = new double[zz.length];
         if (c.trains("u")) {

@@ -19,20 +19,20 @@ import widenet.tensor.FloatMatrix;
  * two n×n doubles and n×max n_l floats, whatever P is.
  */
 public final class EmpiricalNtk {
-    private EmpiricalNtk() {
-    }
+    private EmpiricalNtk() {}
 
     /** K (n×n, row-major) for the n rows of the network's last forward pass. */
     public static double[] compute(Kernels kernels, DeepNetwork net) {
         if (net.outputDim() != 1) {
-            throw new IllegalArgumentException("the empirical NTK here is for one output; the network has " + net.outputDim());
+            throw new IllegalArgumentException(
+                    "the empirical NTK here is for one output; the network has " + net.outputDim());
         }
         int depth = net.depth();
         int n = net.features(0).rows();
         double[] k = new double[n * n];
         FloatMatrix delta = FloatMatrix.allocate(n, 1);
         try {
-            delta.fill(1f);                                                         // Δ_L = ∂f/∂Z_L = 1
+            delta.fill(1f); // Δ_L = ∂f/∂Z_L = 1
             for (int l = depth; l >= 1; l--) {
                 if (net.isTrainable(l)) {
                     double[] dd = FeatureGram.rows(delta);
@@ -48,7 +48,7 @@ public final class EmpiricalNtk {
                 }
                 FloatMatrix next = FloatMatrix.allocate(n, net.width(l - 1));
                 kernels.gemm(Op.N, Op.T, net.layerScale(l), delta, net.weight(l), 0f, next);
-                kernels.hadamard(next, net.activationDerivative(l - 1), next);    // Δ_{l−1}
+                kernels.hadamard(next, net.activationDerivative(l - 1), next); // Δ_{l−1}
                 delta.close();
                 delta = next;
             }

@@ -12,8 +12,8 @@ import widenet.tensor.FloatMatrix;
  */
 public final class EmpiricalNtkGram implements AutoCloseable {
     private final Kernels kernels;
-    private final FloatMatrix inner;    // X Xᵀ
-    private final FloatMatrix product;  // (1/m) S Sᵀ, then H(k)
+    private final FloatMatrix inner; // X Xᵀ
+    private final FloatMatrix product; // (1/m) S Sᵀ, then H(k)
 
     public EmpiricalNtkGram(Kernels kernels, FloatMatrix x) {
         this.kernels = kernels;
@@ -24,10 +24,11 @@ public final class EmpiricalNtkGram implements AutoCloseable {
     /** H(k) for the activation mask S (n×m, entries 0/1), as a float matrix owned by this object. */
     public FloatMatrix compute(FloatMatrix mask) {
         if (mask.rows() != inner.rows()) {
-            throw new IllegalArgumentException("activation mask has " + mask.rows() + " rows, the data has n = " + inner.rows());
+            throw new IllegalArgumentException(
+                    "activation mask has " + mask.rows() + " rows, the data has n = " + inner.rows());
         }
-        kernels.gemm(Op.N, Op.T, 1f / mask.cols(), mask, mask, 0f, product);   // (1/m) S Sᵀ
-        kernels.hadamard(product, inner, product);                               // ⊙ X Xᵀ
+        kernels.gemm(Op.N, Op.T, 1f / mask.cols(), mask, mask, 0f, product); // (1/m) S Sᵀ
+        kernels.hadamard(product, inner, product); // ⊙ X Xᵀ
         return product;
     }
 

@@ -13,8 +13,7 @@ import widenet.tensor.FloatMatrix;
  * σ_min²/σ_max² ≈ 1/(4n²) — below float resolution already at n ≈ 500. In double the same error is 10⁻¹⁶-relative.
  */
 public final class FeatureGram {
-    private FeatureGram() {
-    }
+    private FeatureGram() {}
 
     /** A·Aᵀ (rows×rows), row-major, in double. */
     public static double[] rows(FloatMatrix a) {
@@ -34,7 +33,7 @@ public final class FeatureGram {
 
     private static double[] product(R064Store m) {
         MatrixStore<Double> g = m.multiply(m.transpose());
-        return g.toRawCopy1D();   // column-major, but the product is symmetric
+        return g.toRawCopy1D(); // column-major, but the product is symmetric
     }
 
     private static R064Store toStore(FloatMatrix a, double s) {

@@ -22,12 +22,18 @@ public final class Gram {
         return new Gram(n, values.clone());
     }
 
-    public int size() { return n; }
+    public int size() {
+        return n;
+    }
 
-    public double get(int i, int j) { return values[i * n + j]; }
+    public double get(int i, int j) {
+        return values[i * n + j];
+    }
 
     /** The entries row by row (a copy). */
-    public double[] toArray() { return values.clone(); }
+    public double[] toArray() {
+        return values.clone();
+    }
 
     /** This + c·other, e.g. H∞ + κ²G∞ when the output layer is trained too. */
     public Gram plus(double c, Gram other) {
@@ -64,5 +70,7 @@ public final class Gram {
         return SymmetricEigen.ofInPlace(values, n, withVectors, threads);
     }
 
-    double[] raw() { return values; }
+    double[] raw() {
+        return values;
+    }
 }

@@ -19,8 +19,7 @@ import widenet.tensor.FloatMatrix;
  * largest step with a margin of 2 — the derivation {@code reproduce gao2022} uses for the step the paper does not give.
  */
 public final class ImplicitInfiniteWidth {
-    private ImplicitInfiniteWidth() {
-    }
+    private ImplicitInfiniteWidth() {}
 
     /** 2G∞ + 2H∞ + γ²K⁰⊙G∞ of the rows of x. */
     public static Gram ntk(Kernels kernels, FloatMatrix x, double gamma) {

@@ -35,7 +35,8 @@ import widenet.train.Probe;
  * loss (η ≤ λ₀/n for the mean). They state how pessimistic the bounds are, not thresholds.
  */
 public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
-    public static final List<String> NAMES = List.of("lambda_0", "lambda_min_G", "lambda_min_H", "lambda_min_zz", "loss_bound");
+    public static final List<String> NAMES =
+            List.of("lambda_0", "lambda_min_G", "lambda_min_H", "lambda_min_zz", "loss_bound");
 
     private final Kernels kernels;
     private final FloatMatrix y;
@@ -47,9 +48,9 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
     private final double delta;
     private final double lambda0;
     private final double lambdaMax;
-    private final double[] inner;          // X Xᵀ in double
+    private final double[] inner; // X Xᵀ in double
     private final FloatMatrix ones;
-    private FloatMatrix pBuf, scratchBuf, gBuf;   // n×m, allocated at the first evaluation
+    private FloatMatrix pBuf, scratchBuf, gBuf; // n×m, allocated at the first evaluation
     private double loss0 = Double.NaN;
     private final Map<String, Object> initial = new LinkedHashMap<>();
     private final Map<String, Object> last = new LinkedHashMap<>();
@@ -66,8 +67,15 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
      * @param lastStep the run's last step (evaluated too)
      * @param delta    the failure probability δ in the width condition
      */
-    public ImplicitTheoryProbe(Kernels kernels, FloatMatrix x, FloatMatrix y, double lr, LossKind loss, long every,
-                               long lastStep, double delta) {
+    public ImplicitTheoryProbe(
+            Kernels kernels,
+            FloatMatrix x,
+            FloatMatrix y,
+            double lr,
+            LossKind loss,
+            long every,
+            long lastStep,
+            double delta) {
         if (every < 1) {
             throw new IllegalArgumentException("probe cadence must be ≥ 1, got " + every);
         }
@@ -91,7 +99,9 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
     }
 
     /** Seconds spent at set-up (G∞ and its eigenvalues). */
-    public double setupSeconds() { return setupSeconds; }
+    public double setupSeconds() {
+        return setupSeconds;
+    }
 
     @Override
     public List<String> names() {
@@ -105,9 +115,13 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
     }
 
     /** λ₀ = λ_min(G∞). */
-    public double lambda0() { return lambda0; }
+    public double lambda0() {
+        return lambda0;
+    }
     /** λ_max(G∞). */
-    public double lambdaMax() { return lambdaMax; }
+    public double lambdaMax() {
+        return lambdaMax;
+    }
 
     /** The step in the units of ‖ŷ − y‖²'s recursion: η (sum) or η/n (mean). */
     private double effectiveStep() {
@@ -122,7 +136,8 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
     @Override
     public void measure(Network network, long step, double[] out) {
         if (!(network instanceof ImplicitNetwork net)) {
-            throw new IllegalArgumentException("Gao et al.'s quantities are defined for the implicit network, not " + network.kind());
+            throw new IllegalArgumentException(
+                    "Gao et al.'s quantities are defined for the implicit network, not " + network.kind());
         }
         long t0 = System.nanoTime();
         width = net.config().width();
@@ -240,7 +255,9 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
         return loss == LossKind.SUM ? sum : sum * n;
     }
 
-    public double seconds() { return nanos / 1e9; }
+    public double seconds() {
+        return nanos / 1e9;
+    }
 
     /** λ₀, λ_max, the conditions and the measured Grams at the first and last evaluation, for theory.json. */
     public Map<String, Object> summary() {
@@ -265,8 +282,10 @@ public final class ImplicitTheoryProbe implements Probe, AutoCloseable {
         s.put("required_width_gd", requiredWidthGd());
         s.put("required_width_flow", requiredWidthFlow());
         s.put("width_within_bound", width >= requiredWidthGd());
-        s.put("constants", "the theorems' hidden constants are set to 1: width m >= (n^2/lambda_0) log(n/delta) (GD, as printed;"
-                + " gradient flow: n^2/lambda_0^2), step <= lambda_0/n^2 on the summed loss (lambda_0/n on the mean)");
+        s.put(
+                "constants",
+                "the theorems' hidden constants are set to 1: width m >= (n^2/lambda_0) log(n/delta) (GD, as printed;"
+                        + " gradient flow: n^2/lambda_0^2), step <= lambda_0/n^2 on the summed loss (lambda_0/n on the mean)");
         s.put("init", new LinkedHashMap<>(initial));
         s.put("last", new LinkedHashMap<>(last));
         s.put("seconds", seconds());

@@ -22,11 +22,15 @@ public record InfiniteKernel(double[] values, int size, String name) {
         int n = x.rows();
         try {
             InfiniteWidthKernel k = InfiniteWidthKernel.of(net);
-            return new InfiniteKernel(k.ntk(x, null, kernels.threads()), n, net.kind() + " infinite-width NTK: " + k.normalisation());
+            return new InfiniteKernel(
+                    k.ntk(x, null, kernels.threads()), n, net.kind() + " infinite-width NTK: " + k.normalisation());
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             // no kernel for these settings: the ReLU feature map (not derived), or γ ≥ √2 (no finite fixed point)
             if (net instanceof ImplicitNetwork i && isPapers(i.config())) {
-                return new InfiniteKernel(ImplicitInfiniteWidth.ntk(kernels, x, i.config().gamma()).raw(), n,
+                return new InfiniteKernel(
+                        ImplicitInfiniteWidth.ntk(kernels, x, i.config().gamma())
+                                .raw(),
+                        n,
                         "2 G_inf + 2 H_inf + gamma^2 K0 o G_inf (Gao et al.'s network, leading order in gamma; our derivation)");
             }
             return null;
@@ -34,7 +38,11 @@ public record InfiniteKernel(double[] values, int size, String name) {
     }
     /** Whether the implicit network is the one {@link ImplicitInfiniteWidth} describes. */
     static boolean isPapers(ImplicitNetwork.Config c) {
-        return c.phiRelu() && c.phiScale() == ImplicitNetwork.FeatureScale.SQRT_M && c.outputSkip()
-                && c.outputInit() == ImplicitNetwork.OutputInit.RADEMACHER && c.outputInitStd() == 1.0 && c.frozen().isEmpty();
+        return c.phiRelu()
+                && c.phiScale() == ImplicitNetwork.FeatureScale.SQRT_M
+                && c.outputSkip()
+                && c.outputInit() == ImplicitNetwork.OutputInit.RADEMACHER
+                && c.outputInitStd() == 1.0
+                && c.frozen().isEmpty();
     }
 }

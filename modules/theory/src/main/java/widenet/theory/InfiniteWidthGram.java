@@ -19,8 +19,7 @@ import widenet.tensor.FloatMatrix;
  * cosine is clamped to [−1, 1] because float rounding of xᵢᵀxᵢ can push it just outside.
  */
 public final class InfiniteWidthGram {
-    private InfiniteWidthGram() {
-    }
+    private InfiniteWidthGram() {}
 
     /** X Xᵀ (n×n, float) through the kernel API; the caller closes it. */
     public static FloatMatrix inner(Kernels kernels, FloatMatrix x) {
@@ -68,7 +67,8 @@ public final class InfiniteWidthGram {
             for (int j = i; j < n; j++) {
                 double c = cosine(0.5 * ((double) g.get(i, j) + g.get(j, i)), norms[i], norms[j]);
                 double theta = Math.acos(c);
-                k[i * n + j] = k[j * n + i] = norms[i] * norms[j] * (Math.sin(theta) + (Math.PI - theta) * c) / (2 * Math.PI);
+                k[i * n + j] =
+                        k[j * n + i] = norms[i] * norms[j] * (Math.sin(theta) + (Math.PI - theta) * c) / (2 * Math.PI);
             }
         }
         return new Gram(n, k);

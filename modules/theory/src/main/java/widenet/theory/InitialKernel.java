@@ -25,8 +25,7 @@ public final class InitialKernel {
     /** c in η = c/λ_max(K(0)) when {@code --lr auto} gives none. */
     public static final double DEFAULT_FACTOR = 1.0;
 
-    private InitialKernel() {
-    }
+    private InitialKernel() {}
 
     /**
      * K = JJᵀ (n×n, row-major, double, one output) of {@code net} on the rows of x at its current weights; runs a
@@ -34,7 +33,8 @@ public final class InitialKernel {
      */
     public static double[] empirical(Kernels kernels, Network net, FloatMatrix x, FloatMatrix y) {
         if (net.outputDim() != 1) {
-            throw new IllegalArgumentException("the empirical NTK is formed for one output; the network has " + net.outputDim());
+            throw new IllegalArgumentException(
+                    "the empirical NTK is formed for one output; the network has " + net.outputDim());
         }
         net.forward(x, y);
         return switch (net) {
@@ -69,7 +69,7 @@ public final class InitialKernel {
         }
         if (net.config().trainOutputLayer()) {
             try (FloatMatrix z = FloatMatrix.allocate(n, m)) {
-                kernels.gemm(Op.N, Op.T, 1f, x, net.weights(), 0f, z);   // X Wᵀ
+                kernels.gemm(Op.N, Op.T, 1f, x, net.weights(), 0f, z); // X Wᵀ
                 for (int i = 0; i < n; i++) {
                     for (int r = 0; r < m; r++) {
                         z.set(i, r, Math.max(0f, z.get(i, r)));

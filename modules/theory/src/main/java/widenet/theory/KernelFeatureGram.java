@@ -26,7 +26,8 @@ public final class KernelFeatureGram implements AutoCloseable {
     public FloatMatrix compute(FloatMatrix features) {
         int b = features.rows();
         if (b > gram.rows()) {
-            throw new IllegalArgumentException("feature matrix has " + b + " rows, the Gram buffer holds " + gram.rows());
+            throw new IllegalArgumentException(
+                    "feature matrix has " + b + " rows, the Gram buffer holds " + gram.rows());
         }
         FloatMatrix g = gram.block(0, b, 0, b);
         kernels.gemm(Op.N, Op.T, 1f, features, features, 0f, g);

@@ -64,8 +64,17 @@ public final class KernelRegimeProbe implements Probe, AutoCloseable {
      * @param infinite  the infinite-width kernel on the training then the test inputs ((n + n_t)², row-major), or null
      * @param infiniteName what {@code infinite} is, for run.json
      */
-    public KernelRegimeProbe(Kernels kernels, Network evaluator, FloatMatrix x, FloatMatrix y, FloatMatrix xTest,
-                             FloatMatrix yTest, double lr, LossKind loss, double[] infinite, String infiniteName) {
+    public KernelRegimeProbe(
+            Kernels kernels,
+            Network evaluator,
+            FloatMatrix x,
+            FloatMatrix y,
+            FloatMatrix xTest,
+            FloatMatrix yTest,
+            double lr,
+            LossKind loss,
+            double[] infinite,
+            String infiniteName) {
         if (y.cols() != 1 || evaluator.outputDim() != 1) {
             throw new IllegalArgumentException("the kernel-regime predictions are for one output");
         }
@@ -146,7 +155,8 @@ public final class KernelRegimeProbe implements Probe, AutoCloseable {
         FloatMatrix f = evaluator.predictions();
         FloatMatrix u = network.predictions();
         if (u.rows() != n) {
-            throw new IllegalStateException("the network's last forward pass had " + u.rows() + " rows, not the n = " + n + " training points");
+            throw new IllegalStateException(
+                    "the network's last forward pass had " + u.rows() + " rows, not the n = " + n + " training points");
         }
         residual0 = new double[n];
         test0 = new double[nt];
@@ -172,16 +182,21 @@ public final class KernelRegimeProbe implements Probe, AutoCloseable {
         }
         for (int i = 0; i < a.size(); i++) {
             if (!a.get(i).name().equals(b.get(i).name())) {
-                throw new IllegalStateException("evaluator parameter " + b.get(i).name() + " where the network has " + a.get(i).name());
+                throw new IllegalStateException("evaluator parameter "
+                        + b.get(i).name() + " where the network has " + a.get(i).name());
             }
             b.get(i).value().copyFrom(a.get(i).value());
         }
     }
 
     /** η′, the step on the kernel (η for the summed loss, η/n for the mean). */
-    public double kernelStep() { return eta; }
+    public double kernelStep() {
+        return eta;
+    }
 
-    public double seconds() { return nanos / 1e9; }
+    public double seconds() {
+        return nanos / 1e9;
+    }
 
     /** run.json's {@code kernel_regime}: what the columns are and the step on the kernel. */
     public Map<String, Object> summary() {

@@ -15,8 +15,8 @@ package widenet.theory;
 final class KernelTrajectory {
     private final int n;
     private final int nt;
-    private final double[] k;    // n×n, row-major
-    private final double[] kt;   // n_t×n, row-major
+    private final double[] k; // n×n, row-major
+    private final double[] kt; // n_t×n, row-major
     private final double eta;
     private final double[] r;
     private final double[] ft;
@@ -30,7 +30,8 @@ final class KernelTrajectory {
     KernelTrajectory(double[] all, int n, int nt, double eta) {
         int size = n + nt;
         if (all.length != (long) size * size) {
-            throw new IllegalArgumentException("kernel has " + all.length + " entries, expected (" + n + " + " + nt + ")²");
+            throw new IllegalArgumentException(
+                    "kernel has " + all.length + " entries, expected (" + n + " + " + nt + ")²");
         }
         this.n = n;
         this.nt = nt;
@@ -65,11 +66,11 @@ final class KernelTrajectory {
                 step = target;
                 return;
             }
-            multiply(kt, nt, r, ft, -eta);            // f_test −= η′ K_tx r  (with r(k), before r moves)
+            multiply(kt, nt, r, ft, -eta); // f_test −= η′ K_tx r  (with r(k), before r moves)
             java.util.Arrays.fill(kr, 0);
             multiply(k, n, r, kr, 1);
             for (int i = 0; i < n; i++) {
-                r[i] -= eta * kr[i];                  // r −= η′ K r
+                r[i] -= eta * kr[i]; // r −= η′ K r
             }
         }
     }
@@ -93,7 +94,9 @@ final class KernelTrajectory {
         }
     }
 
-    long step() { return step; }
+    long step() {
+        return step;
+    }
 
     /** ‖u(k) − y‖². */
     double residualSquared() {

@@ -11,8 +11,7 @@ import widenet.theory.eigen.TridiagonalQl;
  * The start vector is fixed (1, …, 1)/√n plus a deterministic ramp, so the result depends only on K.
  */
 public final class Lanczos {
-    private Lanczos() {
-    }
+    private Lanczos() {}
 
     /** λ_max(K) to relative tolerance {@code tol}, at most {@code maxSteps} products. */
     public static double lambdaMax(double[] k, int n, double tol, int maxSteps) {
@@ -25,7 +24,7 @@ public final class Lanczos {
         double[] beta = new double[steps];
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
-            v[i] = 1 + 0.5 * i / n;   // overlaps the constant mode, where NTKs put their top eigenvector
+            v[i] = 1 + 0.5 * i / n; // overlaps the constant mode, where NTKs put their top eigenvector
         }
         scale(v, 1 / norm(v));
         q[0] = v;
@@ -45,7 +44,7 @@ public final class Lanczos {
             double[] off = java.util.Arrays.copyOf(beta, j);
             double[] last = new double[j + 1];
             last[j] = 1;
-            double[] ev = TridiagonalQl.solve(diag, off, last);   // last ← Zᵀe_j: the Ritz vectors' last components
+            double[] ev = TridiagonalQl.solve(diag, off, last); // last ← Zᵀe_j: the Ritz vectors' last components
             theta = ev[j];
             double residual = Math.abs(b * last[j]);
             if (residual <= tol * Math.abs(theta) || b == 0 || j == n - 1) {

@@ -18,7 +18,8 @@ public final class LinearisedTrajectory {
      */
     public LinearisedTrajectory(double[] lambdas, double[] coordinates, double eta) {
         if (lambdas.length != coordinates.length) {
-            throw new IllegalArgumentException(lambdas.length + " eigenvalues but " + coordinates.length + " coordinates");
+            throw new IllegalArgumentException(
+                    lambdas.length + " eigenvalues but " + coordinates.length + " coordinates");
         }
         this.lambdas = lambdas.clone();
         this.squaredCoordinates = new double[coordinates.length];

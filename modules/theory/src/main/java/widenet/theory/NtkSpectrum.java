@@ -22,15 +22,23 @@ public final class NtkSpectrum {
         return new NtkSpectrum(k.eigenInPlace(true, threads));
     }
 
-    public int size() { return eigen.size(); }
+    public int size() {
+        return eigen.size();
+    }
 
     /** λ₀ = λ_min. */
-    public double lambdaMin() { return eigen.min(); }
+    public double lambdaMin() {
+        return eigen.min();
+    }
 
-    public double lambdaMax() { return eigen.max(); }
+    public double lambdaMax() {
+        return eigen.max();
+    }
 
     /** All eigenvalues, ascending. */
-    public double[] values() { return eigen.values(); }
+    public double[] values() {
+        return eigen.values();
+    }
 
     /** The unit eigenvector vᵢ of the i-th smallest eigenvalue (i = 0: λ_min's, Arora et al.'s worst-case labels). */
     public double[] vector(int i) {

@@ -62,10 +62,19 @@ public final class PredictionProbe implements Probe {
     }
 
     /** L(0) as seen by the probe (NaN before step 0). */
-    public double initialLoss() { return loss0; }
+    public double initialLoss() {
+        return loss0;
+    }
     /** ‖y − u(0)‖. */
-    public double initialResidualNorm() { return residualNorm0; }
+    public double initialResidualNorm() {
+        return residualNorm0;
+    }
     /** (vᵢᵀ(y − u(0)))², ascending eigenvalue order; null before step 0. */
-    public double[] residualProjections() { return residualProjections == null ? null : residualProjections.clone(); }
-    public double seconds() { return nanos / 1e9; }
+    public double[] residualProjections() {
+        return residualProjections == null ? null : residualProjections.clone();
+    }
+
+    public double seconds() {
+        return nanos / 1e9;
+    }
 }

@@ -13,12 +13,12 @@ import widenet.model.TwoLayerNetwork;
 import widenet.train.DataSpec;
 import widenet.train.Dataset;
 import widenet.train.InputException;
-import widenet.train.internal.Json;
 import widenet.train.Probe;
 import widenet.train.RunFolder;
 import widenet.train.RunSpec;
 import widenet.train.TheoryProvider;
 import widenet.train.TrainSettings;
+import widenet.train.internal.Json;
 
 /**
  * The theory of each model beside its run: for the two-layer network H∞ with its bounds and λ_min(H(k))
@@ -29,8 +29,7 @@ import widenet.train.TrainSettings;
  */
 public final class StandardTheory implements TheoryProvider {
     /** For {@link java.util.ServiceLoader}: the theory holds nothing until a run opens it. */
-    public StandardTheory() {
-    }
+    public StandardTheory() {}
 
     /**
      * The model's theory as {@link #open(Kernels, RunSpec, Network, Dataset, TrainSettings)}, and with it the
@@ -54,13 +53,15 @@ public final class StandardTheory implements TheoryProvider {
      */
     public static boolean kernelRegime(RunSpec spec, Dataset data, Dataset test, TrainSettings s) {
         int size = data.n() + (test == null ? 0 : test.n());
-        return !spec.theory().off() && s.batchSize() == data.n() && data.k() == 1
+        return !spec.theory().off()
+                && s.batchSize() == data.n()
+                && data.k() == 1
                 && spec.engine() instanceof widenet.train.EngineSpec.Local
                 && (spec.theory().mode().equals("on") || size <= RunSpec.Theory.AUTO_MAX_N);
     }
 
-    private static KernelRegimeProbe kernelRegimeProbe(Kernels k, RunSpec spec, Network net, Dataset data, Dataset test,
-                                                       TrainSettings s) {
+    private static KernelRegimeProbe kernelRegimeProbe(
+            Kernels k, RunSpec spec, Network net, Dataset data, Dataset test, TrainSettings s) {
         int size = data.n() + (test == null ? 0 : test.n());
         Network evaluator = spec.model().create(k, data, spec, size, new java.util.SplittableRandom(0));
         try (widenet.tensor.FloatMatrix all = widenet.tensor.FloatMatrix.allocate(size, data.d())) {
@@ -69,9 +70,17 @@ public final class StandardTheory implements TheoryProvider {
                 all.rows(data.n(), size).copyFrom(test.x());
             }
             InfiniteKernel inf = InfiniteKernel.of(k, net, all);
-            return new KernelRegimeProbe(k, evaluator, data.x(), data.y(), test == null ? null : test.x(),
-                    test == null ? null : test.y(), s.learningRate(), widenet.model.LossKind.parse(spec.optimisation().loss()),
-                    inf == null ? null : inf.values(), inf == null ? null : inf.name());
+            return new KernelRegimeProbe(
+                    k,
+                    evaluator,
+                    data.x(),
+                    data.y(),
+                    test == null ? null : test.x(),
+                    test == null ? null : test.y(),
+                    s.learningRate(),
+                    widenet.model.LossKind.parse(spec.optimisation().loss()),
+                    inf == null ? null : inf.values(),
+                    inf == null ? null : inf.name());
         } catch (RuntimeException e) {
             evaluator.close();
             throw e;
@@ -126,22 +135,40 @@ public final class StandardTheory implements TheoryProvider {
     @Override
     public RunTheory open(Kernels k, RunSpec spec, Network net, Dataset data, TrainSettings s) {
         if (net instanceof DeepNetwork deep) {
-            return spec.theory().off() ? null : deep(new DeepTheoryProbe(k, deep, spec.theory().cadence(0), s.steps(),
-                    DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE));
+            return spec.theory().off()
+                    ? null
+                    : deep(new DeepTheoryProbe(
+                            k, deep, spec.theory().cadence(0), s.steps(), DeepTheoryProbe.DEFAULT_MAX_EIGEN_SIZE));
         }
         if (net instanceof ImplicitNetwork) {
-            return spec.theory().off() ? null
-                    : implicit(new ImplicitTheoryProbe(k, data.x(), data.y(), s.learningRate(), LossKind.parse(spec.optimisation().loss()),
-                            spec.theory().cadence(spec.model().defaultTheoryEvery()), s.steps(), TwoLayerTheory.DEFAULT_DELTA));
+            return spec.theory().off()
+                    ? null
+                    : implicit(new ImplicitTheoryProbe(
+                            k,
+                            data.x(),
+                            data.y(),
+                            s.learningRate(),
+                            LossKind.parse(spec.optimisation().loss()),
+                            spec.theory().cadence(spec.model().defaultTheoryEvery()),
+                            s.steps(),
+                            TwoLayerTheory.DEFAULT_DELTA));
         }
         if (net instanceof TwoLayerNetwork t && spec.twoLayerTheory(data.n())) {
             try {
-                return twoLayer(new TwoLayerTheoryRun(k, data, t.config(), s.learningRate(), s.batchSize() == data.n(),
-                        spec.theory().cadence(10), TwoLayerTheory.DEFAULT_DELTA));
+                return twoLayer(new TwoLayerTheoryRun(
+                        k,
+                        data,
+                        t.config(),
+                        s.learningRate(),
+                        s.batchSize() == data.n(),
+                        spec.theory().cadence(10),
+                        TwoLayerTheory.DEFAULT_DELTA));
             } catch (TwoLayerTheory.InputsOverflow e) {
                 String inputs = spec.data() instanceof DataSpec.NpyFiles f ? f.x() : "the inputs";
-                throw new InputException(inputs + ": " + e.getMessage() + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1),"
-                        + " or train without the theory columns: --theory off", e);
+                throw new InputException(
+                        inputs + ": " + e.getMessage() + "; rescale the inputs (the theory assumes ‖xᵢ‖ = 1),"
+                                + " or train without the theory columns: --theory off",
+                        e);
             }
         }
         return null;
@@ -151,7 +178,7 @@ public final class StandardTheory implements TheoryProvider {
     public double initialKernelLambdaMax(Kernels k, Network net, Dataset data) {
         try {
             return InitialKernel.lambdaMax(k, net, data.x(), data.y());
-        } catch (IllegalArgumentException e) {   // e.g. several outputs: a property of the settings the user chose
+        } catch (IllegalArgumentException e) { // e.g. several outputs: a property of the settings the user chose
             throw new widenet.train.InputException("--lr auto: " + e.getMessage(), e);
         }
     }
@@ -182,10 +209,16 @@ public final class StandardTheory implements TheoryProvider {
 
             @Override
             public List<String> startLines() {
-                return List.of(String.format(java.util.Locale.ROOT,
+                return List.of(String.format(
+                        java.util.Locale.ROOT,
                         "theory: λ₀ = λ_min(G∞) = %.4g, λ_max(G∞) = %.4g, predicted rate 1 − ηλ₀/2 = %.6f/step; the theorem's step bound"
                                 + " λ₀/n² = %.3g, width bound (n²/λ₀)·log(n/δ) = %.3g (constants 1) (%.1f s)",
-                        probe.lambda0(), probe.lambdaMax(), probe.predictedRate(), probe.stepBound(), probe.requiredWidthGd(), probe.setupSeconds()));
+                        probe.lambda0(),
+                        probe.lambdaMax(),
+                        probe.predictedRate(),
+                        probe.stepBound(),
+                        probe.requiredWidthGd(),
+                        probe.setupSeconds()));
             }
 
             @Override
@@ -221,9 +254,14 @@ public final class StandardTheory implements TheoryProvider {
             @Override
             public List<String> startLines() {
                 TwoLayerTheory t = theory.theory();
-                return List.of(String.format("theory: λ₀ = %.4g, λ_max = %.4g (stable for η < %.4g), Du rate %.6f/step, measure %.4g (%.1f s)",
-                        t.lambda0(), t.lambdaMax(), t.stabilityLimitEta(), t.duRate(),
-                        (Double) theory.summary().get("generalisation_measure"), theory.seconds()));
+                return List.of(String.format(
+                        "theory: λ₀ = %.4g, λ_max = %.4g (stable for η < %.4g), Du rate %.6f/step, measure %.4g (%.1f s)",
+                        t.lambda0(),
+                        t.lambdaMax(),
+                        t.stabilityLimitEta(),
+                        t.duRate(),
+                        (Double) theory.summary().get("generalisation_measure"),
+                        theory.seconds()));
             }
 
             @Override

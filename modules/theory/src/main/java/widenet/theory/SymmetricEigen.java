@@ -85,8 +85,7 @@ public final class SymmetricEigen {
      * λ_min and λ_max with certified errors (an eigenvalue of A lies within {@code minError} of {@code min}), from
      * {@code iterations} Lanczos steps.
      */
-    public record Extremes(double min, double max, double minError, double maxError, int iterations) {
-    }
+    public record Extremes(double min, double max, double minError, double maxError, int iterations) {}
 
     /** Relative accuracy of {@link #extremes}: far below any use of λ₀ or λ_max (steps, rates, bounds). */
     public static final double EXTREMES_TOLERANCE = 1e-10;
@@ -104,7 +103,8 @@ public final class SymmetricEigen {
 
     private static void check(double[] data, int n) {
         if (n < 1 || n > 46_340 || data.length != (long) n * n) {
-            throw new IllegalArgumentException("expected " + n + "×" + n + " values (1 ≤ n ≤ 46340), got " + data.length);
+            throw new IllegalArgumentException(
+                    "expected " + n + "×" + n + " values (1 ≤ n ≤ 46340), got " + data.length);
         }
         for (double v : data) {
             if (!Double.isFinite(v)) {
@@ -113,19 +113,31 @@ public final class SymmetricEigen {
         }
     }
 
-    public int size() { return n; }
+    public int size() {
+        return n;
+    }
 
     /** All eigenvalues, ascending (a copy). */
-    public double[] values() { return values.clone(); }
+    public double[] values() {
+        return values.clone();
+    }
 
-    public double value(int i) { return values[i]; }
+    public double value(int i) {
+        return values[i];
+    }
 
-    public double min() { return values[0]; }
+    public double min() {
+        return values[0];
+    }
 
-    public double max() { return values[n - 1]; }
+    public double max() {
+        return values[n - 1];
+    }
 
     /** Whether coordinates and eigenvectors are available (the reflectors were kept). */
-    public boolean hasVectors() { return reduction != null; }
+    public boolean hasVectors() {
+        return reduction != null;
+    }
 
     /** The unit eigenvector of {@link #value(int) value(i)} (inverse iteration on T, then Q): O(n²). */
     public double[] vector(int i) {

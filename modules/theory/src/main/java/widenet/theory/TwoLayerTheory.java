@@ -46,8 +46,14 @@ public final class TwoLayerTheory {
      *
      * @param y labels (n), or null when there are none (no label projections, no measure)
      */
-    public TwoLayerTheory(Kernels kernels, FloatMatrix x, double[] y, double eta, LossKind loss,
-                          boolean outputLayerTrained, double kappa) {
+    public TwoLayerTheory(
+            Kernels kernels,
+            FloatMatrix x,
+            double[] y,
+            double eta,
+            LossKind loss,
+            boolean outputLayerTrained,
+            double kappa) {
         this.n = x.rows();
         this.d = x.cols();
         if (y != null && y.length != n) {
@@ -88,8 +94,12 @@ public final class TwoLayerTheory {
      */
     public static final class InputsOverflow extends widenet.train.InputException {
         InputsOverflow(double maxNorm) {
-            super(String.format(java.util.Locale.ROOT, "the inner products xᵢᵀxⱼ overflow float32 (max ‖xᵢ‖ = %.3g; H∞ needs"
-                    + " ‖xᵢ‖² below %.3g), so H∞ cannot be computed", maxNorm, (double) Float.MAX_VALUE));
+            super(String.format(
+                    java.util.Locale.ROOT,
+                    "the inner products xᵢᵀxⱼ overflow float32 (max ‖xᵢ‖ = %.3g; H∞ needs"
+                            + " ‖xᵢ‖² below %.3g), so H∞ cannot be computed",
+                    maxNorm,
+                    (double) Float.MAX_VALUE));
         }
     }
 
@@ -127,9 +137,13 @@ public final class TwoLayerTheory {
 
     private String singularWarning(FloatMatrix x) {
         String pair = equalRows(x);
-        return String.format(java.util.Locale.ROOT, "H∞ is singular to working precision (λ₀ = %.3g ≤ n·ε·λ_max = %.3g%s):"
+        return String.format(
+                java.util.Locale.ROOT,
+                "H∞ is singular to working precision (λ₀ = %.3g ≤ n·ε·λ_max = %.3g%s):"
                         + " the theorem's λ₀ > 0 does not hold, so the Du rate, the radius, the measure and the required width"
-                        + " mean nothing here", lambda0(), n * Math.ulp(1.0) * lambdaMax(),
+                        + " mean nothing here",
+                lambda0(),
+                n * Math.ulp(1.0) * lambdaMax(),
                 pair != null ? "; " + pair : "; duplicate or parallel inputs?");
     }
 
@@ -149,24 +163,54 @@ public final class TwoLayerTheory {
         return null;
     }
 
-    public int n() { return n; }
-    public NtkSpectrum spectrum() { return spectrum; }
+    public int n() {
+        return n;
+    }
+
+    public NtkSpectrum spectrum() {
+        return spectrum;
+    }
     /** Seconds spent forming the kernel (X Xᵀ and the closed form). */
-    public double gramSeconds() { return gramSeconds; }
+    public double gramSeconds() {
+        return gramSeconds;
+    }
     /** Seconds spent on its eigenvalues (Householder reduction and QL). */
-    public double spectrumSeconds() { return spectrumSeconds; }
-    public double lambda0() { return spectrum.lambdaMin(); }
-    public double lambdaMax() { return spectrum.lambdaMax(); }
+    public double spectrumSeconds() {
+        return spectrumSeconds;
+    }
+
+    public double lambda0() {
+        return spectrum.lambdaMin();
+    }
+
+    public double lambdaMax() {
+        return spectrum.lambdaMax();
+    }
     /** η′: the step in kernel units (η, or η/n for the mean loss). */
-    public double etaKernel() { return etaKernel; }
+    public double etaKernel() {
+        return etaKernel;
+    }
     /** c in L = ½c‖u − y‖². */
-    public double lossFactor() { return loss == LossKind.MEAN ? 1.0 / n : 1.0; }
-    public boolean unitNormInputs() { return unitNorm; }
-    public double maxNormDeviation() { return maxNormDeviation; }
-    public String kernelName() { return outputLayerTrained ? "H_inf + kappa^2 G_inf" : "H_inf"; }
+    public double lossFactor() {
+        return loss == LossKind.MEAN ? 1.0 / n : 1.0;
+    }
+
+    public boolean unitNormInputs() {
+        return unitNorm;
+    }
+
+    public double maxNormDeviation() {
+        return maxNormDeviation;
+    }
+
+    public String kernelName() {
+        return outputLayerTrained ? "H_inf + kappa^2 G_inf" : "H_inf";
+    }
 
     /** Du et al.'s per-step contraction 1 − η′λ₀/2 of ‖y − u(k)‖². */
-    public double duRate() { return 1 - etaKernel * lambda0() / 2; }
+    public double duRate() {
+        return 1 - etaKernel * lambda0() / 2;
+    }
 
     /** Du et al.'s bound on L(k) from L(0). */
     public double duBound(double loss0, long k) {

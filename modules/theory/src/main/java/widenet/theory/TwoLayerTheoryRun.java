@@ -26,10 +26,17 @@ public final class TwoLayerTheoryRun implements AutoCloseable {
      * @param gramEvery steps between λ_min(H(k)) evaluations, or 0 for none
      * @param fullBatch whether training is full-batch GD (the predictions assume it)
      */
-    public TwoLayerTheoryRun(Kernels kernels, Dataset data, TwoLayerNetwork.Config config, double eta,
-                             boolean fullBatch, long gramEvery, double delta) {
+    public TwoLayerTheoryRun(
+            Kernels kernels,
+            Dataset data,
+            TwoLayerNetwork.Config config,
+            double eta,
+            boolean fullBatch,
+            long gramEvery,
+            double delta) {
         if (data.k() != 1) {
-            throw new IllegalArgumentException("the two-layer theory is for one output, the labels have " + data.k() + " columns");
+            throw new IllegalArgumentException(
+                    "the two-layer theory is for one output, the labels have " + data.k() + " columns");
         }
         long t0 = System.nanoTime();
         this.y = new double[data.n()];
@@ -38,13 +45,16 @@ public final class TwoLayerTheoryRun implements AutoCloseable {
         }
         this.width = config.width();
         this.delta = delta;
-        this.theory = new TwoLayerTheory(kernels, data.x(), y, eta, config.loss(), config.trainOutputLayer(), config.kappa());
+        this.theory =
+                new TwoLayerTheory(kernels, data.x(), y, eta, config.loss(), config.trainOutputLayer(), config.kappa());
         this.predictions = new PredictionProbe(theory, y, width, fullBatch);
         this.empirical = gramEvery > 0 ? new EmpiricalGramProbe(kernels, data.x(), gramEvery) : null;
         this.setupSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
-    public TwoLayerTheory theory() { return theory; }
+    public TwoLayerTheory theory() {
+        return theory;
+    }
 
     public List<Probe> probes() {
         List<Probe> p = new ArrayList<>();

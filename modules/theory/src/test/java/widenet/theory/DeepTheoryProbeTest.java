@@ -43,8 +43,15 @@ class DeepTheoryProbeTest {
     }
 
     static DeepNetwork network(Kernels k, int[] widths, int rows, String init, SplittableRandom rng) {
-        var cfg = new DeepNetwork.Config(widths, rows, Activation.leakyRelu(0.1f, false), List.of(WeightInit.parse(init)),
-                1.0, false, LossKind.SUM, Set.of());
+        var cfg = new DeepNetwork.Config(
+                widths,
+                rows,
+                Activation.leakyRelu(0.1f, false),
+                List.of(WeightInit.parse(init)),
+                1.0,
+                false,
+                LossKind.SUM,
+                Set.of());
         return new DeepNetwork(k, cfg, rng);
     }
 
@@ -54,9 +61,9 @@ class DeepTheoryProbeTest {
         SplittableRandom rng = new SplittableRandom(3);
         for (int[] widths : new int[][] {{5, 20, 14, 1}, {5, 16, 8, 1}, {5, 9, 1}}) {
             try (Kernels k = KernelProviders.open("scalar", 1);
-                 FloatMatrix x = FloatMatrix.allocate(rows, 5);
-                 FloatMatrix y = FloatMatrix.allocate(rows, 1);
-                 DeepNetwork net = network(k, widths, rows, "ntk:2", rng)) {
+                    FloatMatrix x = FloatMatrix.allocate(rows, 5);
+                    FloatMatrix y = FloatMatrix.allocate(rows, 1);
+                    DeepNetwork net = network(k, widths, rows, "ntk:2", rng)) {
                 Gaussian.fill(x, rng, 1.0);
                 Gaussian.fill(y, rng, 1.0);
                 net.forward(x, y);
@@ -68,7 +75,8 @@ class DeepTheoryProbeTest {
                     double[] sv = svd(net.weight(l), net.layerScale(l));
                     double max = sv[sv.length - 1];
                     assertEquals(max, out[probe.names().indexOf("w" + l + "_norm2")], 1e-9 * max, "‖s W" + l + "‖₂");
-                    assertEquals(sv[0], out[probe.names().indexOf("w" + l + "_smin")], 1e-9 * max, "σ_min(s W" + l + ")");
+                    assertEquals(
+                            sv[0], out[probe.names().indexOf("w" + l + "_smin")], 1e-9 * max, "σ_min(s W" + l + ")");
                 }
                 double[] f1 = svd(net.features(1), 1);
                 assertEquals(f1[0], out[probe.names().indexOf("f1_smin")], 1e-9 * f1[f1.length - 1], "σ_min(F1)");
@@ -77,10 +85,15 @@ class DeepTheoryProbeTest {
                 if (widths[depth - 1] < rows) {
                     assertEquals(0.0, flast, "F_{L−1} has fewer columns than rows");
                 } else {
-                    assertEquals(fl[0] * fl[0], flast, 1e-9 * fl[fl.length - 1] * fl[fl.length - 1], "λ_min(F_{L−1}F_{L−1}ᵀ)");
+                    assertEquals(
+                            fl[0] * fl[0],
+                            flast,
+                            1e-9 * fl[fl.length - 1] * fl[fl.length - 1],
+                            "λ_min(F_{L−1}F_{L−1}ᵀ)");
                     assertTrue(flast > 0);
                 }
-                @SuppressWarnings("unchecked") Map<String, Object> init = (Map<String, Object>) probe.summary().get("init");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> init = (Map<String, Object>) probe.summary().get("init");
                 double ntkMin = (Double) init.get("ntk_lambda_min");
                 assertTrue(ntkMin > 0 && ntkMin <= (Double) init.get("ntk_lambda_max"));
                 assertTrue(probe.notes().isEmpty(), probe.notes().toString());
@@ -93,9 +106,9 @@ class DeepTheoryProbeTest {
         int rows = 12;
         SplittableRandom rng = new SplittableRandom(4);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(rows, 5);
-             FloatMatrix y = FloatMatrix.allocate(rows, 1);
-             DeepNetwork net = network(k, new int[] {5, 20, 14, 1}, rows, "lecun", rng)) {
+                FloatMatrix x = FloatMatrix.allocate(rows, 5);
+                FloatMatrix y = FloatMatrix.allocate(rows, 1);
+                DeepNetwork net = network(k, new int[] {5, 20, 14, 1}, rows, "lecun", rng)) {
             Gaussian.fill(x, rng, 1.0);
             net.forward(x, y);
             DeepTheoryProbe probe = new DeepTheoryProbe(k, net, Long.MAX_VALUE, 10, 10);
@@ -104,7 +117,9 @@ class DeepTheoryProbeTest {
             assertTrue(Double.isNaN(out[probe.names().indexOf("f1_smin")]), "12×12 > 10");
             assertTrue(Double.isNaN(out[probe.names().indexOf("w2_smin")]), "14×14 > 10");
             assertTrue(Double.isFinite(out[probe.names().indexOf("w1_smin")]), "5×5 fits");
-            assertTrue(probe.notes().stream().anyMatch(s -> s.contains("empirical NTK skipped")), probe.notes().toString());
+            assertTrue(
+                    probe.notes().stream().anyMatch(s -> s.contains("empirical NTK skipped")),
+                    probe.notes().toString());
         }
     }
 }

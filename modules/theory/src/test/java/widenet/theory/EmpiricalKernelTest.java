@@ -48,7 +48,8 @@ class EmpiricalKernelTest {
                 if (p.trainable()) {
                     for (int i = 0; i < p.gradient().rows(); i++) {
                         for (int j = 0; j < p.gradient().cols(); j++) {
-                            grad2 += (double) p.gradient().get(i, j) * p.gradient().get(i, j);
+                            grad2 += (double) p.gradient().get(i, j)
+                                    * p.gradient().get(i, j);
                         }
                     }
                 }
@@ -69,9 +70,9 @@ class EmpiricalKernelTest {
         for (boolean trainA : new boolean[] {false, true}) {
             SplittableRandom rng = new SplittableRandom(trainA ? 3 : 4);
             try (Kernels k = KernelProviders.open("scalar", 1);
-                 Dataset data = Dataset.unitSphere(n, d, rng.split());
-                 TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, m, n, 0.7, trainA, LossKind.SUM, true),
-                         rng.split())) {
+                    Dataset data = Dataset.unitSphere(n, d, rng.split());
+                    TwoLayerNetwork net = new TwoLayerNetwork(
+                            k, new TwoLayerNetwork.Config(d, m, n, 0.7, trainA, LossKind.SUM, true), rng.split())) {
                 squaredGradientIdentity(k, net, data, "two-layer, a trained: " + trainA);
             }
         }
@@ -80,12 +81,19 @@ class EmpiricalKernelTest {
     @Test
     void deepWithBiases() {
         int n = 8;
-        var cfg = new DeepNetwork.Config(new int[] {5, 30, 20, 1}, n, Activation.parse("relu", false),
-                List.of(WeightInit.parse("he")), 1.0, true, LossKind.SUM, new java.util.TreeSet<>());
+        var cfg = new DeepNetwork.Config(
+                new int[] {5, 30, 20, 1},
+                n,
+                Activation.parse("relu", false),
+                List.of(WeightInit.parse("he")),
+                1.0,
+                true,
+                LossKind.SUM,
+                new java.util.TreeSet<>());
         SplittableRandom rng = new SplittableRandom(8);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, 5, rng.split());
-             DeepNetwork net = new DeepNetwork(k, cfg, rng.split())) {
+                Dataset data = Dataset.unitSphere(n, 5, rng.split());
+                DeepNetwork net = new DeepNetwork(k, cfg, rng.split())) {
             squaredGradientIdentity(k, net, data, "deep");
         }
     }
@@ -94,13 +102,24 @@ class EmpiricalKernelTest {
     void implicitPapersNetworkAndTheEarlierVariant() {
         int n = 9, d = 6, m = 40;
         var paper = ImplicitTheoryProbeTest.paper(d, m, n, Set.of());
-        var earlier = new ImplicitNetwork.Config(d, m, n, 0.2, false, false, 1.0, LossKind.SUM, Set.of("A"),
-                new ImplicitNetwork.Solver(1e-7, 1000), false, 1);
+        var earlier = new ImplicitNetwork.Config(
+                d,
+                m,
+                n,
+                0.2,
+                false,
+                false,
+                1.0,
+                LossKind.SUM,
+                Set.of("A"),
+                new ImplicitNetwork.Solver(1e-7, 1000),
+                false,
+                1);
         for (ImplicitNetwork.Config cfg : List.of(paper, earlier)) {
             SplittableRandom rng = new SplittableRandom(cfg.outputSkip() ? 11 : 12);
             try (Kernels k = KernelProviders.open("scalar", 1);
-                 Dataset data = Dataset.unitSphere(n, d, rng.split());
-                 ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng.split())) {
+                    Dataset data = Dataset.unitSphere(n, d, rng.split());
+                    ImplicitNetwork net = new ImplicitNetwork(k, cfg, rng.split())) {
                 squaredGradientIdentity(k, net, data, "implicit " + (cfg.outputSkip() ? "paper" : "earlier"));
             }
         }

@@ -16,7 +16,9 @@ import widenet.train.Dataset;
 class EmpiricalNtkGramTest {
 
     static Stream<String> providers() {
-        return KernelProviders.all().stream().filter(KernelProvider::isAvailable).map(KernelProvider::name);
+        return KernelProviders.all().stream()
+                .filter(KernelProvider::isAvailable)
+                .map(KernelProvider::name);
     }
 
     /**
@@ -31,9 +33,11 @@ class EmpiricalNtkGramTest {
     void gemmPathMatchesTheDefinition(String provider) {
         int n = 23, d = 9, m = 57;
         SplittableRandom rng = new SplittableRandom(8);
-        try (Kernels k = KernelProviders.open(provider, 2); Dataset data = Dataset.unitSphere(n, d, rng.split());
-             TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true), rng.split());
-             EmpiricalNtkGram eg = new EmpiricalNtkGram(k, data.x())) {
+        try (Kernels k = KernelProviders.open(provider, 2);
+                Dataset data = Dataset.unitSphere(n, d, rng.split());
+                TwoLayerNetwork net = new TwoLayerNetwork(
+                        k, new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true), rng.split());
+                EmpiricalNtkGram eg = new EmpiricalNtkGram(k, data.x())) {
             net.forward(data.x(), data.y());
             Gram h = eg.gram(net.activationMask());
             double tol = 4 * (Math.sqrt(d) + 2) * Math.ulp(1f);
@@ -51,10 +55,12 @@ class EmpiricalNtkGramTest {
                             zj += (double) net.weights().get(r, c) * data.x().get(j, c);
                         }
                         // The network's mask is the float pre-activation's sign; read it to avoid ties at 0 differing.
-                        if (net.activationMask().get(i, r) == 1f && net.activationMask().get(j, r) == 1f) {
+                        if (net.activationMask().get(i, r) == 1f
+                                && net.activationMask().get(j, r) == 1f) {
                             both++;
                         }
-                        assertEquals(zi >= 0 ? 1f : 0f, net.activationMask().get(i, r), Math.abs(zi) < 1e-5 ? 1 : 0, "mask");
+                        assertEquals(
+                                zi >= 0 ? 1f : 0f, net.activationMask().get(i, r), Math.abs(zi) < 1e-5 ? 1 : 0, "mask");
                     }
                     assertEquals(xx * both / m, h.get(i, j), tol, "H[" + i + "," + j + "]");
                 }

@@ -35,13 +35,14 @@ class EmpiricalNtkTest {
 
     @ParameterizedTest(name = "{0} {1} init={2} biases={3} frozen={4}")
     @CsvSource({
-            "5-12-7-1,     relu,                    he,       false, -",
-            "5-12-7-1,     smooth-leaky-relu:0.2:3, ntk:2,    true,  -",
-            "4-9-9-6-1,    leaky-relu:0.1,          lecun,    true,  2",
-            "6-3-8-1,      smooth-leaky-relu:0.1:4, xavier,   false, 1/3",
-            "4-1,          identity,                ntk:1,    true,  -",
+        "5-12-7-1,     relu,                    he,       false, -",
+        "5-12-7-1,     smooth-leaky-relu:0.2:3, ntk:2,    true,  -",
+        "4-9-9-6-1,    leaky-relu:0.1,          lecun,    true,  2",
+        "6-3-8-1,      smooth-leaky-relu:0.1:4, xavier,   false, 1/3",
+        "4-1,          identity,                ntk:1,    true,  -",
     })
-    void perLayerIdentityEqualsTheExplicitJacobianGram(String widths, String activation, String init, boolean biases, String frozen) {
+    void perLayerIdentityEqualsTheExplicitJacobianGram(
+            String widths, String activation, String init, boolean biases, String frozen) {
         int[] w = Arrays.stream(widths.split("-")).mapToInt(Integer::parseInt).toArray();
         Set<Integer> fz = new TreeSet<>();
         if (!frozen.equals("-")) {
@@ -50,13 +51,20 @@ class EmpiricalNtkTest {
             }
         }
         int rows = 8;
-        var cfg = new DeepNetwork.Config(w, rows, Activation.parse(activation, false), List.of(WeightInit.parse(init)),
-                1.0, biases, LossKind.SUM, fz);
+        var cfg = new DeepNetwork.Config(
+                w,
+                rows,
+                Activation.parse(activation, false),
+                List.of(WeightInit.parse(init)),
+                1.0,
+                biases,
+                LossKind.SUM,
+                fz);
         SplittableRandom rng = new SplittableRandom(widths.hashCode() + 17L * activation.hashCode());
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(rows, w[0]);
-             FloatMatrix y = FloatMatrix.allocate(rows, 1);
-             DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
+                FloatMatrix x = FloatMatrix.allocate(rows, w[0]);
+                FloatMatrix y = FloatMatrix.allocate(rows, 1);
+                DeepNetwork net = new DeepNetwork(k, cfg, rng)) {
             Gaussian.fill(x, rng, 1.0);
             if (biases) {
                 for (int l = 1; l <= net.depth(); l++) {
@@ -163,7 +171,9 @@ class EmpiricalNtkTest {
         }
 
         double sigmaPrimeError(double e) {
-            return act.kind() == Activation.Kind.SMOOTH_LEAKY_RELU ? (1 - act.alpha()) * act.beta() / 4 * e + 4 * EPS : 0;
+            return act.kind() == Activation.Kind.SMOOTH_LEAKY_RELU
+                    ? (1 - act.alpha()) * act.beta() / 4 * e + 4 * EPS
+                    : 0;
         }
 
         void forward() {
@@ -218,7 +228,9 @@ class EmpiricalNtkTest {
                         double eg = s[l] * (prop + Math.sqrt(n[l]) * EPS * abs) + 2 * EPS * Math.abs(g);
                         double d = sigmaPrime(z[l - 1][i][a]);
                         delta[l - 1][i][a] = g * d;
-                        edelta[l - 1][i][a] = eg * Math.abs(d) + Math.abs(g) * sigmaPrimeError(ez[l - 1][i][a]) + EPS * Math.abs(g * d);
+                        edelta[l - 1][i][a] = eg * Math.abs(d)
+                                + Math.abs(g) * sigmaPrimeError(ez[l - 1][i][a])
+                                + EPS * Math.abs(g * d);
                     }
                 }
             }
@@ -299,11 +311,13 @@ class EmpiricalNtkTest {
                         double ff = 0, eff = 0, dd = 0, edd = 0;
                         for (int a = 0; a < n[l - 1]; a++) {
                             ff += Math.abs(f[l - 1][i][a] * f[l - 1][j][a]);
-                            eff += ef[l - 1][i][a] * Math.abs(f[l - 1][j][a]) + Math.abs(f[l - 1][i][a]) * ef[l - 1][j][a];
+                            eff += ef[l - 1][i][a] * Math.abs(f[l - 1][j][a])
+                                    + Math.abs(f[l - 1][i][a]) * ef[l - 1][j][a];
                         }
                         for (int q = 0; q < n[l]; q++) {
                             dd += Math.abs(delta[l][i][q] * delta[l][j][q]);
-                            edd += edelta[l][i][q] * Math.abs(delta[l][j][q]) + Math.abs(delta[l][i][q]) * edelta[l][j][q];
+                            edd += edelta[l][i][q] * Math.abs(delta[l][j][q])
+                                    + Math.abs(delta[l][i][q]) * edelta[l][j][q];
                         }
                         e[i][j] += s[l] * s[l] * (eff * dd + ff * edd + 2 * EPS * ff * dd) + (b[l] != null ? edd : 0);
                     }

@@ -7,24 +7,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
 import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Parameter;
 import widenet.model.TwoLayerNetwork;
-import widenet.tensor.FloatMatrix;
 import widenet.train.Dataset;
 
 class ImplicitTheoryProbeTest {
 
     static ImplicitNetwork.Config paper(int d, int m, int n, Set<String> frozen) {
         var p = ImplicitNetwork.Config.paper(d, m, n, ImplicitNetwork.PAPER_GAMMA, LossKind.SUM);
-        return new ImplicitNetwork.Config(d, m, n, p.gamma(), true, p.phiScale(), true, p.outputInit(), 1.0, LossKind.SUM,
-                frozen, new ImplicitNetwork.Solver(1e-7, 1000), false, 1);
+        return new ImplicitNetwork.Config(
+                d,
+                m,
+                n,
+                p.gamma(),
+                true,
+                p.phiScale(),
+                true,
+                p.outputInit(),
+                1.0,
+                LossKind.SUM,
+                frozen,
+                new ImplicitNetwork.Solver(1e-7, 1000),
+                false,
+                1);
     }
 
     /**
@@ -41,11 +53,12 @@ class ImplicitTheoryProbeTest {
         SplittableRandom rng = new SplittableRandom(41 + frozen.hashCode());
         Set<String> f = frozen.isEmpty() ? Set.of() : Set.of(frozen.split(","));
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, rng.split());
-             ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, f), rng.split());
-             ImplicitTheoryProbe probe = new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 10, 0.1)) {
+                Dataset data = Dataset.unitSphere(n, d, rng.split());
+                ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, f), rng.split());
+                ImplicitTheoryProbe probe =
+                        new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 10, 0.1)) {
             for (int trial = 0; trial < 2; trial++) {
-                if (trial == 1) {   // a second residual: other labels
+                if (trial == 1) { // a second residual: other labels
                     for (int i = 0; i < n; i++) {
                         data.y().set(i, 0, (float) (3 * rng.nextGaussian()));
                     }
@@ -57,7 +70,8 @@ class ImplicitTheoryProbeTest {
                     if (p.trainable()) {
                         for (int i = 0; i < p.gradient().rows(); i++) {
                             for (int j = 0; j < p.gradient().cols(); j++) {
-                                grad2 += (double) p.gradient().get(i, j) * p.gradient().get(i, j);
+                                grad2 += (double) p.gradient().get(i, j)
+                                        * p.gradient().get(i, j);
                             }
                         }
                     }
@@ -92,9 +106,10 @@ class ImplicitTheoryProbeTest {
         int n = 8, d = 5, m = 1000;
         SplittableRandom rng = new SplittableRandom(5);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, rng.split());
-             ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, Set.of()), rng.split());
-             ImplicitTheoryProbe probe = new ImplicitTheoryProbe(k, data.x(), data.y(), 0.05, LossKind.SUM, 3, 7, 0.1)) {
+                Dataset data = Dataset.unitSphere(n, d, rng.split());
+                ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, Set.of()), rng.split());
+                ImplicitTheoryProbe probe =
+                        new ImplicitTheoryProbe(k, data.x(), data.y(), 0.05, LossKind.SUM, 3, 7, 0.1)) {
             Gram gInf = InfiniteWidthGram.arcCosine(k, data.x());
             assertEquals(gInf.eigen(false).min(), probe.lambda0(), 1e-15);
             assertEquals(gInf.eigen(false).max(), probe.lambdaMax(), 1e-15);
@@ -110,11 +125,15 @@ class ImplicitTheoryProbeTest {
             }
             assertEquals(probe.lambda0(), out[lz], 0, "the λ₀ column");
             assertEquals(probe.lambda0(), out[lg], Math.sqrt(fro2), "λ_min(G(0)) near λ₀ (Weyl)");
-            assertTrue(out[lh] >= out[lg] * (1 - 1e-9), "H ⪰ ΦΦᵀ (the other terms are Gram matrices): " + out[lh] + " vs " + out[lg]);
+            assertTrue(
+                    out[lh] >= out[lg] * (1 - 1e-9),
+                    "H ⪰ ΦΦᵀ (the other terms are Gram matrices): " + out[lh] + " vs " + out[lg]);
             assertTrue(out[lh] >= out[zz] * (1 - 1e-9), "H ⪰ ZZᵀ: " + out[lh] + " vs " + out[zz]);
             assertEquals(loss, out[bound], 1e-6 * loss, "the envelope starts at L(0)");
             probe.measure(net, 2, out);
-            assertTrue(Double.isNaN(out[lg]) && Double.isNaN(out[lh]) && Double.isNaN(out[zz]), "the Grams only every 3 steps");
+            assertTrue(
+                    Double.isNaN(out[lg]) && Double.isNaN(out[lh]) && Double.isNaN(out[zz]),
+                    "the Grams only every 3 steps");
             assertEquals(probe.lambda0(), out[lz], 0, "λ₀ on every row");
             assertEquals(loss * Math.pow(1 - 0.05 * probe.lambda0() / 2, 2), out[bound], 1e-6 * loss);
             probe.measure(net, 7, out);
@@ -139,9 +158,10 @@ class ImplicitTheoryProbeTest {
         int n = 10, d = 6, m = 1000;
         SplittableRandom rng = new SplittableRandom(9);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, rng.split());
-             ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, Set.of()), rng.split());
-             ImplicitTheoryProbe probe = new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 1, 0.1)) {
+                Dataset data = Dataset.unitSphere(n, d, rng.split());
+                ImplicitNetwork net = new ImplicitNetwork(k, paper(d, m, n, Set.of()), rng.split());
+                ImplicitTheoryProbe probe =
+                        new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 1, 0.1)) {
             net.forward(data.x(), data.y());
             double[] h = probe.ntk(net, FeatureGram.rows(net.equilibrium()), FeatureGram.rows(net.features()));
             Gram limit = ImplicitInfiniteWidth.ntk(k, data.x(), ImplicitNetwork.PAPER_GAMMA);
@@ -160,9 +180,11 @@ class ImplicitTheoryProbeTest {
     void otherModelsAreRefused() {
         SplittableRandom rng = new SplittableRandom(6);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(4, 3, rng.split());
-             TwoLayerNetwork net = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(3, 5, 4, 1.0, false, LossKind.SUM, true), rng.split());
-             ImplicitTheoryProbe probe = new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 1, 0.1)) {
+                Dataset data = Dataset.unitSphere(4, 3, rng.split());
+                TwoLayerNetwork net = new TwoLayerNetwork(
+                        k, new TwoLayerNetwork.Config(3, 5, 4, 1.0, false, LossKind.SUM, true), rng.split());
+                ImplicitTheoryProbe probe =
+                        new ImplicitTheoryProbe(k, data.x(), data.y(), 0.1, LossKind.SUM, 1, 1, 0.1)) {
             net.forward(data.x(), data.y());
             assertThrows(IllegalArgumentException.class, () -> probe.measure(net, 0, new double[3]));
         }

@@ -16,7 +16,9 @@ import widenet.tensor.FloatMatrix;
 class InfiniteWidthGramTest {
 
     static Stream<String> providers() {
-        return KernelProviders.all().stream().filter(KernelProvider::isAvailable).map(KernelProvider::name);
+        return KernelProviders.all().stream()
+                .filter(KernelProvider::isAvailable)
+                .map(KernelProvider::name);
     }
 
     /** Points with a spread of angles, including a nearly parallel pair and an obtuse one, and norms ≠ 1. */
@@ -66,7 +68,8 @@ class InfiniteWidthGramTest {
         int n = 7, d = 5, draws = 200_000;
         SplittableRandom rng = new SplittableRandom(17);
         for (boolean unit : new boolean[] {true, false}) {
-            try (Kernels k = KernelProviders.open(provider, 2); FloatMatrix x = points(n, d, rng, unit)) {
+            try (Kernels k = KernelProviders.open(provider, 2);
+                    FloatMatrix x = points(n, d, rng, unit)) {
                 Gram h = InfiniteWidthGram.ntk(k, x);
                 Gram g = InfiniteWidthGram.arcCosine(k, x);
                 double[][] xs = new double[n][d];
@@ -75,7 +78,10 @@ class InfiniteWidthGramTest {
                         xs[i][j] = x.get(i, j);
                     }
                 }
-                double[][] sumH = new double[n][n], sumH2 = new double[n][n], sumG = new double[n][n], sumG2 = new double[n][n];
+                double[][] sumH = new double[n][n],
+                        sumH2 = new double[n][n],
+                        sumG = new double[n][n],
+                        sumG2 = new double[n][n];
                 double[] z = new double[n];
                 double[] w = new double[d];
                 for (int s = 0; s < draws; s++) {
@@ -140,7 +146,8 @@ class InfiniteWidthGramTest {
     void positiveDefiniteUnlessTwoInputsAreParallel() {
         int n = 40, d = 12;
         SplittableRandom rng = new SplittableRandom(5);
-        try (Kernels k = KernelProviders.open("scalar", 1); widenet.train.Dataset data = widenet.train.Dataset.unitSphere(n, d, rng)) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                widenet.train.Dataset data = widenet.train.Dataset.unitSphere(n, d, rng)) {
             FloatMatrix x = data.x();
             double lambda0 = InfiniteWidthGram.ntk(k, x).eigen(false).min();
             assertTrue(lambda0 > 1e-3, "λ₀ = " + lambda0);

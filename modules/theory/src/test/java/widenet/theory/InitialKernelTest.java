@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import widenet.kernel.KernelProviders;
 import widenet.kernel.Kernels;
-import widenet.model.Gaussian;
 import widenet.model.LossKind;
 import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
@@ -22,7 +21,7 @@ class InitialKernelTest {
         SplittableRandom rng = new SplittableRandom(5);
         double[] a = new double[n * p];
         for (int i = 0; i < a.length; i++) {
-            a[i] = rng.nextGaussian() + (i % p == 0 ? 3 : 0);   // a constant-ish mode, as NTKs have
+            a[i] = rng.nextGaussian() + (i % p == 0 ? 3 : 0); // a constant-ish mode, as NTKs have
         }
         double[] k = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -36,7 +35,8 @@ class InitialKernelTest {
         }
         double full = SymmetricEigen.of(k, n, false).max();
         double lanczos = Lanczos.lambdaMax(k, n);
-        // Both are backward stable: each is within ≈ n·ε·‖K‖ of the exact value; the Lanczos stop adds ≤ 1e-10 relative.
+        // Both are backward stable: each is within ≈ n·ε·‖K‖ of the exact value; the Lanczos stop adds ≤ 1e-10
+        // relative.
         double tol = 1e-10 * full + 10 * n * Math.ulp(full);
         assertEquals(full, lanczos, tol);
         assertTrue(lanczos <= full + 10 * n * Math.ulp(full), "Ritz values approach λ_max from below");
@@ -46,11 +46,11 @@ class InitialKernelTest {
     void twoLayerInitialKernelIsDuEtAlsHAtStepZeroPlusGWhenATrains() {
         int n = 40, d = 10, m = 300;
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(3))) {
+                Dataset data = Dataset.unitSphere(n, d, new SplittableRandom(3))) {
             for (boolean trainA : new boolean[] {false, true}) {
                 var cfg = new TwoLayerNetwork.Config(d, m, n, 1.0, trainA, LossKind.SUM, true);
                 try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, new SplittableRandom(4));
-                     EmpiricalNtkGram h = new EmpiricalNtkGram(k, data.x())) {
+                        EmpiricalNtkGram h = new EmpiricalNtkGram(k, data.x())) {
                     double[] got = InitialKernel.empirical(k, net, data.x(), data.y());
                     FloatMatrix hk = h.compute(net.activationMask());
                     for (int i = 0; i < n; i++) {
@@ -61,8 +61,10 @@ class InitialKernelTest {
                                 for (int r = 0; r < m; r++) {
                                     double zi = 0, zj = 0;
                                     for (int c = 0; c < d; c++) {
-                                        zi += (double) net.weights().get(r, c) * data.x().get(i, c);
-                                        zj += (double) net.weights().get(r, c) * data.x().get(j, c);
+                                        zi += (double) net.weights().get(r, c)
+                                                * data.x().get(i, c);
+                                        zj += (double) net.weights().get(r, c)
+                                                * data.x().get(j, c);
                                     }
                                     g += Math.max(0, zi) * Math.max(0, zj);
                                 }
@@ -71,7 +73,8 @@ class InitialKernelTest {
                             // The float Gram H(k) (m-long 0/1 sums are exact; XXᵀ is a d-long float sum) and the float
                             // pre-activations w_rᵀx (d-long): a few √d·ε relative, times the entry's scale.
                             double tol = 20 * Math.sqrt(d) * 6e-8 * (1 + Math.abs(expected) + (trainA ? 2 : 0));
-                            assertEquals(expected, got[i * n + j], tol, "K(0) entry (" + i + "," + j + ") trainA=" + trainA);
+                            assertEquals(
+                                    expected, got[i * n + j], tol, "K(0) entry (" + i + "," + j + ") trainA=" + trainA);
                         }
                     }
                 }

@@ -20,12 +20,12 @@ class KernelFeatureGramTest {
         int b = 23, m = 61;
         SplittableRandom rng = new SplittableRandom(5);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix f = FloatMatrix.allocate(b, m);
-             KernelFeatureGram gram = new KernelFeatureGram(k, 30)) {
+                FloatMatrix f = FloatMatrix.allocate(b, m);
+                KernelFeatureGram gram = new KernelFeatureGram(k, 30)) {
             double[] g = new double[b * b];
             for (int i = 0; i < b; i++) {
                 for (int j = 0; j < m; j++) {
-                    f.set(i, j, (float) Math.max(0, rng.nextGaussian()));   // non-negative, like ReLU features
+                    f.set(i, j, (float) Math.max(0, rng.nextGaussian())); // non-negative, like ReLU features
                 }
             }
             double u = Math.ulp(1f) / 2, gammaM = m * u / (1 - m * u), err2 = 0;

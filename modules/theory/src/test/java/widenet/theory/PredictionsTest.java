@@ -28,7 +28,8 @@ class PredictionsTest {
         int n = 30, d = 8;
         double eta = 0.4;
         SplittableRandom rng = new SplittableRandom(2);
-        try (Kernels k = KernelProviders.open("scalar", 1); Dataset data = Dataset.unitSphere(n, d, rng.split())) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                Dataset data = Dataset.unitSphere(n, d, rng.split())) {
             Gram h = InfiniteWidthGram.ntk(k, data.x());
             NtkSpectrum spectrum = NtkSpectrum.of(h);
             assertTrue(eta < spectrum.stabilityLimit(), "η below 2/λ_max");
@@ -66,7 +67,8 @@ class PredictionsTest {
     void spectralFacts() {
         int n = 25, d = 6;
         SplittableRandom rng = new SplittableRandom(4);
-        try (Kernels k = KernelProviders.open("scalar", 1); Dataset data = Dataset.unitSphere(n, d, rng.split())) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                Dataset data = Dataset.unitSphere(n, d, rng.split())) {
             Gram h = InfiniteWidthGram.ntk(k, data.x());
             NtkSpectrum s = NtkSpectrum.of(h);
             double[] y = new double[n];
@@ -84,7 +86,10 @@ class PredictionsTest {
             }
             assertEquals(InfiniteWidthGramTest.dot(y, y), sum, 1e-10 * sum);
             assertEquals(Math.sqrt(2 * expected / n), s.generalisationMeasure(y), 1e-6 * Math.sqrt(2 * expected / n));
-            assertEquals(Math.pow(n, 6) / (Math.pow(s.lambdaMin(), 4) * 1e-3), s.requiredWidth(0.1), 1e-9 * s.requiredWidth(0.1));
+            assertEquals(
+                    Math.pow(n, 6) / (Math.pow(s.lambdaMin(), 4) * 1e-3),
+                    s.requiredWidth(0.1),
+                    1e-9 * s.requiredWidth(0.1));
             assertEquals(2 / s.lambdaMax(), s.stabilityLimit(), 0);
         }
     }
@@ -98,9 +103,13 @@ class PredictionsTest {
                 }
             }
             for (int j = 0; j < n; j++) {
-                double t = a[c * n + j]; a[c * n + j] = a[p * n + j]; a[p * n + j] = t;
+                double t = a[c * n + j];
+                a[c * n + j] = a[p * n + j];
+                a[p * n + j] = t;
             }
-            double t = b[c]; b[c] = b[p]; b[p] = t;
+            double t = b[c];
+            b[c] = b[p];
+            b[p] = t;
             for (int r = c + 1; r < n; r++) {
                 double f = a[r * n + c] / a[c * n + c];
                 for (int j = c; j < n; j++) {
@@ -131,14 +140,19 @@ class PredictionsTest {
         double eta = 0.5;
         long steps = 60;
         SplittableRandom root = new SplittableRandom(3);
-        try (Kernels k = KernelProviders.open("scalar", 1); Dataset data = Dataset.unitSphere(n, d, root.split())) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                Dataset data = Dataset.unitSphere(n, d, root.split())) {
             var cfg = new TwoLayerNetwork.Config(d, m, n, 1.0, false, LossKind.SUM, true);
             try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
-                 TwoLayerTheoryRun theory = new TwoLayerTheoryRun(k, data, cfg, eta, true, 5, 0.1);
-                 Trainer t = new Trainer(k, net, data, new TrainSettings(eta, steps, n, 1, 1), theory.probes())) {
+                    TwoLayerTheoryRun theory = new TwoLayerTheoryRun(k, data, cfg, eta, true, 5, 0.1);
+                    Trainer t = new Trainer(k, net, data, new TrainSettings(eta, steps, n, 1, 1), theory.probes())) {
                 List<String> cols = t.columns();
-                int loss = cols.indexOf("loss"), du = cols.indexOf("pred_du_bound"), arora = cols.indexOf("pred_arora"),
-                        lmin = cols.indexOf("lambda_min_H"), dist = cols.indexOf("w_dist_max_row"), radius = cols.indexOf("radius_R");
+                int loss = cols.indexOf("loss"),
+                        du = cols.indexOf("pred_du_bound"),
+                        arora = cols.indexOf("pred_arora"),
+                        lmin = cols.indexOf("lambda_min_H"),
+                        dist = cols.indexOf("w_dist_max_row"),
+                        radius = cols.indexOf("radius_R");
                 List<double[]> rows = new ArrayList<>();
                 t.run(r -> rows.add(r.values()));
                 double lambda0 = theory.theory().lambda0();
@@ -149,8 +163,12 @@ class PredictionsTest {
                 assertEquals(first[loss], first[arora], 1e-5 * first[loss]);
                 int gramRows = 0;
                 for (double[] row : rows) {
-                    assertTrue(row[loss] <= row[du] * (1 + 1e-5), "step " + row[0] + ": loss " + row[loss] + " > bound " + row[du]);
-                    assertTrue(row[dist] <= row[radius], "max_r ‖w_r(k) − w_r(0)‖ = " + row[dist] + " > R′ = " + row[radius]);
+                    assertTrue(
+                            row[loss] <= row[du] * (1 + 1e-5),
+                            "step " + row[0] + ": loss " + row[loss] + " > bound " + row[du]);
+                    assertTrue(
+                            row[dist] <= row[radius],
+                            "max_r ‖w_r(k) − w_r(0)‖ = " + row[dist] + " > R′ = " + row[radius]);
                     if (!Double.isNaN(row[lmin])) {
                         gramRows++;
                         assertTrue(row[lmin] >= lambda0 / 2, "λ_min(H(k)) = " + row[lmin] + " < λ₀/2 = " + lambda0 / 2);
@@ -178,21 +196,25 @@ class PredictionsTest {
         int n = 8, d = 5, m = 40_000;
         double eta = 0.05, kappa = 0.7;
         SplittableRandom root = new SplittableRandom(12);
-        try (Kernels k = KernelProviders.open("scalar", 1); Dataset data = Dataset.unitSphere(n, d, root.split())) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                Dataset data = Dataset.unitSphere(n, d, root.split())) {
             var cfg = new TwoLayerNetwork.Config(d, m, n, kappa, true, LossKind.SUM, true);
             try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, root.split());
-                 TwoLayerTheoryRun theory = new TwoLayerTheoryRun(k, data, cfg, eta, true, 0, 0.1);
-                 Trainer t = new Trainer(k, net, data, new TrainSettings(eta, 1, n, 1, 1), theory.probes())) {
+                    TwoLayerTheoryRun theory = new TwoLayerTheoryRun(k, data, cfg, eta, true, 0, 0.1);
+                    Trainer t = new Trainer(k, net, data, new TrainSettings(eta, 1, n, 1, 1), theory.probes())) {
                 List<double[]> rows = new ArrayList<>();
                 t.run(r -> rows.add(r.values()));
                 List<String> cols = t.columns();
-                double measured = rows.get(1)[cols.indexOf("loss")], predicted = rows.get(1)[cols.indexOf("pred_arora")];
+                double measured = rows.get(1)[cols.indexOf("loss")],
+                        predicted = rows.get(1)[cols.indexOf("pred_arora")];
                 double loss0 = rows.get(0)[cols.indexOf("loss")];
                 TwoLayerTheory withoutG = new TwoLayerTheory(k, data.x(), null, eta, LossKind.SUM, false, kappa);
-                double predictedWithoutG = 0.5 * withoutG.trajectory(residual0(k, data, cfg)).residualNormSquared(1);
+                double predictedWithoutG =
+                        0.5 * withoutG.trajectory(residual0(k, data, cfg)).residualNormSquared(1);
                 double shift = Math.abs(predicted - predictedWithoutG);
                 assertTrue(shift > 0.005 * loss0, "κ²G∞ matters here: shift " + shift + " of L(0) = " + loss0);
-                assertTrue(Math.abs(measured - predicted) < shift / 5,
+                assertTrue(
+                        Math.abs(measured - predicted) < shift / 5,
                         "measured " + measured + ", predicted " + predicted + ", without κ²G∞ " + predictedWithoutG);
             }
         }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import widenet.tensor.FloatMatrix;
 import widenet.theory.eigen.TridiagonalForm;
 
@@ -120,11 +120,12 @@ class SymmetricEigenTest {
         int n = TridiagonalForm.TWO_STAGE_MIN + 9;
         double[] a = randomSymmetric(n, 21);
         for (int i = 0; i < n; i++) {
-            a[i * n + i] += 0.05 * i;   // spread the spectrum so that the eigenvectors are well defined
+            a[i * n + i] += 0.05 * i; // spread the spectrum so that the eigenvectors are well defined
         }
         SymmetricEigen one = SymmetricEigen.of(a, n, true, 1);
         SymmetricEigen two = SymmetricEigen.of(a, n, true, 2);
-        assertArrayEquals(two.values(), SymmetricEigen.of(a, n, true, 2).values(), 0.0, "same thread count ⇒ same bits");
+        assertArrayEquals(
+                two.values(), SymmetricEigen.of(a, n, true, 2).values(), 0.0, "same thread count ⇒ same bits");
         double norm = Math.max(Math.abs(one.min()), Math.abs(one.max()));
         assertArrayEquals(one.values(), two.values(), 2 * 8 * n * EPS * norm);
         checkEigenpairs(a, n, two);
@@ -183,8 +184,12 @@ class SymmetricEigenTest {
         try (FloatMatrix m = FloatMatrix.allocate(2, 3)) {
             assertThrows(IllegalArgumentException.class, () -> SymmetricEigen.of(m, false));
         }
-        assertThrows(IllegalArgumentException.class, () -> SymmetricEigen.of(new double[] {1, Double.NaN, Double.NaN, 1}, 2, false));
-        assertThrows(IllegalStateException.class, () -> SymmetricEigen.of(new double[] {1}, 1, false).project(new double[] {1}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SymmetricEigen.of(new double[] {1, Double.NaN, Double.NaN, 1}, 2, false));
+        assertThrows(
+                IllegalStateException.class,
+                () -> SymmetricEigen.of(new double[] {1}, 1, false).project(new double[] {1}));
     }
 
     private static void checkAgainstReference(double[] a, int n, SymmetricEigen e) {
@@ -217,7 +222,8 @@ class SymmetricEigenTest {
                 len += v[r] * v[r];
             }
             assertEquals(1, len, 8 * n * EPS, "unit length");
-            assertTrue(Math.sqrt(res) <= tol, "residual ‖Av − λv‖ = " + Math.sqrt(res) + " > " + tol + " (n = " + n + ")");
+            assertTrue(
+                    Math.sqrt(res) <= tol, "residual ‖Av − λv‖ = " + Math.sqrt(res) + " > " + tol + " (n = " + n + ")");
         }
         for (int i = 0; i < n; i += step) {
             for (int j = i + step; j < n; j += step) {

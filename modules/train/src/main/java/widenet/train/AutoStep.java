@@ -17,11 +17,9 @@ import widenet.model.Network;
  */
 final class AutoStep {
     /** The spec with η resolved, and what run.json records about it. */
-    record Result(RunSpec spec, Map<String, Object> record) {
-    }
+    record Result(RunSpec spec, Map<String, Object> record) {}
 
-    private AutoStep() {
-    }
+    private AutoStep() {}
 
     static Result resolve(Kernels k, RunSpec spec, Network net, Dataset data, RunListener listener) {
         TheoryProvider provider = TheoryProvider.find();
@@ -37,16 +35,19 @@ final class AutoStep {
         int n = data.n();
         double eta = loss == LossKind.SUM ? c / lambda : c * n / lambda;
         if (!(eta > 0) || Double.isInfinite(eta)) {
-            throw new InputException("--lr auto: λ_max(K(0)) = " + lambda + " gives no usable step (is the network's output identically 0?)");
+            throw new InputException("--lr auto: λ_max(K(0)) = " + lambda
+                    + " gives no usable step (is the network's output identically 0?)");
         }
         String units = loss == LossKind.SUM ? "" : "·n";
         if (!o.lrPending()) {
             if (o.lr() != eta) {
-                listener.log(String.format("note: --lr auto keeps the recorded step η = %s (recomputed now: %s)", o.lr(), eta));
+                listener.log(String.format(
+                        "note: --lr auto keeps the recorded step η = %s (recomputed now: %s)", o.lr(), eta));
             }
             eta = o.lr();
         }
-        listener.log(String.format("--lr auto: η = c%s/λ_max(K(0)) = %s%s/%.6g = %s (K(0) = JJᵀ at the initial weights, %.2f s)",
+        listener.log(String.format(
+                "--lr auto: η = c%s/λ_max(K(0)) = %s%s/%.6g = %s (K(0) = JJᵀ at the initial weights, %.2f s)",
                 units, c, units.isEmpty() ? "" : "·" + n, lambda, eta, seconds));
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("factor", c);

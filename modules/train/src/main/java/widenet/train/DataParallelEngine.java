@@ -17,8 +17,7 @@ public interface DataParallelEngine {
 
     /** Where and how to run: the engine's master URL, the number of partitions (0: the engine's default parallelism),
      *  and the kernel provider and threads each partition computes with. */
-    record Settings(String master, int partitions, String kernels, int threadsPerPartition) {
-    }
+    record Settings(String master, int partitions, String kernels, int threadsPerPartition) {}
 
     /** The engine's name on the command line ({@code --data-parallel NAME}). */
     String name();
@@ -41,7 +40,8 @@ public interface DataParallelEngine {
     /** The engine called {@code name}, or an {@link InputException} saying it is not on the class path. */
     static DataParallelEngine named(String name) {
         List<String> found = new ArrayList<>();
-        for (DataParallelEngine e : ServiceLoader.load(DataParallelEngine.class, DataParallelEngine.class.getClassLoader())) {
+        for (DataParallelEngine e :
+                ServiceLoader.load(DataParallelEngine.class, DataParallelEngine.class.getClassLoader())) {
             if (e.name().equals(name)) {
                 return e;
             }

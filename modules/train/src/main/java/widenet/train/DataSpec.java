@@ -16,8 +16,10 @@ import widenet.tensor.Npy;
  * initialisation and shuffling are the same with or without a test set).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({@JsonSubTypes.Type(value = DataSpec.Sphere.class, name = "sphere"),
-        @JsonSubTypes.Type(value = DataSpec.NpyFiles.class, name = "npy")})
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = DataSpec.Sphere.class, name = "sphere"),
+    @JsonSubTypes.Type(value = DataSpec.NpyFiles.class, name = "npy")
+})
 public sealed interface DataSpec {
 
     /** Checks the sizes or files named. */
@@ -62,7 +64,8 @@ public sealed interface DataSpec {
                 throw new InputException("--test-n must be positive, got " + testN);
             }
             if (testN != null && testX != null) {
-                throw new InputException("--test-n draws a test set like the training set, --test-x reads one: give one of them");
+                throw new InputException(
+                        "--test-n draws a test set like the training set, --test-x reads one: give one of them");
             }
             requireBothTestFiles(testX, testY);
         }
@@ -70,7 +73,8 @@ public sealed interface DataSpec {
         @Override
         public Dataset load(SplittableRandom rng, ModelSpec model) {
             if (model instanceof ModelSpec.Deep deep) {
-                return Dataset.unitSphere(n, deep.widths().get(0), deep.widths().get(deep.widths().size() - 1), rng);
+                return Dataset.unitSphere(
+                        n, deep.widths().get(0), deep.widths().get(deep.widths().size() - 1), rng);
             }
             return Dataset.unitSphere(n, d, rng);
         }
@@ -123,13 +127,14 @@ public sealed interface DataSpec {
         public Dataset load(SplittableRandom rng, ModelSpec model) throws IOException {
             Path xFile = Path.of(x), yFile = Path.of(y);
             ModelSpec.Deep deep = model instanceof ModelSpec.Deep dm ? dm : null;
-            requireSameRows(xFile, yFile);   // from the headers, before X is read whole
+            requireSameRows(xFile, yFile); // from the headers, before X is read whole
             FloatMatrix xs = Npy.readMatrix(xFile);
             try {
                 Dataset.requireFinite(xs, xFile.toString());
                 if (deep != null && xs.cols() != deep.widths().get(0)) {
-                    throw new InputException("--widths starts with " + deep.widths().get(0) + " but " + xFile + " has d = "
-                            + xs.cols() + " columns; the first width is the input dimension d");
+                    throw new InputException(
+                            "--widths starts with " + deep.widths().get(0) + " but " + xFile + " has d = " + xs.cols()
+                                    + " columns; the first width is the input dimension d");
                 }
                 FloatMatrix ys = Npy.readMatrix(yFile, xs.rows(), deep != null ? -1 : 1);
                 try {
@@ -166,8 +171,8 @@ public sealed interface DataSpec {
         FloatMatrix xs = Npy.readMatrix(xFile);
         try {
             if (xs.cols() != train.d()) {
-                throw new InputException("--test-x " + xFile + " has d = " + xs.cols() + " columns but the training inputs have d = "
-                        + train.d());
+                throw new InputException("--test-x " + xFile + " has d = " + xs.cols()
+                        + " columns but the training inputs have d = " + train.d());
             }
             if (xs.rows() == 0) {
                 throw new InputException("--test-x " + xFile + " has no rows");
@@ -176,12 +181,12 @@ public sealed interface DataSpec {
             FloatMatrix ys = Npy.readMatrix(yFile);
             try {
                 if (ys.rows() != xs.rows()) {
-                    throw new InputException("--test-y " + yFile + " has " + ys.rows() + " label rows but --test-x " + xFile
-                            + " has " + xs.rows() + " inputs");
+                    throw new InputException("--test-y " + yFile + " has " + ys.rows() + " label rows but --test-x "
+                            + xFile + " has " + xs.rows() + " inputs");
                 }
                 if (ys.cols() != train.k()) {
-                    throw new InputException("--test-y " + yFile + " has k = " + ys.cols() + " label columns but the training labels have k = "
-                            + train.k());
+                    throw new InputException("--test-y " + yFile + " has k = " + ys.cols()
+                            + " label columns but the training labels have k = " + train.k());
                 }
                 Dataset.requireFinite(ys, yFile.toString());
                 return new Dataset(xs, ys, "test: " + xFile + " (n=" + xs.rows() + "), " + yFile);

@@ -13,9 +13,17 @@ public record Dataset(FloatMatrix x, FloatMatrix y, String description) implemen
         }
     }
 
-    public int n() { return x.rows(); }
-    public int d() { return x.cols(); }
-    public int k() { return y.cols(); }
+    public int n() {
+        return x.rows();
+    }
+
+    public int d() {
+        return x.cols();
+    }
+
+    public int k() {
+        return y.cols();
+    }
 
     /**
      * The synthetic data of Du et al. (2019, §5): xᵢ uniform on the unit sphere S^{d−1} (normalised Gaussians) and

@@ -21,6 +21,11 @@ public class DivergenceException extends RuntimeException {
         this.loss = Double.NaN;
     }
 
-    public long step() { return step; }
-    public double loss() { return loss; }
+    public long step() {
+        return step;
+    }
+
+    public double loss() {
+        return loss;
+    }
 }

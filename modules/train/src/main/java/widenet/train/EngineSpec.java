@@ -13,8 +13,10 @@ import widenet.model.Network;
  * found at run time through {@link DataParallelEngine#named}; the update stays in this process).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({@JsonSubTypes.Type(value = EngineSpec.Local.class, name = "local"),
-        @JsonSubTypes.Type(value = EngineSpec.DataParallel.class, name = "data-parallel")})
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = EngineSpec.Local.class, name = "local"),
+    @JsonSubTypes.Type(value = EngineSpec.DataParallel.class, name = "data-parallel")
+})
 public sealed interface EngineSpec {
     Local LOCAL = new Local();
 
@@ -31,14 +33,12 @@ public sealed interface EngineSpec {
     int capacity(int n);
 
     /** A network as {@link #distribute} returned it, and what the engine chose (for run.json). */
-    record Distributed(Network network, Map<String, Object> description) {
-    }
+    record Distributed(Network network, Map<String, Object> description) {}
 
     /** This process. */
     record Local() implements EngineSpec {
         @Override
-        public void validate(ModelSpec model, RunSpec.Theory theory) {
-        }
+        public void validate(ModelSpec model, RunSpec.Theory theory) {}
 
         @Override
         public Distributed distribute(Kernels kernels, Network local, Dataset data, RunSpec.Compute compute) {
@@ -71,16 +71,19 @@ public sealed interface EngineSpec {
                 throw new InputException("unknown --data-parallel '" + engine + "'; available: none, " + SPARK);
             }
             if (!(model instanceof ModelSpec.TwoLayer)) {
-                throw new InputException("--data-parallel " + engine + " trains --model two-layer, not " + model.kind());
+                throw new InputException(
+                        "--data-parallel " + engine + " trains --model two-layer, not " + model.kind());
             }
             if (partitions != null && partitions < 1) {
                 throw new InputException("--partitions must be at least 1, got " + partitions);
             }
             if (master.isBlank()) {
-                throw new InputException("--master must name a Spark master (local[N], spark://host:port, yarn), got ''");
+                throw new InputException(
+                        "--master must name a Spark master (local[N], spark://host:port, yarn), got ''");
             }
             if (theory.mode().equals("on")) {
-                throw new InputException("--theory on needs the whole data set in one process; with --data-parallel use --theory off");
+                throw new InputException(
+                        "--theory on needs the whole data set in one process; with --data-parallel use --theory off");
             }
         }
 
@@ -95,9 +98,13 @@ public sealed interface EngineSpec {
         @Override
         public Distributed distribute(Kernels kernels, Network local, Dataset data, RunSpec.Compute compute) {
             if (partitions != null && partitions > data.n()) {
-                throw new InputException("--partitions " + partitions + " is more than the n = " + data.n() + " samples");
+                throw new InputException(
+                        "--partitions " + partitions + " is more than the n = " + data.n() + " samples");
             }
-            var settings = new DataParallelEngine.Settings(master, partitions == null ? 0 : partitions, compute.kernels(),
+            var settings = new DataParallelEngine.Settings(
+                    master,
+                    partitions == null ? 0 : partitions,
+                    compute.kernels(),
                     compute.threads() == null ? 1 : compute.threads());
             DataParallelEngine used = DataParallelEngine.named(engine);
             Network distributed = used.distribute(kernels, local, data, settings);

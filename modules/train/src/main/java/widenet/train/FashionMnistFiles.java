@@ -18,8 +18,11 @@ public record FashionMnistFiles(Path trainImages, Path trainLabels, Path testIma
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     public static FashionMnistFiles in(Path dir) {
-        return new FashionMnistFiles(pick(dir, "train-images-idx3-ubyte"), pick(dir, "train-labels-idx1-ubyte"),
-                pick(dir, "t10k-images-idx3-ubyte"), pick(dir, "t10k-labels-idx1-ubyte"));
+        return new FashionMnistFiles(
+                pick(dir, "train-images-idx3-ubyte"),
+                pick(dir, "train-labels-idx1-ubyte"),
+                pick(dir, "t10k-images-idx3-ubyte"),
+                pick(dir, "t10k-labels-idx1-ubyte"));
     }
 
     /** The files in {@link #DEBIAN_DIR}. */
@@ -35,7 +38,9 @@ public record FashionMnistFiles(Path trainImages, Path trainLabels, Path testIma
 
     /** True when all four files exist. */
     public boolean exist() {
-        return Files.isRegularFile(trainImages) && Files.isRegularFile(trainLabels)
-                && Files.isRegularFile(testImages) && Files.isRegularFile(testLabels);
+        return Files.isRegularFile(trainImages)
+                && Files.isRegularFile(trainLabels)
+                && Files.isRegularFile(testImages)
+                && Files.isRegularFile(testLabels);
     }
 }

@@ -18,11 +18,11 @@ public final class GracefulShutdown {
     private int active;
     /** The exit status of work that completed (e.g. a finished run), or null while it has not. */
     private volatile Integer completed;
+
     private volatile boolean ownsProcess;
     private volatile boolean exiting;
 
-    private GracefulShutdown() {
-    }
+    private GracefulShutdown() {}
 
     /** The process-wide instance, its shutdown hook installed on first use. */
     public static synchronized GracefulShutdown jvm() {
@@ -132,7 +132,7 @@ public final class GracefulShutdown {
         if (status != null && ownsProcess && !exiting) {
             System.out.flush();
             System.err.flush();
-            Runtime.getRuntime().halt(status);   // a signal after the work completed: its status, not the signal's
+            Runtime.getRuntime().halt(status); // a signal after the work completed: its status, not the signal's
         }
     }
 }

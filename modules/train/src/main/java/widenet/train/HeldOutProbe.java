@@ -84,7 +84,8 @@ public final class HeldOutProbe implements Probe, AutoCloseable {
         for (int i = 0; i < from.size(); i++) {
             Parameter p = from.get(i), q = to.get(i);
             if (!p.name().equals(q.name())) {
-                throw new IllegalStateException("evaluator parameter " + q.name() + " where the network has " + p.name());
+                throw new IllegalStateException(
+                        "evaluator parameter " + q.name() + " where the network has " + p.name());
             }
             q.value().copyFrom(p.value());
         }

@@ -34,8 +34,7 @@ public final class MemoryEstimate {
     private final Map<String, Double> parts = new LinkedHashMap<>();
 
     /** Made by the per-model factories ({@link #twoLayer}, {@link #deep}, {@link #implicit}). */
-    private MemoryEstimate() {
-    }
+    private MemoryEstimate() {}
 
     /** Bytes counted so far, by part (weights, gradients, initial weights, activations, masks, data, Gram/eigen). */
     public Map<String, Double> parts() {
@@ -85,8 +84,12 @@ public final class MemoryEstimate {
 
     /** Du et al.'s two-layer network f(x) = aᵀσ(Wx)/√m: W (m × d), a (m), hidden and mask of a batch. */
     public static MemoryEstimate twoLayer(long n, long d, long m, long batch) {
-        return new MemoryEstimate().data(n, d, 1, batch).weights(m, d).weights(m, 1)
-                .activations(batch, m, 1).masks(batch, m, 2);
+        return new MemoryEstimate()
+                .data(n, d, 1, batch)
+                .weights(m, d)
+                .weights(m, 1)
+                .activations(batch, m, 1)
+                .masks(batch, m, 2);
     }
 
     /** The deep network of widths n₀ = d, n₁, …, n_L: W_l (n_{l−1} × n_l), features and derivatives per layer. */
@@ -100,17 +103,24 @@ public final class MemoryEstimate {
             }
             e.activations(batch, widths[l], 1);
             if (l < widths.length - 1) {
-                e.masks(batch, widths[l], 2);   // σ'(g_l) now and at initialisation
+                e.masks(batch, widths[l], 2); // σ'(g_l) now and at initialisation
                 maxHidden = Math.max(maxHidden, widths[l]);
             }
         }
-        return e.activations(batch, maxHidden, 2);   // the backward pass's two ping-pong buffers
+        return e.activations(batch, maxHidden, 2); // the backward pass's two ping-pong buffers
     }
 
     /** Gao et al.'s implicit network: A (m × m), B (m × d), u, v; φ, Z and the adjoint iterates of a batch. */
     public static MemoryEstimate implicit(long n, long d, long m, long batch) {
-        return new MemoryEstimate().data(n, d, 1, batch).weights(m, m).weights(m, d).weights(m, 1).weights(m, 1)
-                .activations(batch, m, 5).masks(batch, m, 2).activations(batch, d, 1);
+        return new MemoryEstimate()
+                .data(n, d, 1, batch)
+                .weights(m, m)
+                .weights(m, d)
+                .weights(m, 1)
+                .weights(m, 1)
+                .activations(batch, m, 5)
+                .masks(batch, m, 2)
+                .activations(batch, d, 1);
     }
 
     /** {@code k} of these at once (e.g. a sweep's concurrent cells): every part times k. */
@@ -148,14 +158,14 @@ public final class MemoryEstimate {
         if (avail == null || need <= avail.bytes()) {
             return;
         }
-        throw new InputException(what + " needs about " + describe() + " but " + bytes(avail.bytes()) + " is available ("
-                + avail.source() + "); make the run smaller, or give --max-memory SIZE (e.g. --max-memory "
-                + Math.max(1, (long) Math.ceil(need / (1L << 30))) + "g) to try anyway");
+        throw new InputException(
+                what + " needs about " + describe() + " but " + bytes(avail.bytes()) + " is available ("
+                        + avail.source() + "); make the run smaller, or give --max-memory SIZE (e.g. --max-memory "
+                        + Math.max(1, (long) Math.ceil(need / (1L << 30))) + "g) to try anyway");
     }
 
     /** Memory a new process can use, and where the number comes from. */
-    public record Available(long bytes, String source) {
-    }
+    public record Available(long bytes, String source) {}
 
     /**
      * What this process can still allocate: the kernel's MemAvailable (free memory plus what it can reclaim
@@ -177,7 +187,8 @@ public final class MemoryEstimate {
         try {
             String max = Files.readString(Path.of("/sys/fs/cgroup/memory.max")).strip();
             if (!max.equals("max")) {
-                long used = Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/memory.current")).strip());
+                long used = Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/memory.current"))
+                        .strip());
                 cgroup = Math.max(0, Long.parseLong(max) - used);
             }
         } catch (IOException | RuntimeException e) {

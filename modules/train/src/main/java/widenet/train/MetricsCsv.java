@@ -33,7 +33,11 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
         this.file = file;
         try {
             channel = fresh
-                    ? DurableFiles.openNoFollow(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                    ? DurableFiles.openNoFollow(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)
                     : DurableFiles.openNoFollow(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
             if (fresh) {
@@ -57,13 +61,15 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
         List<String> kept = new ArrayList<>();
         try {
             if (!Files.isRegularFile(file)) {
-                throw new CheckpointException(file + " is missing; it holds the rows before the checkpoint at step " + step);
+                throw new CheckpointException(
+                        file + " is missing; it holds the rows before the checkpoint at step " + step);
             }
             String text = Files.readString(file, StandardCharsets.UTF_8);
             String[] lines = text.split("\n", -1);
             String header = Csv.header(columns);
             if (!lines[0].equals(header)) {
-                throw new CheckpointException(file + ": header '" + abbreviate(lines[0]) + "' differs from this run's columns '" + header + "'");
+                throw new CheckpointException(file + ": header '" + abbreviate(lines[0])
+                        + "' differs from this run's columns '" + header + "'");
             }
             kept.add(header);
             long last = -1;
@@ -84,8 +90,9 @@ public final class MetricsCsv implements Trainer.Listener, AutoCloseable {
                 last = s;
             }
             if (last != lastRowStep) {
-                throw new CheckpointException(file + ": the checkpoint at step " + step + " follows a row at step " + lastRowStep
-                        + ", but the file's rows before it end at " + (last < 0 ? "no row" : "step " + last));
+                throw new CheckpointException(
+                        file + ": the checkpoint at step " + step + " follows a row at step " + lastRowStep
+                                + ", but the file's rows before it end at " + (last < 0 ? "no row" : "step " + last));
             }
             DurableFiles.writeString(file, String.join("\n", kept) + "\n");
         } catch (IOException e) {

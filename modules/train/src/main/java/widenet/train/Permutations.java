@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
  * mid-epoch from two numbers, where this one draws from a stream.)
  */
 public final class Permutations {
-    private Permutations() {
-    }
+    private Permutations() {}
 
     /** A uniformly random permutation of 0..n−1: Fisher–Yates from the identity, swaps drawn from {@code rng}. */
     public static int[] uniform(int n, SplittableRandom rng) {

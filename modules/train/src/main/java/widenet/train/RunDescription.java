@@ -19,11 +19,10 @@ import widenet.train.internal.CheckpointPolicy;
  * and machine.
  */
 final class RunDescription {
-    private RunDescription() {
-    }
+    private RunDescription() {}
 
-    static Map<String, Object> of(RunSpec spec, Kernels k, Dataset data, Network net, TrainSettings s,
-                                  Map<String, Object> engine) {
+    static Map<String, Object> of(
+            RunSpec spec, Kernels k, Dataset data, Network net, TrainSettings s, Map<String, Object> engine) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("widenet_version", Runs.version());
         run.put("command", "train");
@@ -39,8 +38,8 @@ final class RunDescription {
         return run;
     }
 
-    private static Map<String, Object> settings(RunSpec spec, Kernels k, Dataset data, Network net, TrainSettings s,
-                                                Map<String, Object> engine) {
+    private static Map<String, Object> settings(
+            RunSpec spec, Kernels k, Dataset data, Network net, TrainSettings s, Map<String, Object> engine) {
         RunSpec.Optimisation o = spec.optimisation();
         RunSpec.Theory theory = spec.theory();
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -51,14 +50,22 @@ final class RunDescription {
             DeepNetwork.Config c = deep.config();
             settings.put("widths", java.util.Arrays.stream(c.widths()).boxed().toList());
             settings.put("activation", c.activation().toString());
-            settings.put("weight_init", c.inits().stream().map(WeightInit::toString).toList());
+            settings.put(
+                    "weight_init", c.inits().stream().map(WeightInit::toString).toList());
             settings.put("output_scale", c.outputScale());
             settings.put("biases", c.biases());
             settings.put("freeze", List.copyOf(c.frozen()));
-            settings.put("theory_every", theory.off() ? "never"
-                    : theory.every() == null || theory.every() == 0 ? "first and last step" : theory.every());
+            settings.put(
+                    "theory_every",
+                    theory.off()
+                            ? "never"
+                            : theory.every() == null || theory.every() == 0 ? "first and last step" : theory.every());
         } else {
-            settings.put("width", spec.model() instanceof ModelSpec.TwoLayer t ? t.width() : ((ModelSpec.Implicit) spec.model()).width());
+            settings.put(
+                    "width",
+                    spec.model() instanceof ModelSpec.TwoLayer t
+                            ? t.width()
+                            : ((ModelSpec.Implicit) spec.model()).width());
         }
         settings.put("lr", o.lr());
         settings.put("steps", o.steps());
@@ -70,11 +77,13 @@ final class RunDescription {
             settings.put("train_output_layer", t.trainOutputLayer());
         }
         settings.put("loss", LossKind.parse(o.loss()).toString());
-        settings.put("relu_grad_at_zero", switch (spec.model()) {
-            case ModelSpec.TwoLayer t -> t.reluGradAtZero();
-            case ModelSpec.Deep d -> d.reluGradAtZero();
-            case ModelSpec.Implicit i -> 1;
-        });
+        settings.put(
+                "relu_grad_at_zero",
+                switch (spec.model()) {
+                    case ModelSpec.TwoLayer t -> t.reluGradAtZero();
+                    case ModelSpec.Deep d -> d.reluGradAtZero();
+                    case ModelSpec.Implicit i -> 1;
+                });
         if (spec.model() instanceof ModelSpec.Implicit i) {
             Map<String, Object> implicit = new LinkedHashMap<>();
             implicit.put("gamma", i.gamma());
@@ -106,10 +115,18 @@ final class RunDescription {
     static String line(RunSpec spec, Dataset data, Network net, TrainSettings s, CheckpointPolicy policy, Path root) {
         return "data: " + data.description() + " · model: " + net.kind() + " d=" + net.inputDim()
                 + (spec.model() instanceof ModelSpec.TwoLayer t ? " m=" + t.width() : "")
-                + (spec.engine() instanceof EngineSpec.DataParallel dp ? " · data-parallel on " + dp.engine() + " " + dp.master() : "")
-                + (net instanceof DeepNetwork dn ? " widths=" + dn.config().widthsSpec() + " σ=" + dn.config().activation() : "")
-                + (net instanceof ImplicitNetwork t ? " m=" + t.config().width() + " γ=" + ((ModelSpec.Implicit) spec.model()).gamma() : "")
-                + " · η=" + s.learningRate() + " · " + s.steps() + " steps" + (s.batchSize() < data.n() ? " · batch " + s.batchSize() : " · full batch")
+                + (spec.engine() instanceof EngineSpec.DataParallel dp
+                        ? " · data-parallel on " + dp.engine() + " " + dp.master()
+                        : "")
+                + (net instanceof DeepNetwork dn
+                        ? " widths=" + dn.config().widthsSpec() + " σ="
+                                + dn.config().activation()
+                        : "")
+                + (net instanceof ImplicitNetwork t
+                        ? " m=" + t.config().width() + " γ=" + ((ModelSpec.Implicit) spec.model()).gamma()
+                        : "")
+                + " · η=" + s.learningRate() + " · " + s.steps() + " steps"
+                + (s.batchSize() < data.n() ? " · batch " + s.batchSize() : " · full batch")
                 + " · checkpoints " + policy + " → " + root;
     }
 }

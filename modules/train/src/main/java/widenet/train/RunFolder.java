@@ -28,7 +28,8 @@ public final class RunFolder {
                     // The lock (left by any run) and a killed writer's temporary files do not make a folder used.
                     if (s.anyMatch(f -> !f.getFileName().toString().equals(RunLock.FILE)
                             && !DurableFiles.isTemporary(f.getFileName().toString()))) {
-                        throw new InputException("--out " + dir + " is not empty; choose another folder or add --force to overwrite");
+                        throw new InputException(
+                                "--out " + dir + " is not empty; choose another folder or add --force to overwrite");
                     }
                 }
             }
@@ -50,7 +51,9 @@ public final class RunFolder {
         return new RunFolder(dir);
     }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
     public Path resolve(String name) {
         return root.resolve(name);

@@ -17,8 +17,14 @@ import widenet.train.internal.TrainingRun;
  * <li>{@code theory_seconds} = setup + probe.</li>
  * </ul>
  */
-public record RunRecord(Path folder, String status, long steps, double trainSeconds, double probeSeconds,
-                        double theorySetupSeconds, String finalLoss) {
+public record RunRecord(
+        Path folder,
+        String status,
+        long steps,
+        double trainSeconds,
+        double probeSeconds,
+        double theorySetupSeconds,
+        String finalLoss) {
     public static final String FINISHED = "finished";
     public static final String INTERRUPTED = "interrupted";
 
@@ -53,14 +59,23 @@ public record RunRecord(Path folder, String status, long steps, double trainSeco
         double train = number(run, "train_seconds");
         // probe_seconds covers every probe over every session; runs written before it was recorded have only the
         // two-layer theory probes' time of their last session
-        double probe = run.containsKey("probe_seconds") ? number(run, "probe_seconds") : number(run, "theory_probe_seconds");
-        double setup = run.containsKey("theory_setup_seconds") ? number(run, "theory_setup_seconds")
+        double probe =
+                run.containsKey("probe_seconds") ? number(run, "probe_seconds") : number(run, "theory_probe_seconds");
+        double setup = run.containsKey("theory_setup_seconds")
+                ? number(run, "theory_setup_seconds")
                 : Math.max(0, number(run, "theory_seconds") - number(run, "theory_probe_seconds"));
         Object loss = run.get("final_loss");
         Object steps = run.get("steps_done");
-        return new RunRecord(dir, String.valueOf(run.get("status")), steps instanceof Number s ? s.longValue() : 0,
-                train, probe, setup, loss instanceof Number x ? widenet.files.Csv.format(x.doubleValue())
-                        : loss == null ? null : loss.toString());   // older run.json files hold it as a string
+        return new RunRecord(
+                dir,
+                String.valueOf(run.get("status")),
+                steps instanceof Number s ? s.longValue() : 0,
+                train,
+                probe,
+                setup,
+                loss instanceof Number x
+                        ? widenet.files.Csv.format(x.doubleValue())
+                        : loss == null ? null : loss.toString()); // older run.json files hold it as a string
     }
 
     private static double number(Map<String, Object> run, String key) {

@@ -17,8 +17,16 @@ import widenet.train.internal.CheckpointPolicy;
  * sets the value ({@code --width must be positive, got 0}), so the CLI and an embedding application see the same
  * messages. The checkpoint cadence only steers the run: it is not part of the run's identity ({@link #identity()}).
  */
-public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation, long seed, String init, Theory theory,
-                      String checkpointEvery, Compute compute, EngineSpec engine) {
+public record RunSpec(
+        DataSpec data,
+        ModelSpec model,
+        Optimisation optimisation,
+        long seed,
+        String init,
+        Theory theory,
+        String checkpointEvery,
+        Compute compute,
+        EngineSpec engine) {
     /** The version of the JSON form; readers refuse a newer one. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -81,8 +89,9 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
 
         void validateAuto() {
             if (lrAuto != null && !(lrAuto > 0 && lrAuto < MAX_AUTO_FACTOR)) {
-                throw new InputException("--lr auto:c needs 0 < c < " + MAX_AUTO_FACTOR + " (η = c/λ_max(K(0)); GD on the "
-                        + "linearised model is stable only for c < 2), got c = " + lrAuto);
+                throw new InputException(
+                        "--lr auto:c needs 0 < c < " + MAX_AUTO_FACTOR + " (η = c/λ_max(K(0)); GD on the "
+                                + "linearised model is stable only for c < 2), got c = " + lrAuto);
             }
             if (lrAuto != null && !(lr == 0 || (lr > 0 && Double.isFinite(lr)))) {
                 throw new InputException("lr " + lr + " is not a resolved automatic step");
@@ -180,8 +189,11 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
         return switch (theory.mode()) {
             case "on" -> model instanceof ModelSpec.TwoLayer;
             case "off" -> false;
-            default -> model instanceof ModelSpec.TwoLayer && (optimisation.batch() == null || optimisation.batch() == n)
-                    && n <= Theory.AUTO_MAX_N && engine instanceof EngineSpec.Local;
+            default ->
+                model instanceof ModelSpec.TwoLayer
+                        && (optimisation.batch() == null || optimisation.batch() == n)
+                        && n <= Theory.AUTO_MAX_N
+                        && engine instanceof EngineSpec.Local;
         };
     }
 
@@ -202,12 +214,21 @@ public record RunSpec(DataSpec data, ModelSpec model, Optimisation optimisation,
         // the test set's files too: a held-out set named relatively is found again from another directory
         DataSpec d = data;
         if (data instanceof DataSpec.NpyFiles f && f.x() != null && f.y() != null) {
-            d = new DataSpec.NpyFiles(absolute(f.x()), absolute(f.y()), absoluteOrNull(f.testX()), absoluteOrNull(f.testY()));
+            d = new DataSpec.NpyFiles(
+                    absolute(f.x()), absolute(f.y()), absoluteOrNull(f.testX()), absoluteOrNull(f.testY()));
         } else if (data instanceof DataSpec.Sphere s && s.testX() != null) {
             d = new DataSpec.Sphere(s.n(), s.d(), s.testN(), absoluteOrNull(s.testX()), absoluteOrNull(s.testY()));
         }
-        return new RunSpec(d, model, optimisation, seed, init == null ? null : absolute(init), theory, checkpointEvery,
-                compute, engine);
+        return new RunSpec(
+                d,
+                model,
+                optimisation,
+                seed,
+                init == null ? null : absolute(init),
+                theory,
+                checkpointEvery,
+                compute,
+                engine);
     }
 
     private static String absoluteOrNull(String path) {

@@ -10,8 +10,7 @@ import widenet.model.ImplicitNetwork;
  * cadence (run control) too.
  */
 public final class RunSpecArguments {
-    private RunSpecArguments() {
-    }
+    private RunSpecArguments() {}
 
     public static List<String> of(RunSpec spec) {
         List<String> a = new ArrayList<>();
@@ -41,7 +40,12 @@ public final class RunSpecArguments {
                 option(a, "--weight-init", String.join(",", d.weightInit()), "lecun");
                 option(a, "--output-scale", d.outputScale(), "1");
                 flag(a, "--biases", d.biases());
-                option(a, "--freeze", String.join(",", d.freeze().stream().map(String::valueOf).toList()), "");
+                option(
+                        a,
+                        "--freeze",
+                        String.join(
+                                ",", d.freeze().stream().map(String::valueOf).toList()),
+                        "");
                 option(a, "--relu-grad-at-zero", d.reluGradAtZero(), 0);
             }
             case ModelSpec.Implicit i -> {

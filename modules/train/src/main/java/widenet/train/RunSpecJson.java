@@ -26,8 +26,7 @@ public final class RunSpecJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private RunSpecJson() {
-    }
+    private RunSpecJson() {}
 
     /** The spec as JSON-ready maps, lists, numbers, strings and booleans. */
     @SuppressWarnings("unchecked")
@@ -53,23 +52,35 @@ public final class RunSpecJson {
             if (!(e.getCause() instanceof JsonMappingException j)) {
                 throw new InputException(source + ": not a run spec", e);
             }
-            String at = j.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
-            throw new InputException(source + ": not a run spec" + (at.isEmpty() ? "" : ": spec." + at) + ": " + problem(j), e);
+            String at = j.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining("."))
+                    .replace(".[", "[");
+            throw new InputException(
+                    source + ": not a run spec" + (at.isEmpty() ? "" : ": spec." + at) + ": " + problem(j), e);
         }
     }
 
     /** What Jackson found wrong, in the JSON's terms (its own messages name Java classes). */
     private static String problem(JsonMappingException j) {
         return switch (j) {
-            case com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u -> "unknown field '" + u.getPropertyName()
-                    + "'" + (u.getKnownPropertyIds() == null || u.getKnownPropertyIds().isEmpty() ? ""
-                    : " (known: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                            .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            case com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u ->
+                "unknown field '" + u.getPropertyName()
+                        + "'"
+                        + (u.getKnownPropertyIds() == null
+                                        || u.getKnownPropertyIds().isEmpty()
+                                ? ""
+                                : " (known: "
+                                        + u.getKnownPropertyIds().stream()
+                                                .map(String::valueOf)
+                                                .sorted()
+                                                .collect(java.util.stream.Collectors.joining(", "))
+                                        + ")");
             case com.fasterxml.jackson.databind.exc.InvalidTypeIdException t -> "unknown kind '" + t.getTypeId() + "'";
-            case com.fasterxml.jackson.databind.exc.InvalidFormatException f -> "'" + f.getValue() + "' is not " + kind(f.getTargetType());
-            case com.fasterxml.jackson.databind.exc.MismatchedInputException m when m.getTargetType() != null ->
-                    "expected " + kind(m.getTargetType());
+            case com.fasterxml.jackson.databind.exc.InvalidFormatException f ->
+                "'" + f.getValue() + "' is not " + kind(f.getTargetType());
+            case com.fasterxml.jackson.databind.exc.MismatchedInputException m
+            when m.getTargetType() != null -> "expected " + kind(m.getTargetType());
             default -> "malformed";
         };
     }
@@ -110,7 +121,9 @@ public final class RunSpecJson {
         }
 
         private static String show(Object v) {
-            return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
+            return v instanceof List<?> l
+                    ? String.join(",", l.stream().map(String::valueOf).toList())
+                    : String.valueOf(v);
         }
     }
 
@@ -145,7 +158,7 @@ public final class RunSpecJson {
         if (a instanceof Number && b instanceof Number) {
             try {
                 return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString())) == 0;
-            } catch (NumberFormatException e) {   // NaN, Infinity
+            } catch (NumberFormatException e) { // NaN, Infinity
                 return a.toString().equals(b.toString());
             }
         }

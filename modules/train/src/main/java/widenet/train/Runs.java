@@ -17,9 +17,9 @@ import widenet.model.Parameter;
 import widenet.tensor.FloatMatrix;
 import widenet.tensor.FloatVec;
 import widenet.tensor.Npy;
-import widenet.train.internal.RunFolderChecks;
 import widenet.train.internal.CheckpointPolicy;
 import widenet.train.internal.Json;
+import widenet.train.internal.RunFolderChecks;
 import widenet.train.internal.TrainingRun;
 
 /**
@@ -37,8 +37,7 @@ import widenet.train.internal.TrainingRun;
  * it bit for bit. A diverged run ends with a {@link DivergenceException} after run.json says so.
  */
 public final class Runs {
-    private Runs() {
-    }
+    private Runs() {}
 
     /** Trains {@code spec} into the new (absent or empty) folder {@code dir}. */
     public static RunRecord train(RunSpec spec, Path dir, RunListener listener) throws IOException {
@@ -47,8 +46,8 @@ public final class Runs {
 
     /** As {@link #train}; {@code force}: write into a non-empty folder, starting afresh. */
     public static RunRecord start(RunSpec spec, Path dir, boolean force, RunListener listener) throws IOException {
-        spec = spec.validate().withAbsolutePaths();   // recorded so that the run resumes from any working folder
-        KernelProviders.named(spec.compute().kernels());   // an unknown provider before any folder is made
+        spec = spec.validate().withAbsolutePaths(); // recorded so that the run resumes from any working folder
+        KernelProviders.named(spec.compute().kernels()); // an unknown provider before any folder is made
         return run(spec, spec, null, dir, force, listener);
     }
 
@@ -61,14 +60,16 @@ public final class Runs {
         try (TrainingRun session = TrainingRun.resume(dir)) {
             RunSpec recorded = session.resuming() ? recordedSpec(session, dir) : recordedSpec(dir);
             RunSpec spec = agree.apply(recorded).validate().withAbsolutePaths();
-            requireSame(dir, recorded, spec, RunFolderChecks.LOCATION_FIELDS);   // moved data: the CRC32 decides
+            requireSame(dir, recorded, spec, RunFolderChecks.LOCATION_FIELDS); // moved data: the CRC32 decides
             requireDataFiles(dir, spec);
             warnSkipped(session, listener);
             if (session.resuming()) {
-                listener.log("resuming from " + session.checkpoint().dir() + " (step " + session.checkpoint().step() + ")");
+                listener.log("resuming from " + session.checkpoint().dir() + " (step "
+                        + session.checkpoint().step() + ")");
             } else {
-                listener.log("restarting from step 0: " + dir + " has no checkpoint yet (the run stopped within its first "
-                        + "checkpoint interval); its recorded spec gives the same run again");
+                listener.log(
+                        "restarting from step 0: " + dir + " has no checkpoint yet (the run stopped within its first "
+                                + "checkpoint interval); its recorded spec gives the same run again");
             }
             // What the run records: the spec it was made with, the data where they are now (a cadence given with
             // --resume steers this session only).
@@ -81,9 +82,11 @@ public final class Runs {
         if (spec.data() instanceof DataSpec.NpyFiles f) {
             for (String file : List.of(f.x(), f.y())) {
                 if (!Files.exists(Path.of(file))) {
-                    throw new InputException("the run in " + dir + " was trained on " + file + ", which is not there any more;"
-                            + " if the data moved, give them again with --resume " + dir + " --x X.npy --y Y.npy (their content"
-                            + " is checked against the run's CRC32)");
+                    throw new InputException(
+                            "the run in " + dir + " was trained on " + file + ", which is not there any more;"
+                                    + " if the data moved, give them again with --resume " + dir
+                                    + " --x X.npy --y Y.npy (their content"
+                                    + " is checked against the run's CRC32)");
                 }
             }
         }
@@ -130,7 +133,8 @@ public final class Runs {
     private static RunSpec recordedSpec(TrainingRun session, Path dir) {
         Map<String, Object> s = session.settings();
         if (!s.containsKey(RunSpecJson.SCHEMA_VERSION)) {
-            throw new InputException("cannot resume: the checkpoint does not record the run's spec (written by an older widenet?)");
+            throw new InputException(
+                    "cannot resume: the checkpoint does not record the run's spec (written by an older widenet?)");
         }
         return RunSpecJson.fromMap(s, session.checkpoint().dir().toString());
     }
@@ -143,17 +147,23 @@ public final class Runs {
     /** As {@link #requireSame(Path, RunSpec, RunSpec)}, the fields {@code except} (dotted paths) aside. */
     static void requireSame(Path dir, RunSpec was, RunSpec now, java.util.Set<String> except) {
         List<RunSpecJson.Difference> d = RunSpecJson.differences(was.identity(), now.identity()).stream()
-                .filter(x -> !except.contains(x.field())).toList();
+                .filter(x -> !except.contains(x.field()))
+                .toList();
         if (!d.isEmpty()) {
             RunSpecJson.Difference first = d.get(0);
             throw new InputException(dir + ": the run there was made with " + first.field() + " = " + show(first.was())
-                    + ", not " + show(first.now()) + (d.size() > 1 ? " (and " + (d.size() - 1) + " more difference"
-                    + (d.size() > 2 ? "s" : "") + ")" : "") + "; use another folder, or start afresh");
+                    + ", not " + show(first.now())
+                    + (d.size() > 1
+                            ? " (and " + (d.size() - 1) + " more difference" + (d.size() > 2 ? "s" : "") + ")"
+                            : "")
+                    + "; use another folder, or start afresh");
         }
     }
 
     private static String show(Object v) {
-        return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
+        return v instanceof List<?> l
+                ? String.join(",", l.stream().map(String::valueOf).toList())
+                : String.valueOf(v);
     }
 
     private static void warnSkipped(TrainingRun session, RunListener listener) {
@@ -168,8 +178,9 @@ public final class Runs {
      * The random streams split from the seed in this order: data, initialisation, then the shuffling seed, so every
      * run of the same spec draws the same numbers.
      */
-    private static RunRecord run(RunSpec spec, RunSpec recordedAs, TrainingRun existing, Path dir, boolean force,
-                                 RunListener listener) throws IOException {
+    private static RunRecord run(
+            RunSpec spec, RunSpec recordedAs, TrainingRun existing, Path dir, boolean force, RunListener listener)
+            throws IOException {
         boolean resuming = existing != null && existing.resuming();
         spec.validate();
         CheckpointPolicy policy = CheckpointPolicy.parse(spec.checkpointEvery());
@@ -177,18 +188,19 @@ public final class Runs {
         SplittableRandom dataRng = seeds.split();
         SplittableRandom initRng = seeds.split();
         long shuffleSeed = seeds.nextLong();
-        SplittableRandom testRng = seeds.split();   // after the others: a test set changes none of their draws
+        SplittableRandom testRng = seeds.split(); // after the others: a test set changes none of their draws
         RunSpec.Compute compute = spec.compute();
         warnOversubscribed(compute.threadCount(), listener);
 
         try (Kernels k = KernelProviders.open(compute.kernels(), compute.threadCount());
-             Dataset data = spec.data().load(dataRng, spec.model());
-             Dataset test = spec.data().loadTest(testRng, data)) {
+                Dataset data = spec.data().load(dataRng, spec.model());
+                Dataset test = spec.data().loadTest(testRng, data)) {
             if (spec.optimisation().lrAuto() != null && spec.engine() instanceof EngineSpec.DataParallel) {
                 throw new InputException("--lr auto is not available with --data-parallel; give the step --lr η");
             }
             if (spec.engine() instanceof EngineSpec.DataParallel dp) {
-                dp.requireFullBatch(spec.optimisation().settings(data.n(), shuffleSeed).batchSize(), data.n());
+                dp.requireFullBatch(
+                        spec.optimisation().settings(data.n(), shuffleSeed).batchSize(), data.n());
             }
             // A resumed run takes its initial weights from the checkpoint; a restarted one from --init, or, if that
             // folder is gone, from the copy the run made in its init/ (the same values).
@@ -210,8 +222,8 @@ public final class Runs {
             }
             TrainSettings settings = spec.optimisation().settings(data.n(), shuffleSeed);
             try (Network net = engine.network();
-                 HeldOutProbe heldOut = heldOut(k, spec, data, test);
-                 TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, test, settings)) {
+                    HeldOutProbe heldOut = heldOut(k, spec, data, test);
+                    TheoryProvider.RunTheory theory = openTheory(k, spec, net, data, test, settings)) {
                 List<String> warnings = new ArrayList<>();
                 if (net instanceof DeepNetwork deep) {
                     String why = deep.config().pyramidViolation(data.n());
@@ -232,9 +244,10 @@ public final class Runs {
                 GracefulShutdown shutdown = GracefulShutdown.jvm();
                 // The JVM waits for this section on SIGINT/SIGTERM, so the caller's message is printed before it exits.
                 try (GracefulShutdown.Section section = shutdown.protect();
-                     TrainingRun session = existing != null ? existing : TrainingRun.create(dir, force)) {
+                        TrainingRun session = existing != null ? existing : TrainingRun.create(dir, force)) {
                     listener.log("widenet " + version() + " · kernels: " + k.description());
-                    listener.log(RunDescription.line(spec, data, net, settings, policy, session.folder().root()));
+                    listener.log(RunDescription.line(
+                            spec, data, net, settings, policy, session.folder().root()));
                     theory.startLines().forEach(listener::log);
                     List<Probe> probes = new ArrayList<>();
                     if (heldOut != null) {
@@ -256,21 +269,38 @@ public final class Runs {
                         RunRecord timing = timings(trainer, theory);
                         Path root = session.folder().root();
                         if (!o.finished()) {
-                            return new RunRecord(root, RunRecord.INTERRUPTED, o.step(), timing.trainSeconds(),
-                                    timing.probeSeconds(), timing.theorySetupSeconds(), null);
+                            return new RunRecord(
+                                    root,
+                                    RunRecord.INTERRUPTED,
+                                    o.step(),
+                                    timing.trainSeconds(),
+                                    timing.probeSeconds(),
+                                    timing.theorySetupSeconds(),
+                                    null);
                         }
-                        listener.log(String.format("done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
-                                trainer.stepsDone(), o.seconds(), 1e3 * o.seconds() / Math.max(1, trainer.stepsDone()),
-                                o.finalLoss(), root));
-                        return new RunRecord(root, RunRecord.FINISHED, trainer.stepsDone(), timing.trainSeconds(),
-                                timing.probeSeconds(), timing.theorySetupSeconds(), o.finalLoss());
+                        listener.log(String.format(
+                                "done: %d steps in %.2f s (%.1f ms/step) · final loss %s · %s",
+                                trainer.stepsDone(),
+                                o.seconds(),
+                                1e3 * o.seconds() / Math.max(1, trainer.stepsDone()),
+                                o.finalLoss(),
+                                root));
+                        return new RunRecord(
+                                root,
+                                RunRecord.FINISHED,
+                                trainer.stepsDone(),
+                                timing.trainSeconds(),
+                                timing.probeSeconds(),
+                                timing.theorySetupSeconds(),
+                                o.finalLoss());
                     }
                 }
             }
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_THREADS = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_THREADS =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Once per process: more threads than cores only time-share them. */
     private static void warnOversubscribed(int threads, RunListener listener) {
@@ -283,15 +313,18 @@ public final class Runs {
     /** Why {@code threads} worker threads are too many for this machine, or null. */
     public static String oversubscription(int threads) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return threads <= cores ? null : "--threads " + threads + " is more than the " + cores + " core" + (cores == 1 ? "" : "s")
-                + " this machine has: the extra threads take turns on them, which is slower, not faster (results depend on the"
-                + " thread count, so keep it to reproduce a run bit for bit)";
+        return threads <= cores
+                ? null
+                : "--threads " + threads + " is more than the " + cores + " core" + (cores == 1 ? "" : "s")
+                        + " this machine has: the extra threads take turns on them, which is slower, not faster (results depend on the"
+                        + " thread count, so keep it to reproduce a run bit for bit)";
     }
 
     /** The run's timings now: the loop's and the probes' over every session, this session's theory set-up. */
     private static RunRecord timings(Trainer trainer, TheoryProvider.RunTheory theory) {
         Trainer.Position p = trainer.position();
-        return new RunRecord(null, "", trainer.stepsDone(), p.elapsedSeconds(), p.probeSeconds(), theory.setupSeconds(), null);
+        return new RunRecord(
+                null, "", trainer.stepsDone(), p.elapsedSeconds(), p.probeSeconds(), theory.setupSeconds(), null);
     }
 
     /**
@@ -312,12 +345,13 @@ public final class Runs {
         }
     }
 
-    private static TheoryProvider.RunTheory openTheory(Kernels k, RunSpec spec, Network net, Dataset data, Dataset test,
-                                                       TrainSettings s) {
+    private static TheoryProvider.RunTheory openTheory(
+            Kernels k, RunSpec spec, Network net, Dataset data, Dataset test, TrainSettings s) {
         TheoryProvider provider = TheoryProvider.find();
         if (provider == null) {
             if (spec.theory().mode().equals("on")) {
-                throw new InputException("--theory on needs the widenet.theory module, which is not on the module path");
+                throw new InputException(
+                        "--theory on needs the widenet.theory module, which is not on the module path");
             }
             return new TheoryProvider.RunTheory() {
                 @Override
@@ -327,17 +361,19 @@ public final class Runs {
             };
         }
         TheoryProvider.RunTheory t = provider.open(k, spec, net, data, test, s);
-        return t != null ? t : new TheoryProvider.RunTheory() {
-            @Override
-            public List<Probe> probes() {
-                return List.of();
-            }
-        };
+        return t != null
+                ? t
+                : new TheoryProvider.RunTheory() {
+                    @Override
+                    public List<Probe> probes() {
+                        return List.of();
+                    }
+                };
     }
 
     /** The spec's network (its initial weights drawn, or read from {@code initFrom}), on the spec's engine. */
-    private static EngineSpec.Distributed createNetwork(Kernels k, RunSpec spec, Dataset data, SplittableRandom rng,
-                                                        Path initFrom) throws IOException {
+    private static EngineSpec.Distributed createNetwork(
+            Kernels k, RunSpec spec, Dataset data, SplittableRandom rng, Path initFrom) throws IOException {
         Network net = spec.model().create(k, data, spec, spec.engine().capacity(data.n()), rng);
         try {
             if (initFrom != null) {
@@ -362,7 +398,12 @@ public final class Runs {
             Path file = dir.resolve(p.name() + ".npy");
             if (!Files.exists(file)) {
                 throw new InputException("--init " + dir + ": no " + p.name() + ".npy there (the " + net.kind()
-                        + " network needs " + String.join(", ", net.parameters().stream().map(q -> q.name() + ".npy").toList()) + ")");
+                        + " network needs "
+                        + String.join(
+                                ", ",
+                                net.parameters().stream()
+                                        .map(q -> q.name() + ".npy")
+                                        .toList()) + ")");
             }
             if (p.vector()) {
                 try (FloatVec v = Npy.readVector(file, p.value().rows())) {
@@ -370,7 +411,8 @@ public final class Runs {
                     p.value().asVector().copyFrom(v);
                 }
             } else {
-                try (FloatMatrix m = Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
+                try (FloatMatrix m =
+                        Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
                     Dataset.requireFinite(m, file.toString());
                     p.value().copyFrom(m);
                 }

@@ -23,7 +23,8 @@ public interface TheoryProvider {
      * As {@link #open(Kernels, RunSpec, Network, Dataset, TrainSettings)} for a run with the held-out set
      * {@code test} (null: none), for theory that predicts the test loss too.
      */
-    default RunTheory open(Kernels kernels, RunSpec spec, Network network, Dataset data, Dataset test, TrainSettings settings) {
+    default RunTheory open(
+            Kernels kernels, RunSpec spec, Network network, Dataset data, Dataset test, TrainSettings settings) {
         return open(kernels, spec, network, data, settings);
     }
 
@@ -56,12 +57,10 @@ public interface TheoryProvider {
         }
 
         /** At the end of the run (finished or diverged): its files in {@code folder}, its entries in {@code run}. */
-        default void finish(RunFolder folder, Map<String, Object> run, Consumer<String> log) throws IOException {
-        }
+        default void finish(RunFolder folder, Map<String, Object> run, Consumer<String> log) throws IOException {}
 
         @Override
-        default void close() {
-        }
+        default void close() {}
     }
 
     /** The provider on the module or class path, or null. */

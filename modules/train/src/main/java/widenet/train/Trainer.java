@@ -22,6 +22,7 @@ import widenet.model.Parameter;
 public final class Trainer implements AutoCloseable {
     /** The fixed columns before and after the model's own metrics. */
     public static final List<String> LEADING = List.of("step", "epoch", "loss", "rate");
+
     public static final List<String> TRAILING = List.of("step_ms", "time_s");
 
     /** Receives each metrics row as it is made (e.g. to write and flush it). */
@@ -41,6 +42,7 @@ public final class Trainer implements AutoCloseable {
         public final double[] model;
         /** The probes' columns, in probe order (NaN where a probe did not run). */
         public final double[] probes;
+
         public double stepMillis;
         public double elapsedSeconds;
 
@@ -74,6 +76,7 @@ public final class Trainer implements AutoCloseable {
     private final boolean fullBatch;
     /** The SGD batches (null for full-batch GD). */
     private final MiniBatches batches;
+
     private long stepsDone;
     private long stepAttempted;
     private final Row row;
@@ -83,6 +86,7 @@ public final class Trainer implements AutoCloseable {
     private long runStartNanos;
     /** Time spent in the probes: before this session (from a checkpoint), and in this session's loop. */
     private double probeSecondsBefore;
+
     private long probeNanos;
     private final Probe[] probes;
     private final double[][] probeValues;
@@ -99,13 +103,16 @@ public final class Trainer implements AutoCloseable {
         this.settings = settings;
         this.n = data.n();
         if (data.d() != network.inputDim()) {
-            throw new InputException("data has d = " + data.d() + " input columns but the network expects " + network.inputDim());
+            throw new InputException(
+                    "data has d = " + data.d() + " input columns but the network expects " + network.inputDim());
         }
         if (data.k() != network.outputDim()) {
-            throw new InputException("labels have " + data.k() + " column(s) but the network has " + network.outputDim() + " output(s)");
+            throw new InputException(
+                    "labels have " + data.k() + " column(s) but the network has " + network.outputDim() + " output(s)");
         }
         if (settings.batchSize() > n) {
-            throw new InputException("--batch " + settings.batchSize() + " is larger than the number of samples n = " + n);
+            throw new InputException(
+                    "--batch " + settings.batchSize() + " is larger than the number of samples n = " + n);
         }
         if (network.capacity() < n) {
             throw new IllegalArgumentException("network capacity " + network.capacity() + " < n = " + n);
@@ -141,10 +148,21 @@ public final class Trainer implements AutoCloseable {
         return c;
     }
 
-    public Network network() { return network; }
-    public Dataset data() { return data; }
-    public TrainSettings settings() { return settings; }
-    public long stepsDone() { return stepsDone; }
+    public Network network() {
+        return network;
+    }
+
+    public Dataset data() {
+        return data;
+    }
+
+    public TrainSettings settings() {
+        return settings;
+    }
+
+    public long stepsDone() {
+        return stepsDone;
+    }
 
     /**
      * Between two steps: called at step boundary k (W(k) is computed, nothing of step k is done yet: no forward pass,
@@ -165,8 +183,14 @@ public final class Trainer implements AutoCloseable {
      * metrics compare against, this is all a run needs to continue bit for bit. {@code elapsedSeconds}: the training
      * loop's wall time over every session so far; {@code probeSeconds}: the part of it spent in the probes.
      */
-    public record Position(long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds,
-                           double probeSeconds) {
+    public record Position(
+            long step,
+            long epoch,
+            int cursor,
+            long lastRowStep,
+            double lastRowLoss,
+            double elapsedSeconds,
+            double probeSeconds) {
         public Position {
             if (step < 0 || epoch < 0 || cursor < 0 || lastRowStep < 0 || lastRowStep > step) {
                 throw new IllegalArgumentException("inconsistent trainer position: step " + step + ", epoch " + epoch
@@ -175,7 +199,8 @@ public final class Trainer implements AutoCloseable {
         }
 
         /** A position with no time spent in probes (a run without any). */
-        public Position(long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds) {
+        public Position(
+                long step, long epoch, int cursor, long lastRowStep, double lastRowLoss, double elapsedSeconds) {
             this(step, epoch, cursor, lastRowStep, lastRowLoss, elapsedSeconds, 0);
         }
     }
@@ -231,8 +256,9 @@ public final class Trainer implements AutoCloseable {
      * smaller step size would not help; later it is the step size.
      */
     static String divergenceHint(long k) {
-        return k == 0 ? "before any gradient step: the initial network's outputs overflow float32, so the step size is"
-                + " not the cause; lower the output scale (--kappa, --output-scale) or rescale the inputs"
+        return k == 0
+                ? "before any gradient step: the initial network's outputs overflow float32, so the step size is"
+                        + " not the cause; lower the output scale (--kappa, --output-scale) or rescale the inputs"
                 : "try a smaller step size (--lr)";
     }
 
@@ -266,7 +292,7 @@ public final class Trainer implements AutoCloseable {
             boolean diverged = false;
             boolean stop = false;
             if (fullBatch || report) {
-                loss = network.forward(data.x(), data.y());   // L(W(k)) on all n samples
+                loss = network.forward(data.x(), data.y()); // L(W(k)) on all n samples
                 if (k == 0) {
                     network.markInitialState();
                 }
@@ -282,7 +308,8 @@ public final class Trainer implements AutoCloseable {
                 network.measure(row.model);
                 String overflow = diverged ? null : overflowedWeights();
                 if (overflow != null) {
-                    // The loss can stay finite while weights overflow (every unit after them dead, the output constant):
+                    // The loss can stay finite while weights overflow (every unit after them dead, the output
+                    // constant):
                     // the run has diverged all the same, and the probes' solvers would refuse the non-finite matrices.
                     diverged = true;
                 }
@@ -304,8 +331,11 @@ public final class Trainer implements AutoCloseable {
                     throw new DivergenceException(k, loss, divergenceHint(k));
                 }
                 if (overflow != null) {
-                    throw new DivergenceException(k, loss, "the weights overflowed float32 (" + overflow
-                            + ") while the loss stayed finite; try a smaller step size (--lr)");
+                    throw new DivergenceException(
+                            k,
+                            loss,
+                            "the weights overflowed float32 (" + overflow
+                                    + ") while the loss stayed finite; try a smaller step size (--lr)");
                 }
             }
             if (k == steps || stop) {
@@ -329,7 +359,8 @@ public final class Trainer implements AutoCloseable {
     /** The trainer's position at the current step boundary (meaningful between steps, e.g. in a {@link Boundary}). */
     public Position position() {
         double elapsed = runStartNanos == 0 ? elapsedBefore : (System.nanoTime() - runStartNanos) / 1e9;
-        return new Position(stepsDone, epoch(), cursor(), prevStep, prevLoss, elapsed, probeSecondsBefore + probeNanos / 1e9);
+        return new Position(
+                stepsDone, epoch(), cursor(), prevStep, prevLoss, elapsed, probeSecondsBefore + probeNanos / 1e9);
     }
 
     /**
@@ -338,11 +369,12 @@ public final class Trainer implements AutoCloseable {
      */
     public void resumeAt(Position p) {
         if (p.step() > settings.steps()) {
-            throw new IllegalArgumentException("position at step " + p.step() + " is past the run's " + settings.steps() + " steps");
+            throw new IllegalArgumentException(
+                    "position at step " + p.step() + " is past the run's " + settings.steps() + " steps");
         }
         if (fullBatch ? p.epoch() != 0 || p.cursor() != 0 : p.cursor() > n) {
-            throw new IllegalArgumentException("position epoch " + p.epoch() + ", cursor " + p.cursor() + " does not fit "
-                    + (fullBatch ? "full-batch GD" : "SGD on n = " + n));
+            throw new IllegalArgumentException("position epoch " + p.epoch() + ", cursor " + p.cursor()
+                    + " does not fit " + (fullBatch ? "full-batch GD" : "SGD on n = " + n));
         }
         if (!fullBatch) {
             batches.seek(p.epoch(), p.cursor());
@@ -393,7 +425,7 @@ public final class Trainer implements AutoCloseable {
     private void update() {
         float eta = (float) settings.learningRate();
         for (int i = 0; i < trainable.length; i++) {
-            kernels.axpy(-eta, trainable[i].gradient(), trainable[i].value());   // W −= η ∇W
+            kernels.axpy(-eta, trainable[i].gradient(), trainable[i].value()); // W −= η ∇W
         }
     }
 
@@ -404,8 +436,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** The epoch and position in it of the next mini-batch (0 for full-batch GD). */
-    public long epoch() { return fullBatch ? 0 : batches.epoch(); }
-    public int cursor() { return fullBatch ? 0 : batches.cursor(); }
+    public long epoch() {
+        return fullBatch ? 0 : batches.epoch();
+    }
+
+    public int cursor() {
+        return fullBatch ? 0 : batches.cursor();
+    }
 
     @Override
     public void close() {

@@ -22,9 +22,11 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
      * Draws the split from {@code rng}: a random permutation of each class's images, the first {@code perClass} for
      * training and the next {@code perClass} for testing, then a random order of the 2·perClass rows of each set.
      */
-    public static TwoClassImages draw(FloatMatrix negative, FloatMatrix positive, int perClass, SplittableRandom rng, String description) {
+    public static TwoClassImages draw(
+            FloatMatrix negative, FloatMatrix positive, int perClass, SplittableRandom rng, String description) {
         if (negative.cols() != positive.cols()) {
-            throw new IllegalArgumentException("the two classes' images differ in size: " + negative.cols() + " vs " + positive.cols());
+            throw new IllegalArgumentException(
+                    "the two classes' images differ in size: " + negative.cols() + " vs " + positive.cols());
         }
         for (FloatMatrix c : new FloatMatrix[] {negative, positive}) {
             if (c.rows() < 2 * perClass) {
@@ -32,12 +34,15 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
                         + " for training and " + perClass + " for testing need " + 2 * perClass);
             }
         }
-        int[] negOrder = Permutations.uniform(negative.rows(), rng), posOrder = Permutations.uniform(positive.rows(), rng);
+        int[] negOrder = Permutations.uniform(negative.rows(), rng),
+                posOrder = Permutations.uniform(positive.rows(), rng);
         int[] perturbed = new int[1];
-        Dataset train = build(negative, positive, negOrder, posOrder, 0, perClass, rng, perturbed, description + ", training");
+        Dataset train =
+                build(negative, positive, negOrder, posOrder, 0, perClass, rng, perturbed, description + ", training");
         Dataset test;
         try {
-            test = build(negative, positive, negOrder, posOrder, perClass, perClass, rng, perturbed, description + ", test");
+            test = build(
+                    negative, positive, negOrder, posOrder, perClass, perClass, rng, perturbed, description + ", test");
         } catch (RuntimeException e) {
             train.close();
             throw e;
@@ -66,8 +71,16 @@ public record TwoClassImages(Dataset train, Dataset test, int perturbed) impleme
         return out;
     }
 
-    private static Dataset build(FloatMatrix neg, FloatMatrix pos, int[] negOrder, int[] posOrder, int from, int perClass,
-                                 SplittableRandom rng, int[] perturbed, String description) {
+    private static Dataset build(
+            FloatMatrix neg,
+            FloatMatrix pos,
+            int[] negOrder,
+            int[] posOrder,
+            int from,
+            int perClass,
+            SplittableRandom rng,
+            int[] perturbed,
+            String description) {
         int n = 2 * perClass, d = neg.cols();
         int[] rows = Permutations.uniform(n, rng);
         double[][] x = new double[n][];

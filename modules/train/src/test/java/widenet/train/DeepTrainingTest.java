@@ -21,23 +21,39 @@ import widenet.model.WeightInit;
 /** Gradient descent on {@link DeepNetwork}: convergence, determinism and a training step that allocates nothing. */
 class DeepTrainingTest {
 
-    static DeepNetwork.Config config(int[] widths, int capacity, String activation, boolean biases, Set<Integer> frozen) {
-        return new DeepNetwork.Config(widths, capacity, Activation.parse(activation, false), List.of(WeightInit.LECUN),
-                1.0, biases, LossKind.SUM, frozen);
+    static DeepNetwork.Config config(
+            int[] widths, int capacity, String activation, boolean biases, Set<Integer> frozen) {
+        return new DeepNetwork.Config(
+                widths,
+                capacity,
+                Activation.parse(activation, false),
+                List.of(WeightInit.LECUN),
+                1.0,
+                biases,
+                LossKind.SUM,
+                frozen);
     }
 
-    static List<double[]> train(String provider, int threads, int[] widths, String activation, boolean biases,
-                                double lr, long steps, int batch, long seed) {
+    static List<double[]> train(
+            String provider,
+            int threads,
+            int[] widths,
+            String activation,
+            boolean biases,
+            double lr,
+            long steps,
+            int batch,
+            long seed) {
         SplittableRandom root = new SplittableRandom(seed);
         int n = 24;
         try (Kernels k = KernelProviders.open(provider, threads);
-             Dataset data = Dataset.unitSphere(n, widths[0], widths[widths.length - 1], root.split());
-             DeepNetwork net = new DeepNetwork(k, config(widths, n, activation, biases, Set.of()), root.split());
-             Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, 1, root.nextLong()))) {
+                Dataset data = Dataset.unitSphere(n, widths[0], widths[widths.length - 1], root.split());
+                DeepNetwork net = new DeepNetwork(k, config(widths, n, activation, biases, Set.of()), root.split());
+                Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, 1, root.nextLong()))) {
             List<double[]> rows = new ArrayList<>();
             t.run(r -> {
                 double[] v = r.values();
-                v[v.length - 1] = 0;   // wall-clock columns are not part of the result
+                v[v.length - 1] = 0; // wall-clock columns are not part of the result
                 v[v.length - 2] = 0;
                 rows.add(v);
             });
@@ -49,7 +65,8 @@ class DeepTrainingTest {
     @ParameterizedTest
     @MethodSource("widenet.train.TrainerTest#providers")
     void pyramidDrivesTheLossToNearZero(String provider) {
-        List<double[]> rows = train(provider, 2, new int[] {8, 48, 16, 8, 1}, "leaky-relu:0.1", false, 0.05, 300, 24, 1);
+        List<double[]> rows =
+                train(provider, 2, new int[] {8, 48, 16, 8, 1}, "leaky-relu:0.1", false, 0.05, 300, 24, 1);
         double first = rows.get(0)[2], last = rows.get(rows.size() - 1)[2];
         assertTrue(last < 1e-3 * first, "loss " + first + " → " + last);
         double[] end = rows.get(rows.size() - 1);
@@ -91,10 +108,10 @@ class DeepTrainingTest {
         for (int batch : new int[] {48, 20}) {
             SplittableRandom root = new SplittableRandom(21);
             try (Kernels k = KernelProviders.open(provider, 2);
-                 Dataset data = Dataset.unitSphere(48, 16, 2, root.split());
-                 DeepNetwork net = new DeepNetwork(k, config(new int[] {16, 64, 32, 2}, 48, "leaky-relu:0.1", true, Set.of(2)),
-                         root.split());
-                 Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 0, batch, 1, 9))) {
+                    Dataset data = Dataset.unitSphere(48, 16, 2, root.split());
+                    DeepNetwork net = new DeepNetwork(
+                            k, config(new int[] {16, 64, 32, 2}, 48, "leaky-relu:0.1", true, Set.of(2)), root.split());
+                    Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 0, batch, 1, 9))) {
                 for (int i = 0; i < 3000; i++) {
                     t.step();
                 }
@@ -109,8 +126,10 @@ class DeepTrainingTest {
                     allocated = mx.getCurrentThreadAllocatedBytes() - before;
                     rounds++;
                 } while (allocated >= 2048 && System.nanoTime() < deadline);
-                assertTrue(allocated < 2048, provider + ", batch " + batch + ": 2000 steps allocated " + allocated
-                        + " bytes in the last of " + rounds + " rounds");
+                assertTrue(
+                        allocated < 2048,
+                        provider + ", batch " + batch + ": 2000 steps allocated " + allocated + " bytes in the last of "
+                                + rounds + " rounds");
             }
         }
     }

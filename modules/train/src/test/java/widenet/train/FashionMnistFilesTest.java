@@ -55,14 +55,17 @@ class FashionMnistFilesTest {
                 perClass[l]++; // fails with an index error on a label outside 0…9
             }
             int each = labels.length / 10;
-            assertArrayEquals(new int[] {each, each, each, each, each, each, each, each, each, each}, perClass,
+            assertArrayEquals(
+                    new int[] {each, each, each, each, each, each, each, each, each, each},
+                    perClass,
                     "Fashion-MNIST is balanced: " + labelsFile);
         }
         // Expected values computed once with NumPy from the same files.
         assertArrayEquals(new int[] {9, 2, 1, 1, 6, 1, 4, 6, 5, 7}, Arrays.copyOf(Idx.readLabels(f.testLabels()), 10));
         try (FloatMatrix test = Idx.readImages(f.testImages())) {
             assertEquals("10000×784", test.shape());
-            assertArrayEquals(new float[] {157, 166, 135, 154, 168, 140, 0, 0, 0, 0},
+            assertArrayEquals(
+                    new float[] {157, 166, 135, 154, 168, 140, 0, 0, 0, 0},
                     Arrays.copyOfRange(test.rowToArray(0), 300, 310));
             long sum = 0;
             float min = Float.MAX_VALUE;

@@ -3,7 +3,6 @@ package widenet.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ class HeldOutProbeTest {
         try (Trainer t = new Trainer(k, net, data, new TrainSettings(0.05, steps, data.n(), 5, 1), probes)) {
             t.run(r -> {
                 double[] v = r.values();
-                v[v.length - 1] = 0;   // wall-clock columns
+                v[v.length - 1] = 0; // wall-clock columns
                 v[v.length - 2] = 0;
                 rows.add(v);
             });
@@ -60,8 +59,8 @@ class HeldOutProbeTest {
             }
             var cfg = new TwoLayerNetwork.Config(d, m, n, 1.0, false, loss, true);
             try (Kernels k = KernelProviders.open("scalar", 1);
-                 Dataset train = Dataset.unitSphere(n, d, rng.split());
-                 Dataset test = Dataset.unitSphere(nt, d, rng.split())) {
+                    Dataset train = Dataset.unitSphere(n, d, rng.split());
+                    Dataset test = Dataset.unitSphere(nt, d, rng.split())) {
                 signLabels(train, dir);
                 signLabels(test, dir);
                 long seed = rng.nextLong();
@@ -71,8 +70,14 @@ class HeldOutProbeTest {
                     plain = train(k, net, train, List.of(), 20);
                 }
                 try (TwoLayerNetwork net = new TwoLayerNetwork(k, cfg, new SplittableRandom(seed));
-                     HeldOutProbe probe = new HeldOutProbe(new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, m, nt, 1.0, false, loss, true),
-                             new SplittableRandom(0)), test.x(), test.y(), 1)) {
+                        HeldOutProbe probe = new HeldOutProbe(
+                                new TwoLayerNetwork(
+                                        k,
+                                        new TwoLayerNetwork.Config(d, m, nt, 1.0, false, loss, true),
+                                        new SplittableRandom(0)),
+                                test.x(),
+                                test.y(),
+                                1)) {
                     assertEquals(List.of("test_loss", "test_error"), probe.names());
                     with = train(k, net, train, List.of(probe), 20);
                     last = with.get(with.size() - 1);
@@ -100,7 +105,9 @@ class HeldOutProbeTest {
                 assertEquals(plain.size(), with.size());
                 for (int r = 0; r < plain.size(); r++) {
                     double[] a = plain.get(r), b = with.get(r);
-                    assertArrayEquals(java.util.Arrays.copyOf(a, a.length - 2), java.util.Arrays.copyOfRange(b, 0, a.length - 2),
+                    assertArrayEquals(
+                            java.util.Arrays.copyOf(a, a.length - 2),
+                            java.util.Arrays.copyOfRange(b, 0, a.length - 2),
                             "row " + r + " trains as without a test set");
                 }
             }
@@ -118,15 +125,16 @@ class HeldOutProbeTest {
         SplittableRandom rng = new SplittableRandom(23);
         var cfg = ImplicitNetwork.Config.paper(d, m, n, ImplicitNetwork.PAPER_GAMMA, LossKind.SUM);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset train = Dataset.unitSphere(n, d, rng.split());
-             Dataset test = Dataset.unitSphere(n, d, rng.split())) {
+                Dataset train = Dataset.unitSphere(n, d, rng.split());
+                Dataset test = Dataset.unitSphere(n, d, rng.split())) {
             long seed = rng.nextLong();
             List<double[]> plain, with;
             try (ImplicitNetwork net = new ImplicitNetwork(k, cfg, new SplittableRandom(seed))) {
                 plain = train(k, net, train, List.of(), 15);
             }
             try (ImplicitNetwork net = new ImplicitNetwork(k, cfg, new SplittableRandom(seed));
-                 HeldOutProbe probe = new HeldOutProbe(new ImplicitNetwork(k, cfg, new SplittableRandom(0)), test.x(), test.y(), 1)) {
+                    HeldOutProbe probe = new HeldOutProbe(
+                            new ImplicitNetwork(k, cfg, new SplittableRandom(0)), test.x(), test.y(), 1)) {
                 assertEquals(List.of("test_loss"), probe.names());
                 with = train(k, net, train, List.of(probe), 15);
                 double expected = net.forward(test.x(), test.y());
@@ -135,7 +143,10 @@ class HeldOutProbeTest {
             }
             for (int r = 0; r < plain.size(); r++) {
                 double[] a = plain.get(r), b = with.get(r);
-                assertArrayEquals(java.util.Arrays.copyOf(a, a.length - 2), java.util.Arrays.copyOfRange(b, 0, a.length - 2), "row " + r);
+                assertArrayEquals(
+                        java.util.Arrays.copyOf(a, a.length - 2),
+                        java.util.Arrays.copyOfRange(b, 0, a.length - 2),
+                        "row " + r);
             }
         }
     }
@@ -143,9 +154,12 @@ class HeldOutProbeTest {
     @Test
     void mismatchedTestSetsAreRefused() {
         try (Kernels k = KernelProviders.open("scalar", 1);
-             FloatMatrix x = FloatMatrix.allocate(4, 3);
-             FloatMatrix y = FloatMatrix.allocate(5, 1);
-             TwoLayerNetwork ev = new TwoLayerNetwork(k, new TwoLayerNetwork.Config(2, 4, 4, 1.0, false, LossKind.SUM, true), new SplittableRandom(1))) {
+                FloatMatrix x = FloatMatrix.allocate(4, 3);
+                FloatMatrix y = FloatMatrix.allocate(5, 1);
+                TwoLayerNetwork ev = new TwoLayerNetwork(
+                        k,
+                        new TwoLayerNetwork.Config(2, 4, 4, 1.0, false, LossKind.SUM, true),
+                        new SplittableRandom(1))) {
             assertThrows(IllegalArgumentException.class, () -> new HeldOutProbe(ev, x, y, 1));
         }
     }

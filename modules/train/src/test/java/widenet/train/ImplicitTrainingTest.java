@@ -24,24 +24,28 @@ import widenet.model.LossKind;
 class ImplicitTrainingTest {
 
     static Stream<String> providers() {
-        return KernelProviders.all().stream().filter(KernelProvider::isAvailable).map(KernelProvider::name);
+        return KernelProviders.all().stream()
+                .filter(KernelProvider::isAvailable)
+                .map(KernelProvider::name);
     }
 
-    static ImplicitNetwork.Config config(int d, int m, int n, double gamma, boolean phiRelu, boolean skip, boolean require) {
-        return new ImplicitNetwork.Config(d, m, n, gamma, phiRelu, skip, 1.0, LossKind.SUM, Set.of(),
-                ImplicitNetwork.Solver.DEFAULT, require, 5);
+    static ImplicitNetwork.Config config(
+            int d, int m, int n, double gamma, boolean phiRelu, boolean skip, boolean require) {
+        return new ImplicitNetwork.Config(
+                d, m, n, gamma, phiRelu, skip, 1.0, LossKind.SUM, Set.of(), ImplicitNetwork.Solver.DEFAULT, require, 5);
     }
 
-    static List<double[]> train(String provider, ImplicitNetwork.Config cfg, int n, double lr, long steps, int batch, long seed) {
+    static List<double[]> train(
+            String provider, ImplicitNetwork.Config cfg, int n, double lr, long steps, int batch, long seed) {
         SplittableRandom root = new SplittableRandom(seed);
         List<double[]> rows = new ArrayList<>();
         try (Kernels k = KernelProviders.open(provider, 2);
-             Dataset data = Dataset.unitSphere(n, cfg.inputDim(), root.split());
-             ImplicitNetwork net = new ImplicitNetwork(k, cfg, root.split());
-             Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, 1, root.nextLong()))) {
+                Dataset data = Dataset.unitSphere(n, cfg.inputDim(), root.split());
+                ImplicitNetwork net = new ImplicitNetwork(k, cfg, root.split());
+                Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, 1, root.nextLong()))) {
             t.run(r -> {
                 double[] v = r.values();
-                v[v.length - 1] = 0;   // wall-clock columns are not part of the result
+                v[v.length - 1] = 0; // wall-clock columns are not part of the result
                 v[v.length - 2] = 0;
                 rows.add(v);
             });
@@ -55,7 +59,8 @@ class ImplicitTrainingTest {
         int n = 24, d = 8, m = 96;
         var cfg = config(d, m, n, 0.2, false, false, true);
         List<double[]> rows = train(provider, cfg, n, 0.025, 300, n, 1);
-        // Columns: step, epoch, loss, rate, a_tilde_norm, fwd_iters, fwd_residual, bwd_iters, bwd_residual, A, B, u dist…
+        // Columns: step, epoch, loss, rate, a_tilde_norm, fwd_iters, fwd_residual, bwd_iters, bwd_residual, A, B, u
+        // dist…
         double first = rows.get(0)[2], last = rows.get(rows.size() - 1)[2];
         assertTrue(last < 1e-4 * first, "loss " + first + " → " + last);
         for (int i = 1; i < rows.size(); i++) {
@@ -77,16 +82,19 @@ class ImplicitTrainingTest {
         DivergenceException e = assertThrows(DivergenceException.class, () -> {
             SplittableRandom root = new SplittableRandom(3);
             try (Kernels k = KernelProviders.open("scalar", 1);
-                 Dataset data = Dataset.unitSphere(n, d, root.split());
-                 ImplicitNetwork net = new ImplicitNetwork(k, cfg, root.split());
-                 Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 10, n, 1, 1))) {
+                    Dataset data = Dataset.unitSphere(n, d, root.split());
+                    ImplicitNetwork net = new ImplicitNetwork(k, cfg, root.split());
+                    Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 10, n, 1, 1))) {
                 t.run(r -> rows.add(r.values()));
             }
         });
         assertEquals(0, e.step());
         assertTrue(Double.isNaN(e.loss()));
         assertTrue(e.getMessage().startsWith("training stopped at step 0: forward fixed point"), e.getMessage());
-        assertTrue(e.getMessage().contains("not a contraction; ‖Ã‖₂ was ") && e.getMessage().contains("γ is too large, lower --gamma"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("not a contraction; ‖Ã‖₂ was ")
+                        && e.getMessage().contains("γ is too large, lower --gamma"),
+                e.getMessage());
         assertTrue(rows.isEmpty(), "no row with a meaningless loss");
     }
 
@@ -116,9 +124,9 @@ class ImplicitTrainingTest {
             SplittableRandom root = new SplittableRandom(21);
             var cfg = config(6, 24, 20, 0.2, true, true, true);
             try (Kernels k = KernelProviders.open(provider, 2);
-                 Dataset data = Dataset.unitSphere(20, 6, root.split());
-                 ImplicitNetwork net = new ImplicitNetwork(k, cfg, root.split());
-                 Trainer t = new Trainer(k, net, data, new TrainSettings(1e-4, 0, batch, 1, 9))) {
+                    Dataset data = Dataset.unitSphere(20, 6, root.split());
+                    ImplicitNetwork net = new ImplicitNetwork(k, cfg, root.split());
+                    Trainer t = new Trainer(k, net, data, new TrainSettings(1e-4, 0, batch, 1, 9))) {
                 // Warm-up until the JIT has compiled the kernels (the Vector API allocates until C2 has them):
                 // rounds of 1000 steps, at most 20. A real per-step allocation would not stop and fails below.
                 for (int round = 0; round < 20; round++) {
@@ -135,7 +143,9 @@ class ImplicitTrainingTest {
                     t.step();
                 }
                 long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-                assertTrue(allocated < 2048, provider + ", batch " + batch + ": 1000 steps allocated " + allocated + " bytes");
+                assertTrue(
+                        allocated < 2048,
+                        provider + ", batch " + batch + ": 1000 steps allocated " + allocated + " bytes");
             }
         }
     }

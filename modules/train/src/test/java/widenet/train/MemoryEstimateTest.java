@@ -11,26 +11,33 @@ class MemoryEstimateTest {
     @Test
     void countsTheTwoLayerNetworksBuffers() {
         // data 10·(3+1)·4 + W, ∇W, W(0): 3·4·3·4 + a, ∇a, a(0): 3·4·4 + hidden 10·4·4 + masks 2·10·4·4
-        assertEquals(160 + 144 + 48 + 160 + 320, MemoryEstimate.twoLayer(10, 3, 4, 10).total());
+        assertEquals(
+                160 + 144 + 48 + 160 + 320,
+                MemoryEstimate.twoLayer(10, 3, 4, 10).total());
         // a mini-batch of 5 adds its copy of X and y, and sizes the activations
-        assertEquals(160 + 80 + 144 + 48 + 80 + 160, MemoryEstimate.twoLayer(10, 3, 4, 5).total());
+        assertEquals(
+                160 + 80 + 144 + 48 + 80 + 160,
+                MemoryEstimate.twoLayer(10, 3, 4, 5).total());
     }
 
     @Test
     void theDefaultRunIsSmallAndTheFindingsRequestIsHuge() {
-        double defaultRun = MemoryEstimate.twoLayer(1000, 1000, 1000, 1000).gram(1000).total();
+        double defaultRun =
+                MemoryEstimate.twoLayer(1000, 1000, 1000, 1000).gram(1000).total();
         assertTrue(defaultRun < 100e6, "" + defaultRun);
         double huge = MemoryEstimate.twoLayer(1000, 1000, 2_000_000, 1000).total();
         // W, ∇W, W(0) of 2·10⁹ floats each (24 GB), the hidden layer and two masks of 1000 × 2·10⁶ (24 GB)
         assertTrue(huge > 48e9 && huge < 48.1e9, "" + huge);
-        double deep = MemoryEstimate.deep(10, new int[] {10, 2_000_000_000, 1}, 10, false).total();
+        double deep = MemoryEstimate.deep(10, new int[] {10, 2_000_000_000, 1}, 10, false)
+                .total();
         assertTrue(deep > 3 * 4.0 * 10 * 2e9, "" + deep);
     }
 
     @Test
     void refusesWithTheSizeTheEstimateAndWhatIsAvailable() {
         MemoryEstimate e = MemoryEstimate.twoLayer(1000, 1000, 2_000_000, 1000);
-        InputException x = assertThrows(InputException.class, () -> e.check("train --width 2000000 --d 1000", 1L << 30));
+        InputException x =
+                assertThrows(InputException.class, () -> e.check("train --width 2000000 --d 1000", 1L << 30));
         String m = x.getMessage();
         assertTrue(m.startsWith("train --width 2000000 --d 1000 needs about "), m);
         assertTrue(m.contains("weights 7.5 GB") && m.contains("but 1.0 GB is available (--max-memory)"), m);

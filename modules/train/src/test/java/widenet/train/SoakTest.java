@@ -12,12 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.management.ObjectName;
-import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,12 +55,26 @@ class SoakTest {
     @TempDir
     Path tmp;
 
-    record Sample(String when, long step, long heapAfterGc, long offHeap, long nioBuffers, long rss, long fds,
-                  java.util.Map<String, Long> nmt) {
+    record Sample(
+            String when,
+            long step,
+            long heapAfterGc,
+            long offHeap,
+            long nioBuffers,
+            long rss,
+            long fds,
+            java.util.Map<String, Long> nmt) {
         @Override
         public String toString() {
-            return String.format("%-6s step %6d  heap %7.2f MiB  off-heap (NMT Other) %8.2f MiB  NIO buffers %6.2f MiB  RSS %7.1f MiB  fds %d",
-                    when, step, heapAfterGc / 1048576.0, offHeap / 1048576.0, nioBuffers / 1048576.0, rss / 1048576.0, fds);
+            return String.format(
+                    "%-6s step %6d  heap %7.2f MiB  off-heap (NMT Other) %8.2f MiB  NIO buffers %6.2f MiB  RSS %7.1f MiB  fds %d",
+                    when,
+                    step,
+                    heapAfterGc / 1048576.0,
+                    offHeap / 1048576.0,
+                    nioBuffers / 1048576.0,
+                    rss / 1048576.0,
+                    fds);
         }
     }
 
@@ -74,11 +88,38 @@ class SoakTest {
      */
     static Network network(String model, Kernels k, int n, int d, SplittableRandom rng) {
         return switch (model) {
-            case "two-layer" -> new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, 256, n, 1.0, true, LossKind.MEAN, true), rng);
-            case "deep" -> new DeepNetwork(k, new DeepNetwork.Config(new int[] {d, 256, 64, 1}, n, Activation.parse("relu", false),
-                    List.of(WeightInit.LECUN), 1.0, true, LossKind.MEAN, Set.of()), rng);
-            case "implicit" -> new ImplicitNetwork(k, new ImplicitNetwork.Config(d, 128, n, 0.2, false, false, 1.0, LossKind.MEAN,
-                    Set.of(), ImplicitNetwork.Solver.DEFAULT, true, 100), rng);
+            case "two-layer" ->
+                new TwoLayerNetwork(k, new TwoLayerNetwork.Config(d, 256, n, 1.0, true, LossKind.MEAN, true), rng);
+            case "deep" ->
+                new DeepNetwork(
+                        k,
+                        new DeepNetwork.Config(
+                                new int[] {d, 256, 64, 1},
+                                n,
+                                Activation.parse("relu", false),
+                                List.of(WeightInit.LECUN),
+                                1.0,
+                                true,
+                                LossKind.MEAN,
+                                Set.of()),
+                        rng);
+            case "implicit" ->
+                new ImplicitNetwork(
+                        k,
+                        new ImplicitNetwork.Config(
+                                d,
+                                128,
+                                n,
+                                0.2,
+                                false,
+                                false,
+                                1.0,
+                                LossKind.MEAN,
+                                Set.of(),
+                                ImplicitNetwork.Solver.DEFAULT,
+                                true,
+                                100),
+                        rng);
             default -> throw new IllegalArgumentException(model);
         };
     }
@@ -86,28 +127,36 @@ class SoakTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"two-layer", "deep", "implicit"})
     void memoryAndFileDescriptorsStayFlatOverALongRunWithCheckpoints(String model) throws Exception {
-        assumeTrue(List.of(System.getProperty("soak.models", "two-layer,deep,implicit").split(",")).contains(model), "not selected");
+        assumeTrue(
+                List.of(System.getProperty("soak.models", "two-layer,deep,implicit")
+                                .split(","))
+                        .contains(model),
+                "not selected");
         assertTrue(nmtOther() >= 0, "run with -XX:NativeMemoryTracking=summary (bin/soak does)");
         List<Sample> samples = new ArrayList<>();
         int n = 128, d = 32;
         SplittableRandom root = new SplittableRandom(1);
         Path dir = tmp.resolve("soak");
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, root.split());
-             Network net = network(model, k, n, d, root.split());
-             TrainingRun run = TrainingRun.create(dir, false);
-             Trainer t = new Trainer(k, net, data, new TrainSettings(model.equals("two-layer") ? 0.05 : 0.02, STEPS, 16, 10, 5))) {
+                Dataset data = Dataset.unitSphere(n, d, root.split());
+                Network net = network(model, k, n, d, root.split());
+                TrainingRun run = TrainingRun.create(dir, false);
+                Trainer t = new Trainer(
+                        k, net, data, new TrainSettings(model.equals("two-layer") ? 0.05 : 0.02, STEPS, 16, 10, 5))) {
             Trainer.Listener sampler = row -> {
                 if (row.step == CHECKPOINT_EVERY + 10 || row.step == STEPS / 2 || row.step == STEPS - 10) {
-                    samples.add(sample(row.step == STEPS / 2 ? "middle" : row.step < STEPS / 2 ? "start" : "end", row.step, dir));
+                    samples.add(sample(
+                            row.step == STEPS / 2 ? "middle" : row.step < STEPS / 2 ? "start" : "end", row.step, dir));
                 }
             };
             Map<String, Object> description = Map.of("settings", Map.of("soak", true));
-            TrainingRun.Outcome o = run.train(t, description, CheckpointPolicy.everySteps(CHECKPOINT_EVERY), sampler, GracefulShutdown.manual());
+            TrainingRun.Outcome o = run.train(
+                    t, description, CheckpointPolicy.everySteps(CHECKPOINT_EVERY), sampler, GracefulShutdown.manual());
             assertTrue(o.finished());
         }
-        StringBuilder report = new StringBuilder("soak " + model + ": " + STEPS + " SGD steps (n=128, d=32, batch 16, scalar, 1 thread), "
-                + "checkpoint every " + CHECKPOINT_EVERY + " steps, JVM " + Runtime.version() + "\n");
+        StringBuilder report = new StringBuilder(
+                "soak " + model + ": " + STEPS + " SGD steps (n=128, d=32, batch 16, scalar, 1 thread), "
+                        + "checkpoint every " + CHECKPOINT_EVERY + " steps, JVM " + Runtime.version() + "\n");
         samples.forEach(s -> report.append(s).append('\n'));
         if (samples.size() == 3) {
             report.append("NMT committed, change from middle to end (categories that moved ≥ 64 KiB):");
@@ -147,14 +196,20 @@ class SoakTest {
     static java.util.Map<String, Long> nmtCategories() {
         java.util.Map<String, Long> out = new java.util.TreeMap<>();
         try {
-            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            Matcher mt = Pattern.compile("(?m)^(?:-\\s+)?([A-Za-z][A-Za-z ]*?) \\(reserved=(\\d+)KB, committed=(\\d+)KB").matcher(text);
+            String text = (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "vmNativeMemory",
+                            new Object[] {new String[] {"summary"}},
+                            new String[] {String[].class.getName()});
+            Matcher mt = Pattern.compile(
+                            "(?m)^(?:-\\s+)?([A-Za-z][A-Za-z ]*?) \\(reserved=(\\d+)KB, committed=(\\d+)KB")
+                    .matcher(text);
             while (mt.find()) {
                 out.put(mt.group(1).strip(), Long.parseLong(mt.group(3)) * 1024);
             }
-            Matcher total = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(text);
+            Matcher total = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB")
+                    .matcher(text);
             if (total.find()) {
                 out.put("Total", Long.parseLong(total.group(2)) * 1024);
             }
@@ -167,10 +222,14 @@ class SoakTest {
     /** Committed bytes of NMT's "Other" category (java.lang.foreign / Unsafe allocations), or −1 without NMT. */
     static long nmtOther() {
         try {
-            String out = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            Matcher mt = Pattern.compile("Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)").matcher(out);
+            String out = (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "vmNativeMemory",
+                            new Object[] {new String[] {"summary"}},
+                            new String[] {String[].class.getName()});
+            Matcher mt = Pattern.compile("Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)")
+                    .matcher(out);
             return mt.find() ? Long.parseLong(mt.group(2)) * 1024 : -1;
         } catch (Exception e) {
             return -1;

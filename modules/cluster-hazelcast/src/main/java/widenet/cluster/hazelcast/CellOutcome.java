@@ -10,8 +10,7 @@ import widenet.sweep.CellResult;
 final class CellOutcome implements IdentifiedDataSerializable {
     private CellResult result;
 
-    CellOutcome() {
-    }
+    CellOutcome() {}
 
     CellOutcome(CellResult result) {
         this.result = result;

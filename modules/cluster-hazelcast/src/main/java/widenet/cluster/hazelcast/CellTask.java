@@ -18,8 +18,7 @@ final class CellTask implements Callable<CellOutcome>, IdentifiedDataSerializabl
     private Cell cell;
     private transient String member = "";
 
-    CellTask() {
-    }
+    CellTask() {}
 
     CellTask(SweepSettings settings, Cell cell) {
         this.settings = settings;

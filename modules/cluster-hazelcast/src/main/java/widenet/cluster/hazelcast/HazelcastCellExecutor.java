@@ -1,7 +1,5 @@
 package widenet.cluster.hazelcast;
 
-import widenet.sweep.ClusterEngine;
-import widenet.sweep.ClusterOptions;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.durableexecutor.DurableExecutorService;
 import java.time.Duration;
@@ -12,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import widenet.sweep.Cell;
 import widenet.sweep.CellResult;
+import widenet.sweep.ClusterEngine;
+import widenet.sweep.ClusterOptions;
 import widenet.sweep.SweepSettings;
 import widenet.train.InputException;
 
@@ -53,7 +53,8 @@ public final class HazelcastCellExecutor implements ClusterEngine.Submitter {
         long end = System.nanoTime() + timeout.toNanos();
         while (Members.dataMembers(member) < count) {
             if (System.nanoTime() > end) {
-                throw new InputException("hazelcast: " + Members.dataMembers(member) + " member(s) that train cells after "
+                throw new InputException("hazelcast: " + Members.dataMembers(member)
+                        + " member(s) that train cells after "
                         + timeout.toSeconds() + " s, need " + count + " (" + describe() + "); start workers with "
                         + "'widenet worker --cluster hazelcast' and the same --members and --cluster-name");
             }
@@ -106,7 +107,9 @@ public final class HazelcastCellExecutor implements ClusterEngine.Submitter {
         synchronized (overheads) {
             v = overheads.stream().mapToLong(Long::longValue).sorted().toArray();
         }
-        return v.length == 0 ? Double.NaN : (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0) / 1e6;
+        return v.length == 0
+                ? Double.NaN
+                : (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0) / 1e6;
     }
 
     String instanceName() {

@@ -8,8 +8,7 @@ import widenet.sweep.ClusterOptions;
 /** {@code --cluster hazelcast}: the {@link ClusterEngine} the command line finds through {@link java.util.ServiceLoader}. */
 public final class HazelcastEngine implements ClusterEngine {
     /** For {@link java.util.ServiceLoader}: the engine holds nothing until it starts a submitter or a worker. */
-    public HazelcastEngine() {
-    }
+    public HazelcastEngine() {}
 
     @Override
     public String name() {

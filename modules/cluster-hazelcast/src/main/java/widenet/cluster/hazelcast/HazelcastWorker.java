@@ -1,12 +1,12 @@
 package widenet.cluster.hazelcast;
 
-import widenet.sweep.ClusterEngine;
-import widenet.sweep.ClusterOptions;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import widenet.sweep.CellResult;
+import widenet.sweep.ClusterEngine;
+import widenet.sweep.ClusterOptions;
 
 /**
  * A member that only trains sweep cells, {@code cellThreads} at once, until it is stopped: {@link #close()}, or

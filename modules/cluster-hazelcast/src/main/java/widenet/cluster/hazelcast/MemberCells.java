@@ -14,7 +14,7 @@ final class MemberCells {
 
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
-    private volatile Consumer<CellResult> onFinished = r -> { };
+    private volatile Consumer<CellResult> onFinished = r -> {};
 
     static MemberCells of(String instanceName) {
         return BY_INSTANCE.computeIfAbsent(instanceName, k -> new MemberCells());

@@ -10,8 +10,7 @@ import widenet.train.InputException;
 
 /** Starting a member and describing its cluster. */
 final class Members {
-    private Members() {
-    }
+    private Members() {}
 
     static HazelcastInstance start(Config config) {
         try {
@@ -24,15 +23,19 @@ final class Members {
 
     /** Members that own partitions, i.e. train cells (lite members do not). */
     static int dataMembers(HazelcastInstance hz) {
-        return (int) hz.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count();
+        return (int) hz.getCluster().getMembers().stream()
+                .filter(m -> !m.isLiteMember())
+                .count();
     }
 
     /** "cluster 'name': 127.0.0.1:5701 (this), 127.0.0.1:5702, 127.0.0.1:5703 (lite)". */
     static String describe(HazelcastInstance hz) {
         Member self = hz.getCluster().getLocalMember();
-        return "cluster '" + hz.getConfig().getClusterName() + "': " + hz.getCluster().getMembers().stream()
-                .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort()
-                        + (m.equals(self) ? " (this)" : "") + (m.isLiteMember() ? " (lite)" : ""))
-                .collect(Collectors.joining(", "));
+        return "cluster '" + hz.getConfig().getClusterName() + "': "
+                + hz.getCluster().getMembers().stream()
+                        .map(m ->
+                                m.getAddress().getHost() + ":" + m.getAddress().getPort()
+                                        + (m.equals(self) ? " (this)" : "") + (m.isLiteMember() ? " (lite)" : ""))
+                        .collect(Collectors.joining(", "));
     }
 }

@@ -38,8 +38,7 @@ final class Placement {
     }
 
     /** A slot on a member: the key to submit to, and whom to release. */
-    record Slot(UUID member, String key) {
-    }
+    record Slot(UUID member, String key) {}
 
     /** How long a sweep waits when no member trains cells (all left or died) before it gives up. */
     static final long ALONE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
@@ -76,10 +75,12 @@ final class Placement {
             } else if (aloneSince < 0) {
                 aloneSince = System.nanoTime();
             } else if (System.nanoTime() - aloneSince > ALONE_NANOS) {
-                throw new widenet.train.InputException("hazelcast: no member of the cluster trains cells (every worker left) for "
-                        + ALONE_NANOS / 1_000_000_000 + " s; start a worker or resume the sweep later with the same --out");
+                throw new widenet.train.InputException(
+                        "hazelcast: no member of the cluster trains cells (every worker left) for "
+                                + ALONE_NANOS / 1_000_000_000
+                                + " s; start a worker or resume the sweep later with the same --out");
             }
-            wait(200);   // released slots notify; members joining or partitions migrating are seen on the next look
+            wait(200); // released slots notify; members joining or partitions migrating are seen on the next look
         }
     }
 

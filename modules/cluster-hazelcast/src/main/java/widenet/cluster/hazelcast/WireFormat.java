@@ -20,6 +20,7 @@ import widenet.sweep.SweepSettings;
 final class WireFormat implements DataSerializableFactory {
     /** This project's factory id (any int unique within the cluster's configuration). */
     static final int FACTORY_ID = 0x57_4E_01;
+
     static final int CELL_TASK = 1;
     static final int CELL_OUTCOME = 2;
 
@@ -59,9 +60,22 @@ final class WireFormat implements DataSerializableFactory {
         for (int i = 0; i < count; i++) {
             ns.add(in.readInt());
         }
-        return new SweepSettings(ns, in.readInt(), in.readDouble(), in.readInt(), in.readLong(), in.readDouble(),
-                in.readLong(), in.readDouble(), in.readInt(), in.readInt(), in.readInt(), in.readDouble(),
-                LossKind.parse(in.readString()), in.readString(), in.readInt());
+        return new SweepSettings(
+                ns,
+                in.readInt(),
+                in.readDouble(),
+                in.readInt(),
+                in.readLong(),
+                in.readDouble(),
+                in.readLong(),
+                in.readDouble(),
+                in.readInt(),
+                in.readInt(),
+                in.readInt(),
+                in.readDouble(),
+                LossKind.parse(in.readString()),
+                in.readString(),
+                in.readInt());
     }
 
     static void writeCell(ObjectDataOutput out, Cell c) throws IOException {
@@ -86,7 +100,14 @@ final class WireFormat implements DataSerializableFactory {
     }
 
     static CellResult readResult(ObjectDataInput in) throws IOException {
-        return new CellResult(readCell(in), in.readInt(), in.readDouble(), in.readDouble(), in.readLong(),
-                in.readLong(), in.readString(), in.readDouble());
+        return new CellResult(
+                readCell(in),
+                in.readInt(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readLong(),
+                in.readLong(),
+                in.readString(),
+                in.readDouble());
     }
 }

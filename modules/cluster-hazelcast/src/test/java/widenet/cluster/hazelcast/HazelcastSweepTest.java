@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import widenet.model.LossKind;
-import widenet.sweep.ClusterOptions;
 import widenet.sweep.Cell;
 import widenet.sweep.CellResult;
+import widenet.sweep.ClusterOptions;
 import widenet.sweep.Sweep;
 import widenet.sweep.SweepSettings;
 import widenet.sweep.WidthSearch;
@@ -47,7 +47,8 @@ class HazelcastSweepTest {
      * kernels, so a worker is caught inside one.
      */
     static SweepSettings settings() {
-        return new SweepSettings(List.of(16, 32, 64), 8, 0, 2, 0, 0.3, 800, 0.001, 2, 256, 2, 1.0, LossKind.SUM, "scalar", 1);
+        return new SweepSettings(
+                List.of(16, 32, 64), 8, 0, 2, 0, 0.3, 800, 0.001, 2, 256, 2, 1.0, LossKind.SUM, "scalar", 1);
     }
 
     @Test
@@ -74,14 +75,22 @@ class HazelcastSweepTest {
                 count(deliveredByVictim, r.cell());
             }
         };
-        try (HazelcastCellExecutor submitter = HazelcastCellExecutor.start(new ClusterOptions(members, cluster, ports.get(0)), 1);
-             HazelcastWorker survivor = HazelcastWorker.start(new ClusterOptions(members, cluster, ports.get(1)), 1, survivorTrained);
-             HazelcastWorker victim = HazelcastWorker.start(new ClusterOptions(members, cluster, ports.get(2)), 1, victimTrained)) {
+        try (HazelcastCellExecutor submitter =
+                        HazelcastCellExecutor.start(new ClusterOptions(members, cluster, ports.get(0)), 1);
+                HazelcastWorker survivor =
+                        HazelcastWorker.start(new ClusterOptions(members, cluster, ports.get(1)), 1, survivorTrained);
+                HazelcastWorker victim =
+                        HazelcastWorker.start(new ClusterOptions(members, cluster, ports.get(2)), 1, victimTrained)) {
             MemberCells.of(submitter.instanceName()).listen(survivorTrained);
             submitter.awaitDataMembers(3, Duration.ofSeconds(20));
 
-            Sweep sweep = new Sweep(tmp.resolve("cluster"), s, s.ns().size() * s.seeds(),
-                    (r, reused) -> count(reported, r.cell()), Map.of(), submitter);
+            Sweep sweep = new Sweep(
+                    tmp.resolve("cluster"),
+                    s,
+                    s.ns().size() * s.seeds(),
+                    (r, reused) -> count(reported, r.cell()),
+                    Map.of(),
+                    submitter);
             CompletableFuture<Sweep.Outcome> running = CompletableFuture.supplyAsync(() -> {
                 try {
                     return sweep.run();
@@ -103,15 +112,24 @@ class HazelcastSweepTest {
             assertEquals(local.cellsComputed(), reported.size());
             reported.forEach((c, k) -> assertEquals(1, k.get(), "reports of cell " + c.dirName()));
             assertTrue(survivor.cellsFinished() > 0, "the surviving worker trained cells too");
-            assertEquals(1, trainedBySurvivors.getOrDefault(caught.get(), new AtomicInteger()).get(),
+            assertEquals(
+                    1,
+                    trainedBySurvivors
+                            .getOrDefault(caught.get(), new AtomicInteger())
+                            .get(),
                     "the cell lost with the victim ran again on a survivor, once");
             for (Cell c : reported.keySet()) {
-                int times = trainedBySurvivors.getOrDefault(c, new AtomicInteger()).get()
+                int times = trainedBySurvivors
+                                .getOrDefault(c, new AtomicInteger())
+                                .get()
                         + deliveredByVictim.getOrDefault(c, new AtomicInteger()).get();
                 assertEquals(1, times, "cell " + c.dirName() + " trained to the end by a live member");
             }
-            assertEquals(Files.readString(tmp.resolve("local/sweep.csv")), Files.readString(tmp.resolve("cluster/sweep.csv")));
-            assertEquals(withoutSeconds(tmp.resolve("local/cells.csv")), withoutSeconds(tmp.resolve("cluster/cells.csv")));
+            assertEquals(
+                    Files.readString(tmp.resolve("local/sweep.csv")),
+                    Files.readString(tmp.resolve("cluster/sweep.csv")));
+            assertEquals(
+                    withoutSeconds(tmp.resolve("local/cells.csv")), withoutSeconds(tmp.resolve("cluster/cells.csv")));
         }
     }
 
@@ -131,7 +149,8 @@ class HazelcastSweepTest {
         List<CellResult> all = new ArrayList<>();
         for (WidthSearch.Result c : o.chains()) {
             for (CellResult r : c.cells()) {
-                all.add(new CellResult(r.cell(), r.d(), r.lossInitial(), r.lossFinal(), r.stepReached(), r.stepsRun(), r.status(), 0));
+                all.add(new CellResult(
+                        r.cell(), r.d(), r.lossInitial(), r.lossFinal(), r.stepReached(), r.stepsRun(), r.status(), 0));
             }
         }
         all.sort(Comparator.comparing((CellResult r) -> r.cell().dirName()));
@@ -139,12 +158,16 @@ class HazelcastSweepTest {
     }
 
     private static List<String> chains(Sweep.Outcome o) {
-        return o.chains().stream().map(c -> c.n() + "/" + c.seed() + ": " + c.status() + " " + c.mMin()).toList();
+        return o.chains().stream()
+                .map(c -> c.n() + "/" + c.seed() + ": " + c.status() + " " + c.mMin())
+                .toList();
     }
 
     /** cells.csv without its last column (wall seconds). */
     private static List<String> withoutSeconds(Path csv) throws IOException {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        return Files.readAllLines(csv).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(',')))
+                .toList();
     }
 
     /** Ports free on loopback now (the members bind them a moment later; another process could take one between). */

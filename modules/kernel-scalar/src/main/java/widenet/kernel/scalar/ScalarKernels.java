@@ -1,6 +1,5 @@
 package widenet.kernel.scalar;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import widenet.kernel.Activation;
 import widenet.kernel.Epilogue;
@@ -54,7 +53,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gemm(Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
+    public void gemm(
+            Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
         Shapes.gemm(opA, opB, a, b, c, epilogue);
         int m = c.rows(), n = c.cols(), k = opA.cols(a);
         Activation act = epilogue.activationOrNull();
@@ -267,6 +267,5 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

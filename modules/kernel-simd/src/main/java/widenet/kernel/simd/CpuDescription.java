@@ -24,8 +24,16 @@ import java.util.Set;
  * @param l3              last-level cache, bytes (0: none)
  * @param sources         where the values came from, e.g. {@code cpuinfo+sysfs} or {@code defaults}
  */
-record CpuDescription(String arch, String model, int preferredBits, int vectorRegisters, boolean fma, long l1d, long l2,
-                      long l3, String sources) {
+record CpuDescription(
+        String arch,
+        String model,
+        int preferredBits,
+        int vectorRegisters,
+        boolean fma,
+        long l1d,
+        long l2,
+        long l3,
+        String sources) {
     /** Defaults where the operating system does not say: a small current core. */
     static final long DEFAULT_L1D = 32 << 10, DEFAULT_L2 = 512 << 10, DEFAULT_L3 = 8 << 20;
 
@@ -51,7 +59,7 @@ record CpuDescription(String arch, String model, int preferredBits, int vectorRe
             fma = flags.contains("fma");
         } else if (arm) {
             registers = 32; // v0–v31 (NEON and SVE)
-            fma = true;     // FMLA is part of ARMv8's Advanced SIMD
+            fma = true; // FMLA is part of ARMv8's Advanced SIMD
         } else {
             registers = preferredBits >= 512 ? 32 : 16;
             fma = true;
@@ -59,9 +67,16 @@ record CpuDescription(String arch, String model, int preferredBits, int vectorRe
         long[] caches = {0, 0, 0};
         boolean sysfs = readCaches(Path.of("/sys/devices/system/cpu/cpu0/cache"), caches);
         String sources = (flagLine != null ? "cpuinfo" : "no cpuinfo") + (sysfs ? "+sysfs" : ", default caches");
-        return new CpuDescription(arch, model == null ? "unknown" : model.trim(), preferredBits, registers, fma,
-                caches[0] > 0 ? caches[0] : DEFAULT_L1D, caches[1] > 0 ? caches[1] : DEFAULT_L2,
-                sysfs ? caches[2] : DEFAULT_L3, sources);
+        return new CpuDescription(
+                arch,
+                model == null ? "unknown" : model.trim(),
+                preferredBits,
+                registers,
+                fma,
+                caches[0] > 0 ? caches[0] : DEFAULT_L1D,
+                caches[1] > 0 ? caches[1] : DEFAULT_L2,
+                sysfs ? caches[2] : DEFAULT_L3,
+                sources);
     }
 
     /** Fills L1d, L2, L3 (bytes) from sysfs {@code index*} folders; false when there are none. */
@@ -77,10 +92,12 @@ record CpuDescription(String arch, String model, int preferredBits, int vectorRe
             }
             any = true;
             switch (level.trim()) {
-                case "1" -> { if (type.trim().equalsIgnoreCase("Data") || type.trim().equalsIgnoreCase("Unified")) out[0] = size; }
+                case "1" -> {
+                    if (type.trim().equalsIgnoreCase("Data") || type.trim().equalsIgnoreCase("Unified")) out[0] = size;
+                }
                 case "2" -> out[1] = size;
                 case "3" -> out[2] = size;
-                default -> { }
+                default -> {}
             }
         }
         return any;

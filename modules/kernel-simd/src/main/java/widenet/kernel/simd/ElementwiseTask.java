@@ -24,7 +24,15 @@ final class ElementwiseTask implements ParallelTask {
     private static final int L = Lanes.LENGTH;
     private static final long VBYTES = (long) L * Float.BYTES;
 
-    private enum Kind { ACTIVATE, SCALE_OUTER_MASKED, HADAMARD, AXPY, SCALE, COPY, ADD_TO_ROWS }
+    private enum Kind {
+        ACTIVATE,
+        SCALE_OUTER_MASKED,
+        HADAMARD,
+        AXPY,
+        SCALE,
+        COPY,
+        ADD_TO_ROWS
+    }
 
     private final WorkerPool pool;
     private final VectorActivation activation = new VectorActivation();
@@ -49,20 +57,37 @@ final class ElementwiseTask implements ParallelTask {
     }
 
     /** out = σ(z), d = σ′(z) unless d is null. */
-    void activate(Activation act, MemorySegment z, long ldz, MemorySegment out, long ldo, MemorySegment d, long ldd,
-                  int rows, int cols) {
+    void activate(
+            Activation act,
+            MemorySegment z,
+            long ldz,
+            MemorySegment out,
+            long ldo,
+            MemorySegment d,
+            long ldd,
+            int rows,
+            int cols) {
         activation.set(act);
         set(Kind.ACTIVATE, rows, cols, 0f, z, ldz, null, 0, out, ldo, d, ldd);
     }
 
     /** out_ij = (α·r_i)·c_j·mask_ij, with r in x and c in y (as one-row operands). */
-    void scaleOuterMasked(float alpha, MemorySegment r, MemorySegment c, MemorySegment mask, long ldm,
-                          MemorySegment out, long ldo, int rows, int cols) {
+    void scaleOuterMasked(
+            float alpha,
+            MemorySegment r,
+            MemorySegment c,
+            MemorySegment mask,
+            long ldm,
+            MemorySegment out,
+            long ldo,
+            int rows,
+            int cols) {
         set(Kind.SCALE_OUTER_MASKED, rows, cols, alpha, r, 0, c, 0, out, ldo, mask, ldm);
     }
 
     /** out = x ⊙ y. */
-    void hadamard(MemorySegment x, long ldx, MemorySegment y, long ldy, MemorySegment out, long ldo, int rows, int cols) {
+    void hadamard(
+            MemorySegment x, long ldx, MemorySegment y, long ldy, MemorySegment out, long ldo, int rows, int cols) {
         set(Kind.HADAMARD, rows, cols, 0f, x, ldx, y, ldy, out, ldo, null, 0);
     }
 
@@ -86,8 +111,19 @@ final class ElementwiseTask implements ParallelTask {
         set(Kind.ADD_TO_ROWS, rows, cols, 0f, v, 0, null, 0, out, ldo, null, 0);
     }
 
-    private void set(Kind kind, int rows, int cols, float alpha, MemorySegment x, long ldx, MemorySegment y, long ldy,
-                     MemorySegment out, long ldo, MemorySegment d, long ldd) {
+    private void set(
+            Kind kind,
+            int rows,
+            int cols,
+            float alpha,
+            MemorySegment x,
+            long ldx,
+            MemorySegment y,
+            long ldy,
+            MemorySegment out,
+            long ldo,
+            MemorySegment d,
+            long ldd) {
         if (rows == 0 || cols == 0) {
             return;
         }
@@ -158,7 +194,8 @@ final class ElementwiseTask implements ParallelTask {
         switch (kind) {
             case ACTIVATE -> activation.apply(x, xo, out, oo, d, dd, count);
             // x is the row scale (one value per row), y the column scale (indexed by column), d the mask.
-            case SCALE_OUTER_MASKED -> scaleOuterMasked(alpha * x.getAtIndex(Lanes.F32, i), y, co, d, dd, out, oo, count);
+            case SCALE_OUTER_MASKED ->
+                scaleOuterMasked(alpha * x.getAtIndex(Lanes.F32, i), y, co, d, dd, out, oo, count);
             case HADAMARD -> hadamard(x, xo, y, yo, out, oo, count);
             case AXPY -> axpy(alpha, x, xo, y, yo, count);
             case SCALE -> scale(alpha, x, xo, count);
@@ -172,11 +209,13 @@ final class ElementwiseTask implements ParallelTask {
     // arithmetic. Not masked vectors: C2 boxed the masks and masked loads/stores on some shapes (allocating per call).
 
     /** out = (r_i·c)·mask, the reference's order of multiplications. */
-    private static void scaleOuterMasked(float ri, MemorySegment c, long co, MemorySegment mask, long mo, MemorySegment out,
-                                         long oo, int count) {
+    private static void scaleOuterMasked(
+            float ri, MemorySegment c, long co, MemorySegment mask, long mo, MemorySegment out, long oo, int count) {
         int j = 0;
         for (; j + L <= count; j += L, co += VBYTES, mo += VBYTES, oo += VBYTES) {
-            FloatVector.fromMemorySegment(S, c, co, ORDER).mul(ri).mul(FloatVector.fromMemorySegment(S, mask, mo, ORDER))
+            FloatVector.fromMemorySegment(S, c, co, ORDER)
+                    .mul(ri)
+                    .mul(FloatVector.fromMemorySegment(S, mask, mo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
         }
         for (; j < count; j++, co += Float.BYTES, mo += Float.BYTES, oo += Float.BYTES) {
@@ -184,10 +223,12 @@ final class ElementwiseTask implements ParallelTask {
         }
     }
 
-    private static void hadamard(MemorySegment x, long xo, MemorySegment y, long yo, MemorySegment out, long oo, int count) {
+    private static void hadamard(
+            MemorySegment x, long xo, MemorySegment y, long yo, MemorySegment out, long oo, int count) {
         int j = 0;
         for (; j + L <= count; j += L, xo += VBYTES, yo += VBYTES, oo += VBYTES) {
-            FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(FloatVector.fromMemorySegment(S, y, yo, ORDER))
+            FloatVector.fromMemorySegment(S, x, xo, ORDER)
+                    .mul(FloatVector.fromMemorySegment(S, y, yo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
         }
         for (; j < count; j++, xo += Float.BYTES, yo += Float.BYTES, oo += Float.BYTES) {
@@ -199,7 +240,8 @@ final class ElementwiseTask implements ParallelTask {
     private static void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int count) {
         int j = 0;
         for (; j + L <= count; j += L, xo += VBYTES, yo += VBYTES) {
-            FloatVector.fromMemorySegment(S, y, yo, ORDER).add(FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(alpha))
+            FloatVector.fromMemorySegment(S, y, yo, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, x, xo, ORDER).mul(alpha))
                     .intoMemorySegment(y, yo, ORDER);
         }
         for (; j < count; j++, xo += Float.BYTES, yo += Float.BYTES) {
@@ -220,7 +262,8 @@ final class ElementwiseTask implements ParallelTask {
     private static void addToRows(MemorySegment v, long vo, MemorySegment out, long oo, int count) {
         int j = 0;
         for (; j + L <= count; j += L, vo += VBYTES, oo += VBYTES) {
-            FloatVector.fromMemorySegment(S, out, oo, ORDER).add(FloatVector.fromMemorySegment(S, v, vo, ORDER))
+            FloatVector.fromMemorySegment(S, out, oo, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, v, vo, ORDER))
                     .intoMemorySegment(out, oo, ORDER);
         }
         for (; j < count; j++, vo += Float.BYTES, oo += Float.BYTES) {

@@ -15,8 +15,8 @@ final class GemmBlocking {
     static final int MC = SimdConfiguration.config().mc();
     static final int NC = SimdConfiguration.config().nc();
     /** The generated microkernel for this width and tile. */
-    static final Microkernel KERNEL = GemmMicrokernels.find(SimdConfiguration.config().bits(), MR, NR);
+    static final Microkernel KERNEL =
+            GemmMicrokernels.find(SimdConfiguration.config().bits(), MR, NR);
 
-    private GemmBlocking() {
-    }
+    private GemmBlocking() {}
 }

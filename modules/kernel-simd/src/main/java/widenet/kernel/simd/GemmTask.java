@@ -71,7 +71,8 @@ final class GemmTask implements ParallelTask {
     }
 
     /** Sets the call's fields; returns how many threads should run it (0: nothing to do). */
-    int prepare(Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
+    int prepare(
+            Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
         m = c.rows();
         n = c.cols();
         k = opA.cols(a);

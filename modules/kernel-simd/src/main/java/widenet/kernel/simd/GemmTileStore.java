@@ -122,8 +122,15 @@ final class GemmTileStore {
             long cOff = ((row + r) * ldc + col) * Float.BYTES;
             int t = r * NR;
             for (int j = 0; j < nr; j += Lanes.LENGTH) {
-                storeVector(tile, t + j, c, cOff + (long) j * Float.BYTES, Math.min(Lanes.LENGTH, nr - j), alpha,
-                        betaOrOne, writeOnly);
+                storeVector(
+                        tile,
+                        t + j,
+                        c,
+                        cOff + (long) j * Float.BYTES,
+                        Math.min(Lanes.LENGTH, nr - j),
+                        alpha,
+                        betaOrOne,
+                        writeOnly);
             }
             if (epilogue) {
                 activation.apply(c, cOff, c, cOff, d, ((row + r) * ldd + col) * Float.BYTES, nr);
@@ -135,14 +142,22 @@ final class GemmTileStore {
      * α·AB + β′·C (or α·AB without reading C), β′ = β for the first KC block and 1 after it: the arithmetic of
      * {@link GemmMicrokernel#multiplyUpdate} and {@link GemmMicrokernel#multiplyWrite}.
      */
-    private static void storeVector(float[] tile, int t, MemorySegment c, long cOff, int lanes, float alpha,
-                                    float betaOrOne, boolean writeOnly) {
+    private static void storeVector(
+            float[] tile,
+            int t,
+            MemorySegment c,
+            long cOff,
+            int lanes,
+            float alpha,
+            float betaOrOne,
+            boolean writeOnly) {
         if (lanes == Lanes.LENGTH) {
             FloatVector ab = FloatVector.fromArray(S, tile, t).mul(alpha);
             if (writeOnly) {
                 ab.intoMemorySegment(c, cOff, ORDER);
             } else {
-                ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne)).intoMemorySegment(c, cOff, ORDER);
+                ab.add(FloatVector.fromMemorySegment(S, c, cOff, ORDER).mul(betaOrOne))
+                        .intoMemorySegment(c, cOff, ORDER);
             }
         } else {
             // A partial row in scalar code, same arithmetic: masked stores were boxed by C2 on some shapes.

@@ -15,6 +15,7 @@ final class GemmWorkspace {
     private final float[] packedA = new float[MC * KC];
     /** This thread's own packed op(B) block, for the private-packing split; made on first use. */
     private float[] packedB;
+
     private final float[] tile = new float[MR * NR];
 
     /**
@@ -101,8 +102,8 @@ final class GemmWorkspace {
                         if (writeOnly) {
                             K.multiplyWrite(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff, ldc, alpha);
                         } else {
-                            K.multiplyUpdate(kc, packedA, ir * kc, packedB, bOff, store.c(), cOff, ldc, alpha,
-                                    betaOrOne);
+                            K.multiplyUpdate(
+                                    kc, packedA, ir * kc, packedB, bOff, store.c(), cOff, ldc, alpha, betaOrOne);
                         }
                         if (epilogue) {
                             store.activateTile(ic + ir, jc + jr);

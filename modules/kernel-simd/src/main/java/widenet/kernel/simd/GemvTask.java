@@ -43,8 +43,16 @@ final class GemvTask implements ParallelTask {
     }
 
     /** Shapes already checked: A is rows×cols as stored. */
-    void gemv(boolean transposed, float alpha, MemorySegment a, long lda, int rows, int cols, MemorySegment x,
-              float beta, MemorySegment y) {
+    void gemv(
+            boolean transposed,
+            float alpha,
+            MemorySegment a,
+            long lda,
+            int rows,
+            int cols,
+            MemorySegment x,
+            float beta,
+            MemorySegment y) {
         this.transposed = transposed;
         this.alpha = alpha;
         this.beta = beta;
@@ -61,7 +69,8 @@ final class GemvTask implements ParallelTask {
         if (transposed && acc.length < cols) {
             acc = new float[Math.max(cols, 2 * acc.length)]; // grows once per new size class
         }
-        int active = (long) rows * cols < ElementwiseTask.PARALLEL_MIN_ELEMENTS ? 1
+        int active = (long) rows * cols < ElementwiseTask.PARALLEL_MIN_ELEMENTS
+                ? 1
                 : Math.min(pool.threads(), transposed ? (cols + L - 1) / L : rows);
         try {
             pool.run(this, active);
@@ -102,12 +111,14 @@ final class GemvTask implements ParallelTask {
         long xo = 0;
         int p = 0;
         for (; p + 2 * L <= cols; p += 2 * L, ao += 2 * VBYTES, xo += 2 * VBYTES) {
-            acc0 = FloatVector.fromMemorySegment(S, a, ao, ORDER).fma(FloatVector.fromMemorySegment(S, x, xo, ORDER), acc0);
+            acc0 = FloatVector.fromMemorySegment(S, a, ao, ORDER)
+                    .fma(FloatVector.fromMemorySegment(S, x, xo, ORDER), acc0);
             acc1 = FloatVector.fromMemorySegment(S, a, ao + VBYTES, ORDER)
                     .fma(FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER), acc1);
         }
         if (p + L <= cols) {
-            acc0 = FloatVector.fromMemorySegment(S, a, ao, ORDER).fma(FloatVector.fromMemorySegment(S, x, xo, ORDER), acc0);
+            acc0 = FloatVector.fromMemorySegment(S, a, ao, ORDER)
+                    .fma(FloatVector.fromMemorySegment(S, x, xo, ORDER), acc0);
             p += L;
             ao += VBYTES;
             xo += VBYTES;
@@ -137,7 +148,8 @@ final class GemvTask implements ParallelTask {
             long ao = (i * lda + c0) * Float.BYTES;
             int j = 0;
             for (; j + L <= count; j += L, ao += VBYTES) {
-                FloatVector.fromArray(S, buf, c0 + j).add(FloatVector.fromMemorySegment(S, a, ao, ORDER).mul(xi))
+                FloatVector.fromArray(S, buf, c0 + j)
+                        .add(FloatVector.fromMemorySegment(S, a, ao, ORDER).mul(xi))
                         .intoArray(buf, c0 + j);
             }
             for (; j < count; j++, ao += Float.BYTES) {

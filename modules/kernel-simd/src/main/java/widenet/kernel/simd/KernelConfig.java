@@ -46,19 +46,19 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
             throw new IllegalArgumentException("bits must be 128, 256 or 512, got " + bits);
         }
         if (!GemmMicrokernels.exists(bits, mr, nr)) {
-            throw new IllegalArgumentException("no " + mr + "×" + nr + " microkernel at " + bits
-                    + " bits; generated: " + GemmMicrokernels.list() + " (bits:MRxNR)");
+            throw new IllegalArgumentException("no " + mr + "×" + nr + " microkernel at " + bits + " bits; generated: "
+                    + GemmMicrokernels.list() + " (bits:MRxNR)");
         }
         if (kc < 1 || kc > 1 << 16) {
             throw new IllegalArgumentException("kc must be in [1, 65536], got " + kc);
         }
         if (mc < mr || mc % mr != 0 || (long) mc * kc > 1 << 26) {
-            throw new IllegalArgumentException("mc must be a positive multiple of mr = " + mr
-                    + " with mc·kc ≤ 2^26, got " + mc);
+            throw new IllegalArgumentException(
+                    "mc must be a positive multiple of mr = " + mr + " with mc·kc ≤ 2^26, got " + mc);
         }
         if (nc < nr || nc % nr != 0 || (long) nc * kc > 1 << 26) {
-            throw new IllegalArgumentException("nc must be a positive multiple of nr = " + nr
-                    + " with nc·kc ≤ 2^26, got " + nc);
+            throw new IllegalArgumentException(
+                    "nc must be a positive multiple of nr = " + nr + " with nc·kc ≤ 2^26, got " + nc);
         }
     }
 
@@ -113,10 +113,19 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
             switch (key) {
                 case "bits" -> b = v;
                 case "mr" -> m = v;
-                case "nr" -> { n = v; nrSet = true; }
+                case "nr" -> {
+                    n = v;
+                    nrSet = true;
+                }
                 case "kc" -> k = v;
-                case "mc" -> { mcv = v; mcSet = true; }
-                case "nc" -> { ncv = v; ncSet = true; }
+                case "mc" -> {
+                    mcv = v;
+                    mcSet = true;
+                }
+                case "nc" -> {
+                    ncv = v;
+                    ncSet = true;
+                }
                 default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: " + KEYS + ")");
             }
         }
@@ -129,13 +138,13 @@ record KernelConfig(String name, int bits, int mr, int nr, int kc, int mc, int n
         if (!ncSet) {
             ncv = Math.max(n, ncv / n * n);
         }
-        return new KernelConfig(name + "+override", b, m, n, k, mcv, ncv, sp,
-                reason + "; overridden by " + spec.trim());
+        return new KernelConfig(
+                name + "+override", b, m, n, k, mcv, ncv, sp, reason + "; overridden by " + spec.trim());
     }
 
     /** One line for the banner and run.json. */
     String summary() {
-        return name + ": " + bits + "-bit, " + mr + "×" + nr + " microkernel (" + mr * nr / lanes() + " accumulators), KC "
-                + kc + ", MC " + mc + ", NC " + nc + ", split " + split.label();
+        return name + ": " + bits + "-bit, " + mr + "×" + nr + " microkernel (" + mr * nr / lanes()
+                + " accumulators), KC " + kc + ", MC " + mc + ", NC " + nc + ", split " + split.label();
     }
 }

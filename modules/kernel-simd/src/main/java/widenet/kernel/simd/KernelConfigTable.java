@@ -14,8 +14,7 @@ import java.util.function.Predicate;
  */
 final class KernelConfigTable {
     /** One row: name, condition, width and tile, and the reason. */
-    record Entry(String name, Predicate<CpuDescription> when, int bits, int mr, int nr, String why) {
-    }
+    record Entry(String name, Predicate<CpuDescription> when, int bits, int mr, int nr, String why) {}
 
     /** Kept at 256 on every machine: KC is the GEMM's summation blocking, so one KC everywhere means one set of bits. */
     static final int KC = 256;
@@ -23,7 +22,12 @@ final class KernelConfigTable {
     static final int MAX_MC = 1008, MAX_NC = 4096;
 
     static final List<Entry> TABLE = List.of(
-            new Entry("avx512", c -> c.preferredBits() == 512 && c.vectorRegisters() >= 32, 512, 8, 32,
+            new Entry(
+                    "avx512",
+                    c -> c.preferredBits() == 512 && c.vectorRegisters() >= 32,
+                    512,
+                    8,
+                    32,
                     "512-bit vectors and 32 registers (AVX-512): 8×32 = 16 zmm accumulators, 2 B vectors and up to 8 A"
                             + " broadcasts fit in 26 registers, so C2 can hoist the broadcasts without spilling; 16"
                             + " independent FMA chains cover 4-cycle latency on two 512-bit FMA ports (2 × 4 × 2). On"
@@ -32,21 +36,45 @@ final class KernelConfigTable {
                             + " instructions and loop overhead: 8×32 reached 98 % of that peak in cache, 8×16 at 256"
                             + " bits 96 %, and whole GEMMs were within the noise of each other (modules/kernel-simd"
                             + " README)"),
-            new Entry("avx512-256", c -> c.preferredBits() == 256 && c.vectorRegisters() >= 32, 256, 8, 16,
+            new Entry(
+                    "avx512-256",
+                    c -> c.preferredBits() == 256 && c.vectorRegisters() >= 32,
+                    256,
+                    8,
+                    16,
                     "256-bit vectors with 32 registers (AVX-512VL capped to 256 bits, e.g. -XX:MaxVectorSize=32):"
                             + " 8×16 = 16 ymm accumulators, which the 16-register tile would leave unused"),
-            new Entry("avx2", c -> c.preferredBits() == 256, 256, 4, 16,
+            new Entry(
+                    "avx2",
+                    c -> c.preferredBits() == 256,
+                    256,
+                    4,
+                    16,
                     "256-bit vectors, 16 registers (AVX2): 4×16 = 8 accumulators; 6×16 (12) was measured ≈ 3× slower"
                             + " on JDK 25 (C2 hoists the broadcasts, needs a 17th register and spills an accumulator)"),
-            new Entry("neon-128", c -> c.preferredBits() == 128 && c.vectorRegisters() >= 32, 128, 8, 8,
+            new Entry(
+                    "neon-128",
+                    c -> c.preferredBits() == 128 && c.vectorRegisters() >= 32,
+                    128,
+                    8,
+                    8,
                     "128-bit vectors with 32 registers (NEON, or AVX-512 capped to 128 bits): 8×8 = 16 accumulators"),
-            new Entry("sse-128", c -> c.preferredBits() == 128, 128, 4, 8,
+            new Entry(
+                    "sse-128",
+                    c -> c.preferredBits() == 128,
+                    128,
+                    4,
+                    8,
                     "128-bit vectors, 16 registers (SSE/AVX capped to 128 bits): 4×8 = 8 accumulators"),
-            new Entry("wide", c -> c.preferredBits() > 512, 512, 8, 32,
+            new Entry(
+                    "wide",
+                    c -> c.preferredBits() > 512,
+                    512,
+                    8,
+                    32,
                     "vectors wider than 512 bits (SVE): the widest generated microkernel, 512-bit 8×32"));
 
-    private KernelConfigTable() {
-    }
+    private KernelConfigTable() {}
 
     /**
      * The configuration for {@code cpu} on {@code threads} threads' worth of caches; {@code null} when no entry fits
@@ -92,12 +120,16 @@ final class KernelConfigTable {
         int mc = (int) Math.max(e.mr(), Math.min(MAX_MC, aBudget / ((long) kc * Float.BYTES)) / e.mr() * e.mr());
         long bBudget = cpu.l3() > 0 ? cpu.l3() / 4 : cpu.l2() / 2;
         int nc = (int) Math.max(e.nr(), Math.min(MAX_NC, bBudget / ((long) kc * Float.BYTES)) / e.nr() * e.nr());
-        String why = e.why() + (cpu.fma() ? "" : "; NO hardware FMA: the Vector API emulates fma slowly, expect the"
-                + " scalar provider to be as fast") + "; KC " + kc + " (one summation blocking on every machine), MC " + mc
+        String why = e.why()
+                + (cpu.fma()
+                        ? ""
+                        : "; NO hardware FMA: the Vector API emulates fma slowly, expect the"
+                                + " scalar provider to be as fast")
+                + "; KC " + kc + " (one summation blocking on every machine), MC " + mc
                 + " (A block " + CpuDescription.bytes((long) mc * kc * Float.BYTES) + " ≤ L2/4 of "
                 + CpuDescription.bytes(cpu.l2()) + "), NC " + nc + " (B block "
-                + CpuDescription.bytes((long) nc * kc * Float.BYTES) + (cpu.l3() > 0 ? " ≤ L3/4 of "
-                + CpuDescription.bytes(cpu.l3()) : " ≤ L2/2, no L3") + ")";
+                + CpuDescription.bytes((long) nc * kc * Float.BYTES)
+                + (cpu.l3() > 0 ? " ≤ L3/4 of " + CpuDescription.bytes(cpu.l3()) : " ≤ L2/2, no L3") + ")";
         return new KernelConfig(e.name(), e.bits(), e.mr(), e.nr(), kc, mc, nc, KernelConfig.Split.ROWS_SHARED_B, why);
     }
 
@@ -134,8 +166,8 @@ final class KernelConfigTable {
             if (spec == null || spec.isBlank()) {
                 throw e;
             }
-            throw new IllegalArgumentException(KernelConfig.ENV + "/-D" + KernelConfig.PROPERTY + " '" + spec + "': "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    KernelConfig.ENV + "/-D" + KernelConfig.PROPERTY + " '" + spec + "': " + e.getMessage());
         }
     }
 

@@ -13,14 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * depend on it at all.
  */
 final class Lanes {
-    static final VectorSpecies<Float> SPECIES = species(SimdConfiguration.config().bits());
+    static final VectorSpecies<Float> SPECIES =
+            species(SimdConfiguration.config().bits());
     /** Floats per vector. */
     static final int LENGTH = SPECIES.length();
+
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    private Lanes() {
-    }
+    private Lanes() {}
 
     static VectorSpecies<Float> species(int bits) {
         return switch (bits) {

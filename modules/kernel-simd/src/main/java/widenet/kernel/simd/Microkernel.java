@@ -18,6 +18,7 @@ import java.lang.foreign.MemorySegment;
 abstract class Microkernel {
     /** Vector width in bits, rows MR and columns NR of the register tile. */
     final int bits;
+
     final int mr;
     final int nr;
 
@@ -40,15 +41,24 @@ abstract class Microkernel {
      * first KC block when β = 0). {@code c} is C's memory, the tile's top-left element at byte offset {@code cOff},
      * rows {@code ldc} bytes apart.
      */
-    abstract void multiplyWrite(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc,
-                                float alpha);
+    abstract void multiplyWrite(
+            int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc, float alpha);
 
     /**
      * C = α·AB + β′·C into a full tile, β′ = β for the first KC block and 1 after it: exactly the arithmetic of
      * {@link GemmTileStore}, so tiles stored either way get the same bits.
      */
-    abstract void multiplyUpdate(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff, long ldc,
-                                 float alpha, float betaOrOne);
+    abstract void multiplyUpdate(
+            int kc,
+            float[] a,
+            int aOff,
+            float[] b,
+            int bOff,
+            MemorySegment c,
+            long cOff,
+            long ldc,
+            float alpha,
+            float betaOrOne);
 
     @Override
     public String toString() {

@@ -15,12 +15,12 @@ import java.lang.foreign.MemorySegment;
 final class Packing {
     static {
         if (MR % 4 != 0 || NR % 4 != 0) {
-            throw new AssertionError("packing reads four rows (A) or columns (B) side by side: MR and NR must be multiples of 4");
+            throw new AssertionError(
+                    "packing reads four rows (A) or columns (B) side by side: MR and NR must be multiples of 4");
         }
     }
 
-    private Packing() {
-    }
+    private Packing() {}
 
     /**
      * Packs rows [row0, row0 + rows) × k [p0, p0 + kc) of op(A) into MR-row micro-panels: panel q starts at
@@ -107,8 +107,16 @@ final class Packing {
     }
 
     /** {@link #packB} into {@code dst} from {@code dstOff} on: a share of a block that several threads pack together. */
-    static void packB(boolean transposed, MemorySegment b, long ldb, int p0, int kc, int col0, int cols, float[] dst,
-                      int dstOff) {
+    static void packB(
+            boolean transposed,
+            MemorySegment b,
+            long ldb,
+            int p0,
+            int kc,
+            int col0,
+            int cols,
+            float[] dst,
+            int dstOff) {
         for (int j = 0, q = 0; j < cols; j += NR, q++) {
             int nr = Math.min(NR, cols - j);
             int off = dstOff + q * NR * kc;

@@ -25,9 +25,18 @@ final class ReductionTask implements ParallelTask {
     private static final int L = Lanes.LENGTH;
     private static final long VBYTES = (long) L * Float.BYTES;
 
-    private enum Term { PRODUCT, SQUARE, SQUARED_DIFFERENCE, DIFFERENT }
+    private enum Term {
+        PRODUCT,
+        SQUARE,
+        SQUARED_DIFFERENCE,
+        DIFFERENT
+    }
 
-    private enum Mode { TOTAL, ROWS, COLUMNS }
+    private enum Mode {
+        TOTAL,
+        ROWS,
+        COLUMNS
+    }
 
     private final WorkerPool pool;
     /** Partial sums (or counts) per chunk; grows with the largest operand seen, otherwise reused. */
@@ -191,12 +200,14 @@ final class ReductionTask implements ParallelTask {
         FloatVector acc1 = FloatVector.zero(S);
         int q = 0;
         for (; q + 2 * L <= len; q += 2 * L, xo += 2 * VBYTES, yo += 2 * VBYTES) {
-            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
+            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER)
+                    .fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
             acc1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER)
                     .fma(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER), acc1);
         }
         if (q + L <= len) {
-            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
+            acc0 = FloatVector.fromMemorySegment(S, x, xo, ORDER)
+                    .fma(FloatVector.fromMemorySegment(S, y, yo, ORDER), acc0);
             q += L;
             xo += VBYTES;
             yo += VBYTES;
@@ -247,14 +258,16 @@ final class ReductionTask implements ParallelTask {
         FloatVector acc1 = FloatVector.zero(S);
         int q = 0;
         for (; q + 2 * L <= len; q += 2 * L, xo += 2 * VBYTES, yo += 2 * VBYTES) {
-            FloatVector d0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
+            FloatVector d0 =
+                    FloatVector.fromMemorySegment(S, x, xo, ORDER).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
             FloatVector d1 = FloatVector.fromMemorySegment(S, x, xo + VBYTES, ORDER)
                     .sub(FloatVector.fromMemorySegment(S, y, yo + VBYTES, ORDER));
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
         }
         if (q + L <= len) {
-            FloatVector d0 = FloatVector.fromMemorySegment(S, x, xo, ORDER).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
+            FloatVector d0 =
+                    FloatVector.fromMemorySegment(S, x, xo, ORDER).sub(FloatVector.fromMemorySegment(S, y, yo, ORDER));
             acc0 = d0.fma(d0, acc0);
             q += L;
             xo += VBYTES;
@@ -279,7 +292,8 @@ final class ReductionTask implements ParallelTask {
         int q = 0;
         for (; q + L <= len; q += L, xo += VBYTES, yo += VBYTES) {
             count += FloatVector.fromMemorySegment(S, x, xo, ORDER)
-                    .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER)).trueCount();
+                    .compare(VectorOperators.NE, FloatVector.fromMemorySegment(S, y, yo, ORDER))
+                    .trueCount();
         }
         for (; q < len; q++, xo += Float.BYTES, yo += Float.BYTES) {
             if (x.get(F32, xo) != y.get(F32, yo)) {

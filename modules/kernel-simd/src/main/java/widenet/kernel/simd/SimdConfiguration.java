@@ -25,8 +25,7 @@ final class SimdConfiguration {
         PROBLEM = problem;
     }
 
-    private SimdConfiguration() {
-    }
+    private SimdConfiguration() {}
 
     /** Why there is no configuration, or empty. */
     static String problem() {

@@ -38,11 +38,14 @@ final class SimdKernels implements Kernels {
     @Override
     public String description() {
         KernelConfig cfg = SimdConfiguration.config();
-        return "Vector API FloatVector " + Lanes.SPECIES.vectorBitSize() + "-bit (" + Lanes.LENGTH + " lanes), BLIS-style "
+        return "Vector API FloatVector " + Lanes.SPECIES.vectorBitSize() + "-bit (" + Lanes.LENGTH
+                + " lanes), BLIS-style "
                 + GemmBlocking.KERNEL + " GEMM, " + pool.threads() + (pool.threads() == 1 ? " thread" : " threads")
                 + "; config " + cfg.summary() + "; CPU " + SimdConfiguration.CPU
-                + (cfg.bits() > SimdConfiguration.CPU.preferredBits() ? "; WARNING: wider than the JVM's "
-                + SimdConfiguration.CPU.preferredBits() + "-bit vectors, so emulated in Java and slow" : "");
+                + (cfg.bits() > SimdConfiguration.CPU.preferredBits()
+                        ? "; WARNING: wider than the JVM's " + SimdConfiguration.CPU.preferredBits()
+                                + "-bit vectors, so emulated in Java and slow"
+                        : "");
     }
 
     /** Why the configuration is what it is (the table entry's reasons), for the banner's detail. */
@@ -56,7 +59,8 @@ final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void gemm(Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
+    public void gemm(
+            Op opA, Op opB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c, Epilogue epilogue) {
         Shapes.gemm(opA, opB, a, b, c, epilogue);
         gemm.gemm(opA, opB, alpha, a, b, beta, c, epilogue);
     }
@@ -73,9 +77,16 @@ final class SimdKernels implements Kernels {
         if (derivative != null) {
             Shapes.same(z, derivative, "activate derivative");
         }
-        elementwise.activate(activation, z.segment(), z.stride(), out.segment(), out.stride(),
-                derivative == null ? null : derivative.segment(), derivative == null ? 0 : derivative.stride(),
-                z.rows(), z.cols());
+        elementwise.activate(
+                activation,
+                z.segment(),
+                z.stride(),
+                out.segment(),
+                out.stride(),
+                derivative == null ? null : derivative.segment(),
+                derivative == null ? 0 : derivative.stride(),
+                z.rows(),
+                z.cols());
     }
 
     @Override
@@ -83,16 +94,24 @@ final class SimdKernels implements Kernels {
         Shapes.same(mask, out, "scaleOuterMasked");
         Shapes.length(rowScale, mask.rows(), "scaleOuterMasked row scale");
         Shapes.length(colScale, mask.cols(), "scaleOuterMasked column scale");
-        elementwise.scaleOuterMasked(alpha, rowScale.segment(), colScale.segment(), mask.segment(), mask.stride(),
-                out.segment(), out.stride(), mask.rows(), mask.cols());
+        elementwise.scaleOuterMasked(
+                alpha,
+                rowScale.segment(),
+                colScale.segment(),
+                mask.segment(),
+                mask.stride(),
+                out.segment(),
+                out.stride(),
+                mask.rows(),
+                mask.cols());
     }
 
     @Override
     public void hadamard(FloatMatrix a, FloatMatrix b, FloatMatrix out) {
         Shapes.same(a, b, "hadamard");
         Shapes.same(a, out, "hadamard output");
-        elementwise.hadamard(a.segment(), a.stride(), b.segment(), b.stride(), out.segment(), out.stride(),
-                a.rows(), a.cols());
+        elementwise.hadamard(
+                a.segment(), a.stride(), b.segment(), b.stride(), out.segment(), out.stride(), a.rows(), a.cols());
     }
 
     @Override

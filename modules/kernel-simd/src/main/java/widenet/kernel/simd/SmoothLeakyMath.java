@@ -22,15 +22,22 @@ final class SmoothLeakyMath {
     static final float LOG2E = 1.44269504f, LN2_HI = 0.693147182f, LN2_LO = -1.90465421e-09f;
     /** 1.5·2²³: adding it rounds a float of magnitude &lt; 2²² to an integer, which sits in the low mantissa bits. */
     static final float ROUNDER = 12582912f;
+
     static final int ROUNDER_BITS = 0x4B400000;
     /** Below this exponent argument e is flushed to 0 (2ⁿ would be subnormal). */
     static final float EXP_MIN = -87f;
     /** 2/(2k + 1) for k = 8 down to 0: log1p(e) = 2·atanh(s) = s·Σ 2/(2k+1)·s²ᵏ. */
-    static final float L8 = 2f / 17, L7 = 2f / 15, L6 = 2f / 13, L5 = 2f / 11, L4 = 2f / 9, L3 = 2f / 7, L2 = 2f / 5,
-            L1 = 2f / 3, L0 = 2f;
+    static final float L8 = 2f / 17,
+            L7 = 2f / 15,
+            L6 = 2f / 13,
+            L5 = 2f / 11,
+            L4 = 2f / 9,
+            L3 = 2f / 7,
+            L2 = 2f / 5,
+            L1 = 2f / 3,
+            L0 = 2f;
 
-    private SmoothLeakyMath() {
-    }
+    private SmoothLeakyMath() {}
 
     /** e^a for a ≤ 0 (NaN stays NaN, −∞ gives 0). */
     static float expNonPositive(float a) {

@@ -86,7 +86,8 @@ final class VectorActivation {
     // vector crosses a call. The parameters of σ reach them as arguments, not fields: C2 assumes a store through a
     // MemorySegment may change any field, and would read them again after every vector.
 
-    private void identity(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
+    private void identity(
+            MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         if (z != out || zOff != outOff) {
             MemorySegment.copy(z, zOff, out, outOff, (long) count * Float.BYTES);
         }
@@ -101,7 +102,8 @@ final class VectorActivation {
         }
     }
 
-    private void relu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
+    private void relu(
+            MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         boolean gradAtZero = this.gradAtZero;
         int i = 0;
         for (; i + L <= count; i += L, zOff += VBYTES, outOff += VBYTES, dOff += VBYTES) {
@@ -116,7 +118,8 @@ final class VectorActivation {
         }
     }
 
-    private void leakyRelu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
+    private void leakyRelu(
+            MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         boolean gradAtZero = this.gradAtZero;
         float alpha = this.alpha;
         int i = 0;
@@ -132,8 +135,8 @@ final class VectorActivation {
         }
     }
 
-    private void smoothLeakyRelu(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
-                                 int count) {
+    private void smoothLeakyRelu(
+            MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff, int count) {
         float alpha = this.alpha;
         float beta = this.beta;
         int i = 0;
@@ -150,8 +153,14 @@ final class VectorActivation {
         }
     }
 
-    private static void reluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d, long dOff,
-                                   boolean gradAtZero) {
+    private static void reluVector(
+            MemorySegment z,
+            long zOff,
+            MemorySegment out,
+            long outOff,
+            MemorySegment d,
+            long dOff,
+            boolean gradAtZero) {
         FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
         VectorMask<Float> pos = x.compare(VectorOperators.GT, 0f);
         FloatVector y = FloatVector.zero(S).blend(x, pos);
@@ -166,15 +175,24 @@ final class VectorActivation {
         y.intoMemorySegment(out, outOff, ORDER);
     }
 
-    private static void leakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
-                                        long dOff, float alpha, boolean gradAtZero) {
+    private static void leakyReluVector(
+            MemorySegment z,
+            long zOff,
+            MemorySegment out,
+            long outOff,
+            MemorySegment d,
+            long dOff,
+            float alpha,
+            boolean gradAtZero) {
         FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
         VectorMask<Float> pos = x.compare(VectorOperators.GT, 0f);
         FloatVector y = x.mul(alpha).blend(x, pos);
         if (d != null) {
             // Two statements rather than ?: between masks, which C2 would box.
             if (gradAtZero) {
-                FloatVector.broadcast(S, alpha).blend(1f, x.compare(VectorOperators.GE, 0f)).intoMemorySegment(d, dOff, ORDER);
+                FloatVector.broadcast(S, alpha)
+                        .blend(1f, x.compare(VectorOperators.GE, 0f))
+                        .intoMemorySegment(d, dOff, ORDER);
             } else {
                 FloatVector.broadcast(S, alpha).blend(1f, pos).intoMemorySegment(d, dOff, ORDER);
             }
@@ -182,8 +200,15 @@ final class VectorActivation {
         y.intoMemorySegment(out, outOff, ORDER);
     }
 
-    private static void smoothLeakyReluVector(MemorySegment z, long zOff, MemorySegment out, long outOff, MemorySegment d,
-                                              long dOff, float alpha, float beta) {
+    private static void smoothLeakyReluVector(
+            MemorySegment z,
+            long zOff,
+            MemorySegment out,
+            long outOff,
+            MemorySegment d,
+            long dOff,
+            float alpha,
+            float beta) {
         FloatVector x = FloatVector.fromMemorySegment(S, z, zOff, ORDER);
         // Lane-wise, operation for operation, SmoothLeakyMath.value and .derivative (see there for the reasoning):
         // t = βx, e = exp(−|t|), softplus = max(t, 0) + log1p(e), σ = αx + (1−α)·softplus/β, σ′ = α + (1−α)·sigmoid(t).
@@ -197,20 +222,24 @@ final class VectorActivation {
         FloatVector nNeg = n.neg();
         FloatVector r = nNeg.fma(FloatVector.broadcast(S, SmoothLeakyMath.LN2_HI), ac);
         r = nNeg.fma(FloatVector.broadcast(S, SmoothLeakyMath.LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, SmoothLeakyMath.E7).fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E6));
+        FloatVector p =
+                FloatVector.broadcast(S, SmoothLeakyMath.E7).fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E6));
         p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E5));
         p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E4));
         p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E3));
         p = p.fma(r, FloatVector.broadcast(S, SmoothLeakyMath.E2));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
-        FloatVector scale = k.reinterpretAsInts().add(127 - SmoothLeakyMath.ROUNDER_BITS)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale = k.reinterpretAsInts()
+                .add(127 - SmoothLeakyMath.ROUNDER_BITS)
+                .lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
         FloatVector e = p.mul(scale).blend(0f, under);
         // log1p(e) = 2·atanh(s), s = e/(2 + e): s·(L0 + s²·(L1 + … + s²·L8)).
         FloatVector s = e.div(e.add(2f));
         FloatVector s2 = s.mul(s);
-        FloatVector q = FloatVector.broadcast(S, SmoothLeakyMath.L8).fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L7));
+        FloatVector q =
+                FloatVector.broadcast(S, SmoothLeakyMath.L8).fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L7));
         q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L6));
         q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L5));
         q = q.fma(s2, FloatVector.broadcast(S, SmoothLeakyMath.L4));

@@ -24,6 +24,7 @@ final class WorkerPool implements AutoCloseable {
      * one volatile write so a worker never pairs one dispatch's generation with another's thread count.
      */
     private volatile long state;
+
     private volatile boolean closed;
     private volatile Thread caller;
     private volatile Throwable failure;

@@ -54,7 +54,8 @@ class AllocationTest {
         // A width wider than the CPU's is emulated in Java, which boxes every vector: nothing to measure there.
         Assumptions.assumeFalse(Widths.emulated(), "the configured width is emulated on this CPU");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (Kernels k = KernelProviders.open("simd", threads); TestData data = new TestData(7)) {
+        try (Kernels k = KernelProviders.open("simd", threads);
+                TestData data = new TestData(7)) {
             Thread[] workers = ((SimdKernels) k).workerThreads();
             long[] workerIds = new long[workers.length];
             for (int w = 0; w < workers.length; w++) {
@@ -79,10 +80,17 @@ class AllocationTest {
                 pending.values().removeIf(bytes -> bytes == 0L);
             }
             StringBuilder failures = new StringBuilder();
-            pending.forEach((name, bytes) -> failures.append("\n  ").append(name).append(": ").append(bytes)
-                    .append(" bytes in ").append(CALLS).append(" calls"));
-            assertTrue(pending.isEmpty(), pending.size() + " of " + ops.size() + " kernel operations still allocate on "
-                    + threads + " thread(s) after " + rounds + " warm-up rounds:" + failures);
+            pending.forEach((name, bytes) -> failures.append("\n  ")
+                    .append(name)
+                    .append(": ")
+                    .append(bytes)
+                    .append(" bytes in ")
+                    .append(CALLS)
+                    .append(" calls"));
+            assertTrue(
+                    pending.isEmpty(),
+                    pending.size() + " of " + ops.size() + " kernel operations still allocate on " + threads
+                            + " thread(s) after " + rounds + " warm-up rounds:" + failures);
         }
     }
 
@@ -134,7 +142,8 @@ class AllocationTest {
             List<int[]> shapes = new ArrayList<>();
             // Each awkward size once as M, as N and as K.
             for (int i = 0; i < AWKWARD.length; i++) {
-                shapes.add(new int[] {AWKWARD[i], AWKWARD[(i + 3) % AWKWARD.length], AWKWARD[(i + 6) % AWKWARD.length]});
+                shapes.add(
+                        new int[] {AWKWARD[i], AWKWARD[(i + 3) % AWKWARD.length], AWKWARD[(i + 6) % AWKWARD.length]});
             }
             // Above the parallel threshold, cut along M and along N, with two KC blocks.
             shapes.add(new int[] {257, 65, 257});
@@ -160,7 +169,9 @@ class AllocationTest {
                             Epilogue epilogue = e.getValue();
                             for (float beta : new float[] {0f, 0.5f}) {
                                 // α small enough that repeated β = 0.5 updates keep C bounded.
-                                ops.put("gemm " + opA + opB + " " + m + "×" + n + "×" + kk + " β=" + beta + " " + e.getKey(),
+                                ops.put(
+                                        "gemm " + opA + opB + " " + m + "×" + n + "×" + kk + " β=" + beta + " "
+                                                + e.getKey(),
                                         () -> k.gemm(opA, opB, 0.01f, left, right, beta, c, epilogue));
                             }
                         }

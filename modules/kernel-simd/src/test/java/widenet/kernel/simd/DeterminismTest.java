@@ -20,13 +20,18 @@ class DeterminismTest {
      * one NC block and fewer row panels (three) than 4 threads: the rows-shared-b split, with barriers between NC blocks,
      * on 2 and 3 threads, its fall-back column split on 4, so both splits are compared.
      */
-    private static final int[][] SHAPES = {{301, 257, 300}, {64, 700, 50}, {2000, 40, 30}, {33, 1000, 600}, {5, 3, 2},
-        {24, 4200, 30}};
+    private static final int[][] SHAPES = {
+        {301, 257, 300}, {64, 700, 50}, {2000, 40, 30}, {33, 1000, 600}, {5, 3, 2}, {24, 4200, 30}
+    };
 
     @Test
     void gemmIsBitIdenticalRunToRunAndAcrossThreadCounts() {
-        Kernels[] kernels = {KernelProviders.open("simd", 1), KernelProviders.open("simd", 2),
-            KernelProviders.open("simd", 3), KernelProviders.open("simd", 4)};
+        Kernels[] kernels = {
+            KernelProviders.open("simd", 1),
+            KernelProviders.open("simd", 2),
+            KernelProviders.open("simd", 3),
+            KernelProviders.open("simd", 4)
+        };
         try (TestData data = new TestData(42)) {
             for (int[] s : SHAPES) {
                 for (Op opA : Op.values()) {
@@ -41,7 +46,15 @@ class DeterminismTest {
                             for (int run = 0; run < 2; run++) {
                                 FloatMatrix c = data.copy(c0);
                                 FloatMatrix mask = data.filled(m, n, false, 0f);
-                                kern.gemm(opA, opB, 0.7f, a, b, -1.1f, c, Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), mask));
+                                kern.gemm(
+                                        opA,
+                                        opB,
+                                        0.7f,
+                                        a,
+                                        b,
+                                        -1.1f,
+                                        c,
+                                        Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), mask));
                                 if (reference == null) {
                                     reference = c.toArray();
                                     referenceMask = mask.toArray();

@@ -20,8 +20,22 @@ import widenet.tensor.FloatVec;
  */
 class ElementwiseTest {
     /** Shapes around the vector length, a single long row (split by columns across threads) and > 64 K elements. */
-    private static final int[][] SHAPES = {{1, 1}, {1, 7}, {2, 15}, {3, 8}, {5, 9}, {15, 16}, {17, 31}, {63, 127}, {64, 65},
-        {127, 2}, {2, 257}, {257, 300}, {1, 70001}, {300, 513}};
+    private static final int[][] SHAPES = {
+        {1, 1},
+        {1, 7},
+        {2, 15},
+        {3, 8},
+        {5, 9},
+        {15, 16},
+        {17, 31},
+        {63, 127},
+        {64, 65},
+        {127, 2},
+        {2, 257},
+        {257, 300},
+        {1, 70001},
+        {300, 513}
+    };
 
     private static Kernels scalar;
     private static Kernels[] simd;
@@ -29,7 +43,9 @@ class ElementwiseTest {
     @BeforeAll
     static void open() {
         scalar = KernelProviders.open("scalar", 1);
-        simd = new Kernels[] {KernelProviders.open("simd", 1), KernelProviders.open("simd", 2), KernelProviders.open("simd", 3)};
+        simd = new Kernels[] {
+            KernelProviders.open("simd", 1), KernelProviders.open("simd", 2), KernelProviders.open("simd", 3)
+        };
     }
 
     @AfterAll
@@ -73,9 +89,15 @@ class ElementwiseTest {
 
     @Test
     void activateEveryKindBitExactOrWithinTolerance() {
-        Activation[] acts = {Activation.identity(), Activation.relu(true), Activation.relu(false),
-            Activation.leakyRelu(0.1f, true), Activation.leakyRelu(0.01f, false), Activation.smoothLeakyRelu(0.1f, 4f),
-            Activation.smoothLeakyRelu(0.5f, 30f)};
+        Activation[] acts = {
+            Activation.identity(),
+            Activation.relu(true),
+            Activation.relu(false),
+            Activation.leakyRelu(0.1f, true),
+            Activation.leakyRelu(0.01f, false),
+            Activation.smoothLeakyRelu(0.1f, 4f),
+            Activation.smoothLeakyRelu(0.5f, 30f)
+        };
         long seed = 10;
         for (Kernels k : simd) {
             for (int[] s : SHAPES) {
@@ -121,7 +143,8 @@ class ElementwiseTest {
                 if (d != null) {
                     double tolD = Tolerances.smoothLeakyDerivative(act, x);
                     if (!(Math.abs(d.get(i, j) - act.derivative(x)) <= tolD)) {
-                        fail(what + " σ′ at x = " + x + ": got " + d.get(i, j) + ", want " + act.derivative(x) + " ± " + tolD);
+                        fail(what + " σ′ at x = " + x + ": got " + d.get(i, j) + ", want " + act.derivative(x) + " ± "
+                                + tolD);
                     }
                 }
             }
@@ -251,14 +274,16 @@ class ElementwiseTest {
             assertSameMessage(() -> scalar.axpy(1f, v3, v5), () -> k.axpy(1f, v3, v5));
             assertSameMessage(() -> scalar.copy(a, b), () -> k.copy(a, b));
             assertSameMessage(() -> scalar.addToRows(v3, a), () -> k.addToRows(v3, a));
-            assertSameMessage(() -> scalar.activate(Activation.relu(true), a, b, null),
+            assertSameMessage(
+                    () -> scalar.activate(Activation.relu(true), a, b, null),
                     () -> k.activate(Activation.relu(true), a, b, null));
-            assertSameMessage(() -> scalar.scaleOuterMasked(1f, v5, v5, a, a), () -> k.scaleOuterMasked(1f, v5, v5, a, a));
+            assertSameMessage(
+                    () -> scalar.scaleOuterMasked(1f, v5, v5, a, a), () -> k.scaleOuterMasked(1f, v5, v5, a, a));
         }
     }
 
-    static void assertSameMessage(org.junit.jupiter.api.function.Executable reference,
-                                  org.junit.jupiter.api.function.Executable candidate) {
+    static void assertSameMessage(
+            org.junit.jupiter.api.function.Executable reference, org.junit.jupiter.api.function.Executable candidate) {
         String want = assertThrows(IllegalArgumentException.class, reference).getMessage();
         String got = assertThrows(IllegalArgumentException.class, candidate).getMessage();
         assertEquals(want, got);

@@ -20,6 +20,7 @@ import widenet.tensor.FloatMatrix;
 class GemmTest {
     /** Sizes around the vector length (8), the tile (MR = 4, NR = 16) and powers of two. */
     private static final int[] EDGE_SIZES = {1, 2, 7, 8, 15, 16, 17, 31, 63, 64, 65, 127, 257};
+
     private static final Op[] OPS = {Op.N, Op.T};
 
     private static Kernels scalar;
@@ -44,8 +45,20 @@ class GemmTest {
     }
 
     /** One GEMM call's description; {@link #run} checks SIMD against the reference. */
-    private record Case(Op opA, Op opB, int m, int n, int k, float alpha, float beta, boolean stridedA,
-                        boolean stridedB, boolean stridedC, Activation activation, boolean derivative, boolean nanC) {
+    private record Case(
+            Op opA,
+            Op opB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float beta,
+            boolean stridedA,
+            boolean stridedB,
+            boolean stridedC,
+            Activation activation,
+            boolean derivative,
+            boolean nanC) {
         static Case plain(Op opA, Op opB, int m, int n, int k) {
             return new Case(opA, opB, m, n, k, 1.5f, -0.75f, false, false, false, null, false, false);
         }
@@ -70,7 +83,8 @@ class GemmTest {
         public String toString() {
             return "gemm " + opA + opB + " M=" + m + " N=" + n + " K=" + k + " α=" + alpha + " β=" + beta
                     + (stridedA ? " A-view" : "") + (stridedB ? " B-view" : "") + (stridedC ? " C-view" : "")
-                    + (activation != null ? " σ=" + activation + (derivative ? "+σ′" : "") : "") + (nanC ? " C=NaN" : "");
+                    + (activation != null ? " σ=" + activation + (derivative ? "+σ′" : "") : "")
+                    + (nanC ? " C=NaN" : "");
         }
     }
 
@@ -83,7 +97,8 @@ class GemmTest {
             FloatMatrix z = data.copy(c0);
             scalar.gemm(c.opA, c.opB, c.alpha, a, b, c.beta, z, Epilogue.NONE);
             FloatMatrix mag = data.copy(c.nanC ? data.filled(c.m, c.n, false, 0f) : data.abs(c0));
-            scalar.gemm(c.opA, c.opB, Math.abs(c.alpha), data.abs(a), data.abs(b), Math.abs(c.beta), mag, Epilogue.NONE);
+            scalar.gemm(
+                    c.opA, c.opB, Math.abs(c.alpha), data.abs(a), data.abs(b), Math.abs(c.beta), mag, Epilogue.NONE);
 
             FloatMatrix out = data.copyLike(c0);
             FloatMatrix deriv = c.derivative ? data.filled(c.m, c.n, c.stridedC, -7f) : null;
@@ -117,7 +132,8 @@ class GemmTest {
             return Math.abs(got - z) <= tol ? null : "got " + got + ", reference " + z + ", tolerance " + tol;
         }
         // σ is 1-Lipschitz for every activation here, so the GEMM error carries over unchanged.
-        double tolValue = tol + (act.kind() == Activation.Kind.SMOOTH_LEAKY_RELU ? Tolerances.smoothLeakyValue(act, z) : 0);
+        double tolValue =
+                tol + (act.kind() == Activation.Kind.SMOOTH_LEAKY_RELU ? Tolerances.smoothLeakyValue(act, z) : 0);
         float want = act.apply(z);
         if (!(Math.abs(got - want) <= tolValue)) {
             return "σ: got " + got + ", reference " + want + " (z = " + z + "), tolerance " + tolValue;
@@ -134,7 +150,9 @@ class GemmTest {
                 if (gotDeriv != wantD) {
                     return "σ′: got " + gotDeriv + ", reference " + wantD + " (z = " + z + ")";
                 }
-            } else if (gotDeriv != act.derivative(-1f) && gotDeriv != act.derivative(0f) && gotDeriv != act.derivative(1f)) {
+            } else if (gotDeriv != act.derivative(-1f)
+                    && gotDeriv != act.derivative(0f)
+                    && gotDeriv != act.derivative(1f)) {
                 // z is within rounding of the kink: either side's slope (or the one at 0) is right.
                 return "σ′ near 0: got " + gotDeriv;
             }
@@ -197,11 +215,11 @@ class GemmTest {
         for (Op opA : OPS) {
             for (Op opB : OPS) {
                 cases.add(Case.plain(opA, opB, 300, 513, 129));
-                cases.add(Case.plain(opA, opB, 70, 50, 600));   // K spans 3 KC blocks
-                cases.add(Case.plain(opA, opB, 289, 40, 20));   // M spans 3 MC blocks
+                cases.add(Case.plain(opA, opB, 70, 50, 600)); // K spans 3 KC blocks
+                cases.add(Case.plain(opA, opB, 289, 40, 20)); // M spans 3 MC blocks
             }
         }
-        cases.add(Case.plain(Op.N, Op.T, 9, 4100, 3));            // N spans 2 NC blocks
+        cases.add(Case.plain(Op.N, Op.T, 9, 4100, 3)); // N spans 2 NC blocks
         cases.add(Case.plain(Op.T, Op.N, 9, 4100, 3));
         runAll(simd1, cases);
         runAll(simd2, cases);
@@ -228,9 +246,12 @@ class GemmTest {
         for (Op opA : OPS) {
             for (Op opB : OPS) {
                 cases.add(Case.plain(opA, opB, 17, 31, 7).withNaNC());
-                cases.add(Case.plain(opA, opB, 65, 17, 300).withNaNC());       // later KC blocks must read what the first wrote
-                cases.add(Case.plain(opA, opB, 9, 10, 0).withNaNC());          // K = 0: C = 0
-                cases.add(Case.plain(opA, opB, 19, 33, 5).withNaNC().strided(true, true, true)
+                cases.add(
+                        Case.plain(opA, opB, 65, 17, 300).withNaNC()); // later KC blocks must read what the first wrote
+                cases.add(Case.plain(opA, opB, 9, 10, 0).withNaNC()); // K = 0: C = 0
+                cases.add(Case.plain(opA, opB, 19, 33, 5)
+                        .withNaNC()
+                        .strided(true, true, true)
                         .epilogue(Activation.relu(true), true));
             }
         }
@@ -258,7 +279,8 @@ class GemmTest {
         for (Op opA : OPS) {
             for (Op opB : OPS) {
                 for (int mask = 1; mask < 8; mask++) {
-                    cases.add(Case.plain(opA, opB, 37, 45, 29).strided((mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0));
+                    cases.add(Case.plain(opA, opB, 37, 45, 29)
+                            .strided((mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0));
                 }
                 cases.add(Case.plain(opA, opB, 130, 70, 260).strided(true, true, true));
             }
@@ -269,9 +291,15 @@ class GemmTest {
 
     @Test
     void everyEpilogueWithAndWithoutDerivative() {
-        Activation[] acts = {Activation.identity(), Activation.relu(true), Activation.relu(false),
-            Activation.leakyRelu(0.1f, true), Activation.leakyRelu(0.2f, false), Activation.smoothLeakyRelu(0.1f, 4f),
-            Activation.smoothLeakyRelu(0.3f, 0.5f)};
+        Activation[] acts = {
+            Activation.identity(),
+            Activation.relu(true),
+            Activation.relu(false),
+            Activation.leakyRelu(0.1f, true),
+            Activation.leakyRelu(0.2f, false),
+            Activation.smoothLeakyRelu(0.1f, 4f),
+            Activation.smoothLeakyRelu(0.3f, 0.5f)
+        };
         List<Case> cases = new ArrayList<>();
         for (Activation act : acts) {
             for (boolean deriv : new boolean[] {false, true}) {
@@ -279,7 +307,9 @@ class GemmTest {
                     for (Op opB : OPS) {
                         cases.add(Case.plain(opA, opB, 31, 47, 17).epilogue(act, deriv));
                         // K over several KC blocks with β ≠ 0: the epilogue must see the final sum only.
-                        cases.add(Case.plain(opA, opB, 21, 19, 530).epilogue(act, deriv).strided(false, false, true));
+                        cases.add(Case.plain(opA, opB, 21, 19, 530)
+                                .epilogue(act, deriv)
+                                .strided(false, false, true));
                     }
                 }
             }
@@ -291,11 +321,17 @@ class GemmTest {
     @Test
     void edgeTilesMatchFullTilesBitForBit() {
         // The same elements computed inside full tiles (8×32: two 4×16 tiles each way) and in edge tiles (7×31):
-        // full tiles go straight from registers to C, edge tiles through the tile buffer and scalar stores of partial rows. Both
+        // full tiles go straight from registers to C, edge tiles through the tile buffer and scalar stores of partial
+        // rows. Both
         // must do the same arithmetic, so every element shared by the two calls is bit-identical.
-        Epilogue[] kinds = {Epilogue.NONE, Epilogue.relu(null, true), Epilogue.relu(null, false),
-            Epilogue.activation(Activation.leakyRelu(0.1f, true), null), Epilogue.activation(Activation.identity(), null),
-            Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), null)};
+        Epilogue[] kinds = {
+            Epilogue.NONE,
+            Epilogue.relu(null, true),
+            Epilogue.relu(null, false),
+            Epilogue.activation(Activation.leakyRelu(0.1f, true), null),
+            Epilogue.activation(Activation.identity(), null),
+            Epilogue.activation(Activation.smoothLeakyRelu(0.1f, 4f), null)
+        };
         try (TestData data = new TestData(77)) {
             for (Op opA : OPS) {
                 for (Op opB : OPS) {
@@ -312,16 +348,35 @@ class GemmTest {
                                 FloatMatrix aEdge = opA == Op.N ? a.block(0, 7, 0, k) : a.block(0, k, 0, 7);
                                 FloatMatrix bEdge = opB == Op.N ? b.block(0, k, 0, 31) : b.block(0, 31, 0, k);
                                 Activation act = kinds[e].activationOrNull();
-                                simd1.gemm(opA, opB, -0.7f, a, b, beta, full,
+                                simd1.gemm(
+                                        opA,
+                                        opB,
+                                        -0.7f,
+                                        a,
+                                        b,
+                                        beta,
+                                        full,
                                         act == null ? Epilogue.NONE : Epilogue.activation(act, fullD));
-                                simd1.gemm(opA, opB, -0.7f, aEdge, bEdge, beta, edge,
+                                simd1.gemm(
+                                        opA,
+                                        opB,
+                                        -0.7f,
+                                        aEdge,
+                                        bEdge,
+                                        beta,
+                                        edge,
                                         act == null ? Epilogue.NONE : Epilogue.activation(act, edgeD));
                                 for (int i = 0; i < 7; i++) {
                                     for (int j = 0; j < 31; j++) {
-                                        String where = opA + "" + opB + " K=" + k + " β=" + beta + " " + kinds[e] + " at ("
-                                                + i + ", " + j + ")";
-                                        assertEquals(Float.floatToIntBits(full.get(i, j)), Float.floatToIntBits(edge.get(i, j)), where);
-                                        assertEquals(Float.floatToIntBits(fullD.get(i, j)), Float.floatToIntBits(edgeD.get(i, j)),
+                                        String where = opA + "" + opB + " K=" + k + " β=" + beta + " " + kinds[e]
+                                                + " at (" + i + ", " + j + ")";
+                                        assertEquals(
+                                                Float.floatToIntBits(full.get(i, j)),
+                                                Float.floatToIntBits(edge.get(i, j)),
+                                                where);
+                                        assertEquals(
+                                                Float.floatToIntBits(fullD.get(i, j)),
+                                                Float.floatToIntBits(edgeD.get(i, j)),
                                                 where + " σ′");
                                     }
                                 }
@@ -359,14 +414,15 @@ class GemmTest {
             FloatMatrix a = data.matrix(3, 4, false);
             FloatMatrix b = data.matrix(5, 6, false);
             FloatMatrix c = data.matrix(3, 6, false);
-            IllegalArgumentException want = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> scalar.gemm(Op.N, Op.N, 1f, a, b, 0f, c));
-            IllegalArgumentException got = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> simd1.gemm(Op.N, Op.N, 1f, a, b, 0f, c));
+            IllegalArgumentException want = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> scalar.gemm(Op.N, Op.N, 1f, a, b, 0f, c));
+            IllegalArgumentException got = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> simd1.gemm(Op.N, Op.N, 1f, a, b, 0f, c));
             assertEquals(want.getMessage(), got.getMessage());
             FloatMatrix wrongMask = data.matrix(3, 5, false);
             FloatMatrix b2 = data.matrix(4, 6, false);
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
                     () -> simd1.gemm(Op.N, Op.N, 1f, a, b2, 0f, c, Epilogue.relu(wrongMask, true)));
             assertTrue(e.getMessage().contains("derivative"), e.getMessage());
         }

@@ -3,7 +3,6 @@ package widenet.kernel.simd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -24,8 +23,7 @@ public final class GemmThroughput {
     private static MethodHandle sgemm;
     private static MethodHandle setThreads;
 
-    private GemmThroughput() {
-    }
+    private GemmThroughput() {}
 
     // Restricted FFM calls are the point here: OpenBLAS is the yardstick (surefire runs with --enable-native-access).
     @SuppressWarnings("restricted")
@@ -36,10 +34,11 @@ public final class GemmThroughput {
             ValueLayout I = ValueLayout.JAVA_INT;
             ValueLayout F = ValueLayout.JAVA_FLOAT;
             ValueLayout P = ValueLayout.ADDRESS;
-            sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
+            sgemm = linker.downcallHandle(
+                    lib.find("cblas_sgemm").orElseThrow(),
                     FunctionDescriptor.ofVoid(I, I, I, I, I, I, F, P, I, P, I, F, P, I));
-            setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
-                    FunctionDescriptor.ofVoid(I));
+            setThreads = linker.downcallHandle(
+                    lib.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(I));
         } catch (RuntimeException e) {
             System.out.println("(OpenBLAS not found: " + e.getMessage() + ")");
         }
@@ -47,8 +46,21 @@ public final class GemmThroughput {
 
     private static void openBlas(Op opA, Op opB, int m, int n, int k, FloatMatrix a, FloatMatrix b, FloatMatrix c) {
         try {
-            sgemm.invokeExact(101, opA == Op.N ? 111 : 112, opB == Op.N ? 111 : 112, m, n, k, 1f, a.segment(),
-                    a.stride(), b.segment(), b.stride(), 0f, c.segment(), c.stride());
+            sgemm.invokeExact(
+                    101,
+                    opA == Op.N ? 111 : 112,
+                    opB == Op.N ? 111 : 112,
+                    m,
+                    n,
+                    k,
+                    1f,
+                    a.segment(),
+                    a.stride(),
+                    b.segment(),
+                    b.stride(),
+                    0f,
+                    c.segment(),
+                    c.stride());
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
@@ -63,7 +75,9 @@ public final class GemmThroughput {
             scaling(args.length > 1 ? Integer.parseInt(args[1]) : 1024);
             return;
         }
-        int[] threadCounts = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] threadCounts = args.length == 0
+                ? new int[] {1, 2}
+                : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Object[][] all = {
             {"512^3 NN", Op.N, Op.N, 512, 512, 512},
             {"1024^3 NN", Op.N, Op.N, 1024, 1024, 1024},
@@ -78,9 +92,11 @@ public final class GemmThroughput {
             {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64},
         };
         String only = System.getProperty("shapes");
-        Object[][] shapes = only == null ? all : java.util.Arrays.stream(all)
-                .filter(s -> java.util.Arrays.asList(only.split(",")).contains(((String) s[0]).split(" ")[0]))
-                .toArray(Object[][]::new);
+        Object[][] shapes = only == null
+                ? all
+                : java.util.Arrays.stream(all)
+                        .filter(s -> java.util.Arrays.asList(only.split(",")).contains(((String) s[0]).split(" ")[0]))
+                        .toArray(Object[][]::new);
         loadOpenBlas();
         for (int threads : threadCounts) {
             if (setThreads != null) {
@@ -106,12 +122,18 @@ public final class GemmThroughput {
 
     private static void run(Kernels k, String name, Op opA, Op opB, int m, int n, int kk) {
         try (FloatMatrix mask = FloatMatrix.allocate(m, n)) {
-            Epilogue e = name == null ? Epilogue.NONE
-                    : name.contains("+relu-nomask") ? Epilogue.relu(null, true)
-                    : name.contains("+identity-nomask") ? Epilogue.activation(widenet.kernel.Activation.identity(), null)
-                    : name.contains("+relu") ? Epilogue.relu(mask, true)
-                    : name.contains("+smooth") ? Epilogue.activation(widenet.kernel.Activation.smoothLeakyRelu(0.1f, 4f), mask)
-                    : Epilogue.NONE;
+            Epilogue e = name == null
+                    ? Epilogue.NONE
+                    : name.contains("+relu-nomask")
+                            ? Epilogue.relu(null, true)
+                            : name.contains("+identity-nomask")
+                                    ? Epilogue.activation(widenet.kernel.Activation.identity(), null)
+                                    : name.contains("+relu")
+                                            ? Epilogue.relu(mask, true)
+                                            : name.contains("+smooth")
+                                                    ? Epilogue.activation(
+                                                            widenet.kernel.Activation.smoothLeakyRelu(0.1f, 4f), mask)
+                                                    : Epilogue.NONE;
             run(k, name, opA, opB, m, n, kk, e);
         }
     }
@@ -119,8 +141,8 @@ public final class GemmThroughput {
     private static void run(Kernels k, String name, Op opA, Op opB, int m, int n, int kk, Epilogue epilogue) {
         Random rnd = new Random(1);
         try (FloatMatrix a = opA == Op.N ? FloatMatrix.allocate(m, kk) : FloatMatrix.allocate(kk, m);
-             FloatMatrix b = opB == Op.N ? FloatMatrix.allocate(kk, n) : FloatMatrix.allocate(n, kk);
-             FloatMatrix c = FloatMatrix.allocate(m, n)) {
+                FloatMatrix b = opB == Op.N ? FloatMatrix.allocate(kk, n) : FloatMatrix.allocate(n, kk);
+                FloatMatrix c = FloatMatrix.allocate(m, n)) {
             fill(a, rnd);
             fill(b, rnd);
             double flops = 2.0 * m * n * kk;
@@ -152,8 +174,13 @@ public final class GemmThroughput {
             if (name == null) {
                 return;
             }
-            System.out.printf("  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%s%n", name, ours, theirs,
-                    theirs == 0 ? Double.NaN : ours / theirs, epilogue.isNone() ? "" : "  (OpenBLAS: same GEMM, no epilogue)");
+            System.out.printf(
+                    "  %-34s simd %6.1f GFLOP/s   OpenBLAS %6.1f   ratio %.2f%s%n",
+                    name,
+                    ours,
+                    theirs,
+                    theirs == 0 ? Double.NaN : ours / theirs,
+                    epilogue.isNone() ? "" : "  (OpenBLAS: same GEMM, no epilogue)");
         }
     }
 
@@ -169,17 +196,22 @@ public final class GemmThroughput {
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
-        Object[][] shapes = {{"512^3 NN", Op.N, Op.N, 512, 512, 512}, {"1024^3 NN", Op.N, Op.N, 1024, 1024, 1024},
-            {"NT 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000}, {"TN 4000x1000x1000", Op.T, Op.N, 4000, 1000, 1000},
-            {"narrow NN 4096x256x64", Op.N, Op.N, 4096, 256, 64}, {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
-            {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64}};
+        Object[][] shapes = {
+            {"512^3 NN", Op.N, Op.N, 512, 512, 512},
+            {"1024^3 NN", Op.N, Op.N, 1024, 1024, 1024},
+            {"NT 1000x4000x1000", Op.N, Op.T, 1000, 4000, 1000},
+            {"TN 4000x1000x1000", Op.T, Op.N, 4000, 1000, 1000},
+            {"narrow NN 4096x256x64", Op.N, Op.N, 4096, 256, 64},
+            {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
+            {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64}
+        };
         try (Kernels k = KernelProviders.open("simd", 1)) {
             for (Object[] sh : shapes) {
                 Op opA = (Op) sh[1], opB = (Op) sh[2];
                 int m = (int) sh[3], n = (int) sh[4], kk = (int) sh[5];
                 try (FloatMatrix a = opA == Op.N ? FloatMatrix.allocate(m, kk) : FloatMatrix.allocate(kk, m);
-                     FloatMatrix b = opB == Op.N ? FloatMatrix.allocate(kk, n) : FloatMatrix.allocate(n, kk);
-                     FloatMatrix c = FloatMatrix.allocate(m, n)) {
+                        FloatMatrix b = opB == Op.N ? FloatMatrix.allocate(kk, n) : FloatMatrix.allocate(n, kk);
+                        FloatMatrix c = FloatMatrix.allocate(m, n)) {
                     fill(a, new Random(1));
                     fill(b, new Random(2));
                     double flops = 2.0 * m * n * kk;
@@ -203,8 +235,10 @@ public final class GemmThroughput {
                         }
                     }
                     java.util.Arrays.sort(ratios);
-                    System.out.printf("  %-24s 1 thread: simd best %6.1f, OpenBLAS best %6.1f GFLOP/s; median ratio %.2f "
-                            + "(quartiles %.2f–%.2f)%n", sh[0], bestOurs, bestTheirs, ratios[20], ratios[10], ratios[30]);
+                    System.out.printf(
+                            "  %-24s 1 thread: simd best %6.1f, OpenBLAS best %6.1f GFLOP/s; median ratio %.2f "
+                                    + "(quartiles %.2f–%.2f)%n",
+                            sh[0], bestOurs, bestTheirs, ratios[20], ratios[10], ratios[30]);
                 }
             }
         }
@@ -215,9 +249,11 @@ public final class GemmThroughput {
      * the best GFLOP/s of each and the median of the per-round speedups.
      */
     private static void scaling(int n) {
-        try (Kernels one = KernelProviders.open("simd", 1); Kernels two = KernelProviders.open("simd", 2);
-             FloatMatrix a = FloatMatrix.allocate(n, n); FloatMatrix b = FloatMatrix.allocate(n, n);
-             FloatMatrix c = FloatMatrix.allocate(n, n)) {
+        try (Kernels one = KernelProviders.open("simd", 1);
+                Kernels two = KernelProviders.open("simd", 2);
+                FloatMatrix a = FloatMatrix.allocate(n, n);
+                FloatMatrix b = FloatMatrix.allocate(n, n);
+                FloatMatrix c = FloatMatrix.allocate(n, n)) {
             fill(a, new Random(1));
             fill(b, new Random(2));
             double flops = 2.0 * n * n * n;
@@ -242,8 +278,10 @@ public final class GemmThroughput {
                 }
             }
             java.util.Arrays.sort(speedups);
-            System.out.printf("%d³ NN: 1 thread best %.1f GFLOP/s, 2 threads best %.1f GFLOP/s, best/best %.2f, median "
-                    + "speedup %.2f%n", n, best1, best2, best2 / best1, speedups[speedups.length / 2]);
+            System.out.printf(
+                    "%d³ NN: 1 thread best %.1f GFLOP/s, 2 threads best %.1f GFLOP/s, best/best %.2f, median "
+                            + "speedup %.2f%n",
+                    n, best1, best2, best2 / best1, speedups[speedups.length / 2]);
         }
     }
 

@@ -17,8 +17,9 @@ import widenet.tensor.FloatVec;
  * op(A) = Aᵀ accumulates in the reference's order and must be bit-identical. Both must agree across thread counts.
  */
 class GemvTest {
-    private static final int[][] SHAPES = {{1, 1}, {1, 9}, {9, 1}, {7, 8}, {16, 17}, {31, 63}, {65, 64}, {127, 257},
-        {300, 513}, {2, 40000}, {40000, 3}};
+    private static final int[][] SHAPES = {
+        {1, 1}, {1, 9}, {9, 1}, {7, 8}, {16, 17}, {31, 63}, {65, 64}, {127, 257}, {300, 513}, {2, 40000}, {40000, 3}
+    };
 
     private static Kernels scalar;
     private static Kernels[] simd;
@@ -26,7 +27,9 @@ class GemvTest {
     @BeforeAll
     static void open() {
         scalar = KernelProviders.open("scalar", 1);
-        simd = new Kernels[] {KernelProviders.open("simd", 1), KernelProviders.open("simd", 2), KernelProviders.open("simd", 3)};
+        simd = new Kernels[] {
+            KernelProviders.open("simd", 1), KernelProviders.open("simd", 2), KernelProviders.open("simd", 3)
+        };
     }
 
     @AfterAll
@@ -78,7 +81,8 @@ class GemvTest {
                                     }
                                     double tol = Tolerances.gemm(k, mag);
                                     if (!(Math.abs(first.get(i) - want.get(i)) <= tol)) {
-                                        fail(what + " at " + i + ": got " + first.get(i) + ", want " + want.get(i) + " ± " + tol);
+                                        fail(what + " at " + i + ": got " + first.get(i) + ", want " + want.get(i)
+                                                + " ± " + tol);
                                     }
                                 }
                             }
@@ -95,7 +99,8 @@ class GemvTest {
             FloatMatrix a = data.matrix(3, 4, false);
             FloatVec x = data.vector(3);
             FloatVec y = data.vector(3);
-            ElementwiseTest.assertSameMessage(() -> scalar.gemv(Op.N, 1f, a, x, 0f, y), () -> simd[0].gemv(Op.N, 1f, a, x, 0f, y));
+            ElementwiseTest.assertSameMessage(
+                    () -> scalar.gemv(Op.N, 1f, a, x, 0f, y), () -> simd[0].gemv(Op.N, 1f, a, x, 0f, y));
             assertEquals(3, y.length());
         }
     }

@@ -20,7 +20,10 @@ class GeneratedSourcesTest {
             Files.writeString(MicrokernelGenerator.TARGET, want, StandardCharsets.UTF_8);
         }
         String have = Files.readString(MicrokernelGenerator.TARGET, StandardCharsets.UTF_8);
-        assertEquals(want, have, MicrokernelGenerator.TARGET + " is not what MicrokernelGenerator generates: regenerate it "
-                + "(see MicrokernelGenerator's comment) instead of editing it");
+        assertEquals(
+                want,
+                have,
+                MicrokernelGenerator.TARGET + " is not what MicrokernelGenerator generates: regenerate it "
+                        + "(see MicrokernelGenerator's comment) instead of editing it");
     }
 }

@@ -22,13 +22,16 @@ class KernelConfigTableTest {
     @Test
     void theSplitIsTheSharedBOneUnlessOverridden() {
         CpuDescription zen4 = cpu(512, 32, 32 * K, M, 32 * M);
-        assertEquals(KernelConfig.Split.ROWS_SHARED_B, KernelConfigTable.select(zen4).split());
+        assertEquals(
+                KernelConfig.Split.ROWS_SHARED_B, KernelConfigTable.select(zen4).split());
         KernelConfig old = KernelConfigTable.resolve(zen4, "split=larger-dimension");
         assertEquals(KernelConfig.Split.LARGER_DIMENSION, old.split());
         assertTrue(old.summary().endsWith("split larger-dimension"), old.summary());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelConfigTable.resolve(zen4, "split=diagonal"));
-        assertTrue(e.getMessage().contains("unknown split 'diagonal'") && e.getMessage().contains(KernelConfig.ENV),
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> KernelConfigTable.resolve(zen4, "split=diagonal"));
+        assertTrue(
+                e.getMessage().contains("unknown split 'diagonal'")
+                        && e.getMessage().contains(KernelConfig.ENV),
                 e.getMessage());
     }
 
@@ -54,16 +57,20 @@ class KernelConfigTableTest {
         assertEquals("avx512-256", capped.name());
         assertEquals(8, capped.mr());
         // NEON (Graviton/Apple): 128-bit, 32 registers, no L3 reported.
-        KernelConfig neon = KernelConfigTable.select(new CpuDescription("aarch64", "n1", 128, 32, true, 64 * K, M, 0,
-                "test"));
+        KernelConfig neon =
+                KernelConfigTable.select(new CpuDescription("aarch64", "n1", 128, 32, true, 64 * K, M, 0, "test"));
         assertEquals("neon-128", neon.name());
         assertEquals(8, neon.nr());
         assertEquals(8, neon.mr());
         assertEquals(512, neon.nc()); // no L3: B block ≤ L2/2 = 512 KiB, 512 columns of 256 floats
         // SSE-only x86.
-        assertEquals("sse-128", KernelConfigTable.select(cpu(128, 16, 32 * K, 256 * K, 8 * M)).name());
+        assertEquals(
+                "sse-128",
+                KernelConfigTable.select(cpu(128, 16, 32 * K, 256 * K, 8 * M)).name());
         // SVE at 2048 bits: the widest generated kernel.
-        assertEquals("wide", KernelConfigTable.select(cpu(2048, 32, 64 * K, M, 32 * M)).name());
+        assertEquals(
+                "wide",
+                KernelConfigTable.select(cpu(2048, 32, 64 * K, M, 32 * M)).name());
         // Nothing below 128 bits.
         assertNull(KernelConfigTable.select(cpu(64, 16, 32 * K, 256 * K, 8 * M)));
         // Tiny caches never give blocks smaller than one micro-panel.
@@ -97,11 +104,13 @@ class KernelConfigTableTest {
         assertEquals(KernelConfigTable.select(c), KernelConfigTable.resolve(c, null));
         assertEquals(12, KernelConfigTable.resolve(c, "mr=12").mr());
         assertEquals(516, KernelConfigTable.resolve(c, "mr=12").mc()); // 512 rounded up to a multiple of 12
-        for (String bad : new String[] {"bits=384", "mr=5", "nr=24", "kc=0", "mc=7", "nc=33", "foo=1", "bits", "mr=x",
-                "preset=nope"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> KernelConfigTable.resolve(c, bad), bad);
-            assertTrue(e.getMessage().startsWith("WIDENET_KERNELS_CONFIG/-Dwidenet.kernels.config '" + bad + "': "),
+        for (String bad : new String[] {
+            "bits=384", "mr=5", "nr=24", "kc=0", "mc=7", "nc=33", "foo=1", "bits", "mr=x", "preset=nope"
+        }) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> KernelConfigTable.resolve(c, bad), bad);
+            assertTrue(
+                    e.getMessage().startsWith("WIDENET_KERNELS_CONFIG/-Dwidenet.kernels.config '" + bad + "': "),
                     e.getMessage());
         }
     }

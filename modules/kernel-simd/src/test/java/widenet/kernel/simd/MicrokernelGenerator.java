@@ -22,9 +22,17 @@ import java.util.List;
 final class MicrokernelGenerator {
     /** A variant: vector width in bits, rows MR, vectors per row (NR = vectors·lanes). */
     record Variant(int bits, int mr, int vectors) {
-        int lanes() { return bits / 32; }
-        int nr() { return vectors * lanes(); }
-        String className() { return "Mk" + bits + "x" + mr + "x" + nr(); }
+        int lanes() {
+            return bits / 32;
+        }
+
+        int nr() {
+            return vectors * lanes();
+        }
+
+        String className() {
+            return "Mk" + bits + "x" + mr + "x" + nr();
+        }
     }
 
     /**
@@ -32,14 +40,17 @@ final class MicrokernelGenerator {
      * 16-register file (8 accumulators) and larger ones for a 32-register file.
      */
     static final List<Variant> VARIANTS = List.of(
-            new Variant(128, 4, 2), new Variant(128, 8, 2),
-            new Variant(256, 4, 2), new Variant(256, 8, 2),
-            new Variant(512, 4, 2), new Variant(512, 8, 2), new Variant(512, 12, 2));
+            new Variant(128, 4, 2),
+            new Variant(128, 8, 2),
+            new Variant(256, 4, 2),
+            new Variant(256, 8, 2),
+            new Variant(512, 4, 2),
+            new Variant(512, 8, 2),
+            new Variant(512, 12, 2));
 
     static final Path TARGET = Path.of("src/main/java/widenet/kernel/simd/GemmMicrokernels.java");
 
-    private MicrokernelGenerator() {
-    }
+    private MicrokernelGenerator() {}
 
     public static void main(String[] args) throws IOException {
         Path out = args.length > 0 ? Path.of(args[0]) : TARGET;
@@ -66,22 +77,40 @@ final class MicrokernelGenerator {
                     static Microkernel find(int bits, int mr, int nr) {
                 """);
         for (Variant v : VARIANTS) {
-            s.append("        if (bits == ").append(v.bits()).append(" && mr == ").append(v.mr()).append(" && nr == ")
-                    .append(v.nr()).append(") {\n            return new ").append(v.className()).append("();\n        }\n");
+            s.append("        if (bits == ")
+                    .append(v.bits())
+                    .append(" && mr == ")
+                    .append(v.mr())
+                    .append(" && nr == ")
+                    .append(v.nr())
+                    .append(") {\n            return new ")
+                    .append(v.className())
+                    .append("();\n        }\n");
         }
         s.append("        return null;\n    }\n\n");
-        s.append("    /** Whether a variant for {@code bits}-bit vectors and an {@code mr}×{@code nr} tile was generated (loads no vector class). */\n");
+        s.append(
+                "    /** Whether a variant for {@code bits}-bit vectors and an {@code mr}×{@code nr} tile was generated (loads no vector class). */\n");
         s.append("    static boolean exists(int bits, int mr, int nr) {\n        return ");
         for (int i = 0; i < VARIANTS.size(); i++) {
             Variant v = VARIANTS.get(i);
-            s.append(i == 0 ? "" : "\n                || ").append("bits == ").append(v.bits()).append(" && mr == ")
-                    .append(v.mr()).append(" && nr == ").append(v.nr());
+            s.append(i == 0 ? "" : "\n                || ")
+                    .append("bits == ")
+                    .append(v.bits())
+                    .append(" && mr == ")
+                    .append(v.mr())
+                    .append(" && nr == ")
+                    .append(v.nr());
         }
         s.append(";\n    }\n\n    /** The generated variants as width:MR×NR, for messages. */\n");
         s.append("    static String list() {\n        return \"");
         for (int i = 0; i < VARIANTS.size(); i++) {
             Variant v = VARIANTS.get(i);
-            s.append(i == 0 ? "" : ", ").append(v.bits()).append(":").append(v.mr()).append("x").append(v.nr());
+            s.append(i == 0 ? "" : ", ")
+                    .append(v.bits())
+                    .append(":")
+                    .append(v.mr())
+                    .append("x")
+                    .append(v.nr());
         }
         s.append("\";\n    }\n");
         for (Variant v : VARIANTS) {
@@ -92,45 +121,75 @@ final class MicrokernelGenerator {
     }
 
     private static void variant(StringBuilder s, Variant v) {
-        s.append("\n    /** ").append(v.mr()).append("×").append(v.nr()).append(" at ").append(v.bits()).append(" bits: ")
-                .append(v.mr() * v.vectors()).append(" accumulators. */\n");
+        s.append("\n    /** ")
+                .append(v.mr())
+                .append("×")
+                .append(v.nr())
+                .append(" at ")
+                .append(v.bits())
+                .append(" bits: ")
+                .append(v.mr() * v.vectors())
+                .append(" accumulators. */\n");
         s.append("    static final class ").append(v.className()).append(" extends Microkernel {\n");
-        s.append("        private static final VectorSpecies<Float> S = FloatVector.SPECIES_").append(v.bits()).append(";\n");
-        s.append("        private static final int MR = ").append(v.mr()).append(", NR = ").append(v.nr()).append(";\n\n");
-        s.append("        ").append(v.className()).append("() {\n            super(").append(v.bits()).append(", MR, NR);\n        }\n");
+        s.append("        private static final VectorSpecies<Float> S = FloatVector.SPECIES_")
+                .append(v.bits())
+                .append(";\n");
+        s.append("        private static final int MR = ")
+                .append(v.mr())
+                .append(", NR = ")
+                .append(v.nr())
+                .append(";\n\n");
+        s.append("        ")
+                .append(v.className())
+                .append("() {\n            super(")
+                .append(v.bits())
+                .append(", MR, NR);\n        }\n");
 
         // multiply → tile buffer
-        s.append("\n        @Override\n        void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {\n");
+        s.append(
+                "\n        @Override\n        void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {\n");
         kLoop(s, v);
         for (int r = 0; r < v.mr(); r++) {
             for (int q = 0; q < v.vectors(); q++) {
-                s.append("            ").append(acc(r, q)).append(".intoArray(tile, ").append(r * v.nr() + q * v.lanes())
+                s.append("            ")
+                        .append(acc(r, q))
+                        .append(".intoArray(tile, ")
+                        .append(r * v.nr() + q * v.lanes())
                         .append(");\n");
             }
         }
         s.append("        }\n");
 
         // multiplyWrite
-        s.append("\n        @Override\n        void multiplyWrite(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff,\n"
-                + "                           long ldc, float alpha) {\n");
+        s.append(
+                "\n        @Override\n        void multiplyWrite(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff,\n"
+                        + "                           long ldc, float alpha) {\n");
         kLoop(s, v);
         for (int r = 0; r < v.mr(); r++) {
             for (int q = 0; q < v.vectors(); q++) {
-                s.append("            ").append(acc(r, q)).append(".mul(alpha).intoMemorySegment(c, ").append(cOffset(v, r, q))
+                s.append("            ")
+                        .append(acc(r, q))
+                        .append(".mul(alpha).intoMemorySegment(c, ")
+                        .append(cOffset(v, r, q))
                         .append(", Lanes.ORDER);\n");
             }
         }
         s.append("        }\n");
 
         // multiplyUpdate
-        s.append("\n        @Override\n        void multiplyUpdate(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff,\n"
-                + "                            long ldc, float alpha, float betaOrOne) {\n");
+        s.append(
+                "\n        @Override\n        void multiplyUpdate(int kc, float[] a, int aOff, float[] b, int bOff, MemorySegment c, long cOff,\n"
+                        + "                            long ldc, float alpha, float betaOrOne) {\n");
         kLoop(s, v);
         for (int r = 0; r < v.mr(); r++) {
             for (int q = 0; q < v.vectors(); q++) {
                 String off = cOffset(v, r, q);
-                s.append("            ").append(acc(r, q)).append(".mul(alpha).add(FloatVector.fromMemorySegment(S, c, ").append(off)
-                        .append(", Lanes.ORDER).mul(betaOrOne))\n                    .intoMemorySegment(c, ").append(off)
+                s.append("            ")
+                        .append(acc(r, q))
+                        .append(".mul(alpha).add(FloatVector.fromMemorySegment(S, c, ")
+                        .append(off)
+                        .append(", Lanes.ORDER).mul(betaOrOne))\n                    .intoMemorySegment(c, ")
+                        .append(off)
                         .append(", Lanes.ORDER);\n");
             }
         }
@@ -151,14 +210,25 @@ final class MicrokernelGenerator {
         s.append("            for (int p = 0; p < kc; p++) {\n");
         s.append("                int bi = bOff + p * NR;\n                int ai = aOff + p * MR;\n");
         for (int q = 0; q < v.vectors(); q++) {
-            s.append("                FloatVector b").append(q).append(" = FloatVector.fromArray(S, b, bi")
-                    .append(q == 0 ? "" : " + " + q * v.lanes()).append(");\n");
+            s.append("                FloatVector b")
+                    .append(q)
+                    .append(" = FloatVector.fromArray(S, b, bi")
+                    .append(q == 0 ? "" : " + " + q * v.lanes())
+                    .append(");\n");
         }
         for (int r = 0; r < v.mr(); r++) {
-            s.append("                ").append(r == 0 ? "FloatVector " : "").append("av = FloatVector.broadcast(S, a[ai")
-                    .append(r == 0 ? "" : " + " + r).append("]);\n");
+            s.append("                ")
+                    .append(r == 0 ? "FloatVector " : "")
+                    .append("av = FloatVector.broadcast(S, a[ai")
+                    .append(r == 0 ? "" : " + " + r)
+                    .append("]);\n");
             for (int q = 0; q < v.vectors(); q++) {
-                s.append("                ").append(acc(r, q)).append(" = av.fma(b").append(q).append(", ").append(acc(r, q))
+                s.append("                ")
+                        .append(acc(r, q))
+                        .append(" = av.fma(b")
+                        .append(q)
+                        .append(", ")
+                        .append(acc(r, q))
                         .append(");\n");
             }
         }

@@ -13,13 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Short timing windows, best of many: on a shared machine the best window is the one the scheduler left alone.
  */
 public final class MicrokernelPeak {
-    private MicrokernelPeak() {
-    }
+    private MicrokernelPeak() {}
 
     public static void main(String[] args) {
         int kc = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int panels = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        System.out.printf("FMA peak, 512-bit chains: %.1f GFLOP/s; 256-bit chains: %.1f GFLOP/s%n",
+        System.out.printf(
+                "FMA peak, 512-bit chains: %.1f GFLOP/s; 256-bit chains: %.1f GFLOP/s%n",
                 peak(FloatVector.SPECIES_512), peak(FloatVector.SPECIES_256));
         int[][] variants = {{512, 8, 32}, {512, 4, 32}, {256, 8, 16}, {256, 4, 16}, {512, 12, 32}};
         for (int[] v : variants) {
@@ -27,8 +27,13 @@ public final class MicrokernelPeak {
                 continue;
             }
             Microkernel k = GemmMicrokernels.find(v[0], v[1], v[2]);
-            System.out.printf("%-32s kc %d, %d A panels per B panel: %.1f GFLOP/s, C tiles cold (ldc 1000): %.1f, write-only cold: %.1f%n", k, kc, panels,
-                    kernel(k, kc, panels, false, true), kernel(k, kc, panels, true, true),
+            System.out.printf(
+                    "%-32s kc %d, %d A panels per B panel: %.1f GFLOP/s, C tiles cold (ldc 1000): %.1f, write-only cold: %.1f%n",
+                    k,
+                    kc,
+                    panels,
+                    kernel(k, kc, panels, false, true),
+                    kernel(k, kc, panels, true, true),
                     kernel(k, kc, panels, true, false));
         }
     }
@@ -56,11 +61,30 @@ public final class MicrokernelPeak {
         FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0;
         for (int i = 0; i < n; i++) {
-            c0 = x.fma(y, c0); c1 = x.fma(y, c1); c2 = x.fma(y, c2); c3 = x.fma(y, c3);
-            c4 = x.fma(y, c4); c5 = x.fma(y, c5); c6 = x.fma(y, c6); c7 = x.fma(y, c7);
-            c8 = x.fma(y, c8); c9 = x.fma(y, c9); c10 = x.fma(y, c10); c11 = x.fma(y, c11);
+            c0 = x.fma(y, c0);
+            c1 = x.fma(y, c1);
+            c2 = x.fma(y, c2);
+            c3 = x.fma(y, c3);
+            c4 = x.fma(y, c4);
+            c5 = x.fma(y, c5);
+            c6 = x.fma(y, c6);
+            c7 = x.fma(y, c7);
+            c8 = x.fma(y, c8);
+            c9 = x.fma(y, c9);
+            c10 = x.fma(y, c10);
+            c11 = x.fma(y, c11);
         }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+        return c0.add(c1)
+                .add(c2)
+                .add(c3)
+                .add(c4)
+                .add(c5)
+                .add(c6)
+                .add(c7)
+                .add(c8)
+                .add(c9)
+                .add(c10)
+                .add(c11)
                 .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
@@ -70,11 +94,30 @@ public final class MicrokernelPeak {
         FloatVector c0 = FloatVector.zero(s), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0;
         for (int i = 0; i < n; i++) {
-            c0 = x.fma(y, c0); c1 = x.fma(y, c1); c2 = x.fma(y, c2); c3 = x.fma(y, c3);
-            c4 = x.fma(y, c4); c5 = x.fma(y, c5); c6 = x.fma(y, c6); c7 = x.fma(y, c7);
-            c8 = x.fma(y, c8); c9 = x.fma(y, c9); c10 = x.fma(y, c10); c11 = x.fma(y, c11);
+            c0 = x.fma(y, c0);
+            c1 = x.fma(y, c1);
+            c2 = x.fma(y, c2);
+            c3 = x.fma(y, c3);
+            c4 = x.fma(y, c4);
+            c5 = x.fma(y, c5);
+            c6 = x.fma(y, c6);
+            c7 = x.fma(y, c7);
+            c8 = x.fma(y, c8);
+            c9 = x.fma(y, c9);
+            c10 = x.fma(y, c10);
+            c11 = x.fma(y, c11);
         }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+        return c0.add(c1)
+                .add(c2)
+                .add(c3)
+                .add(c4)
+                .add(c5)
+                .add(c6)
+                .add(c7)
+                .add(c8)
+                .add(c9)
+                .add(c10)
+                .add(c11)
                 .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 

@@ -54,7 +54,8 @@ class MicrokernelTest {
         float[] tile = new float[mr * nr];
         k.multiply(kc, a, aOff, b, bOff, tile);
         for (int i = 0; i < tile.length; i++) {
-            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(tile[i]), what + " multiply at " + i);
+            assertEquals(
+                    Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(tile[i]), what + " multiply at " + i);
         }
         // Into a C with a stride of nr + 3 and one row and column of border around the tile.
         int ldc = nr + 3;
@@ -73,8 +74,8 @@ class MicrokernelTest {
         compare(what + " multiplyUpdate", c, c0, want, mr, nr, ldc, alpha, beta);
     }
 
-    private static void compare(String what, float[] c, float[] c0, float[] ab, int mr, int nr, int ldc, float alpha,
-                                float beta) {
+    private static void compare(
+            String what, float[] c, float[] c0, float[] ab, int mr, int nr, int ldc, float alpha, float beta) {
         for (int i = 0; i < c.length; i++) {
             int row = i / ldc - 1, col = i % ldc - 1;
             float want = c0[i];
@@ -82,7 +83,10 @@ class MicrokernelTest {
                 float v = ab[row * nr + col] * alpha;
                 want = Float.isNaN(beta) ? v : v + c0[i] * beta;
             }
-            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(c[i]), what + " at row " + row + " col " + col);
+            assertEquals(
+                    Float.floatToRawIntBits(want),
+                    Float.floatToRawIntBits(c[i]),
+                    what + " at row " + row + " col " + col);
         }
     }
 }

@@ -13,7 +13,8 @@ public final class PackingCost {
                 int m = s[2], n = s[3], k = s[4];
                 MemorySegment a = arena.allocate((long) m * k * 4, 64), b = arena.allocate((long) k * n * 4, 64);
                 long lda = ta ? m : k, ldb = tb ? k : n;
-                float[] pa = new float[GemmBlocking.MC * GemmBlocking.KC], pb = new float[GemmBlocking.KC * GemmBlocking.NC];
+                float[] pa = new float[GemmBlocking.MC * GemmBlocking.KC],
+                        pb = new float[GemmBlocking.KC * GemmBlocking.NC];
                 double bestA = 1e18, bestB = 1e18;
                 for (int round = 0; round < 30; round++) {
                     long ta0 = 0, tb0 = 0;
@@ -36,7 +37,8 @@ public final class PackingCost {
                     bestA = Math.min(bestA, ta0);
                     bestB = Math.min(bestB, tb0);
                 }
-                System.out.printf("%s%s %dx%dx%d: packA %.2f ms, packB %.2f ms; GEMM at 100 GFLOP/s %.1f ms%n",
+                System.out.printf(
+                        "%s%s %dx%dx%d: packA %.2f ms, packB %.2f ms; GEMM at 100 GFLOP/s %.1f ms%n",
                         ta ? "T" : "N", tb ? "T" : "N", m, n, k, bestA / 1e6, bestB / 1e6, 2.0 * m * n * k / 1e8);
             }
         }

@@ -21,8 +21,12 @@ class ProviderTest {
         try (Kernels k = KernelProviders.open("simd", 2)) {
             assertEquals("simd", k.provider());
             assertEquals(2, k.threads());
-            assertTrue(k.description().contains(Lanes.SPECIES.vectorBitSize() + "-bit") && k.description().contains("2 threads")
-                    && k.description().contains(SimdConfiguration.config().summary()), k.description());
+            assertTrue(
+                    k.description().contains(Lanes.SPECIES.vectorBitSize() + "-bit")
+                            && k.description().contains("2 threads")
+                            && k.description()
+                                    .contains(SimdConfiguration.config().summary()),
+                    k.description());
         }
     }
 
@@ -37,18 +41,22 @@ class ProviderTest {
             Thread.sleep(10);
         }
         assertEquals(before, workerThreads());
-        try (FloatMatrix a = FloatMatrix.allocate(200, 200); FloatMatrix c = FloatMatrix.allocate(200, 200)) {
+        try (FloatMatrix a = FloatMatrix.allocate(200, 200);
+                FloatMatrix c = FloatMatrix.allocate(200, 200)) {
             assertThrows(IllegalStateException.class, () -> k.gemm(Op.N, Op.N, 1f, a, a, 0f, c));
         }
     }
 
     @Test
     void rejectsZeroThreads() {
-        assertThrows(IllegalArgumentException.class, () -> KernelProviders.named("simd").create(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> KernelProviders.named("simd").create(0));
     }
 
     private static long workerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("widenet-simd-worker")).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith("widenet-simd-worker"))
+                .count();
     }
 }

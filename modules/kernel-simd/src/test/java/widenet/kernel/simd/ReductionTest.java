@@ -17,8 +17,25 @@ import widenet.tensor.FloatVec;
  */
 class ReductionTest {
     /** Shapes around the vector length, across chunk boundaries (16 K elements) and a single long row. */
-    private static final int[][] SHAPES = {{1, 1}, {1, 7}, {2, 15}, {3, 8}, {5, 9}, {15, 16}, {17, 31}, {63, 127},
-        {64, 65}, {127, 2}, {2, 257}, {128, 128}, {129, 129}, {1, 70001}, {300, 513}, {70001, 1}};
+    private static final int[][] SHAPES = {
+        {1, 1},
+        {1, 7},
+        {2, 15},
+        {3, 8},
+        {5, 9},
+        {15, 16},
+        {17, 31},
+        {63, 127},
+        {64, 65},
+        {127, 2},
+        {2, 257},
+        {128, 128},
+        {129, 129},
+        {1, 70001},
+        {300, 513},
+        {70001, 1}
+    };
+
     private static final int[] LENGTHS = {0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 100, 16384, 16385, 70001, 200000};
 
     private static Kernels scalar;
@@ -27,8 +44,12 @@ class ReductionTest {
     @BeforeAll
     static void open() {
         scalar = KernelProviders.open("scalar", 1);
-        simd = new Kernels[] {KernelProviders.open("simd", 1), KernelProviders.open("simd", 2), KernelProviders.open("simd", 3),
-            KernelProviders.open("simd", 4)};
+        simd = new Kernels[] {
+            KernelProviders.open("simd", 1),
+            KernelProviders.open("simd", 2),
+            KernelProviders.open("simd", 3),
+            KernelProviders.open("simd", 4)
+        };
     }
 
     @AfterAll
@@ -50,7 +71,8 @@ class ReductionTest {
         double first = op.applyAsDouble(simd[0]);
         for (int t = 1; t < simd.length; t++) {
             double v = op.applyAsDouble(simd[t]);
-            assertEquals(Double.doubleToLongBits(first), Double.doubleToLongBits(v), what + " on " + simd[t].description());
+            assertEquals(
+                    Double.doubleToLongBits(first), Double.doubleToLongBits(v), what + " on " + simd[t].description());
         }
         return first;
     }
@@ -98,8 +120,12 @@ class ReductionTest {
                     double got = sameOnEveryThreadCount(k -> k.sumOfSquares(a), "sumOfSquares " + what);
                     assertWithin(scalar.sumOfSquares(a), got, Tolerances.sum(n, magSq), "sumOfSquares " + what);
                     // (a − b)² adds one rounding per term (the subtraction) on each side: n + 1 more steps.
-                    got = sameOnEveryThreadCount(k -> k.sumOfSquaredDifferences(a, b), "sumOfSquaredDifferences " + what);
-                    assertWithin(scalar.sumOfSquaredDifferences(a, b), got, Tolerances.sum(2 * n + 1, magDiff),
+                    got = sameOnEveryThreadCount(
+                            k -> k.sumOfSquaredDifferences(a, b), "sumOfSquaredDifferences " + what);
+                    assertWithin(
+                            scalar.sumOfSquaredDifferences(a, b),
+                            got,
+                            Tolerances.sum(2 * n + 1, magDiff),
                             "sumOfSquaredDifferences " + what);
 
                     FloatVec want = data.vector(s[0]);
@@ -118,13 +144,20 @@ class ReductionTest {
                             firstDiff = got2;
                         } else {
                             ElementwiseTest.assertBitsEqual(first, got1, "rowSumsOfSquares threads " + what);
-                            ElementwiseTest.assertBitsEqual(firstDiff, got2, "rowSumsOfSquaredDifferences threads " + what);
+                            ElementwiseTest.assertBitsEqual(
+                                    firstDiff, got2, "rowSumsOfSquaredDifferences threads " + what);
                         }
                         for (int i = 0; i < s[0]; i++) {
                             // The float result adds one final rounding on our side.
-                            assertWithin(want.get(i), got1.get(i), Tolerances.sum(s[1] + 1, rowSq[i]),
+                            assertWithin(
+                                    want.get(i),
+                                    got1.get(i),
+                                    Tolerances.sum(s[1] + 1, rowSq[i]),
                                     "rowSumsOfSquares " + what + " row " + i);
-                            assertWithin(wantDiff.get(i), got2.get(i), Tolerances.sum(2L * s[1] + 2, rowDiff[i]),
+                            assertWithin(
+                                    wantDiff.get(i),
+                                    got2.get(i),
+                                    Tolerances.sum(2L * s[1] + 2, rowDiff[i]),
                                     "rowSumsOfSquaredDifferences " + what + " row " + i);
                         }
                     }
@@ -149,7 +182,8 @@ class ReductionTest {
                     for (Kernels k : simd) {
                         FloatVec got = data.vector(s[1]);
                         k.columnSums(a, got);
-                        ElementwiseTest.assertBitsEqual(want, got, "columnSums " + s[0] + "×" + s[1] + " on " + k.description());
+                        ElementwiseTest.assertBitsEqual(
+                                want, got, "columnSums " + s[0] + "×" + s[1] + " on " + k.description());
                     }
                 }
             }
@@ -168,16 +202,25 @@ class ReductionTest {
                         for (int j = 0; j < s[1]; j++) {
                             switch ((i * 7 + j * 3) % 9) {
                                 case 0 -> b.set(i, j, -b.get(i, j));
-                                case 1 -> { a.set(i, j, 0f); b.set(i, j, -0f); }       // equal
-                                case 2 -> { a.set(i, j, Float.NaN); b.set(i, j, Float.NaN); } // different
+                                case 1 -> {
+                                    a.set(i, j, 0f);
+                                    b.set(i, j, -0f);
+                                } // equal
+                                case 2 -> {
+                                    a.set(i, j, Float.NaN);
+                                    b.set(i, j, Float.NaN);
+                                } // different
                                 case 3 -> b.set(i, j, Math.nextUp(b.get(i, j)));
-                                default -> { }
+                                default -> {}
                             }
                         }
                     }
                     long want = scalar.countDifferent(a, b);
                     for (Kernels k : simd) {
-                        assertEquals(want, k.countDifferent(a, b), "countDifferent " + s[0] + "×" + s[1] + " on " + k.description());
+                        assertEquals(
+                                want,
+                                k.countDifferent(a, b),
+                                "countDifferent " + s[0] + "×" + s[1] + " on " + k.description());
                     }
                 }
             }
@@ -193,10 +236,11 @@ class ReductionTest {
             FloatVec v4 = data.vector(4);
             Kernels k = simd[0];
             ElementwiseTest.assertSameMessage(() -> scalar.dot(v3, v4), () -> k.dot(v3, v4));
-            ElementwiseTest.assertSameMessage(() -> scalar.sumOfSquaredDifferences(a, b), () -> k.sumOfSquaredDifferences(a, b));
+            ElementwiseTest.assertSameMessage(
+                    () -> scalar.sumOfSquaredDifferences(a, b), () -> k.sumOfSquaredDifferences(a, b));
             ElementwiseTest.assertSameMessage(() -> scalar.rowSumsOfSquares(a, v4), () -> k.rowSumsOfSquares(a, v4));
-            ElementwiseTest.assertSameMessage(() -> scalar.rowSumsOfSquaredDifferences(a, a, v4),
-                    () -> k.rowSumsOfSquaredDifferences(a, a, v4));
+            ElementwiseTest.assertSameMessage(
+                    () -> scalar.rowSumsOfSquaredDifferences(a, a, v4), () -> k.rowSumsOfSquaredDifferences(a, a, v4));
             ElementwiseTest.assertSameMessage(() -> scalar.columnSums(a, v3), () -> k.columnSums(a, v3));
             ElementwiseTest.assertSameMessage(() -> scalar.countDifferent(a, b), () -> k.countDifferent(a, b));
         }

@@ -32,8 +32,21 @@ class SmoothActivationBitsTest {
         for (int i = -400; i <= 400; i++) {
             xs.add(i / 20f / beta);
         }
-        for (float f : new float[] {0f, -0f, 1e-30f, -1e-30f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e30f, -1e30f,
-                Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
+        for (float f : new float[] {
+            0f,
+            -0f,
+            1e-30f,
+            -1e-30f,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            1e30f,
+            -1e30f,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN
+        }) {
             xs.add(f);
         }
         for (float t = -88.5f; t <= -86.5f; t += 0.125f) {
@@ -52,7 +65,8 @@ class SmoothActivationBitsTest {
 
     @Test
     void vectorLanesEqualTheScalarTwin() {
-        try (Kernels k = KernelProviders.open("simd", 1); TestData data = new TestData(1)) {
+        try (Kernels k = KernelProviders.open("simd", 1);
+                TestData data = new TestData(1)) {
             for (float[] p : PARAMS) {
                 Activation act = Activation.smoothLeakyRelu(p[0], p[1]);
                 float[] xs = inputs(p[1]);
@@ -69,10 +83,14 @@ class SmoothActivationBitsTest {
                     for (int i = 0; i < rows * cols; i++) {
                         float x = z.get(i / cols, i % cols);
                         String what = act + " x=" + x + " cols=" + cols;
-                        assertEquals(Float.floatToRawIntBits(SmoothLeakyMath.value(x, p[0], p[1])),
-                                Float.floatToRawIntBits(out.get(i / cols, i % cols)), what);
-                        assertEquals(Float.floatToRawIntBits(SmoothLeakyMath.derivative(x, p[0], p[1])),
-                                Float.floatToRawIntBits(d.get(i / cols, i % cols)), what + " σ′");
+                        assertEquals(
+                                Float.floatToRawIntBits(SmoothLeakyMath.value(x, p[0], p[1])),
+                                Float.floatToRawIntBits(out.get(i / cols, i % cols)),
+                                what);
+                        assertEquals(
+                                Float.floatToRawIntBits(SmoothLeakyMath.derivative(x, p[0], p[1])),
+                                Float.floatToRawIntBits(d.get(i / cols, i % cols)),
+                                what + " σ′");
                         if (Float.isNaN(x)) {
                             assertTrue(Float.isNaN(out.get(i / cols, i % cols)), what);
                         }
@@ -85,7 +103,8 @@ class SmoothActivationBitsTest {
     @Test
     void gemmEpilogueEqualsActivate() {
         Activation act = Activation.smoothLeakyRelu(0.1f, 10f);
-        try (Kernels k = KernelProviders.open("simd", 2); TestData data = new TestData(2)) {
+        try (Kernels k = KernelProviders.open("simd", 2);
+                TestData data = new TestData(2)) {
             for (int[] s : new int[][] {{65, 70, 33}, {64, 64, 300}, {7, 129, 5}}) {
                 FloatMatrix a = data.matrix(s[0], s[2], false);
                 FloatMatrix b = data.matrix(s[2], s[1], false);
@@ -123,10 +142,18 @@ class SmoothActivationBitsTest {
     }
 
     private static String child(String mode) throws IOException, InterruptedException {
-        String cp = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
-                System.getProperty("java.class.path", ""), Path.of("target", "test-classes").toAbsolutePath().toString());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                mode, "--add-modules", "jdk.incubator.vector", "-cp", cp));
+        String cp = String.join(
+                File.pathSeparator,
+                System.getProperty("jdk.module.path", ""),
+                System.getProperty("java.class.path", ""),
+                Path.of("target", "test-classes").toAbsolutePath().toString());
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                mode,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                cp));
         String cfg = System.getProperty(KernelConfig.PROPERTY);
         if (cfg != null) {
             cmd.add("-D" + KernelConfig.PROPERTY + "=" + cfg);

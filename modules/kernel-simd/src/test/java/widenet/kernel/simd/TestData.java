@@ -56,8 +56,8 @@ final class TestData implements AutoCloseable {
         // lie inside the view's segment except after the last row.
         for (int i = 0; i + 1 < view.rows(); i++) {
             for (int j = view.cols(); j < view.stride(); j++) {
-                float v = view.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
-                        (long) i * view.stride() + j);
+                float v = view.segment()
+                        .getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * view.stride() + j);
                 if (!Float.isNaN(v)) {
                     return false;
                 }

@@ -11,8 +11,7 @@ final class Tolerances {
     /** Unit roundoff of float. */
     static final double U = 0x1p-24;
 
-    private Tolerances() {
-    }
+    private Tolerances() {}
 
     /** γ_n = n·u/(1 − n·u): the classic bound on the relative error of n chained roundings (Higham, §3.1). */
     static double gamma(int n) {

@@ -2,8 +2,7 @@ package widenet.kernel.simd;
 
 /** The kernel configuration this test JVM runs (set per surefire execution through widenet.kernels.config). */
 final class Widths {
-    private Widths() {
-    }
+    private Widths() {}
 
     /** Whether the configured width is wider than the JVM's vectors here: then the Vector API emulates it in Java. */
     static boolean emulated() {

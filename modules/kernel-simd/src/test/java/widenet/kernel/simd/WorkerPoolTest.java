@@ -61,17 +61,21 @@ class WorkerPoolTest {
     void aFailureOnAWorkerReachesTheCaller() {
         try (WorkerPool pool = new WorkerPool(2)) {
             IllegalArgumentException boom = new IllegalArgumentException("boom");
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> {
-                if (w == 1) {
-                    throw boom;
-                }
-            }));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> pool.run((w, n) -> {
+                        if (w == 1) {
+                            throw boom;
+                        }
+                    }));
             assertSame(boom, e.getCause());
-            IllegalArgumentException mine = assertThrows(IllegalArgumentException.class, () -> pool.run((w, n) -> {
-                if (w == 0) {
-                    throw boom;
-                }
-            }));
+            IllegalArgumentException mine = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> pool.run((w, n) -> {
+                        if (w == 0) {
+                            throw boom;
+                        }
+                    }));
             assertSame(boom, mine);
             Counting task = new Counting(2);
             task.expectedWorkers = 2;
@@ -84,7 +88,7 @@ class WorkerPoolTest {
     void aClosedPoolRefusesWork() {
         WorkerPool pool = new WorkerPool(2);
         pool.close();
-        assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> { }));
+        assertThrows(IllegalStateException.class, () -> pool.run((w, n) -> {}));
     }
 
     private static void sleep(long millis) {

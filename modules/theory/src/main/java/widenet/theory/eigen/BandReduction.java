@@ -110,7 +110,7 @@ final class BandReduction {
         int nr = Math.min(b, m);
         for (int c = 0; c < nr; c++) {
             if (tau[k + c] == 0) {
-                continue;   // H = I: its column of V stays zero, and so does T's
+                continue; // H = I: its column of V stays zero, and so does T's
             }
             int col = (k + c) * n + r0;
             v[c * b + c] = 1;
@@ -130,7 +130,7 @@ final class BandReduction {
             if (tc == 0) {
                 continue;
             }
-            int vc = (k + c) * n + r0 + c;   // v_c(c) = 1 at vc (holds β), tail below
+            int vc = (k + c) * n + r0 + c; // v_c(c) = 1 at vc (holds β), tail below
             int len = m - c - 1;
             for (int p = 0; p < c; p++) {
                 int vp = (k + p) * n + r0 + c;

@@ -13,8 +13,7 @@ package widenet.theory.eigen;
  * 5 MB, in cache). Cost ≈ 6bn² flops in reflectors of length ≤ b.
  */
 final class BandTridiagonal {
-    private BandTridiagonal() {
-    }
+    private BandTridiagonal() {}
 
     /** Band storage for an n×n matrix of half-bandwidth b. */
     static double[] allocate(int n, int b) {

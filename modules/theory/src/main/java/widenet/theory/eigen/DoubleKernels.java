@@ -10,7 +10,8 @@ package widenet.theory.eigen;
  */
 final class DoubleKernels {
     /** Whether the Vector API loops are used. */
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /** Lanes of one vector (4 doubles, a 256-bit register's worth, for the plain loops). */
     static final int L = VECTOR ? DoubleVectorKernels.L : 4;
     /** Rows of the rank-2k micro-tile: two vectors. */
@@ -18,8 +19,7 @@ final class DoubleKernels {
     /** Columns of the rank-2k micro-tile. */
     static final int NR = 8;
 
-    private DoubleKernels() {
-    }
+    private DoubleKernels() {}
 
     /** Σ x[xo+i]·y[yo+i], i &lt; len. */
     static double dot(double[] x, int xo, double[] y, int yo, int len) {
@@ -75,7 +75,8 @@ final class DoubleKernels {
      * As {@link DoubleVectorKernels#symmLower}: Y += A·V for b right-hand sides over the stored lower triangle of
      * columns [jFrom, jTo); V and Y row-major with row length b (a multiple of {@link #L}·2), indexed by matrix row.
      */
-    static void symmLower(double[] a, int lda, int n, int jFrom, int jTo, double[] v, int vo, int b, double[] y, int yo) {
+    static void symmLower(
+            double[] a, int lda, int n, int jFrom, int jTo, double[] v, int vo, int b, double[] y, int yo) {
         if (VECTOR) {
             DoubleVectorKernels.symmLower(a, lda, n, jFrom, jTo, v, vo, b, y, yo);
             return;
@@ -101,8 +102,8 @@ final class DoubleKernels {
     }
 
     /** As {@link DoubleVectorKernels#rank2kTile}: C(i0.., j0..) −= P·Rᵀ on one MR×NR tile. */
-    static void rank2kTile(double[] p, int po, double[] rr, int ro, int k, double[] c, int ldc, int i0, int j0,
-                           int rowEnd, int cols) {
+    static void rank2kTile(
+            double[] p, int po, double[] rr, int ro, int k, double[] c, int ldc, int i0, int j0, int rowEnd, int cols) {
         if (VECTOR) {
             DoubleVectorKernels.rank2kTile(p, po, rr, ro, k, c, ldc, i0, j0, rowEnd, cols);
             return;

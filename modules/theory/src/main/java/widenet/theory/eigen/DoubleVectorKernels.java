@@ -19,8 +19,7 @@ final class DoubleVectorKernels {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private DoubleVectorKernels() {
-    }
+    private DoubleVectorKernels() {}
 
     /** Σ x[xo+i]·y[yo+i], i &lt; len. */
     static double dot(double[] x, int xo, double[] y, int yo, int len) {
@@ -43,7 +42,9 @@ final class DoubleVectorKernels {
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         int i = 0;
         for (; i <= len - L; i += L) {
-            DoubleVector.fromArray(S, x, xo + i).fma(va, DoubleVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+            DoubleVector.fromArray(S, x, xo + i)
+                    .fma(va, DoubleVector.fromArray(S, y, yo + i))
+                    .intoArray(y, yo + i);
         }
         for (; i < len; i++) {
             y[yo + i] += alpha * x[xo + i];
@@ -136,7 +137,8 @@ final class DoubleVectorKernels {
      * A(i, j..j+3) are broadcast against V(j..j+3, ·) (held in registers) into Y(i, ·) and against V(i, ·) into
      * the four accumulated rows Y(j..j+3, ·); 2L of the b columns per pass, so 24 vector registers are live.
      */
-    static void symmLower(double[] a, int lda, int n, int jFrom, int jTo, double[] v, int vo, int b, double[] y, int yo) {
+    static void symmLower(
+            double[] a, int lda, int n, int jFrom, int jTo, double[] v, int vo, int b, double[] y, int yo) {
         int j = jFrom;
         for (; j + 4 <= jTo; j += 4) {
             int c0 = j * lda, c1 = c0 + lda, c2 = c1 + lda, c3 = c2 + lda;
@@ -144,8 +146,10 @@ final class DoubleVectorKernels {
                 int r0 = vo + j * b + q;
                 DoubleVector v00 = DoubleVector.fromArray(S, v, r0), v01 = DoubleVector.fromArray(S, v, r0 + L);
                 DoubleVector v10 = DoubleVector.fromArray(S, v, r0 + b), v11 = DoubleVector.fromArray(S, v, r0 + b + L);
-                DoubleVector v20 = DoubleVector.fromArray(S, v, r0 + 2 * b), v21 = DoubleVector.fromArray(S, v, r0 + 2 * b + L);
-                DoubleVector v30 = DoubleVector.fromArray(S, v, r0 + 3 * b), v31 = DoubleVector.fromArray(S, v, r0 + 3 * b + L);
+                DoubleVector v20 = DoubleVector.fromArray(S, v, r0 + 2 * b),
+                        v21 = DoubleVector.fromArray(S, v, r0 + 2 * b + L);
+                DoubleVector v30 = DoubleVector.fromArray(S, v, r0 + 3 * b),
+                        v31 = DoubleVector.fromArray(S, v, r0 + 3 * b + L);
                 // The 4×4 diagonal block: row j+r receives A(j+r, j+c)·V(j+c) for every c (A symmetric), so the
                 // accumulators start from it.
                 DoubleVector t00, t01, t10, t11, t20, t21, t30, t31;
@@ -241,12 +245,24 @@ final class DoubleVectorKernels {
      * C(i0.., j0..) −= P·Rᵀ on one MR×NR tile: P packed as p[po + q·MR + r] (k columns q), R as r[ro + q·NR + c];
      * only rows below {@code rowEnd} and the first {@code cols} columns are written.
      */
-    static void rank2kTile(double[] p, int po, double[] rr, int ro, int k, double[] c, int ldc, int i0, int j0,
-                           int rowEnd, int cols) {
-        DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S), c02 = DoubleVector.zero(S), c03 = DoubleVector.zero(S);
-        DoubleVector c04 = DoubleVector.zero(S), c05 = DoubleVector.zero(S), c06 = DoubleVector.zero(S), c07 = DoubleVector.zero(S);
-        DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S), c12 = DoubleVector.zero(S), c13 = DoubleVector.zero(S);
-        DoubleVector c14 = DoubleVector.zero(S), c15 = DoubleVector.zero(S), c16 = DoubleVector.zero(S), c17 = DoubleVector.zero(S);
+    static void rank2kTile(
+            double[] p, int po, double[] rr, int ro, int k, double[] c, int ldc, int i0, int j0, int rowEnd, int cols) {
+        DoubleVector c00 = DoubleVector.zero(S),
+                c01 = DoubleVector.zero(S),
+                c02 = DoubleVector.zero(S),
+                c03 = DoubleVector.zero(S);
+        DoubleVector c04 = DoubleVector.zero(S),
+                c05 = DoubleVector.zero(S),
+                c06 = DoubleVector.zero(S),
+                c07 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S),
+                c11 = DoubleVector.zero(S),
+                c12 = DoubleVector.zero(S),
+                c13 = DoubleVector.zero(S);
+        DoubleVector c14 = DoubleVector.zero(S),
+                c15 = DoubleVector.zero(S),
+                c16 = DoubleVector.zero(S),
+                c17 = DoubleVector.zero(S);
         for (int q = 0; q < k; q++) {
             int pa = po + q * MR;
             int rb = ro + q * NR;
@@ -303,14 +319,38 @@ final class DoubleVectorKernels {
         for (int col = 0; col < cols; col++) {
             DoubleVector x0, x1;
             switch (col) {
-                case 0 -> { x0 = c00; x1 = c10; }
-                case 1 -> { x0 = c01; x1 = c11; }
-                case 2 -> { x0 = c02; x1 = c12; }
-                case 3 -> { x0 = c03; x1 = c13; }
-                case 4 -> { x0 = c04; x1 = c14; }
-                case 5 -> { x0 = c05; x1 = c15; }
-                case 6 -> { x0 = c06; x1 = c16; }
-                default -> { x0 = c07; x1 = c17; }
+                case 0 -> {
+                    x0 = c00;
+                    x1 = c10;
+                }
+                case 1 -> {
+                    x0 = c01;
+                    x1 = c11;
+                }
+                case 2 -> {
+                    x0 = c02;
+                    x1 = c12;
+                }
+                case 3 -> {
+                    x0 = c03;
+                    x1 = c13;
+                }
+                case 4 -> {
+                    x0 = c04;
+                    x1 = c14;
+                }
+                case 5 -> {
+                    x0 = c05;
+                    x1 = c15;
+                }
+                case 6 -> {
+                    x0 = c06;
+                    x1 = c16;
+                }
+                default -> {
+                    x0 = c07;
+                    x1 = c17;
+                }
             }
             int o = (j0 + col) * ldc + i0;
             DoubleVector.fromArray(S, c, o, m0).sub(x0).intoArray(c, o, m0);

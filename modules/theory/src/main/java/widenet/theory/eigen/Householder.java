@@ -2,8 +2,7 @@ package widenet.theory.eigen;
 
 /** Householder reflectors (LAPACK's dlarfg), shared by the reductions. */
 final class Householder {
-    private Householder() {
-    }
+    private Householder() {}
 
     /**
      * On x = a[x0 .. x0+len): chooses τ and v with (I − τvvᵀ) x = β e₁, β = −sign(x₁)‖x‖, τ = (β − x₁)/β,

@@ -50,13 +50,19 @@ public final class HouseholderTridiagonal implements TridiagonalForm {
         return h;
     }
 
-    public int size() { return n; }
+    public int size() {
+        return n;
+    }
 
     /** T's diagonal (a copy). */
-    public double[] diagonal() { return d.clone(); }
+    public double[] diagonal() {
+        return d.clone();
+    }
 
     /** T's off-diagonal, T(c, c+1) = T(c+1, c) = e[c] (a copy). */
-    public double[] offDiagonal() { return e.clone(); }
+    public double[] offDiagonal() {
+        return e.clone();
+    }
 
     /** y := Qᵀ y (H(0) first), O(n²). */
     public void applyTranspose(double[] y) {
@@ -297,7 +303,8 @@ public final class HouseholderTridiagonal implements TridiagonalForm {
                     int cols = Math.min(nr, n - c0);
                     int first = Math.max(rbFrom, (cb * nr) / mr);
                     for (int rb = first; rb < rbTo; rb++) {
-                        DoubleKernels.rank2kTile(packP, rb * k * mr, packR, cb * k * nr, k, a, n, t + rb * mr, c0, n, cols);
+                        DoubleKernels.rank2kTile(
+                                packP, rb * k * mr, packR, cb * k * nr, k, a, n, t + rb * mr, c0, n, cols);
                     }
                 }
             }

@@ -17,11 +17,9 @@ import java.util.Arrays;
  */
 public final class LanczosExtremes {
     /** The extremes and their certified errors: an eigenvalue of A lies within {@code minError} of {@code min}. */
-    public record Extremes(double min, double max, double minError, double maxError, int iterations) {
-    }
+    public record Extremes(double min, double max, double minError, double maxError, int iterations) {}
 
-    private LanczosExtremes() {
-    }
+    private LanczosExtremes() {}
 
     /**
      * @param a the n×n symmetric matrix, row by row, both triangles (not modified)
@@ -33,7 +31,8 @@ public final class LanczosExtremes {
             throw new IllegalArgumentException("expected " + n + "×" + n + " values, got " + a.length);
         }
         if (!(tolerance > 0) || maxIterations < 1) {
-            throw new IllegalArgumentException("tolerance " + tolerance + " and iterations " + maxIterations + " must be positive");
+            throw new IllegalArgumentException(
+                    "tolerance " + tolerance + " and iterations " + maxIterations + " must be positive");
         }
         if (n == 1) {
             return new Extremes(a[0], a[0], 0, 0, 0);
@@ -51,7 +50,7 @@ public final class LanczosExtremes {
         scaleToUnit(start);
         q[0] = start;
         Extremes last = null;
-        double normT = 0;   // a running lower bound on ‖A‖₂ (row sums of T_j)
+        double normT = 0; // a running lower bound on ‖A‖₂ (row sums of T_j)
         try (Workers workers = new Workers(Math.max(1, Math.min(threads, n / 64 + 1)))) {
             for (int j = 0; j < kmax; j++) {
                 multiply(a, n, q[j], w, workers);

@@ -103,5 +103,7 @@ final class ReflectorStore {
     }
 
     /** Doubles spilled outside the matrix (for the memory estimate's check). */
-    int spilled() { return spillUsed; }
+    int spilled() {
+        return spillUsed;
+    }
 }

@@ -90,7 +90,8 @@ final class SymmetricRank2k {
                     int cols = Math.min(nr, n - c0);
                     int first = Math.max(rbFrom, (cb * nr) / mr);
                     for (int rb = first; rb < rbTo; rb++) {
-                        DoubleKernels.rank2kTile(packP, rb * k * mr, packR, cb * k * nr, k, a, n, t + rb * mr, c0, n, cols);
+                        DoubleKernels.rank2kTile(
+                                packP, rb * k * mr, packR, cb * k * nr, k, a, n, t + rb * mr, c0, n, cols);
                     }
                 }
             }

@@ -11,8 +11,7 @@ package widenet.theory.eigen;
 public final class TridiagonalQl {
     private static final double EPS = Math.ulp(1.0);
 
-    private TridiagonalQl() {
-    }
+    private TridiagonalQl() {}
 
     /**
      * Eigenvalues of T (ascending) and, for each vector in {@code vectors} (length n each, overwritten), Zᵀc in the
@@ -28,7 +27,8 @@ public final class TridiagonalQl {
         }
         for (double[] v : vectors) {
             if (v.length != n) {
-                throw new IllegalArgumentException("vector of length " + v.length + " for a " + n + "×" + n + " tridiagonal");
+                throw new IllegalArgumentException(
+                        "vector of length " + v.length + " for a " + n + "×" + n + " tridiagonal");
             }
         }
         double[] d = diagonal.clone();
@@ -47,7 +47,8 @@ public final class TridiagonalQl {
             if (m > l) {
                 do {
                     if (++iterations > limit) {
-                        throw new ArithmeticException("tridiagonal QL did not converge in " + limit + " iterations (n = " + n + ")");
+                        throw new ArithmeticException(
+                                "tridiagonal QL did not converge in " + limit + " iterations (n = " + n + ")");
                     }
                     double g = d[l];
                     double p = (d[l + 1] - g) / (2 * e[l]);
@@ -153,8 +154,11 @@ public final class TridiagonalQl {
         }
         double norm = 0;
         for (int i = 0; i < n; i++) {
-            norm = Math.max(norm, Math.abs(diagonal[i]) + (i > 0 ? Math.abs(offDiagonal[i - 1]) : 0)
-                    + (i < n - 1 ? Math.abs(offDiagonal[i]) : 0));
+            norm = Math.max(
+                    norm,
+                    Math.abs(diagonal[i])
+                            + (i > 0 ? Math.abs(offDiagonal[i - 1]) : 0)
+                            + (i < n - 1 ? Math.abs(offDiagonal[i]) : 0));
         }
         // T − λI = 0 (a zero matrix): every vector is an eigenvector; the pivot 1 keeps the solve finite.
         double tiny = norm > 0 ? EPS * norm : 1;

@@ -63,11 +63,20 @@ public final class TwoStageTridiagonal implements TridiagonalForm {
         return new TwoStageTridiagonal(n, d, e, withQ ? first : null, store);
     }
 
-    @Override public int size() { return n; }
+    @Override
+    public int size() {
+        return n;
+    }
 
-    @Override public double[] diagonal() { return d.clone(); }
+    @Override
+    public double[] diagonal() {
+        return d.clone();
+    }
 
-    @Override public double[] offDiagonal() { return e.clone(); }
+    @Override
+    public double[] offDiagonal() {
+        return e.clone();
+    }
 
     /** y := Qᵀy = Q₂ᵀ(Q₁ᵀy). */
     @Override

@@ -21,15 +21,19 @@ final class Workers implements AutoCloseable {
             throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "widenet-eigen");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = threads == 1
+                ? null
+                : Executors.newFixedThreadPool(threads - 1, r -> {
+                    Thread t = new Thread(r, "widenet-eigen");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.pending = new Future<?>[threads];
     }
 
-    int threads() { return threads; }
+    int threads() {
+        return threads;
+    }
 
     /** Runs part(0..parts−1), part 0 on the calling thread; parts ≤ threads. */
     void run(int parts, IntConsumer part) {
@@ -54,7 +58,8 @@ final class Workers implements AutoCloseable {
                 pending[p].get();
             } catch (ExecutionException e) {
                 if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    failure =
+                            e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

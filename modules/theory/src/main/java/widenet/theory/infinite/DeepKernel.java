@@ -36,9 +36,9 @@ public final class DeepKernel implements InfiniteWidthKernel {
 
     private final int depth;
     private final int inputDim;
-    private final double[] v;        // v_l, index 1..L
-    private final double[] t;        // t_l (0 when the layer is frozen)
-    private final double[] beta;     // β_l
+    private final double[] v; // v_l, index 1..L
+    private final double[] t; // t_l (0 when the layer is frozen)
+    private final double[] beta; // β_l
     private final DualActivation dual;
     private final boolean standardGrowth;
 
@@ -78,7 +78,7 @@ public final class DeepKernel implements InfiniteWidthKernel {
     public String normalisation() {
         return standardGrowth
                 ? "standard parameterisation: Θ grows with the hidden widths; evaluated at the network's widths "
-                + "(lim K(0)/n̄ with widths n_l = α_l·n̄ growing in proportion, times n̄), so K(0)/Θ → 1"
+                        + "(lim K(0)/n̄ with widths n_l = α_l·n̄ growing in proportion, times n̄), so K(0)/Θ → 1"
                 : "NTK parameterisation (or only the first layer trained): Θ is the finite infinite-width limit";
     }
 
@@ -112,10 +112,14 @@ public final class DeepKernel implements InfiniteWidthKernel {
         } else {
             double[] only = wantNtk ? ntk : nngp;
             int index = wantNtk ? 1 : 0;
-            grid.fill(threads, 3, (i, j, gij, scratch, out) -> {
-                entry.eval(i, j, gij, scratch, scratch);   // scratch[0..1] = {NNGP, NTK}, scratch[2] unused
-                out[0] = scratch[index];
-            }, only);
+            grid.fill(
+                    threads,
+                    3,
+                    (i, j, gij, scratch, out) -> {
+                        entry.eval(i, j, gij, scratch, scratch); // scratch[0..1] = {NNGP, NTK}, scratch[2] unused
+                        out[0] = scratch[index];
+                    },
+                    only);
         }
         return new double[][] {nngp, ntk};
     }
@@ -137,8 +141,8 @@ public final class DeepKernel implements InfiniteWidthKernel {
     }
 
     private void entry(double[] ai, double[] bj, double gij, double[] qp, double[] out) {
-        double q = gij / inputDim;               // q⁰
-        double c = v[1] * q;                     // Σ¹
+        double q = gij / inputDim; // q⁰
+        double c = v[1] * q; // Σ¹
         double theta = t[1] * q + beta[1];
         for (int l = 1; l < depth; l++) {
             dual.eval(ai[l], bj[l], c, qp);

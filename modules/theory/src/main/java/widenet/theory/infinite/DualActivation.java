@@ -29,9 +29,9 @@ public final class DualActivation {
     private final Activation.Kind kind;
     private final double alpha;
     private final double beta;
-    private final double gradAtZero;   // σ′(0)
-    private final GaussHermite rule;          // the largest rule, --quadrature points
-    private final GaussHermite[] smaller;     // rules of 8, 12, 16, … points below it, for gentle kinks
+    private final double gradAtZero; // σ′(0)
+    private final GaussHermite rule; // the largest rule, --quadrature points
+    private final GaussHermite[] smaller; // rules of 8, 12, 16, … points below it, for gentle kinks
 
     private DualActivation(Activation activation, int points) {
         this.kind = activation.kind();
@@ -153,7 +153,7 @@ public final class DualActivation {
 
     /** At least one of u, u′ is identically 0. */
     private void degenerate(double a, double b, double[] out) {
-        double other = a > 0 ? a : b;   // the variance of the one that is not 0 (or 0 for both)
+        double other = a > 0 ? a : b; // the variance of the one that is not 0 (or 0 for both)
         double s0 = sigma(0);
         if (!(other > 0)) {
             out[0] = s0 * s0;

@@ -73,9 +73,15 @@ public final class GaussHermite {
         return new GaussHermite(nodes, weights);
     }
 
-    public int size() { return nodes.length; }
+    public int size() {
+        return nodes.length;
+    }
 
-    public double node(int k) { return nodes[k]; }
+    public double node(int k) {
+        return nodes[k];
+    }
 
-    public double weight(int k) { return weights[k]; }
+    public double weight(int k) {
+        return weights[k];
+    }
 }

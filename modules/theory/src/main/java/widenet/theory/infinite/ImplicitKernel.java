@@ -34,8 +34,8 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
 
     private final ImplicitNetwork.Config config;
     private final double gamma2;
-    private final double s2;      // s², φ's factor squared
-    private final double su2;     // E u_r² = E v_r²
+    private final double s2; // s², φ's factor squared
+    private final double su2; // E u_r² = E v_r²
     private final int m;
 
     public ImplicitKernel(ImplicitNetwork.Config config) {
@@ -45,7 +45,8 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
         this.su2 = config.outputInitStd() * config.outputInitStd();
         this.m = config.width();
         if (!(gamma2 < 2)) {
-            throw new IllegalArgumentException("γ = " + config.gamma() + " ≥ √2: the infinite-width equilibrium kernel has no finite fixed point");
+            throw new IllegalArgumentException(
+                    "γ = " + config.gamma() + " ≥ √2: the infinite-width equilibrium kernel has no finite fixed point");
         }
     }
 
@@ -64,7 +65,7 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
     /** lim ΦΦᵀ at width m: m·s²·xᵀx′ (linear φ) or m·s²·κ₁(xᵀx′) (ReLU φ; Gao et al.'s G∞ when s = 1/√m). */
     public double[] featureGram(FloatMatrix x1, FloatMatrix x2, int threads) {
         PairGrid grid = new PairGrid(x1, x2);
-        double[] out = grid.inner;   // each entry is read before it is written (PairGrid.fill)
+        double[] out = grid.inner; // each entry is read before it is written (PairGrid.fill)
         grid.fill(threads, 0, (i, j, gij, scratch, o) -> o[0] = m * phiKernel(grid.sq1[i], grid.sq2[j], gij), out);
         return out;
     }
@@ -94,42 +95,47 @@ public final class ImplicitKernel implements InfiniteWidthKernel {
     /** As {@link #compute(FloatMatrix, FloatMatrix, int)}; without the NNGP only H∞ is formed, in the Gram's storage. */
     private double[][] compute(FloatMatrix x1, FloatMatrix x2, int threads, boolean wantNngp) {
         if (!derived()) {
-            throw new UnsupportedOperationException("the infinite-width H of the implicit network with the ReLU feature map "
-                    + "φ = s·relu(Wx) is not derived (the pre-activation is not Gaussian); only G∞ = lim ΦΦᵀ is");
+            throw new UnsupportedOperationException(
+                    "the infinite-width H of the implicit network with the ReLU feature map "
+                            + "φ = s·relu(Wx) is not derived (the pre-activation is not Gaussian); only G∞ = lim ΦΦᵀ is");
         }
         if (x1.cols() != config.inputDim() || (x2 != null && x2.cols() != config.inputDim())) {
             throw new IllegalArgumentException("inputs must have d = " + config.inputDim() + " features");
         }
         PairGrid grid = new PairGrid(x1, x2);
-        double[] ntk = grid.inner;   // each entry is read before it is written (PairGrid.fill)
+        double[] ntk = grid.inner; // each entry is read before it is written (PairGrid.fill)
         double[] nngp = wantNngp ? new double[grid.rows * grid.cols] : null;
         boolean trainU = config.trains("u"), trainA = config.trains("A"), trainW = config.trains("W");
         boolean skip = config.outputSkip(), trainV = skip && config.trains("v");
-        grid.fill(threads, 0, (i, j, gij, scratch, o) -> {
-            double phiI = s2 * grid.sq1[i], phiJ = s2 * grid.sq2[j], phiIJ = s2 * gij;
-            double a = phiI / (1 - gamma2 / 2), b = phiJ / (1 - gamma2 / 2);
-            double c = equilibrium(a, b, phiIJ);
-            double lambda = arcCosine1(a, b, c);
-            double k0 = arcCosine0(a, b, c);
-            double p = su2 * k0 / (1 - gamma2 * k0);
-            double h = 0;
-            if (trainU) {
-                h += lambda;
-            }
-            if (trainA) {
-                h += gamma2 * p * lambda;
-            }
-            if (trainW) {
-                h += s2 * gij * (p + (skip ? su2 : 0));
-            }
-            if (trainV) {
-                h += phiIJ;
-            }
-            o[0] = m * h;
-            if (o.length > 1) {
-                o[1] = m * (su2 * lambda + (skip ? su2 * phiIJ : 0));
-            }
-        }, wantNngp ? new double[][] {ntk, nngp} : new double[][] {ntk});
+        grid.fill(
+                threads,
+                0,
+                (i, j, gij, scratch, o) -> {
+                    double phiI = s2 * grid.sq1[i], phiJ = s2 * grid.sq2[j], phiIJ = s2 * gij;
+                    double a = phiI / (1 - gamma2 / 2), b = phiJ / (1 - gamma2 / 2);
+                    double c = equilibrium(a, b, phiIJ);
+                    double lambda = arcCosine1(a, b, c);
+                    double k0 = arcCosine0(a, b, c);
+                    double p = su2 * k0 / (1 - gamma2 * k0);
+                    double h = 0;
+                    if (trainU) {
+                        h += lambda;
+                    }
+                    if (trainA) {
+                        h += gamma2 * p * lambda;
+                    }
+                    if (trainW) {
+                        h += s2 * gij * (p + (skip ? su2 : 0));
+                    }
+                    if (trainV) {
+                        h += phiIJ;
+                    }
+                    o[0] = m * h;
+                    if (o.length > 1) {
+                        o[1] = m * (su2 * lambda + (skip ? su2 * phiIJ : 0));
+                    }
+                },
+                wantNngp ? new double[][] {ntk, nngp} : new double[][] {ntk});
         return new double[][] {nngp, ntk};
     }
 

@@ -33,7 +33,8 @@ public interface InfiniteWidthKernel {
             case DeepNetwork deep -> new DeepKernel(deep.config());
             case ImplicitNetwork imp -> new ImplicitKernel(imp.config());
             case TwoLayerNetwork two -> new TwoLayerKernel(two.config());
-            default -> throw new IllegalArgumentException("no infinite-width kernel for the " + net.kind() + " network");
+            default ->
+                throw new IllegalArgumentException("no infinite-width kernel for the " + net.kind() + " network");
         };
     }
 }

@@ -22,8 +22,8 @@ final class PairGrid {
 
     final int rows, cols;
     final boolean symmetric;
-    final double[] inner;     // X₁X₂ᵀ, rows×cols, row-major
-    final double[] sq1, sq2;  // ‖x₁ᵢ‖², ‖x₂ⱼ‖²
+    final double[] inner; // X₁X₂ᵀ, rows×cols, row-major
+    final double[] sq1, sq2; // ‖x₁ᵢ‖², ‖x₂ⱼ‖²
 
     /** x2 null (or the same object): the symmetric case X Xᵀ, only the upper triangle is evaluated. */
     PairGrid(FloatMatrix x1, FloatMatrix x2) {

@@ -43,16 +43,20 @@ public final class TwoLayerKernel implements InfiniteWidthKernel {
 
     private double[] compute(FloatMatrix x1, FloatMatrix x2, int threads, boolean ntk) {
         PairGrid grid = new PairGrid(x1, x2);
-        double[] out = grid.inner;   // each entry is read before it is written (PairGrid.fill)
+        double[] out = grid.inner; // each entry is read before it is written (PairGrid.fill)
         double k2 = kappa * kappa;
-        grid.fill(threads, 0, (i, j, gij, scratch, o) -> {
-            double r = Math.sqrt(grid.sq1[i] * grid.sq2[j]);
-            double cos = r == 0 ? 0 : Math.max(-1, Math.min(1, gij / r));
-            double theta = Math.acos(cos);
-            double g = r * (Math.sin(theta) + (Math.PI - theta) * cos) / (2 * Math.PI);
-            double h = gij * (Math.PI - theta) / (2 * Math.PI);
-            o[0] = ntk ? h + (trainOutputLayer ? k2 * g : 0) : k2 * g;
-        }, out);
+        grid.fill(
+                threads,
+                0,
+                (i, j, gij, scratch, o) -> {
+                    double r = Math.sqrt(grid.sq1[i] * grid.sq2[j]);
+                    double cos = r == 0 ? 0 : Math.max(-1, Math.min(1, gij / r));
+                    double theta = Math.acos(cos);
+                    double g = r * (Math.sin(theta) + (Math.PI - theta) * cos) / (2 * Math.PI);
+                    double h = gij * (Math.PI - theta) / (2 * Math.PI);
+                    o[0] = ntk ? h + (trainOutputLayer ? k2 * g : 0) : k2 * g;
+                },
+                out);
         return out;
     }
 }

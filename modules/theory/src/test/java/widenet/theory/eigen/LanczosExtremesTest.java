@@ -50,12 +50,15 @@ class LanczosExtremesTest {
     private static void check(double[] a, int n, int threads) {
         double tol = 1e-10;
         LanczosExtremes.Extremes e = LanczosExtremes.of(a, n, threads, tol, 2000);
-        double[] ref = TridiagonalQl.solve(HouseholderTridiagonal.reduceInPlace(a.clone(), n, 1).diagonal(),
+        double[] ref = TridiagonalQl.solve(
+                HouseholderTridiagonal.reduceInPlace(a.clone(), n, 1).diagonal(),
                 HouseholderTridiagonal.reduceInPlace(a.clone(), n, 1).offDiagonal());
         double norm = Math.max(Math.abs(ref[0]), Math.abs(ref[n - 1]));
         double rounding = 8 * n * EPS * norm;
         String at = "n = " + n + " after " + e.iterations() + " steps";
-        assertTrue(e.minError() <= tol * norm * 1.01 && e.maxError() <= tol * norm * 1.01, "certified to the tolerance, " + at);
+        assertTrue(
+                e.minError() <= tol * norm * 1.01 && e.maxError() <= tol * norm * 1.01,
+                "certified to the tolerance, " + at);
         assertEquals(ref[0], e.min(), e.minError() + rounding, "λ_min, " + at);
         assertEquals(ref[n - 1], e.max(), e.maxError() + rounding, "λ_max, " + at);
         LanczosExtremes.Extremes again = LanczosExtremes.of(a, n, threads, tol, 2000);

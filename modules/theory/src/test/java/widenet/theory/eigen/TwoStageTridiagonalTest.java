@@ -57,8 +57,10 @@ class TwoStageTridiagonalTest {
             }
         }
         check(g, n, TwoStageTridiagonal.DEFAULT_BAND, 2);
-        TwoStageTridiagonal a = TwoStageTridiagonal.reduceInPlace(g.clone(), n, 2, TwoStageTridiagonal.DEFAULT_BAND, false);
-        TwoStageTridiagonal b = TwoStageTridiagonal.reduceInPlace(g.clone(), n, 2, TwoStageTridiagonal.DEFAULT_BAND, false);
+        TwoStageTridiagonal a =
+                TwoStageTridiagonal.reduceInPlace(g.clone(), n, 2, TwoStageTridiagonal.DEFAULT_BAND, false);
+        TwoStageTridiagonal b =
+                TwoStageTridiagonal.reduceInPlace(g.clone(), n, 2, TwoStageTridiagonal.DEFAULT_BAND, false);
         assertArrayEquals(a.diagonal(), b.diagonal(), 0.0, "same thread count ⇒ same bits");
         assertArrayEquals(a.offDiagonal(), b.offDiagonal(), 0.0, "same thread count ⇒ same bits");
     }
@@ -106,7 +108,8 @@ class TwoStageTridiagonalTest {
                 assertEquals(x[i], qx[i], 2 * p * EPS * xn, "QᵀQx = x (" + at + ")");
             }
         }
-        double[] want = TridiagonalQl.solve(HouseholderTridiagonal.reduceInPlace(a.clone(), n, 1).diagonal(),
+        double[] want = TridiagonalQl.solve(
+                HouseholderTridiagonal.reduceInPlace(a.clone(), n, 1).diagonal(),
                 HouseholderTridiagonal.reduceInPlace(a.clone(), n, 1).offDiagonal());
         double[] got = TridiagonalQl.solve(d, e);
         assertArrayEquals(want, got, 2 * p * EPS * norm, "spectrum, n = " + n + ", b = " + b);

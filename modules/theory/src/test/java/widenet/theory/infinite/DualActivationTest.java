@@ -14,7 +14,9 @@ class DualActivationTest {
     void adaptiveRuleAgreesWithAFineRuleWhereTheKinkIsGentle() {
         Activation act = Activation.parse("smooth-leaky-relu:0.1:4", false);
         DualActivation dual = DualActivation.of(act, DeepKernel.DEFAULT_QUADRATURE), fine = DualActivation.of(act, 150);
-        double[][] cases = {{0.3, 0.2, -0.2}, {0.3, 0.3, 0.299}, {0.05, 0.05, 0.03}, {0.02, 0.2, 0.01}, {0.1, 0.1, -0.09}};
+        double[][] cases = {
+            {0.3, 0.2, -0.2}, {0.3, 0.3, 0.299}, {0.05, 0.05, 0.03}, {0.02, 0.2, 0.01}, {0.1, 0.1, -0.09}
+        };
         double[] got = new double[2], want = new double[2];
         for (double[] c : cases) {
             dual.eval(c[0], c[1], c[2], got);

@@ -23,11 +23,24 @@ import widenet.theory.FeatureGram;
 class ImplicitKernelTest {
     static final int N = 5, D = 6;
 
-    static ImplicitNetwork.Config config(int m, double gamma, boolean phiRelu, String scale, boolean skip, String frozen) {
+    static ImplicitNetwork.Config config(
+            int m, double gamma, boolean phiRelu, String scale, boolean skip, String frozen) {
         Set<String> fz = frozen.equals("-") ? Set.of() : Set.of(frozen.split("/"));
-        return new ImplicitNetwork.Config(D, m, N, gamma, phiRelu,
-                scale.equals("m") ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D, skip,
-                ImplicitNetwork.OutputInit.GAUSSIAN, 1.0, LossKind.SUM, fz, new ImplicitNetwork.Solver(1e-6, 500), false, 1);
+        return new ImplicitNetwork.Config(
+                D,
+                m,
+                N,
+                gamma,
+                phiRelu,
+                scale.equals("m") ? ImplicitNetwork.FeatureScale.SQRT_M : ImplicitNetwork.FeatureScale.SQRT_D,
+                skip,
+                ImplicitNetwork.OutputInit.GAUSSIAN,
+                1.0,
+                LossKind.SUM,
+                fz,
+                new ImplicitNetwork.Solver(1e-6, 500),
+                false,
+                1);
     }
 
     static FloatMatrix inputs() {
@@ -38,7 +51,8 @@ class ImplicitKernelTest {
 
     /** {H, ŷŷᵀ, ΦΦᵀ} of one network. */
     static double[][] draw(Kernels k, ImplicitNetwork.Config cfg, FloatMatrix x, long seed) {
-        try (FloatMatrix y = FloatMatrix.allocate(N, 1); ImplicitNetwork net = new ImplicitNetwork(k, cfg, new SplittableRandom(seed))) {
+        try (FloatMatrix y = FloatMatrix.allocate(N, 1);
+                ImplicitNetwork net = new ImplicitNetwork(k, cfg, new SplittableRandom(seed))) {
             net.forward(x, y);
             double[] h = EmpiricalImplicitNtk.compute(k, net, x);
             double[] yy = new double[N * N];
@@ -54,16 +68,18 @@ class ImplicitKernelTest {
 
     @ParameterizedTest(name = "γ={0} scale=1/√{1} skip={2} frozen={3}")
     @CsvSource({
-            "0.2,  d, false, -",
-            "0.4,  d, true,  -",
-            "0.3,  m, true,  u",
-            "0.48, d, false, A/u",
+        "0.2,  d, false, -",
+        "0.4,  d, true,  -",
+        "0.3,  m, true,  u",
+        "0.48, d, false, A/u",
     })
-    void equilibriumKernelMatchesMonteCarloAveragesOfEmpiricalH(double gamma, String scale, boolean skip, String frozen) {
+    void equilibriumKernelMatchesMonteCarloAveragesOfEmpiricalH(
+            double gamma, String scale, boolean skip, String frozen) {
         int m = 512, samples = 32;
         ImplicitNetwork.Config cfg = config(m, gamma, false, scale, skip, frozen);
         ImplicitKernel kernel = new ImplicitKernel(cfg);
-        try (Kernels k = KernelProviders.open("scalar", 1); FloatMatrix x = inputs()) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                FloatMatrix x = inputs()) {
             double[][] analytic = kernel.compute(x, null, 1);
             double[][][] draws = new double[samples][][];
             for (int r = 0; r < samples; r++) {
@@ -79,7 +95,8 @@ class ImplicitKernelTest {
     @CsvSource({"0.45"})
     void deviationFromTheLimitFallsLikeOneOverRootWidth(double gamma) {
         int m = 96, samples = 48;
-        try (Kernels k = KernelProviders.open("scalar", 1); FloatMatrix x = inputs()) {
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                FloatMatrix x = inputs()) {
             double[][] e = new double[2][];
             for (int w = 0; w < 2; w++) {
                 ImplicitNetwork.Config cfg = config(w == 0 ? m : 4 * m, gamma, false, "d", true, "-");
@@ -96,8 +113,10 @@ class ImplicitKernelTest {
         int m = 512, samples = 40;
         ImplicitNetwork.Config cfg = config(m, gamma, true, "m", true, "-");
         ImplicitKernel kernel = new ImplicitKernel(cfg);
-        try (Kernels k = KernelProviders.open("scalar", 1); FloatMatrix x = inputs()) {
-            MonteCarlo.of(N, samples, r -> draw(k, cfg, x, 70 + r)[2]).assertMean(kernel.featureGram(x, null, 1), "G = ΦΦᵀ");
+        try (Kernels k = KernelProviders.open("scalar", 1);
+                FloatMatrix x = inputs()) {
+            MonteCarlo.of(N, samples, r -> draw(k, cfg, x, 70 + r)[2])
+                    .assertMean(kernel.featureGram(x, null, 1), "G = ΦΦᵀ");
             assertThrows(UnsupportedOperationException.class, () -> kernel.ntk(x, null, 1));
         }
     }

@@ -20,7 +20,7 @@ final class MonteCarlo {
     final int samples;
     final double[] mean;
     final double[] se;
-    final double[] perNetworkSquaredError;   // filled by deviations()
+    final double[] perNetworkSquaredError; // filled by deviations()
 
     private MonteCarlo(int n, double[][] draws) {
         this.n = n;
@@ -58,9 +58,11 @@ final class MonteCarlo {
             for (int j = i; j < n; j++) {
                 int k = i * n + j, ii = i, jj = j;
                 double tol = 5 * se[k];
-                assertTrue(Math.abs(mean[k] - theta[k]) <= tol, () -> String.format(
-                        "%s entry (%d,%d): Monte-Carlo mean %.6g ± %.3g (SE), analytic %.6g: off by %.2f SE",
-                        what, ii, jj, mean[k], se[k], theta[k], Math.abs(mean[k] - theta[k]) / se[k]));
+                assertTrue(
+                        Math.abs(mean[k] - theta[k]) <= tol,
+                        () -> String.format(
+                                "%s entry (%d,%d): Monte-Carlo mean %.6g ± %.3g (SE), analytic %.6g: off by %.2f SE",
+                                what, ii, jj, mean[k], se[k], theta[k], Math.abs(mean[k] - theta[k]) / se[k]));
             }
         }
     }
@@ -91,8 +93,11 @@ final class MonteCarlo {
         double logRatio = 0.5 * Math.log(m1 / m2);
         double seLog = 0.5 * Math.hypot(se1 / m1, se2 / m2);
         double ratio = Math.exp(logRatio);
-        assertTrue(Math.abs(logRatio - Math.log(2)) <= 5 * seLog, () -> String.format(
-                "rms deviation ratio e(m)/e(4m) = %.3f, expected 2 (1/√m) within 5 SE of the log (SE %.3f)", ratio, seLog));
+        assertTrue(
+                Math.abs(logRatio - Math.log(2)) <= 5 * seLog,
+                () -> String.format(
+                        "rms deviation ratio e(m)/e(4m) = %.3f, expected 2 (1/√m) within 5 SE of the log (SE %.3f)",
+                        ratio, seLog));
         return ratio;
     }
 

@@ -27,15 +27,19 @@ public record Checkpoint(Path dir, CheckpointManifest manifest, CheckpointState 
     public void requireCompatible(Network net, Dataset data) {
         List<String> params = net.parameters().stream().map(Parameter::name).toList();
         List<String> extra = net.extraState().stream().map(Parameter::name).toList();
-        if (!net.kind().equals(state.networkKind()) || !params.equals(state.parameters()) || !extra.equals(state.state())) {
+        if (!net.kind().equals(state.networkKind())
+                || !params.equals(state.parameters())
+                || !extra.equals(state.state())) {
             throw new CheckpointException(dir + ": written by a " + state.networkKind() + " network with parameters "
-                    + state.parameters() + (state.state().isEmpty() ? "" : " and state " + state.state()) + ", not by this "
+                    + state.parameters() + (state.state().isEmpty() ? "" : " and state " + state.state())
+                    + ", not by this "
                     + net.kind() + " network with " + params + (extra.isEmpty() ? "" : " and state " + extra));
         }
         CheckpointState.DataFingerprint now = CheckpointState.DataFingerprint.of(data);
         if (!now.equals(state.data())) {
-            throw new CheckpointException(dir + ": the training data differ from the checkpoint's (now " + now.describe()
-                    + "; the checkpoint's " + state.data().describe() + "): was an --x/--y file changed?");
+            throw new CheckpointException(
+                    dir + ": the training data differ from the checkpoint's (now " + now.describe()
+                            + "; the checkpoint's " + state.data().describe() + "): was an --x/--y file changed?");
         }
     }
 
@@ -45,7 +49,7 @@ public record Checkpoint(Path dir, CheckpointManifest manifest, CheckpointState 
      * Du et al., is what the original run captured at step 0), then the weights and extra state at {@link #step()}.
      */
     public void restore(Network net, Dataset data) {
-        restore(net, data, () -> { });
+        restore(net, data, () -> {});
     }
 
     /**
@@ -63,8 +67,9 @@ public record Checkpoint(Path dir, CheckpointManifest manifest, CheckpointState 
         try {
             net.extraStateLoaded();
         } catch (RuntimeException e) {
-            throw new CheckpointException(dir.resolve("state") + ": cannot restore the " + net.kind() + " network's state: "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    dir.resolve("state") + ": cannot restore the " + net.kind() + " network's state: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -78,7 +83,8 @@ public record Checkpoint(Path dir, CheckpointManifest manifest, CheckpointState 
                         p.value().asVector().copyFrom(v);
                     }
                 } else {
-                    try (FloatMatrix m = Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
+                    try (FloatMatrix m =
+                            Npy.readMatrix(file, p.value().rows(), p.value().cols())) {
                         p.value().copyFrom(m);
                     }
                 }

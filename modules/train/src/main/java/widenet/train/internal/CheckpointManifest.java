@@ -27,6 +27,7 @@ public record CheckpointManifest(long step, List<Entry> files) {
     public static final int VERSION = 1;
     /** Larger manifests are refused before reading: a real one lists a few files per parameter. */
     public static final int MAX_BYTES = 1 << 20;
+
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._-]{1,128}(/[A-Za-z0-9._-]{1,128}){0,3}");
     private static final Pattern HEX8 = Pattern.compile("[0-9a-f]{8}");
     private static final Pattern DIGITS = Pattern.compile("0|[1-9][0-9]{0,17}");
@@ -36,7 +37,8 @@ public record CheckpointManifest(long step, List<Entry> files) {
         public Entry {
             checkPath(path);
             if (bytes < 0 || crc32 < 0 || crc32 > 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("bad manifest entry for " + path + ": " + bytes + " bytes, crc " + crc32);
+                throw new IllegalArgumentException(
+                        "bad manifest entry for " + path + ": " + bytes + " bytes, crc " + crc32);
             }
         }
     }
@@ -88,7 +90,13 @@ public record CheckpointManifest(long step, List<Entry> files) {
         sb.append(MAGIC).append(' ').append(VERSION).append('\n');
         sb.append("step ").append(step).append('\n');
         for (Entry e : files) {
-            sb.append("file ").append(e.path()).append(' ').append(e.bytes()).append(' ').append(hex(e.crc32())).append('\n');
+            sb.append("file ")
+                    .append(e.path())
+                    .append(' ')
+                    .append(e.bytes())
+                    .append(' ')
+                    .append(hex(e.crc32()))
+                    .append('\n');
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.US_ASCII);
         sb.append("end ").append(hex(crc32(body, body.length))).append('\n');
@@ -112,25 +120,30 @@ public record CheckpointManifest(long step, List<Entry> files) {
         }
         for (byte b : bytes) {
             if (b < 0x20 && b != '\n' || b > 0x7e) {
-                throw new CheckpointException(source + ": not a manifest (byte 0x" + Integer.toHexString(b & 0xff) + " is not printable ASCII)");
+                throw new CheckpointException(source + ": not a manifest (byte 0x" + Integer.toHexString(b & 0xff)
+                        + " is not printable ASCII)");
             }
         }
         String endLine = new String(bytes, lastLineStart, bytes.length - 1 - lastLineStart, StandardCharsets.US_ASCII);
         if (!endLine.startsWith("end ") || !HEX8.matcher(endLine.substring(4)).matches()) {
-            throw new CheckpointException(source + ": last line '" + clip(endLine) + "' is not 'end <crc32>': a torn write");
+            throw new CheckpointException(
+                    source + ": last line '" + clip(endLine) + "' is not 'end <crc32>': a torn write");
         }
         long expected = Long.parseLong(endLine.substring(4), 16);
         long actual = crc32(bytes, lastLineStart);
         if (expected != actual) {
-            throw new CheckpointException(source + ": checksum " + hex(actual) + " differs from the recorded " + endLine.substring(4) + ": corrupted");
+            throw new CheckpointException(source + ": checksum " + hex(actual) + " differs from the recorded "
+                    + endLine.substring(4) + ": corrupted");
         }
         String[] lines = new String(bytes, 0, lastLineStart, StandardCharsets.US_ASCII).split("\n", -1);
         // lines ends with "" (the text before "end" ends with a newline)
         if (lines.length < 3) {
-            throw new CheckpointException(source + ": too short; expected '" + MAGIC + " " + VERSION + "', a step line and files");
+            throw new CheckpointException(
+                    source + ": too short; expected '" + MAGIC + " " + VERSION + "', a step line and files");
         }
         if (!lines[0].equals(MAGIC + " " + VERSION)) {
-            throw new CheckpointException(source + " line 1: expected '" + MAGIC + " " + VERSION + "', found '" + clip(lines[0]) + "'");
+            throw new CheckpointException(
+                    source + " line 1: expected '" + MAGIC + " " + VERSION + "', found '" + clip(lines[0]) + "'");
         }
         long step = number(lines[1], "step ", source, 2);
         List<Entry> files = new ArrayList<>();
@@ -139,7 +152,8 @@ public record CheckpointManifest(long step, List<Entry> files) {
             String[] f = lines[i].split(" ", -1);
             String where = source + " line " + (i + 1);
             if (f.length != 4 || !f[0].equals("file")) {
-                throw new CheckpointException(where + ": expected 'file <path> <bytes> <crc32>', found '" + clip(lines[i]) + "'");
+                throw new CheckpointException(
+                        where + ": expected 'file <path> <bytes> <crc32>', found '" + clip(lines[i]) + "'");
             }
             if (!isValidPath(f[1])) {
                 throw new CheckpointException(where + ": unsafe or malformed path '" + clip(f[1]) + "'");
@@ -159,8 +173,10 @@ public record CheckpointManifest(long step, List<Entry> files) {
     }
 
     private static long number(String line, String key, String source, int lineNo) {
-        if (!line.startsWith(key) || !DIGITS.matcher(line.substring(key.length())).matches()) {
-            throw new CheckpointException(source + " line " + lineNo + ": expected '" + key + "<non-negative integer>', found '" + clip(line) + "'");
+        if (!line.startsWith(key)
+                || !DIGITS.matcher(line.substring(key.length())).matches()) {
+            throw new CheckpointException(source + " line " + lineNo + ": expected '" + key
+                    + "<non-negative integer>', found '" + clip(line) + "'");
         }
         return Long.parseLong(line.substring(key.length()));
     }

@@ -15,8 +15,8 @@ public final class CheckpointPolicy {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,10}(?:\\.[0-9]{1,9})?)(s|m|h)");
     private static final Pattern STEPS = Pattern.compile("[0-9]{1,18}");
 
-    private final long everySteps;     // > 0: by steps
-    private final long everyNanos;     // > 0: by time
+    private final long everySteps; // > 0: by steps
+    private final long everyNanos; // > 0: by time
     private final String text;
     private long lastNanos;
 
@@ -55,11 +55,12 @@ public final class CheckpointPolicy {
         }
         Matcher m = DURATION.matcher(v);
         if (m.matches()) {
-            double x = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
-                case "s" -> 1;
-                case "m" -> 60;
-                default -> 3600;
-            };
+            double x = Double.parseDouble(m.group(1))
+                    * switch (m.group(2)) {
+                        case "s" -> 1;
+                        case "m" -> 60;
+                        default -> 3600;
+                    };
             if (x > 0 && x <= 1e9) {
                 return new CheckpointPolicy(0, (long) (x * 1e9), v);
             }

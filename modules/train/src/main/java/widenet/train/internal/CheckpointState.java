@@ -16,8 +16,13 @@ import widenet.train.Trainer;
  * name the {@code .npy} files), a fingerprint of the training data, and the run's settings as {@code run.json}
  * recorded them at the start, from which a resumed run rebuilds everything else.
  */
-public record CheckpointState(Trainer.Position position, String networkKind, List<String> parameters, List<String> state,
-                              DataFingerprint data, Map<String, Object> settings) {
+public record CheckpointState(
+        Trainer.Position position,
+        String networkKind,
+        List<String> parameters,
+        List<String> state,
+        DataFingerprint data,
+        Map<String, Object> settings) {
     public static final String FORMAT = "widenet-checkpoint-state";
     public static final int VERSION = 1;
 
@@ -33,7 +38,9 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         private static void update(java.util.zip.CRC32 crc, widenet.tensor.FloatMatrix m) {
             long rowBytes = (long) m.cols() * Float.BYTES;
             for (int i = 0; i < m.rows(); i++) {
-                crc.update(m.segment().asSlice((long) i * m.stride() * Float.BYTES, rowBytes).asByteBuffer());
+                crc.update(m.segment()
+                        .asSlice((long) i * m.stride() * Float.BYTES, rowBytes)
+                        .asByteBuffer());
             }
         }
 
@@ -60,7 +67,8 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
             int k = (int) f.integer("k", 1, Integer.MAX_VALUE);
             String crc = f.string("crc32");
             if (!crc.matches("[0-9a-f]{8}")) {
-                throw new CheckpointException(source + ": data.crc32 '" + clip(crc) + "' is not 8 lowercase hex digits");
+                throw new CheckpointException(
+                        source + ": data.crc32 '" + clip(crc) + "' is not 8 lowercase hex digits");
             }
             return new DataFingerprint(n, dd, k, Long.parseLong(crc, 16));
         }
@@ -115,7 +123,8 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
         long lastRowStep = f.integer("last_row_step", 0, step);
         String bits = f.string("last_row_loss_bits");
         if (!bits.matches("[0-9a-f]{1,16}")) {
-            throw new CheckpointException(source + ": last_row_loss_bits '" + clip(bits) + "' is not 1–16 lowercase hex digits");
+            throw new CheckpointException(
+                    source + ": last_row_loss_bits '" + clip(bits) + "' is not 1–16 lowercase hex digits");
         }
         double lastRowLoss = Double.longBitsToDouble(Long.parseUnsignedLong(bits, 16));
         double elapsed = f.number("elapsed_seconds");
@@ -162,7 +171,8 @@ public record CheckpointState(Trainer.Position position, String networkKind, Lis
             if (v instanceof Integer || v instanceof Long) {
                 long x = ((Number) v).longValue();
                 if (x < min || x > max) {
-                    throw new CheckpointException(source + ": " + key + " = " + x + " is outside [" + min + ", " + max + "]");
+                    throw new CheckpointException(
+                            source + ": " + key + " = " + x + " is outside [" + min + ", " + max + "]");
                 }
                 return x;
             }

@@ -35,6 +35,7 @@ public final class Checkpoints {
     public static final String STATE = "checkpoint.json";
     /** Complete checkpoints kept. */
     public static final int KEEP = 2;
+
     private static final String PARTIAL = ".partial-";
     private static final Pattern STEP_DIR = Pattern.compile("step-([0-9]{1,19})");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
@@ -56,11 +57,12 @@ public final class Checkpoints {
     private static Faults stallFromProperty() {
         long millis = Long.getLong(STALL_PROPERTY, 0L);
         if (millis <= 0) {
-            return path -> { };
+            return path -> {};
         }
         return path -> {
             if (path.equals(MANIFEST)) {
-                System.err.println("widenet: " + STALL_PROPERTY + ": checkpoint write stalled before its manifest for " + millis + " ms");
+                System.err.println("widenet: " + STALL_PROPERTY + ": checkpoint write stalled before its manifest for "
+                        + millis + " ms");
                 System.err.flush();
                 try {
                     Thread.sleep(millis);
@@ -72,8 +74,7 @@ public final class Checkpoints {
         };
     }
 
-    private Checkpoints() {
-    }
+    private Checkpoints() {}
 
     /** Parameter and state names become file names: letters, digits, '_', '-', '.', not "." or "..". */
     public static boolean isValidName(String name) {
@@ -94,8 +95,13 @@ public final class Checkpoints {
      * name (see {@link #describeFiles}), so a changed {@code init/} is noticed rather than copied. On failure the
      * partial folder is removed and the previous checkpoints are untouched.
      */
-    public static Checkpoint write(Path runDir, Network net, Path initDir, Map<String, CheckpointManifest.Entry> initFiles,
-                                   CheckpointState state) throws IOException {
+    public static Checkpoint write(
+            Path runDir,
+            Network net,
+            Path initDir,
+            Map<String, CheckpointManifest.Entry> initFiles,
+            CheckpointState state)
+            throws IOException {
         Path root = folder(runDir);
         Files.createDirectories(root);
         clearPartialsIn(root);
@@ -125,7 +131,7 @@ public final class Checkpoints {
             manifest = new CheckpointManifest(step, entries);
             writeBytes(tmp, MANIFEST, manifest.format());
             forceDir(tmp);
-            if (Files.exists(target)) {   // the same step again (a resumed run): replace it, never leaving none
+            if (Files.exists(target)) { // the same step again (a resumed run): replace it, never leaving none
                 Path old = root.resolve(PARTIAL + "old-" + step);
                 move(target, old);
                 move(tmp, target);
@@ -154,7 +160,8 @@ public final class Checkpoints {
     }
 
     /** Size and CRC32 of {@code dir/<param>.npy} for each parameter, keyed by file name. */
-    public static Map<String, CheckpointManifest.Entry> describeFiles(Path dir, List<Parameter> params) throws IOException {
+    public static Map<String, CheckpointManifest.Entry> describeFiles(Path dir, List<Parameter> params)
+            throws IOException {
         Map<String, CheckpointManifest.Entry> out = new java.util.LinkedHashMap<>();
         for (Parameter p : params) {
             String name = fileName(p);
@@ -198,8 +205,8 @@ public final class Checkpoints {
         return new CheckpointManifest.Entry(rel, bytes.length, CheckpointManifest.crc32(bytes, bytes.length));
     }
 
-    private static CheckpointManifest.Entry copyVerified(Path src, Path dir, String rel, CheckpointManifest.Entry expected)
-            throws IOException {
+    private static CheckpointManifest.Entry copyVerified(
+            Path src, Path dir, String rel, CheckpointManifest.Entry expected) throws IOException {
         Path file = dir.resolve(rel);
         try {
             faults.beforeWrite(rel);
@@ -308,12 +315,15 @@ public final class Checkpoints {
             }
             long size = Files.size(manifestFile);
             if (size > CheckpointManifest.MAX_BYTES) {
-                throw new CheckpointException(manifestFile + ": " + size + " bytes, more than a manifest's " + CheckpointManifest.MAX_BYTES);
+                throw new CheckpointException(
+                        manifestFile + ": " + size + " bytes, more than a manifest's " + CheckpointManifest.MAX_BYTES);
             }
-            CheckpointManifest manifest = CheckpointManifest.parse(Files.readAllBytes(manifestFile), manifestFile.toString());
+            CheckpointManifest manifest =
+                    CheckpointManifest.parse(Files.readAllBytes(manifestFile), manifestFile.toString());
             Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
             if (m.matches() && Long.parseLong(m.group(1)) != manifest.step()) {
-                throw new CheckpointException(manifestFile + ": step " + manifest.step() + " but the folder is " + dir.getFileName());
+                throw new CheckpointException(
+                        manifestFile + ": step " + manifest.step() + " but the folder is " + dir.getFileName());
             }
             for (CheckpointManifest.Entry e : manifest.files()) {
                 Path file = dir.resolve(e.path());
@@ -322,16 +332,19 @@ public final class Checkpoints {
                 }
                 CheckpointManifest.Entry actual = entry(file, e.path());
                 if (actual.bytes() != e.bytes() || actual.crc32() != e.crc32()) {
-                    throw new CheckpointException(file + ": " + actual.bytes() + " bytes with crc32 " + CheckpointManifest.hex(actual.crc32())
-                            + ", the manifest says " + e.bytes() + " bytes with crc32 " + CheckpointManifest.hex(e.crc32()) + ": corrupted");
+                    throw new CheckpointException(file + ": " + actual.bytes() + " bytes with crc32 "
+                            + CheckpointManifest.hex(actual.crc32()) + ", the manifest says " + e.bytes()
+                            + " bytes with crc32 " + CheckpointManifest.hex(e.crc32()) + ": corrupted");
                 }
             }
             if (manifest.entry(STATE) == null) {
                 throw new CheckpointException(manifestFile + ": does not list " + STATE);
             }
-            CheckpointState state = CheckpointState.parse(Files.readAllBytes(dir.resolve(STATE)), dir.resolve(STATE).toString());
+            CheckpointState state = CheckpointState.parse(
+                    Files.readAllBytes(dir.resolve(STATE)), dir.resolve(STATE).toString());
             if (state.position().step() != manifest.step()) {
-                throw new CheckpointException(dir.resolve(STATE) + ": step " + state.position().step() + ", the manifest's is " + manifest.step());
+                throw new CheckpointException(dir.resolve(STATE) + ": step "
+                        + state.position().step() + ", the manifest's is " + manifest.step());
             }
             for (String p : state.parameters()) {
                 requireListed(manifest, dir, "params/" + p + ".npy");
@@ -353,8 +366,7 @@ public final class Checkpoints {
     }
 
     /** The newest checkpoint that verifies, and what was wrong with any newer ones. */
-    public record Latest(Checkpoint checkpoint, List<String> skipped) {
-    }
+    public record Latest(Checkpoint checkpoint, List<String> skipped) {}
 
     /**
      * The newest good checkpoint of the run in {@code runDir}; damaged newer ones are skipped (and said why).

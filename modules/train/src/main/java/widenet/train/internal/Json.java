@@ -16,17 +16,21 @@ import widenet.train.InputException;
 
 /** Settings and summaries as JSON (Jackson), written atomically. */
 public final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     static {
         // Settings files are small; a deeply nested or huge document is damage, not data.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(64).maxStringLength(1 << 20).maxNumberLength(400).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(64)
+                        .maxStringLength(1 << 20)
+                        .maxNumberLength(400)
+                        .build());
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String toString(Object value) {
         try {
@@ -56,13 +60,15 @@ public final class Json {
             value = MAPPER.readValue(bytes, Object.class);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
-            throw new InputException(source + ": malformed JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": " + oneLine(e.getOriginalMessage()));
-        } catch (IOException e) {   // e.g. CharConversionException: not UTF-8/16/32
+            throw new InputException(source + ": malformed JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + oneLine(e.getOriginalMessage()));
+        } catch (IOException e) { // e.g. CharConversionException: not UTF-8/16/32
             throw new InputException(source + ": not JSON text: " + oneLine(e.getMessage()));
         }
         if (!(value instanceof Map)) {
-            throw new InputException(source + ": expected a JSON object, found " + (value == null ? "null" : value.getClass().getSimpleName()));
+            throw new InputException(source + ": expected a JSON object, found "
+                    + (value == null ? "null" : value.getClass().getSimpleName()));
         }
         return (Map<String, Object>) value;
     }

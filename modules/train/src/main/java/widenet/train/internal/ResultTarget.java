@@ -32,11 +32,15 @@ public final class ResultTarget {
     }
 
     /** Files whose presence makes a folder widenet's (a run, a reproduction, a sweep). */
-    private static final List<String> MARKERS = List.of(TrainingRun.RUN_JSON, TrainingRun.METRICS, "reproduction.json",
-            "sweep.json", RunLock.FILE, Checkpoints.FOLDER);
+    private static final List<String> MARKERS = List.of(
+            TrainingRun.RUN_JSON,
+            TrainingRun.METRICS,
+            "reproduction.json",
+            "sweep.json",
+            RunLock.FILE,
+            Checkpoints.FOLDER);
 
-    private ResultTarget() {
-    }
+    private ResultTarget() {}
 
     /**
      * Refuses {@code target} (an {@link InputException} naming {@code option}) unless writing {@code kind} there
@@ -46,12 +50,17 @@ public final class ResultTarget {
     public static void check(String option, Path target, Path ownFolder, Kind kind) {
         Path file = target.toAbsolutePath().normalize();
         Path parent = file.getParent();
-        if (parent != null && isWidenetFolder(parent) && (ownFolder == null || !parent.equals(ownFolder.toAbsolutePath().normalize()))) {
+        if (parent != null
+                && isWidenetFolder(parent)
+                && (ownFolder == null
+                        || !parent.equals(ownFolder.toAbsolutePath().normalize()))) {
             throw new InputException(option + " " + target + " is inside " + parent + ", a widenet "
-                    + (ownFolder == null ? "" : "folder other than " + ownFolder + ", a ") + "folder whose files are inputs; choose a path outside it");
+                    + (ownFolder == null ? "" : "folder other than " + ownFolder + ", a ")
+                    + "folder whose files are inputs; choose a path outside it");
         }
         if (Files.isSymbolicLink(file)) {
-            throw new InputException(option + " " + target + " is a symbolic link; widenet never writes through a link");
+            throw new InputException(
+                    option + " " + target + " is a symbolic link; widenet never writes through a link");
         }
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new InputException(option + " " + target + " is a folder; give a file name");
@@ -83,7 +92,7 @@ public final class ResultTarget {
         }
         String s = new String(head, 0, n, StandardCharsets.UTF_8).stripLeading().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
-            return true;   // an empty file (e.g. made by mktemp) holds nothing to lose
+            return true; // an empty file (e.g. made by mktemp) holds nothing to lose
         }
         return kind.starts.stream().anyMatch(s::startsWith);
     }

@@ -18,16 +18,22 @@ import widenet.train.RunSpecJson;
  * writes, and the checkpoints of a run that finished (a kill between its closing run.json and their removal).
  */
 public final class RunFolderChecks {
-    private RunFolderChecks() {
-    }
+    private RunFolderChecks() {}
 
     /**
      * Every name widenet writes in a training run's folder. {@code --force} removes these (and only these) before
      * a new run starts, so that nothing of an earlier run (another model's {@code init/} arrays, an old
      * {@code theory.json} or {@code report.html}) is left to be mixed with the new one.
      */
-    public static final java.util.Set<String> OWN_FILES = java.util.Set.of(RunLock.FILE, TrainingRun.RUN_JSON, TrainingRun.METRICS, "init", "final",
-            Checkpoints.FOLDER, "theory.json", "report.html");
+    public static final java.util.Set<String> OWN_FILES = java.util.Set.of(
+            RunLock.FILE,
+            TrainingRun.RUN_JSON,
+            TrainingRun.METRICS,
+            "init",
+            "final",
+            Checkpoints.FOLDER,
+            "theory.json",
+            "report.html");
 
     /** Removes an earlier run's files from {@code dir}, or refuses (before removing anything) if foreign files are there. */
     static void clearEarlierRun(Path dir) throws IOException {
@@ -43,9 +49,10 @@ public final class RunFolderChecks {
             }
         }
         if (!foreign.isEmpty()) {
-            throw new InputException("--force: " + dir + " holds " + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
-                    + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "")
-                    + ", which widenet did not write; --force only replaces an earlier run's own files: move them away or choose another --out");
+            throw new InputException(
+                    "--force: " + dir + " holds " + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
+                            + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "")
+                            + ", which widenet did not write; --force only replaces an earlier run's own files: move them away or choose another --out");
         }
         for (String name : OWN_FILES) {
             if (!name.equals(RunLock.FILE)) {
@@ -83,7 +90,7 @@ public final class RunFolderChecks {
         try {
             lock = RunLock.acquire(dir);
         } catch (RuntimeException e) {
-            return null;   // in use, or not writable: left for the next time
+            return null; // in use, or not writable: left for the next time
         }
         try (lock) {
             if (TrainingRun.status(dir) != s) {
@@ -91,10 +98,11 @@ public final class RunFolderChecks {
             }
             for (long step : Checkpoints.steps(Checkpoints.folder(dir))) {
                 try {
-                    requireRunJsonAgrees(dir, Checkpoints.load(Checkpoints.folder(dir).resolve(Checkpoints.stepName(step))));
+                    requireRunJsonAgrees(
+                            dir, Checkpoints.load(Checkpoints.folder(dir).resolve(Checkpoints.stepName(step))));
                 } catch (InputException e) {
-                    return "warning: the " + s.name().toLowerCase() + " run's " + Checkpoints.folder(dir) + " is left as it is: "
-                            + e.getMessage();
+                    return "warning: the " + s.name().toLowerCase() + " run's " + Checkpoints.folder(dir)
+                            + " is left as it is: " + e.getMessage();
                 }
             }
             Checkpoints.deleteAll(dir);
@@ -102,14 +110,17 @@ public final class RunFolderChecks {
             DurableFiles.forceFolder(dir);
             return null;
         } catch (IOException e) {
-            throw new OutputException("cannot remove the finished run's checkpoints: " + FileErrors.describe(Checkpoints.folder(dir), e), e);
+            throw new OutputException(
+                    "cannot remove the finished run's checkpoints: " + FileErrors.describe(Checkpoints.folder(dir), e),
+                    e);
         }
     }
 
     /** Whether {@code dir} holds nothing but a lock file and temporary files (a run killed as it began). */
     static boolean holdsOnlyLeftovers(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).allMatch(n -> n.equals(RunLock.FILE) || DurableFiles.isTemporary(n));
+            return s.map(p -> p.getFileName().toString())
+                    .allMatch(n -> n.equals(RunLock.FILE) || DurableFiles.isTemporary(n));
         } catch (IOException e) {
             return false;
         }
@@ -120,7 +131,8 @@ public final class RunFolderChecks {
      * steers the run) and where the data files are (a run resumed with its data moved records the new place; the
      * content is checked by its CRC32, {@link CheckpointState.DataFingerprint}).
      */
-    public static final java.util.Set<String> LOCATION_FIELDS = java.util.Set.of("checkpoint_every", "data.x", "data.y", "data.test_x", "data.test_y");
+    public static final java.util.Set<String> LOCATION_FIELDS =
+            java.util.Set.of("checkpoint_every", "data.x", "data.y", "data.test_x", "data.test_y");
 
     /**
      * Refuses to resume when run.json's spec is not the one the checkpoint recorded (a field edited by hand, or a
@@ -146,13 +158,16 @@ public final class RunFolderChecks {
         }
         for (RunSpecJson.Difference d : RunSpecJson.differences(recorded, kept)) {
             if (!LOCATION_FIELDS.contains(d.field())) {
-                throw new InputException(file + ": " + key + "." + d.field() + " is " + show(d.was()) + " there, but the checkpoint at step "
-                        + cp.step() + " (" + cp.dir() + ") was made with " + show(d.now()) + fix);
+                throw new InputException(file + ": " + key + "." + d.field() + " is " + show(d.was())
+                        + " there, but the checkpoint at step " + cp.step() + " (" + cp.dir() + ") was made with "
+                        + show(d.now()) + fix);
             }
         }
     }
 
     private static String show(Object v) {
-        return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
+        return v instanceof List<?> l
+                ? String.join(",", l.stream().map(String::valueOf).toList())
+                : String.valueOf(v);
     }
 }

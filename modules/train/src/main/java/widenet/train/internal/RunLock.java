@@ -37,7 +37,8 @@ public final class RunLock implements AutoCloseable {
         Path file = dir.resolve(FILE);
         FileChannel ch;
         try {
-            ch = DurableFiles.openNoFollow(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = DurableFiles.openNoFollow(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new OutputException(dir + " is not writable: cannot open " + file + " (" + reason(e) + ")", e);
         }
@@ -46,15 +47,17 @@ public final class RunLock implements AutoCloseable {
             try {
                 lock = ch.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;   // held by this very process (another run in it)
+                lock = null; // held by this very process (another run in it)
             }
             if (lock == null) {
                 String holder = holder(ch);
                 ch.close();
-                throw new InputException(dir + " is in use by another widenet run" + (holder.isEmpty() ? "" : " (" + holder + ")")
-                        + "; wait for it to finish, stop it, or choose another folder");
+                throw new InputException(
+                        dir + " is in use by another widenet run" + (holder.isEmpty() ? "" : " (" + holder + ")")
+                                + "; wait for it to finish, stop it, or choose another folder");
             }
-            String text = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + "\n";
+            String text =
+                    "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + "\n";
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(false);
@@ -94,7 +97,9 @@ public final class RunLock implements AutoCloseable {
         return FileErrors.reason(e);
     }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** Releases the lock; the file stays (deleting it would race with a process that has just opened it). */
     @Override

@@ -14,10 +14,10 @@ import widenet.files.FileErrors;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.Npy;
+import widenet.train.CheckpointException;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
-import widenet.train.CheckpointException;
 import widenet.train.MetricsCsv;
 import widenet.train.OutputException;
 import widenet.train.RunFolder;
@@ -60,8 +60,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /** How {@link #train} ended: all steps done, or stopped (by a shutdown request) at {@code step}, checkpointed. */
-    public record Outcome(boolean finished, long step, double seconds, double probeSeconds, String finalLoss) {
-    }
+    public record Outcome(boolean finished, long step, double seconds, double probeSeconds, String finalLoss) {}
 
     /**
      * What the caller adds when the run ends (finished or diverged), before {@code run.json} is written for the last
@@ -69,7 +68,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     @FunctionalInterface
     public interface Finisher {
-        Finisher NONE = (run, status) -> { };
+        Finisher NONE = (run, status) -> {};
 
         void beforeFinish(Map<String, Object> run, String status) throws IOException;
     }
@@ -79,6 +78,7 @@ public final class TrainingRun implements AutoCloseable {
     private final Checkpoints.Latest latest;
     /** A run restarted from step 0 (stopped before its first checkpoint): its earlier run.json, else null. */
     private final Map<String, Object> restarted;
+
     private long lastCheckpoint = -1;
 
     private TrainingRun(RunFolder folder, RunLock lock, Checkpoints.Latest latest, Map<String, Object> restarted) {
@@ -99,7 +99,8 @@ public final class TrainingRun implements AutoCloseable {
         try {
             s = String.valueOf(Json.read(dir.resolve(RUN_JSON)).get("status"));
         } catch (IOException | RuntimeException e) {
-            // unreadable run.json (a crash while it was replaced cannot do this, but a disk error can): judge by checkpoints
+            // unreadable run.json (a crash while it was replaced cannot do this, but a disk error can): judge by
+            // checkpoints
         }
         if ("finished".equals(s)) {
             return Status.FINISHED;
@@ -152,17 +153,21 @@ public final class TrainingRun implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new InputException("--resume " + dir + " is not a folder");
         }
-        if (status(dir) == Status.NONE) {   // refused before the lock file is made: an empty folder stays empty
+        if (status(dir) == Status.NONE) { // refused before the lock file is made: an empty folder stays empty
             throw new InputException("--resume " + dir + " holds no run (no " + RUN_JSON + ", no checkpoint)"
-                    + (RunFolderChecks.holdsOnlyLeftovers(dir) ? ": a run killed before it wrote " + RUN_JSON
-                    + " has nothing to continue; run its train command again with --out " + dir + " (the folder counts as empty)" : ""));
+                    + (RunFolderChecks.holdsOnlyLeftovers(dir)
+                            ? ": a run killed before it wrote " + RUN_JSON
+                                    + " has nothing to continue; run its train command again with --out " + dir
+                                    + " (the folder counts as empty)"
+                            : ""));
         }
         RunLock lock = RunLock.acquire(dir);
         try {
             RunFolderChecks.removeTemporaries(dir);
             Status s = status(dir);
             if (s == Status.FINISHED || s == Status.DIVERGED) {
-                throw new InputException("--resume " + dir + ": the run has " + s.name().toLowerCase() + "; nothing to resume");
+                throw new InputException(
+                        "--resume " + dir + ": the run has " + s.name().toLowerCase() + "; nothing to resume");
             }
             if (s == Status.STARTED) {
                 return new TrainingRun(RunFolder.existing(dir), lock, null, readRecordedRun(dir));
@@ -196,16 +201,29 @@ public final class TrainingRun implements AutoCloseable {
         return status(dir) == Status.RESUMABLE ? resume(dir) : create(dir, true);
     }
 
-    public RunFolder folder() { return folder; }
-    public boolean resuming() { return latest != null; }
+    public RunFolder folder() {
+        return folder;
+    }
+
+    public boolean resuming() {
+        return latest != null;
+    }
     /** A run stopped before its first checkpoint, to be made again from step 0 by its recorded spec. */
-    public boolean restarting() { return restarted != null; }
+    public boolean restarting() {
+        return restarted != null;
+    }
     /** The run.json of a {@linkplain #restarting() restarted} run, as it was found. */
-    public Map<String, Object> restartedRun() { return restarted; }
+    public Map<String, Object> restartedRun() {
+        return restarted;
+    }
     /** The checkpoint a resumed run continues from (null for a new run). */
-    public Checkpoint checkpoint() { return latest == null ? null : latest.checkpoint(); }
+    public Checkpoint checkpoint() {
+        return latest == null ? null : latest.checkpoint();
+    }
     /** Why newer checkpoints than {@link #checkpoint()} were passed over (damaged), for the log. */
-    public List<String> skippedCheckpoints() { return latest == null ? List.of() : latest.skipped(); }
+    public List<String> skippedCheckpoints() {
+        return latest == null ? List.of() : latest.skipped();
+    }
 
     /**
      * What the run was started with, as its checkpoint keeps it (resumed runs only): run.json's {@code spec} (a
@@ -229,21 +247,35 @@ public final class TrainingRun implements AutoCloseable {
      * settings and only records the resumption. Failures to write the folder are {@link OutputException}s that
      * leave the last checkpoint intact; divergence is a {@link DivergenceException} after {@code run.json} says so.
      */
-    public Outcome train(Trainer trainer, Map<String, Object> description, CheckpointPolicy policy,
-                         Trainer.Listener progress, GracefulShutdown shutdown) {
+    public Outcome train(
+            Trainer trainer,
+            Map<String, Object> description,
+            CheckpointPolicy policy,
+            Trainer.Listener progress,
+            GracefulShutdown shutdown) {
         return train(trainer, description, policy, progress, shutdown, Finisher.NONE);
     }
 
     /** As {@link #train(Trainer, Map, CheckpointPolicy, Trainer.Listener, GracefulShutdown)}, with {@code finisher}. */
-    public Outcome train(Trainer trainer, Map<String, Object> description, CheckpointPolicy policy,
-                         Trainer.Listener progress, GracefulShutdown shutdown, Finisher finisher) {
+    public Outcome train(
+            Trainer trainer,
+            Map<String, Object> description,
+            CheckpointPolicy policy,
+            Trainer.Listener progress,
+            GracefulShutdown shutdown,
+            Finisher finisher) {
         try (GracefulShutdown.Section guard = shutdown.protect()) {
             return trainProtected(trainer, description, policy, progress, shutdown, finisher);
         }
     }
 
-    private Outcome trainProtected(Trainer trainer, Map<String, Object> description, CheckpointPolicy policy,
-                                   Trainer.Listener progress, GracefulShutdown shutdown, Finisher finisher) {
+    private Outcome trainProtected(
+            Trainer trainer,
+            Map<String, Object> description,
+            CheckpointPolicy policy,
+            Trainer.Listener progress,
+            GracefulShutdown shutdown,
+            Finisher finisher) {
         Network net = trainer.network();
         Path initDir = folder.folder("init");
         Map<String, Object> run;
@@ -261,7 +293,7 @@ public final class TrainingRun implements AutoCloseable {
                 run = new LinkedHashMap<>(description);
                 settings = settingsOf(run);
                 run.put(DATA_FINGERPRINT, data.toMap());
-                if (restarted != null) {   // the same run, made again from step 0: its history stays
+                if (restarted != null) { // the same run, made again from step 0: its history stays
                     if (restarted.get("started") != null) {
                         run.put("started", restarted.get("started"));
                     }
@@ -280,7 +312,11 @@ public final class TrainingRun implements AutoCloseable {
                 // and the next checkpoints record that, so a later resume finds the data again.
                 settings = settingsOf(description);
                 initFiles = restoreInitFolder(cp, net, initDir);
-                csv = MetricsCsv.resume(folder.resolve(METRICS), trainer.columns(), cp.step(), cp.state().position().lastRowStep());
+                csv = MetricsCsv.resume(
+                        folder.resolve(METRICS),
+                        trainer.columns(),
+                        cp.step(),
+                        cp.state().position().lastRowStep());
                 run = readRunJson(description);
                 for (String key : List.of("spec", "settings", "data")) {
                     if (description.containsKey(key)) {
@@ -318,7 +354,7 @@ public final class TrainingRun implements AutoCloseable {
                 finisher.beforeFinish(run, "diverged");
                 finish(run, "diverged", trainer, e.getMessage());
                 throw e;
-            } catch (UncheckedIOException e) {   // metrics.csv: its message names the file
+            } catch (UncheckedIOException e) { // metrics.csv: its message names the file
                 throw outputFailure(e.getMessage(), e.getCause());
             }
             if (at < trainer.settings().steps()) {
@@ -327,14 +363,24 @@ public final class TrainingRun implements AutoCloseable {
                 run.put("steps_done", at);
                 run.put("resume_with", resumeCommand());
                 Json.write(folder.resolve(RUN_JSON), run);
-                return new Outcome(false, at, trainer.position().elapsedSeconds(), trainer.position().probeSeconds(), null);
+                return new Outcome(
+                        false,
+                        at,
+                        trainer.position().elapsedSeconds(),
+                        trainer.position().probeSeconds(),
+                        null);
             }
             saveParameters(net.parameters(), folder.folder("final"));
             csv.sync();
             finisher.beforeFinish(run, "finished");
             String loss = finish(run, "finished", trainer, null);
             Checkpoints.deleteAll(folder.root());
-            return new Outcome(true, at, trainer.position().elapsedSeconds(), trainer.position().probeSeconds(), loss);
+            return new Outcome(
+                    true,
+                    at,
+                    trainer.position().elapsedSeconds(),
+                    trainer.position().probeSeconds(),
+                    loss);
         } catch (IOException e) {
             throw outputFailure(e);
         }
@@ -346,10 +392,12 @@ public final class TrainingRun implements AutoCloseable {
     /** A restarted run must train on the data its first start recorded (the same content, wherever it is now). */
     private void requireSameData(Map<String, Object> before, CheckpointState.DataFingerprint now) {
         if (before.get(DATA_FINGERPRINT) instanceof Map<?, ?> m) {
-            CheckpointState.DataFingerprint was = CheckpointState.DataFingerprint.fromMap(m, folder.resolve(RUN_JSON).toString());
+            CheckpointState.DataFingerprint was = CheckpointState.DataFingerprint.fromMap(
+                    m, folder.resolve(RUN_JSON).toString());
             if (!was.equals(now)) {
-                throw new CheckpointException(folder.resolve(RUN_JSON) + ": the training data differ from the run's (now "
-                        + now.describe() + "; the run's " + was.describe() + "): was an --x/--y file changed?");
+                throw new CheckpointException(
+                        folder.resolve(RUN_JSON) + ": the training data differ from the run's (now " + now.describe()
+                                + "; the run's " + was.describe() + "): was an --x/--y file changed?");
             }
         }
     }
@@ -357,7 +405,8 @@ public final class TrainingRun implements AutoCloseable {
     /** {@code run}'s list of resumptions with one more, at {@code step}. */
     @SuppressWarnings("unchecked")
     private static List<Object> resumedWith(Map<String, Object> run, long step) {
-        List<Object> resumed = run.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
+        List<Object> resumed =
+                run.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("step", step);
         entry.put("at", Instant.now().toString());
@@ -365,13 +414,22 @@ public final class TrainingRun implements AutoCloseable {
         return resumed;
     }
 
-    private void checkpoint(Trainer trainer, MetricsCsv csv, Path initDir, Map<String, CheckpointManifest.Entry> initFiles,
-                            Map<String, Object> settings) {
+    private void checkpoint(
+            Trainer trainer,
+            MetricsCsv csv,
+            Path initDir,
+            Map<String, CheckpointManifest.Entry> initFiles,
+            Map<String, Object> settings) {
         try {
-            csv.sync();   // the rows the checkpoint follows are on disk before it
+            csv.sync(); // the rows the checkpoint follows are on disk before it
             Network net = trainer.network();
-            CheckpointState state = new CheckpointState(trainer.position(), net.kind(),
-                    names(net.parameters()), names(net.extraState()), CheckpointState.DataFingerprint.of(trainer.data()), settings);
+            CheckpointState state = new CheckpointState(
+                    trainer.position(),
+                    net.kind(),
+                    names(net.parameters()),
+                    names(net.extraState()),
+                    CheckpointState.DataFingerprint.of(trainer.data()),
+                    settings);
             Checkpoints.write(folder.root(), net, initDir, initFiles, state);
             lastCheckpoint = state.position().step();
         } catch (IOException e) {
@@ -380,14 +438,20 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private OutputException outputFailure(IOException e) {
-        String what = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() : folder.root().toString();
+        String what = e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                ? f.getFile()
+                : folder.root().toString();
         return outputFailure("cannot write " + what + ": " + RunLock.reason(e), e);
     }
 
     private OutputException outputFailure(String problem, IOException e) {
-        return new OutputException(problem + "; "
-                + (lastCheckpoint >= 0 ? "the checkpoint at step " + lastCheckpoint + " is kept: fix the folder and resume with: " + resumeCommand()
-                        : "no checkpoint was written yet"), e);
+        return new OutputException(
+                problem + "; "
+                        + (lastCheckpoint >= 0
+                                ? "the checkpoint at step " + lastCheckpoint
+                                        + " is kept: fix the folder and resume with: " + resumeCommand()
+                                : "no checkpoint was written yet"),
+                e);
     }
 
     private static List<String> names(List<Parameter> ps) {
@@ -418,7 +482,8 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /** Puts the checkpoint's initial weights back into {@code init/} if they differ there; returns their sizes and CRCs. */
-    private static Map<String, CheckpointManifest.Entry> restoreInitFolder(Checkpoint cp, Network net, Path initDir) throws IOException {
+    private static Map<String, CheckpointManifest.Entry> restoreInitFolder(Checkpoint cp, Network net, Path initDir)
+            throws IOException {
         Map<String, CheckpointManifest.Entry> out = new LinkedHashMap<>();
         for (Parameter p : net.parameters()) {
             String name = p.name() + ".npy";
@@ -443,7 +508,7 @@ public final class TrainingRun implements AutoCloseable {
         run.put("finished", Instant.now().toString());
         run.put("steps_done", trainer.stepsDone());
         run.put("train_seconds", seconds);
-        run.put("probe_seconds", trainer.position().probeSeconds());   // of train_seconds, over every session
+        run.put("probe_seconds", trainer.position().probeSeconds()); // of train_seconds, over every session
         run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
         String loss = lastLoss();
         // A number (the exact double: JSON's shortest form round-trips), or null when the loss is not finite (a

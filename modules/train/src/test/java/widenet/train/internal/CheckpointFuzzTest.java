@@ -21,7 +21,9 @@ class CheckpointFuzzTest {
 
     private static void requireOneLine(RuntimeException e) {
         assertNotNull(e.getMessage(), "message");
-        assertTrue(!e.getMessage().isBlank() && e.getMessage().lines().count() == 1, "one-line message: " + e.getMessage());
+        assertTrue(
+                !e.getMessage().isBlank() && e.getMessage().lines().count() == 1,
+                "one-line message: " + e.getMessage());
     }
 
     @FuzzTest(maxDuration = "30s")
@@ -34,7 +36,8 @@ class CheckpointFuzzTest {
             return;
         }
         // What parses is a manifest that formats back to the same bytes and lists only safe paths.
-        assertEquals(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1),
+        assertEquals(
+                new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1),
                 new String(m.format(), java.nio.charset.StandardCharsets.ISO_8859_1));
         java.nio.file.Path base = java.nio.file.Path.of("/checkpoint");
         for (CheckpointManifest.Entry e : m.files()) {
@@ -65,7 +68,9 @@ class CheckpointFuzzTest {
         // What parses writes back to an equal state.
         CheckpointState again = CheckpointState.parse(s.toJson(), "again");
         assertEquals(s.position().step(), again.position().step());
-        assertEquals(Double.doubleToRawLongBits(s.position().lastRowLoss()), Double.doubleToRawLongBits(again.position().lastRowLoss()));
+        assertEquals(
+                Double.doubleToRawLongBits(s.position().lastRowLoss()),
+                Double.doubleToRawLongBits(again.position().lastRowLoss()));
         assertEquals(s.parameters(), again.parameters());
         assertEquals(s.data(), again.data());
     }

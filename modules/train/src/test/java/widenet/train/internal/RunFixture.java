@@ -19,7 +19,17 @@ import widenet.train.TrainSettings;
 import widenet.train.Trainer;
 
 /** Small training runs through {@link TrainingRun} for tests: settings, one call to run or resume, and the results. */
-record RunFixture(int n, int d, int m, double lr, long steps, int batch, long every, long seed, boolean stateful, boolean declareState) {
+record RunFixture(
+        int n,
+        int d,
+        int m,
+        double lr,
+        long steps,
+        int batch,
+        long every,
+        long seed,
+        boolean stateful,
+        boolean declareState) {
 
     static RunFixture gd() {
         return new RunFixture(24, 10, 40, 0.3, 30, 24, 1, 3, false, true);
@@ -45,11 +55,11 @@ record RunFixture(int n, int d, int m, double lr, long steps, int batch, long ev
         GracefulShutdown shutdown = GracefulShutdown.manual();
         SplittableRandom root = new SplittableRandom(seed);
         try (Kernels k = KernelProviders.open("scalar", 1);
-             Dataset data = Dataset.unitSphere(n, d, root.split());
-             // a resumed run's network starts from another draw: the checkpoint must restore everything
-             Network net = network(k, resume ? new SplittableRandom(seed + 1000) : root.split());
-             TrainingRun run = resume ? TrainingRun.resume(dir) : TrainingRun.create(dir, false);
-             Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, every, 77))) {
+                Dataset data = Dataset.unitSphere(n, d, root.split());
+                // a resumed run's network starts from another draw: the checkpoint must restore everything
+                Network net = network(k, resume ? new SplittableRandom(seed + 1000) : root.split());
+                TrainingRun run = resume ? TrainingRun.resume(dir) : TrainingRun.create(dir, false);
+                Trainer t = new Trainer(k, net, data, new TrainSettings(lr, steps, batch, every, 77))) {
             Trainer.Listener progress = row -> {
                 if (stopAfterRow >= 0 && row.step >= stopAfterRow) {
                     shutdown.request();

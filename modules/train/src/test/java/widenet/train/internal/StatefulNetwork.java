@@ -21,16 +21,55 @@ final class StatefulNetwork implements Network {
         this.state = declareState ? List.of(new Parameter("warm_start", s, null, false, false)) : List.of();
     }
 
-    @Override public String kind() { return "stateful-" + inner.kind(); }
-    @Override public int inputDim() { return inner.inputDim(); }
-    @Override public int outputDim() { return inner.outputDim(); }
-    @Override public int capacity() { return inner.capacity(); }
-    @Override public List<Parameter> parameters() { return inner.parameters(); }
-    @Override public List<Parameter> extraState() { return state; }
-    @Override public FloatMatrix predictions() { return inner.predictions(); }
-    @Override public void markInitialState() { inner.markInitialState(); }
-    @Override public List<String> metricNames() { return inner.metricNames(); }
-    @Override public void measure(double[] out) { inner.measure(out); }
+    @Override
+    public String kind() {
+        return "stateful-" + inner.kind();
+    }
+
+    @Override
+    public int inputDim() {
+        return inner.inputDim();
+    }
+
+    @Override
+    public int outputDim() {
+        return inner.outputDim();
+    }
+
+    @Override
+    public int capacity() {
+        return inner.capacity();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return inner.parameters();
+    }
+
+    @Override
+    public List<Parameter> extraState() {
+        return state;
+    }
+
+    @Override
+    public FloatMatrix predictions() {
+        return inner.predictions();
+    }
+
+    @Override
+    public void markInitialState() {
+        inner.markInitialState();
+    }
+
+    @Override
+    public List<String> metricNames() {
+        return inner.metricNames();
+    }
+
+    @Override
+    public void measure(double[] out) {
+        inner.measure(out);
+    }
 
     @Override
     public double forward(FloatMatrix x, FloatMatrix y) {

@@ -38,7 +38,7 @@ class TrainingRunTest {
 
     @AfterEach
     void noFaults() {
-        Checkpoints.faults = path -> { };
+        Checkpoints.faults = path -> {};
     }
 
     static Stream<Arguments> setups() {
@@ -72,7 +72,8 @@ class TrainingRunTest {
         // Stop three times at awkward places (right after a row, mid-epoch, near the end), resuming each time.
         TrainingRun.Outcome o = f.run(cut, false, CheckpointPolicy.everySteps(4), 5);
         assertFalse(o.finished());
-        assertEquals(boundaryAfterRow(f, 5), o.step(), "stops at the first boundary after the first row at or after step 5");
+        assertEquals(
+                boundaryAfterRow(f, 5), o.step(), "stops at the first boundary after the first row at or after step 5");
         assertEquals("interrupted", Json.read(cut.resolve("run.json")).get("status"));
         o = f.run(cut, true, CheckpointPolicy.everySteps(4), 13);
         assertEquals(boundaryAfterRow(f, 13), o.step());
@@ -105,7 +106,7 @@ class TrainingRunTest {
         RunFixture f = RunFixture.gd();
         Path ref = tmp.resolve("ref"), cut = tmp.resolve("cut");
         f.run(ref, false, CheckpointPolicy.never(), -1);
-        f.run(cut, false, CheckpointPolicy.everySteps(5), 12);   // checkpoints at 5, 10 and 13 (the stop)
+        f.run(cut, false, CheckpointPolicy.everySteps(5), 12); // checkpoints at 5, 10 and 13 (the stop)
         // Simulate a crash after the checkpoint at 10: drop the newest checkpoint, leave rows 10..12 and a torn row.
         Checkpoints.deleteRecursively(Checkpoints.folder(cut).resolve(Checkpoints.stepName(13)));
         Files.writeString(cut.resolve("metrics.csv"), "13,0.5,0.12", java.nio.file.StandardOpenOption.APPEND);
@@ -118,18 +119,21 @@ class TrainingRunTest {
         RunFixture f = RunFixture.sgd();
         Path ref = tmp.resolve("ref"), cut = tmp.resolve("cut");
         f.run(ref, false, CheckpointPolicy.never(), -1);
-        f.run(cut, false, CheckpointPolicy.everySteps(4), 10);   // rows every 3: stops at 13; checkpoints 4, 8, 12, 13
+        f.run(cut, false, CheckpointPolicy.everySteps(4), 10); // rows every 3: stops at 13; checkpoints 4, 8, 12, 13
         Path root = Checkpoints.folder(cut);
         assertEquals(List.of(13L, 12L), Checkpoints.steps(root), "the newest two are kept");
         Path w = root.resolve(Checkpoints.stepName(13)).resolve("params/W.npy");
         byte[] bytes = Files.readAllBytes(w);
-        bytes[bytes.length - 3] ^= 0x10;   // one flipped bit in the weights
+        bytes[bytes.length - 3] ^= 0x10; // one flipped bit in the weights
         Files.write(w, bytes);
-        Files.createDirectories(root.resolve(".partial-14/params"));   // a write torn by a crash
+        Files.createDirectories(root.resolve(".partial-14/params")); // a write torn by a crash
         Checkpoints.Latest latest = Checkpoints.latest(cut);
         assertEquals(12, latest.checkpoint().step());
         assertEquals(1, latest.skipped().size());
-        assertTrue(latest.skipped().get(0).contains("W.npy") && latest.skipped().get(0).contains("corrupted"), latest.skipped().toString());
+        assertTrue(
+                latest.skipped().get(0).contains("W.npy")
+                        && latest.skipped().get(0).contains("corrupted"),
+                latest.skipped().toString());
         f.run(cut, true, CheckpointPolicy.never(), -1);
         assertSameResults(ref, cut);
     }
@@ -140,19 +144,20 @@ class TrainingRunTest {
         Path cut = tmp.resolve("cut");
         f.run(cut, false, CheckpointPolicy.never(), 3);
         Path cp = Checkpoints.folder(cut).resolve(Checkpoints.stepName(4));
-        Checkpoints.load(cp);   // intact
+        Checkpoints.load(cp); // intact
         byte[] manifest = Files.readAllBytes(cp.resolve("manifest"));
         String[][] cases = {
-                {"manifest", "torn"},           // truncated manifest
-                {"manifest-flip", "checksum"},  // a changed byte in the manifest
-                {"checkpoint.json", "corrupted"},
-                {"init/a.npy", "missing"},
+            {"manifest", "torn"}, // truncated manifest
+            {"manifest-flip", "checksum"}, // a changed byte in the manifest
+            {"checkpoint.json", "corrupted"},
+            {"init/a.npy", "missing"},
         };
         for (String[] c : cases) {
             Path copy = tmp.resolve("copy-" + c[0].replace('/', '_')).resolve(Checkpoints.stepName(4));
             copyTree(cp, copy);
             switch (c[0]) {
-                case "manifest" -> Files.write(copy.resolve("manifest"), java.util.Arrays.copyOf(manifest, manifest.length - 5));
+                case "manifest" ->
+                    Files.write(copy.resolve("manifest"), java.util.Arrays.copyOf(manifest, manifest.length - 5));
                 case "manifest-flip" -> {
                     byte[] b = manifest.clone();
                     b[30] = (byte) (b[30] == '1' ? '2' : '1');
@@ -191,7 +196,8 @@ class TrainingRunTest {
                 throw new java.nio.file.FileSystemException(path, null, "No space left on device");
             }
         };
-        OutputException e = assertThrows(OutputException.class, () -> f.run(cut, false, CheckpointPolicy.everySteps(4), -1));
+        OutputException e =
+                assertThrows(OutputException.class, () -> f.run(cut, false, CheckpointPolicy.everySteps(4), -1));
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
         assertTrue(e.getMessage().contains("the checkpoint at step 8 is kept"), e.getMessage());
         assertTrue(e.getMessage().contains("--resume " + cut), e.getMessage());
@@ -200,7 +206,7 @@ class TrainingRunTest {
         try (Stream<Path> s = Files.list(Checkpoints.folder(cut))) {
             assertEquals(2, s.count(), "no partial checkpoint left behind");
         }
-        Checkpoints.faults = path -> { };
+        Checkpoints.faults = path -> {};
         assertTrue(f.run(cut, true, CheckpointPolicy.everySteps(4), -1).finished());
         assertSameResults(ref, cut);
     }
@@ -210,19 +216,25 @@ class TrainingRunTest {
         Path dir = tmp.resolve("run");
         try (TrainingRun first = TrainingRun.create(dir, false)) {
             InputException e = assertThrows(InputException.class, () -> TrainingRun.create(dir, true));
-            assertTrue(e.getMessage().contains("in use by another widenet run (pid " + ProcessHandle.current().pid()), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains("in use by another widenet run (pid "
+                                    + ProcessHandle.current().pid()),
+                    e.getMessage());
         }
-        TrainingRun.create(dir, true).close();   // released
+        TrainingRun.create(dir, true).close(); // released
     }
 
     @Test
     void resumingWithOtherDataOrAnotherModelIsRefused() throws IOException {
         Path cut = tmp.resolve("cut");
         RunFixture.gd().run(cut, false, CheckpointPolicy.never(), 3);
-        CheckpointException e = assertThrows(CheckpointException.class,
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
                 () -> RunFixture.gd().withData(99).run(cut, true, CheckpointPolicy.never(), -1));
         assertTrue(e.getMessage().contains("training data differ"), e.getMessage());
-        e = assertThrows(CheckpointException.class,
+        e = assertThrows(
+                CheckpointException.class,
                 () -> RunFixture.gd().withStateful(true).run(cut, true, CheckpointPolicy.never(), -1));
         assertTrue(e.getMessage().contains("not by this stateful-two-layer network"), e.getMessage());
     }
@@ -261,15 +273,18 @@ class TrainingRunTest {
         for (int batch : new int[] {24, 5}) {
             java.util.SplittableRandom root = new java.util.SplittableRandom(2);
             try (widenet.kernel.Kernels k = widenet.kernel.KernelProviders.open("scalar", 1);
-                 Dataset data = Dataset.unitSphere(24, 8, root.split());
-                 widenet.model.TwoLayerNetwork net = new widenet.model.TwoLayerNetwork(k,
-                         new widenet.model.TwoLayerNetwork.Config(8, 16, 24, 1.0, true, widenet.model.LossKind.MEAN, true), root.split());
-                 Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 5000, batch, 1_000_000, 3))) {
+                    Dataset data = Dataset.unitSphere(24, 8, root.split());
+                    widenet.model.TwoLayerNetwork net = new widenet.model.TwoLayerNetwork(
+                            k,
+                            new widenet.model.TwoLayerNetwork.Config(
+                                    8, 16, 24, 1.0, true, widenet.model.LossKind.MEAN, true),
+                            root.split());
+                    Trainer t = new Trainer(k, net, data, new TrainSettings(0.01, 5000, batch, 1_000_000, 3))) {
                 GracefulShutdown shutdown = GracefulShutdown.manual();
                 CheckpointPolicy policy = CheckpointPolicy.parse("1h");
                 policy.start(System.nanoTime());
                 long[] bytes = new long[2];
-                t.run(row -> { }, step -> {
+                t.run(row -> {}, step -> {
                     if (step == 1000) {
                         bytes[0] = mx.getCurrentThreadAllocatedBytes();
                     } else if (step == 4000) {
@@ -288,15 +303,19 @@ class TrainingRunTest {
 
     @Test
     void manifestRoundTripsAndRejectsUnsafePaths() {
-        var m = new CheckpointManifest(12, List.of(new CheckpointManifest.Entry("checkpoint.json", 10, 0xdeadbeefL),
-                new CheckpointManifest.Entry("params/W.npy", 4096, 1)));
+        var m = new CheckpointManifest(
+                12,
+                List.of(
+                        new CheckpointManifest.Entry("checkpoint.json", 10, 0xdeadbeefL),
+                        new CheckpointManifest.Entry("params/W.npy", 4096, 1)));
         assertEquals(m, CheckpointManifest.parse(m.format(), "m"));
         for (String bad : new String[] {"../x", "/etc/passwd", "a/../../b", "a//b", ".", "a b", ""}) {
             assertFalse(CheckpointManifest.isValidPath(bad), bad);
         }
         String text = "widenet-checkpoint 1\nstep 3\nfile ../../etc/passwd 1 00000000\n";
         byte[] body = text.getBytes();
-        byte[] withEnd = (text + "end " + CheckpointManifest.hex(CheckpointManifest.crc32(body, body.length)) + "\n").getBytes();
+        byte[] withEnd =
+                (text + "end " + CheckpointManifest.hex(CheckpointManifest.crc32(body, body.length)) + "\n").getBytes();
         CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointManifest.parse(withEnd, "m"));
         assertTrue(e.getMessage().contains("unsafe"), e.getMessage());
     }
