@@ -269,45 +269,6 @@ public final class HouseholderTridiagonal implements TridiagonalForm {
                 }
             }
         }
-        int chunkBlocks = MC / mr;
-        int chunks = (rowBlocks + chunkBlocks - 1) / chunkBlocks;
-        // Chunk r's work ∝ its rows × the columns left of its end; split the chunks between threads by that work.
-        int parts = Math.min(workers.threads(), chunks);
-        int[] bounds = new int[parts + 1];
-        bounds[parts] = chunks;
-        if (parts > 1) {
-            double total = 0;
-            double[] cum = new double[chunks];
-            for (int ch = 0; ch < chunks; ch++) {
-                int end = Math.min(m, (ch + 1) * chunkBlocks * mr);
-                total += (double) Math.min(chunkBlocks * mr, m - ch * chunkBlocks * mr) * end;
-                cum[ch] = total;
-            }
-            int p = 1;
-            for (int ch = 0; ch < chunks && p < parts; ch++) {
-                if (cum[ch] >= total * p / parts) {
-                    bounds[p++] = ch + 1;
-                }
-            }
-            while (p < parts) {
-                bounds[p++] = chunks;
-            }
-        }
-        workers.run(parts, part -> {
-            for (int ch = bounds[part]; ch < bounds[part + 1]; ch++) {
-                int rbFrom = ch * chunkBlocks;
-                int rbTo = Math.min(rowBlocks, rbFrom + chunkBlocks);
-                int rowEndLocal = Math.min(m, rbTo * mr);
-                for (int cb = 0; cb * nr < rowEndLocal; cb++) {
-                    int c0 = t + cb * nr;
-                    int cols = Math.min(nr, n - c0);
-                    int first = Math.max(rbFrom, (cb * nr) / mr);
-                    for (int rb = first; rb < rbTo; rb++) {
-                        DoubleKernels.rank2kTile(
-                                packP, rb * k * mr, packR, cb * k * nr, k, a, n, t + rb * mr, c0, n, cols);
-                    }
-                }
-            }
-        });
+        SymmetricRank2k.multiplyPacked(packP, packR, k, a, n, t, workers);
     }
 }

@@ -56,6 +56,19 @@ final class SymmetricRank2k {
                 }
             }
         }
+        multiplyPacked(packP, packR, k, a, n, t, workers);
+    }
+
+    /**
+     * The tiled product of the packed panels into A's lower triangle from row and column t on: chunks of MC rows
+     * split between the threads by their work (rows × the columns left of their end); the same tiles, in the same
+     * order, for any thread count. Shared by this class's rank-2b update and HouseholderTridiagonal's.
+     */
+    static void multiplyPacked(double[] packP, double[] packR, int k, double[] a, int n, int t, Workers workers) {
+        int m = n - t;
+        int mr = DoubleKernels.MR;
+        int nr = DoubleKernels.NR;
+        int rowBlocks = (m + mr - 1) / mr;
         int chunkBlocks = MC / mr;
         int chunks = (rowBlocks + chunkBlocks - 1) / chunkBlocks;
         // Chunk r's work ∝ its rows × the columns left of its end; split the chunks between threads by that work.
