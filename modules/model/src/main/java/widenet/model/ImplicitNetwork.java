@@ -1,14 +1,11 @@
 package widenet.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import widenet.kernel.Epilogue;
 import widenet.kernel.Kernels;
 import widenet.kernel.Op;
 import widenet.tensor.FloatMatrix;
-import widenet.tensor.FloatVec;
 
 /**
  * The implicit (equilibrium) ReLU network of Gao, Liu, Liu, Rajan &amp; Gao (ICLR 2022): the prediction is defined by
@@ -58,8 +55,6 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
 
     private static final int POWER_ITERATIONS = 200;
     private static final double POWER_TOL = 1e-6;
-    /** The scalar fields {@link #extraState()} packs: see {@link #packScalars()}. */
-    private static final int SCALAR_STATE = 10;
 
     private final Kernels kernels;
     private final Config config;
@@ -67,69 +62,20 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     private final int m;
     private final float alpha; // γ/√m: Ã = alpha·A
     private final float phiScale; // s: 1/√m (the paper's) or 1/√d
-    private final boolean trainA, trainW, trainU, trainV;
-    private final FloatMatrix a, gradA, a0; // m×m
-    private final FloatMatrix w, gradW, w0; // m×d
-    private final FloatMatrix u, gradU, u0; // m×1
-    private final FloatMatrix v, gradV, v0; // m×1
-    private final FloatVec uVec, gradUVec, vVec, gradVVec;
-    private final FloatMatrix phi; // Φ: capacity×m
-    private final FloatMatrix phiMask; // D_φ (only with the φ-ReLU)
-    private final FloatMatrix[] zs; // Z double buffer: capacity×m each
-    private final FloatMatrix mask; // D = 1{ZÃᵀ + Φ > 0}
-    private final FloatMatrix[] ps; // P double buffer (P = D ⊙ W, the masked adjoint)
-    private final FloatMatrix out; // ŷ: capacity×1
-    private final FloatMatrix residual; // r: capacity×1
-    private final FloatMatrix lastInput; // X of the stored equilibrium: capacity×d
+    private final ImplicitWeights weights; // A, W, u, v with their gradients and step-0 copies
+    private final ImplicitBuffers buffers; // Φ, Z, P, D, ŷ, r and the stored input, capacity rows each
     private final SpectralNorm spectralNorm;
     private final FixedPointIterations iterations; // the forward and adjoint solves
     private final FixedPointIterations
             sensitivities; // the output sensitivities' solve (leaves the other's counts alone)
-    private final PackedScalars scalars = new PackedScalars(SCALAR_STATE);
-    private final List<Parameter> parameters;
-    private final BatchViews<Batch> batches;
+    private final ImplicitSolveState state = new ImplicitSolveState(); // warm-start flags, counters, residuals
+    private final BatchViews<ImplicitBuffers.Batch> batches;
 
-    private Batch last;
+    private ImplicitBuffers.Batch last;
     private FloatMatrix lastX;
     private float lastFactor;
     private int zCurrent; // which Z buffer holds the equilibrium
     private int pCurrent; // which P buffer holds the adjoint
-    private int storedRows = -1; // rows of the equilibrium held in zs[zCurrent] for the input in lastInput (−1: none)
-    private boolean adjointStored; // ps[pCurrent] holds the adjoint of that batch
-    private long stepsSinceCheck = -1;
-    private double lastNorm = Double.NaN;
-    private double initialNorm = Double.NaN; // ‖Ã(0)‖₂, the first estimate after markInitialState (NaN: none yet)
-    private int forwardIterations;
-    private double forwardResidual = Double.NaN;
-    private int adjointIterations;
-    private double adjointResidual = Double.NaN;
-
-    /** Views of the buffers for one batch size, with the epilogues that write into them. */
-    private final class Batch {
-        final int rows;
-        final FloatMatrix phi, phiMask, mask, y, r, input;
-        final FloatMatrix[] z = new FloatMatrix[2], p = new FloatMatrix[2];
-        final FloatVec yVec, rVec;
-        final Epilogue phiEpilogue, relu;
-
-        Batch(int rows) {
-            this.rows = rows;
-            phi = ImplicitNetwork.this.phi.rows(0, rows);
-            phiMask = config.phiRelu() ? ImplicitNetwork.this.phiMask.rows(0, rows) : null;
-            mask = ImplicitNetwork.this.mask.rows(0, rows);
-            for (int i = 0; i < 2; i++) {
-                z[i] = zs[i].rows(0, rows);
-                p[i] = ps[i].rows(0, rows);
-            }
-            y = out.rows(0, rows);
-            r = residual.rows(0, rows);
-            input = lastInput.rows(0, rows);
-            yVec = y.asVector();
-            rVec = r.asVector();
-            phiEpilogue = config.phiRelu() ? Epilogue.relu(phiMask, false) : Epilogue.NONE;
-            relu = Epilogue.relu(mask, false); // D = 1{h > 0}
-        }
-    }
 
     /**
      * A network with A, W ~ N(0, 1) and u (then v) Rademacher ±s or N(0, s²), drawn from {@code rng} in that order,
@@ -137,21 +83,7 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
      */
     public ImplicitNetwork(Kernels kernels, Config config, SplittableRandom rng) {
         this(kernels, config);
-        Gaussian.fill(a, rng, 1.0);
-        Gaussian.fill(w, rng, 1.0);
-        fillOutput(u, rng);
-        if (config.outputSkip()) {
-            fillOutput(v, rng);
-        }
-    }
-
-    private void fillOutput(FloatMatrix weights, SplittableRandom rng) {
-        if (config.outputInit() == OutputInit.GAUSSIAN) {
-            Gaussian.fill(weights, rng, config.outputInitStd());
-        } else {
-            Gaussian.fillSigns(weights, rng);
-            kernels.scale((float) config.outputInitStd(), weights);
-        }
+        weights.draw(kernels, config, rng);
     }
 
     private ImplicitNetwork(Kernels kernels, Config config) {
@@ -161,48 +93,12 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         this.m = config.width();
         this.alpha = (float) (config.gamma() / Math.sqrt(m));
         this.phiScale = (float) config.featureFactor();
-        this.trainA = config.trains("A");
-        this.trainW = config.trains("W");
-        this.trainU = config.trains("u");
-        this.trainV = config.outputSkip() && config.trains("v");
-        int cap = config.capacity();
-        a = FloatMatrix.allocate(m, m);
-        gradA = FloatMatrix.allocate(m, m);
-        a0 = FloatMatrix.allocate(m, m);
-        w = FloatMatrix.allocate(m, d);
-        gradW = FloatMatrix.allocate(m, d);
-        w0 = FloatMatrix.allocate(m, d);
-        u = FloatMatrix.allocate(m, 1);
-        gradU = FloatMatrix.allocate(m, 1);
-        u0 = FloatMatrix.allocate(m, 1);
-        v = FloatMatrix.allocate(m, 1);
-        gradV = FloatMatrix.allocate(m, 1);
-        v0 = FloatMatrix.allocate(m, 1);
-        uVec = u.asVector();
-        gradUVec = gradU.asVector();
-        vVec = v.asVector();
-        gradVVec = gradV.asVector();
-        phi = FloatMatrix.allocate(cap, m);
-        phiMask = config.phiRelu() ? FloatMatrix.allocate(cap, m) : null;
-        zs = new FloatMatrix[] {FloatMatrix.allocate(cap, m), FloatMatrix.allocate(cap, m)};
-        mask = FloatMatrix.allocate(cap, m);
-        ps = new FloatMatrix[] {FloatMatrix.allocate(cap, m), FloatMatrix.allocate(cap, m)};
-        out = FloatMatrix.allocate(cap, 1);
-        residual = FloatMatrix.allocate(cap, 1);
-        lastInput = FloatMatrix.allocate(cap, d);
+        this.weights = new ImplicitWeights(config);
+        this.buffers = new ImplicitBuffers(config);
         spectralNorm = new SpectralNorm(kernels, m, m, POWER_ITERATIONS, POWER_TOL);
-        iterations = new FixedPointIterations(kernels, a, uVec, alpha, config.solver());
-        sensitivities = new FixedPointIterations(kernels, a, uVec, alpha, config.solver());
-        List<Parameter> list = new ArrayList<>(List.of(
-                Parameter.matrix("A", a, gradA, trainA),
-                Parameter.matrix("W", w, gradW, trainW),
-                Parameter.vector("u", u, gradU, trainU)));
-        if (config.outputSkip()) {
-            list.add(Parameter.vector("v", v, gradV, trainV));
-        }
-        parameters = List.copyOf(list);
-        batches = new BatchViews<>(Batch::new);
-        metricNames = config.outputSkip() ? METRICS_WITH_V : METRICS;
+        iterations = new FixedPointIterations(kernels, weights.a, weights.uVec, alpha, config.solver());
+        sensitivities = new FixedPointIterations(kernels, weights.a, weights.uVec, alpha, config.solver());
+        batches = new BatchViews<>(buffers::batch);
     }
 
     @Override
@@ -227,7 +123,7 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
 
     @Override
     public List<Parameter> parameters() {
-        return parameters;
+        return weights.parameters;
     }
 
     /**
@@ -239,55 +135,18 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
      */
     @Override
     public List<Parameter> extraState() {
-        packScalars();
+        FloatMatrix packed = state.pack(spectralNorm);
         return List.of(
-                Parameter.matrix("Z_star", zs[zCurrent], null, false),
-                Parameter.matrix("P", ps[pCurrent], null, false),
-                Parameter.matrix("X_last", lastInput, null, false),
+                Parameter.matrix("Z_star", buffers.zs[zCurrent], null, false),
+                Parameter.matrix("P", buffers.ps[pCurrent], null, false),
+                Parameter.matrix("X_last", buffers.lastInput, null, false),
                 Parameter.vector("power_iterate", spectralNorm.iterate(), null, false),
-                Parameter.vector("solver_scalars", scalars.column(), null, false));
-    }
-
-    private void packScalars() {
-        scalars.rewind()
-                .put(storedRows)
-                .put(adjointStored)
-                .put(stepsSinceCheck)
-                .put(lastNorm)
-                .put(forwardIterations)
-                .put(forwardResidual)
-                .put(adjointIterations)
-                .put(adjointResidual)
-                .put(spectralNorm.iterateNorm())
-                .put(initialNorm);
+                Parameter.vector("solver_scalars", packed, null, false));
     }
 
     @Override
     public void extraStateLoaded() {
-        scalars.rewind();
-        int rows = scalars.getInt(-1, config.capacity(), "stored equilibrium rows");
-        boolean adjoint = scalars.getBoolean("adjoint stored flag");
-        long sinceCheck = scalars.getLong();
-        if (sinceCheck < -1) {
-            throw new IllegalArgumentException(
-                    "steps since the contraction check is " + sinceCheck + ", expected ≥ −1");
-        }
-        double norm = scalars.getDouble();
-        int fwdIterations = scalars.getInt(0, Integer.MAX_VALUE, "forward iterations");
-        double fwdResidual = scalars.getDouble();
-        int adjIterations = scalars.getInt(0, Integer.MAX_VALUE, "adjoint iterations");
-        double adjResidual = scalars.getDouble();
-        spectralNorm.restoreIterateNorm(scalars.getDouble());
-        double initial = scalars.getDouble();
-        storedRows = rows;
-        adjointStored = adjoint;
-        stepsSinceCheck = sinceCheck;
-        lastNorm = norm;
-        initialNorm = initial;
-        forwardIterations = fwdIterations;
-        forwardResidual = fwdResidual;
-        adjointIterations = adjIterations;
-        adjointResidual = adjResidual;
+        state.unpack(config.capacity(), spectralNorm);
         last = null; // a backward pass needs a forward pass on the restored state first
     }
 
@@ -296,27 +155,27 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     }
     /** ‖Ã‖₂ at the first estimate since {@link #markInitialState()} (step 0 of a run), NaN before it. */
     public double initialSpectralNorm() {
-        return initialNorm;
+        return state.initialNorm;
     }
     /** The equilibrium features Z* of the last forward pass (b×m, row i is zᵢ*). */
     public FloatMatrix equilibrium() {
-        return last == null ? zs[0].rows(0, 0) : last.z[zCurrent];
+        return last == null ? buffers.zs[0].rows(0, 0) : last.z[zCurrent];
     }
     /** Iterations the last forward pass took (counting the first iterate relu(Φ) of a cold start). */
     public int forwardIterations() {
-        return forwardIterations;
+        return state.forwardIterations;
     }
     /** ‖Z_{t+1} − Z_t‖_F / ‖Z_{t+1}‖_F at the end of the last forward pass. */
     public double forwardResidual() {
-        return forwardResidual;
+        return state.forwardResidual;
     }
     /** Iterations the last adjoint solve took (0 if it was not needed). */
     public int adjointIterations() {
-        return adjointIterations;
+        return state.adjointIterations;
     }
     /** The relative residual at the end of the last adjoint solve (NaN if none). */
     public double adjointResidual() {
-        return adjointResidual;
+        return state.adjointResidual;
     }
 
     /**
@@ -324,11 +183,11 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
      * iterate; a lower bound that is tight once converged (see {@link SpectralNorm}).
      */
     public double spectralNorm() {
-        lastNorm = alpha * spectralNorm.estimate(a);
-        if (Double.isNaN(initialNorm)) {
-            initialNorm = lastNorm;
+        state.lastNorm = alpha * spectralNorm.estimate(weights.a);
+        if (Double.isNaN(state.initialNorm)) {
+            state.initialNorm = state.lastNorm;
         }
-        return lastNorm;
+        return state.lastNorm;
     }
 
     @Override
@@ -344,31 +203,32 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         if (rows > config.capacity() || rows == 0) {
             throw new IllegalArgumentException("forward: batch of " + rows + " rows, capacity is " + config.capacity());
         }
-        if (config.requireContraction() && (stepsSinceCheck < 0 || stepsSinceCheck >= config.contractionCheckEvery())) {
-            stepsSinceCheck = 0;
+        if (config.requireContraction()
+                && (state.stepsSinceCheck < 0 || state.stepsSinceCheck >= config.contractionCheckEvery())) {
+            state.stepsSinceCheck = 0;
             if (!(spectralNorm() < 1)) {
                 invalidate();
-                throw FixedPointException.notContraction(lastNorm, initialNorm, config.gamma());
+                throw FixedPointException.notContraction(state.lastNorm, state.initialNorm, config.gamma());
             }
         }
-        Batch t = batches.forRows(rows);
-        boolean warm = rows == storedRows && kernels.countDifferent(x, t.input) == 0;
+        ImplicitBuffers.Batch t = batches.forRows(rows);
+        boolean warm = rows == state.storedRows && kernels.countDifferent(x, t.input) == 0;
         if (!warm) {
             kernels.copy(x, t.input);
-            storedRows = -1;
-            adjointStored = false;
+            state.storedRows = -1;
+            state.adjointStored = false;
         }
         last = null;
-        kernels.gemm(Op.N, Op.T, phiScale, x, w, 0f, t.phi, t.phiEpilogue); // Φ = s·relu(X Wᵀ), D_φ
+        kernels.gemm(Op.N, Op.T, phiScale, x, weights.w, 0f, t.phi, t.phiEpilogue); // Φ = s·relu(X Wᵀ), D_φ
         solveEquilibrium(t, warm);
         FloatMatrix z = t.z[zCurrent];
-        kernels.gemv(Op.N, 1f, z, uVec, 0f, t.yVec); // ŷ = Z u
+        kernels.gemv(Op.N, 1f, z, weights.uVec, 0f, t.yVec); // ŷ = Z u
         if (config.outputSkip()) {
-            kernels.gemv(Op.N, 1f, t.phi, vVec, 1f, t.yVec); //   + Φ v
+            kernels.gemv(Op.N, 1f, t.phi, weights.vVec, 1f, t.yVec); //   + Φ v
         }
         kernels.copy(t.y, t.r);
         kernels.axpy(-1f, y, t.r); // r = ŷ − y
-        storedRows = Double.isFinite(forwardResidual) ? rows : -1;
+        state.storedRows = Double.isFinite(state.forwardResidual) ? rows : -1;
         last = t;
         lastX = x;
         lastFactor = config.loss().factor(rows);
@@ -376,22 +236,22 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     }
 
     /** Z ← relu(Z Ãᵀ + Φ) until the relative change is within tol; leaves Z* in zs[zCurrent] and D in the mask. */
-    private void solveEquilibrium(Batch t, boolean warm) {
+    private void solveEquilibrium(ImplicitBuffers.Batch t, boolean warm) {
         zCurrent = iterations.forward(t.phi, t.z, zCurrent, warm, t.mask, t.relu);
-        forwardIterations = iterations.iterations();
-        forwardResidual = iterations.residual();
+        state.forwardIterations = iterations.iterations();
+        state.forwardResidual = iterations.residual();
         if (iterations.failed()) {
-            if (!Double.isFinite(forwardResidual) && !weightsFinite()) {
+            if (!Double.isFinite(state.forwardResidual) && !weights.finite(kernels)) {
                 return; // the weights themselves are NaN/Inf (a too-large step): the loss shows it, the trainer stops
             }
             invalidate();
             throw FixedPointException.notConverged(
                     FixedPointException.Kind.FORWARD,
-                    forwardIterations,
-                    forwardResidual,
+                    state.forwardIterations,
+                    state.forwardResidual,
                     iterations.tol(),
                     spectralNorm(),
-                    initialNorm);
+                    state.initialNorm);
         }
     }
 
@@ -400,64 +260,65 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         if (last == null) {
             throw new IllegalStateException("backward before forward");
         }
-        Batch t = last;
+        ImplicitBuffers.Batch t = last;
         float c = lastFactor;
         FloatMatrix z = t.z[zCurrent];
-        if (trainU) {
-            kernels.gemv(Op.T, c, z, t.rVec, 0f, gradUVec); // ∂L/∂u = c Zᵀ r
+        if (weights.trainU) {
+            kernels.gemv(Op.T, c, z, t.rVec, 0f, weights.gradUVec); // ∂L/∂u = c Zᵀ r
         }
-        if (trainV) {
-            kernels.gemv(Op.T, c, t.phi, t.rVec, 0f, gradVVec); // ∂L/∂v = c Φᵀ r
+        if (weights.trainV) {
+            kernels.gemv(Op.T, c, t.phi, t.rVec, 0f, weights.gradVVec); // ∂L/∂v = c Φᵀ r
         }
-        if (trainA || trainW) {
+        if (weights.trainA || weights.trainW) {
             solveAdjoint(t, c);
             FloatMatrix p = t.p[pCurrent];
-            if (trainA) {
-                kernels.gemm(Op.T, Op.N, alpha, p, z, 0f, gradA); // ∂L/∂A = (γ/√m) Pᵀ Z
+            if (weights.trainA) {
+                kernels.gemm(Op.T, Op.N, alpha, p, z, 0f, weights.gradA); // ∂L/∂A = (γ/√m) Pᵀ Z
             }
-            if (trainW) {
+            if (weights.trainW) {
                 FloatMatrix g = p; // ∂L/∂φ = P (+ c r vᵀ), ⊙ D_φ
                 if (config.outputSkip() || config.phiRelu()) {
                     g = t.p[1 - pCurrent];
                     kernels.copy(p, g);
                     if (config.outputSkip()) {
-                        kernels.gemm(Op.N, Op.T, c, t.r, v, 1f, g); //   + c r vᵀ (rank one)
+                        kernels.gemm(Op.N, Op.T, c, t.r, weights.v, 1f, g); //   + c r vᵀ (rank one)
                     }
                     if (config.phiRelu()) {
                         kernels.hadamard(g, t.phiMask, g);
                     }
                 }
-                kernels.gemm(Op.T, Op.N, phiScale, g, lastX, 0f, gradW); // ∂L/∂W = s G_φᵀ X
+                kernels.gemm(Op.T, Op.N, phiScale, g, lastX, 0f, weights.gradW); // ∂L/∂W = s G_φᵀ X
             }
         } else {
-            adjointIterations = 0;
-            adjointResidual = Double.NaN;
+            state.adjointIterations = 0;
+            state.adjointResidual = Double.NaN;
         }
-        if (stepsSinceCheck >= 0) {
-            stepsSinceCheck++;
+        if (state.stepsSinceCheck >= 0) {
+            state.stepsSinceCheck++;
         }
     }
 
     /** P ← D ⊙ (P Ã + c·r uᵀ) until the relative change is within tol; leaves P in ps[pCurrent]. */
-    private void solveAdjoint(Batch t, float c) {
-        pCurrent = iterations.adjoint(c, t.rVec, t.mask, t.p, pCurrent, adjointStored);
-        adjointIterations = iterations.iterations();
-        adjointResidual = iterations.residual();
+    private void solveAdjoint(ImplicitBuffers.Batch t, float c) {
+        pCurrent = iterations.adjoint(c, t.rVec, t.mask, t.p, pCurrent, state.adjointStored);
+        state.adjointIterations = iterations.iterations();
+        state.adjointResidual = iterations.residual();
         if (iterations.failed()) {
-            if (!Double.isFinite(adjointResidual) && !(weightsFinite() && Double.isFinite(kernels.sumOfSquares(t.r)))) {
-                adjointStored = false;
+            if (!Double.isFinite(state.adjointResidual)
+                    && !(weights.finite(kernels) && Double.isFinite(kernels.sumOfSquares(t.r)))) {
+                state.adjointStored = false;
                 return; // NaN/Inf weights or residuals: the gradient is NaN and so will be the next loss
             }
             invalidate();
             throw FixedPointException.notConverged(
                     FixedPointException.Kind.ADJOINT,
-                    adjointIterations,
-                    adjointResidual,
+                    state.adjointIterations,
+                    state.adjointResidual,
                     iterations.tol(),
                     spectralNorm(),
-                    initialNorm);
+                    state.initialNorm);
         }
-        adjointStored = true;
+        state.adjointStored = true;
     }
 
     /**
@@ -471,7 +332,7 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         if (last == null) {
             throw new IllegalStateException("output sensitivities before a forward pass");
         }
-        Batch t = last;
+        ImplicitBuffers.Batch t = last;
         int rows = t.rows;
         if (ones.rows() != rows || p.rows() != rows || scratch.rows() != rows || g.rows() != rows) {
             throw new IllegalArgumentException(
@@ -487,14 +348,14 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
                     sensitivities.residual(),
                     sensitivities.tol(),
                     spectralNorm(),
-                    initialNorm);
+                    state.initialNorm);
         }
         if (buffers[at] != p) {
             kernels.copy(buffers[at], p);
         }
         kernels.copy(p, g);
         if (config.outputSkip()) {
-            kernels.gemm(Op.N, Op.T, 1f, ones, v, 1f, g); //   + 1 vᵀ
+            kernels.gemm(Op.N, Op.T, 1f, ones, weights.v, 1f, g); //   + 1 vᵀ
         }
         if (config.phiRelu()) {
             kernels.hadamard(g, t.phiMask, g); // ⊙ D_φ
@@ -504,7 +365,7 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
 
     /** Φ of the last forward pass (b×m, row i is φ(xᵢ)ᵀ). */
     public FloatMatrix features() {
-        return last == null ? phi.rows(0, 0) : last.phi;
+        return last == null ? buffers.phi.rows(0, 0) : last.phi;
     }
 
     /** γ/√m, the factor of Ã = (γ/√m)A. */
@@ -517,50 +378,23 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
         return phiScale;
     }
 
-    private boolean weightsFinite() {
-        return Double.isFinite(
-                kernels.sumOfSquares(a) + kernels.sumOfSquares(w) + kernels.sumOfSquares(u) + kernels.sumOfSquares(v));
-    }
-
     /** Forgets the stored equilibrium and adjoint: the next passes start cold, and backward needs a new forward. */
     private void invalidate() {
-        storedRows = -1;
-        adjointStored = false;
+        state.storedRows = -1;
+        state.adjointStored = false;
         last = null;
     }
 
     @Override
     public FloatMatrix predictions() {
-        return last == null ? out.rows(0, 0) : last.y;
+        return last == null ? buffers.out.rows(0, 0) : last.y;
     }
 
     @Override
     public void markInitialState() {
-        initialNorm = Double.NaN; // the next estimate is ‖Ã(0)‖₂
-        a0.copyFrom(a);
-        w0.copyFrom(w);
-        u0.copyFrom(u);
-        v0.copyFrom(v);
+        state.initialNorm = Double.NaN; // the next estimate is ‖Ã(0)‖₂
+        weights.markInitial();
     }
-
-    private static final List<String> METRICS = List.of(
-            "a_tilde_norm",
-            "fwd_iters",
-            "fwd_residual",
-            "bwd_iters",
-            "bwd_residual",
-            "A_dist_fro",
-            "W_dist_fro",
-            "u_dist");
-    private static final List<String> METRICS_WITH_V;
-
-    static {
-        List<String> l = new ArrayList<>(METRICS);
-        l.add("v_dist");
-        METRICS_WITH_V = List.copyOf(l);
-    }
-
-    private final List<String> metricNames;
 
     /**
      * {@code a_tilde_norm} = ‖Ã‖₂ (power iteration, continued from the previous row's); {@code fwd_iters},
@@ -571,22 +405,14 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
      */
     @Override
     public List<String> metricNames() {
-        return metricNames;
+        return ImplicitMetrics.names(config.outputSkip());
     }
 
     @Override
     public void measure(double[] values) {
         values[0] = spectralNorm();
-        values[1] = forwardIterations;
-        values[2] = forwardResidual;
-        values[3] = adjointIterations == 0 ? Double.NaN : adjointIterations;
-        values[4] = adjointResidual;
-        values[5] = Math.sqrt(kernels.sumOfSquaredDifferences(a, a0));
-        values[6] = Math.sqrt(kernels.sumOfSquaredDifferences(w, w0));
-        values[7] = Math.sqrt(kernels.sumOfSquaredDifferences(u, u0));
-        if (config.outputSkip()) {
-            values[8] = Math.sqrt(kernels.sumOfSquaredDifferences(v, v0));
-        }
+        ImplicitMetrics.solves(state, values);
+        weights.distances(kernels, config.outputSkip(), values, ImplicitMetrics.DISTANCES);
     }
 
     @Override
@@ -605,39 +431,9 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(
-                a,
-                gradA,
-                a0,
-                w,
-                gradW,
-                w0,
-                u,
-                gradU,
-                u0,
-                v,
-                gradV,
-                v0,
-                phi,
-                zs[0],
-                zs[1],
-                mask,
-                ps[0],
-                ps[1],
-                out,
-                residual,
-                lastInput,
-                spectralNorm,
-                scalars));
-        if (phiMask != null) {
-            all.add(phiMask);
-        }
-        for (AutoCloseable c : all) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        weights.close();
+        buffers.close();
+        spectralNorm.close();
+        state.close();
     }
 }
