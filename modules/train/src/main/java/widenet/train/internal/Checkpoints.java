@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -392,5 +393,22 @@ public final class Checkpoints {
             throw new CheckpointException(runDir + " has no checkpoint (" + root + " holds none)");
         }
         throw new CheckpointException(runDir + ": no usable checkpoint: " + String.join("; ", skipped));
+    }
+
+    /** Puts the checkpoint's initial weights back into {@code init/} if they differ there; returns their sizes and CRCs. */
+    static Map<String, CheckpointManifest.Entry> restoreInitFolder(Checkpoint cp, Network net, Path initDir)
+            throws IOException {
+        Map<String, CheckpointManifest.Entry> out = new LinkedHashMap<>();
+        for (Parameter p : net.parameters()) {
+            String name = p.name() + ".npy";
+            CheckpointManifest.Entry want = cp.manifest().entry("init/" + name);
+            Path file = initDir.resolve(name);
+            CheckpointManifest.Entry have = Files.isRegularFile(file) ? Checkpoints.entry(file, name) : null;
+            if (have == null || have.bytes() != want.bytes() || have.crc32() != want.crc32()) {
+                DurableFiles.copy(cp.dir().resolve("init").resolve(name), file);
+            }
+            out.put(name, new CheckpointManifest.Entry(name, want.bytes(), want.crc32()));
+        }
+        return out;
     }
 }

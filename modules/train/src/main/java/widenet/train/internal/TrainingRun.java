@@ -4,17 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import widenet.files.DurableFiles;
 import widenet.files.FileErrors;
 import widenet.model.Network;
 import widenet.model.Parameter;
 import widenet.tensor.Npy;
-import widenet.train.CheckpointException;
 import widenet.train.DivergenceException;
 import widenet.train.GracefulShutdown;
 import widenet.train.InputException;
@@ -170,7 +166,7 @@ public final class TrainingRun implements AutoCloseable {
                         "--resume " + dir + ": the run has " + s.name().toLowerCase() + "; nothing to resume");
             }
             if (s == Status.STARTED) {
-                return new TrainingRun(RunFolder.existing(dir), lock, null, readRecordedRun(dir));
+                return new TrainingRun(RunFolder.existing(dir), lock, null, RunJson.readRecorded(dir));
             }
             Checkpoints.Latest latest = Checkpoints.latest(dir);
             RunFolderChecks.requireRunJsonAgrees(dir, latest.checkpoint());
@@ -181,15 +177,6 @@ public final class TrainingRun implements AutoCloseable {
         } catch (RuntimeException e) {
             lock.close();
             throw e;
-        }
-    }
-
-    private static Map<String, Object> readRecordedRun(Path dir) {
-        Path file = dir.resolve(RUN_JSON);
-        try {
-            return Json.read(file);
-        } catch (IOException e) {
-            throw new InputException("cannot restart the run in " + dir + ": " + FileErrors.describe(file, e), e);
         }
     }
 
@@ -286,18 +273,18 @@ public final class TrainingRun implements AutoCloseable {
             CheckpointState.DataFingerprint data = CheckpointState.DataFingerprint.of(trainer.data());
             if (latest == null) {
                 if (restarted != null) {
-                    requireSameData(restarted, data);
+                    RunJson.requireSameData(folder, restarted, data);
                 }
                 Checkpoints.deleteAll(folder.root());
                 Checkpoints.deleteRecursively(folder.resolve("final"));
                 run = new LinkedHashMap<>(description);
-                settings = settingsOf(run);
+                settings = RunJson.settingsOf(run);
                 run.put(DATA_FINGERPRINT, data.toMap());
                 if (restarted != null) { // the same run, made again from step 0: its history stays
                     if (restarted.get("started") != null) {
                         run.put("started", restarted.get("started"));
                     }
-                    run.put("resumed", resumedWith(restarted, 0));
+                    run.put("resumed", RunJson.resumedWith(restarted, 0));
                 }
                 run.put("status", "running");
                 Json.write(folder.resolve(RUN_JSON), run);
@@ -310,14 +297,14 @@ public final class TrainingRun implements AutoCloseable {
                 trainer.resumeAt(cp.state().position());
                 // The run continues as described (the checkpoint's spec, with the data where they are now): run.json
                 // and the next checkpoints record that, so a later resume finds the data again.
-                settings = settingsOf(description);
-                initFiles = restoreInitFolder(cp, net, initDir);
+                settings = RunJson.settingsOf(description);
+                initFiles = Checkpoints.restoreInitFolder(cp, net, initDir);
                 csv = MetricsCsv.resume(
                         folder.resolve(METRICS),
                         trainer.columns(),
                         cp.step(),
                         cp.state().position().lastRowStep());
-                run = readRunJson(description);
+                run = RunJson.readRunJson(folder, description, latest.checkpoint());
                 for (String key : List.of("spec", "settings", "data")) {
                     if (description.containsKey(key)) {
                         run.put(key, description.get(key));
@@ -327,7 +314,7 @@ public final class TrainingRun implements AutoCloseable {
                 run.put("status", "running");
                 run.remove("message");
                 run.remove("finished");
-                run.put("resumed", resumedWith(run, cp.step()));
+                run.put("resumed", RunJson.resumedWith(run, cp.step()));
                 Json.write(folder.resolve(RUN_JSON), run);
             }
         } catch (IOException e) {
@@ -352,7 +339,7 @@ public final class TrainingRun implements AutoCloseable {
                 at = trainer.run(rows, boundary);
             } catch (DivergenceException e) {
                 finisher.beforeFinish(run, "diverged");
-                finish(run, "diverged", trainer, e.getMessage());
+                RunJson.finish(folder, run, "diverged", trainer, e.getMessage());
                 throw e;
             } catch (UncheckedIOException e) { // metrics.csv: its message names the file
                 throw outputFailure(e.getMessage(), e.getCause());
@@ -373,7 +360,7 @@ public final class TrainingRun implements AutoCloseable {
             saveParameters(net.parameters(), folder.folder("final"));
             csv.sync();
             finisher.beforeFinish(run, "finished");
-            String loss = finish(run, "finished", trainer, null);
+            String loss = RunJson.finish(folder, run, "finished", trainer, null);
             Checkpoints.deleteAll(folder.root());
             return new Outcome(
                     true,
@@ -388,31 +375,6 @@ public final class TrainingRun implements AutoCloseable {
 
     /** run.json's record of the training data ({@link CheckpointState.DataFingerprint}), checked on a restart. */
     public static final String DATA_FINGERPRINT = "data_fingerprint";
-
-    /** A restarted run must train on the data its first start recorded (the same content, wherever it is now). */
-    private void requireSameData(Map<String, Object> before, CheckpointState.DataFingerprint now) {
-        if (before.get(DATA_FINGERPRINT) instanceof Map<?, ?> m) {
-            CheckpointState.DataFingerprint was = CheckpointState.DataFingerprint.fromMap(
-                    m, folder.resolve(RUN_JSON).toString());
-            if (!was.equals(now)) {
-                throw new CheckpointException(
-                        folder.resolve(RUN_JSON) + ": the training data differ from the run's (now " + now.describe()
-                                + "; the run's " + was.describe() + "): was an --x/--y file changed?");
-            }
-        }
-    }
-
-    /** {@code run}'s list of resumptions with one more, at {@code step}. */
-    @SuppressWarnings("unchecked")
-    private static List<Object> resumedWith(Map<String, Object> run, long step) {
-        List<Object> resumed =
-                run.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("step", step);
-        entry.put("at", Instant.now().toString());
-        resumed.add(entry);
-        return resumed;
-    }
 
     private void checkpoint(
             Trainer trainer,
@@ -456,73 +418,6 @@ public final class TrainingRun implements AutoCloseable {
 
     private static List<String> names(List<Parameter> ps) {
         return ps.stream().map(Parameter::name).toList();
-    }
-
-    /** What checkpoints keep of the run's description: its {@code "spec"} if it has one, else its {@code "settings"}. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> settingsOf(Map<String, Object> run) {
-        if (run.get("spec") instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-        if (run.get("settings") instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-        throw new IllegalArgumentException("run description has neither a \"spec\" nor a \"settings\" object");
-    }
-
-    private Map<String, Object> readRunJson(Map<String, Object> fallback) {
-        try {
-            return new LinkedHashMap<>(Json.read(folder.resolve(RUN_JSON)));
-        } catch (IOException | InputException e) {
-            Map<String, Object> run = new LinkedHashMap<>(fallback);
-            Map<String, Object> kept = latest.checkpoint().state().settings();
-            run.put(kept.containsKey(RunSpecJson.SCHEMA_VERSION) ? "spec" : "settings", kept);
-            return run;
-        }
-    }
-
-    /** Puts the checkpoint's initial weights back into {@code init/} if they differ there; returns their sizes and CRCs. */
-    private static Map<String, CheckpointManifest.Entry> restoreInitFolder(Checkpoint cp, Network net, Path initDir)
-            throws IOException {
-        Map<String, CheckpointManifest.Entry> out = new LinkedHashMap<>();
-        for (Parameter p : net.parameters()) {
-            String name = p.name() + ".npy";
-            CheckpointManifest.Entry want = cp.manifest().entry("init/" + name);
-            Path file = initDir.resolve(name);
-            CheckpointManifest.Entry have = Files.isRegularFile(file) ? Checkpoints.entry(file, name) : null;
-            if (have == null || have.bytes() != want.bytes() || have.crc32() != want.crc32()) {
-                DurableFiles.copy(cp.dir().resolve("init").resolve(name), file);
-            }
-            out.put(name, new CheckpointManifest.Entry(name, want.bytes(), want.crc32()));
-        }
-        return out;
-    }
-
-    private String finish(Map<String, Object> run, String status, Trainer trainer, String message) throws IOException {
-        double seconds = trainer.position().elapsedSeconds();
-        run.put("status", status);
-        if (message != null) {
-            run.put("message", message);
-        }
-        run.remove("resume_with");
-        run.put("finished", Instant.now().toString());
-        run.put("steps_done", trainer.stepsDone());
-        run.put("train_seconds", seconds);
-        run.put("probe_seconds", trainer.position().probeSeconds()); // of train_seconds, over every session
-        run.put("ms_per_step", trainer.stepsDone() == 0 ? null : 1e3 * seconds / trainer.stepsDone());
-        String loss = lastLoss();
-        // A number (the exact double: JSON's shortest form round-trips), or null when the loss is not finite (a
-        // diverged run: JSON has no NaN or ∞; the message and the last metrics row say which).
-        double value = loss == null ? Double.NaN : widenet.files.Csv.parse(loss);
-        run.put("final_loss", Double.isFinite(value) ? (Object) value : null);
-        Json.write(folder.resolve(RUN_JSON), run);
-        return loss;
-    }
-
-    /** The loss of the last metrics row, as written. */
-    private String lastLoss() throws IOException {
-        List<String> lines = Files.readAllLines(folder.resolve(METRICS));
-        return lines.size() < 2 ? null : lines.get(lines.size() - 1).split(",")[2];
     }
 
     /** Writes every parameter as {@code dir/<name>.npy} (vectors as 1-D arrays). */
