@@ -66,12 +66,10 @@ final class Du2019 extends Reproduction {
         }
         ctx.announce(flops, theorySeconds);
 
-        List<String> runs = new ArrayList<>();
         Map<Integer, MetricsTable> metrics = new LinkedHashMap<>();
         Map<Integer, Map<String, Object>> theories = new LinkedHashMap<>();
         for (int m : widths) {
             String run = "m" + m;
-            runs.add(run);
             ctx.train(run, onSphere(n, d, ModelSpec.TwoLayer.du2019(m), eta, steps, every, seed, theoryEvery));
             metrics.put(m, ctx.metrics(run));
             theories.put(m, Json.read(ctx.resolve(run).resolve("theory.json")));
@@ -79,35 +77,7 @@ final class Du2019 extends Reproduction {
 
         // ---- theory.json: the data's facts (the same for every width) and each width's R′ and λ_min(H(k)) ----
         Map<String, Object> first = theories.get(widths.get(0));
-        Map<String, Object> theory = new LinkedHashMap<>();
-        for (String key : List.of(
-                "n",
-                "d",
-                "output_layer_in_kernel",
-                "eta",
-                "eta_kernel",
-                "loss_factor",
-                "lambda_0",
-                "lambda_max",
-                "condition_number",
-                "stability_limit_eta",
-                "du_rate",
-                "delta",
-                "required_width",
-                "y_norm_squared",
-                "y_Hinv_y",
-                "generalisation_measure")) {
-            theory.put(key, first.get(key));
-        }
-        for (int m : widths) {
-            Map<String, Object> t = theories.get(m);
-            theory.put("radius_R_m" + m, t.get("radius_R"));
-            theory.put("lambda_min_H_initial_m" + m, t.get("lambda_min_H_initial"));
-            theory.put("lambda_min_H_final_m" + m, t.get("lambda_min_H_final"));
-        }
-        theory.put("spectrum", first.get("spectrum"));
-        theory.put("projections", first.get("projections"));
-        Json.write(ctx.resolve("theory.json"), theory);
+        Du2019Outputs.writeTheory(ctx, widths, theories);
 
         // ---- series: the three panels of Figure 1 (one column per width), and the final values against m ----
         MetricsTable base = metrics.get(widths.get(0));
@@ -215,43 +185,13 @@ final class Du2019 extends Reproduction {
                 : Du2019Figure.LOG_TRAINING_ERROR[f0] - Du2019Figure.LOG_TRAINING_ERROR[f1];
 
         // ---- the search for the figure's setting: every width at each step size of the grid ----
-        List<Double> grid = new ArrayList<>(quick ? Du2019Fit.GRID_QUICK : Du2019Fit.GRID);
-        if (!grid.contains(eta)) {
-            grid.add(eta);
-            grid.sort(Double::compare);
-        }
-        List<Du2019Fit.Point> points = new ArrayList<>();
-        double searchSeconds = 0;
-        for (double e : grid) {
-            double[] r0 = new double[k], r = new double[k], pc = new double[k], dm = new double[k];
-            String stopped = null;
-            double seconds = 0;
-            for (int i = 0; i < k; i++) {
-                int m = widths.get(i);
-                String run = e == eta ? "m" + m : fitRun(e, m);
-                if (e != eta && stopped == null) {
-                    runs.add(run);
-                    stopped = ctx.trainUntilStopped(
-                            run, onSphere(n, d, ModelSpec.TwoLayer.du2019(m), e, steps, every, seed, 0), "diverged");
-                }
-                if (stopped != null) {
-                    break;
-                }
-                MetricsTable t = e == eta ? metrics.get(m) : ctx.metrics(run);
-                r0[i] = 2 * t.first("loss");
-                r[i] = 2 * t.last("loss");
-                pc[i] = t.last("pattern_change");
-                dm[i] = t.last("w_dist_max_row");
-                seconds += RunRecord.read(ctx.resolve(run)).gdSeconds();
-            }
-            points.add(new Du2019Fit.Point(e, r0, r, pc, dm, stopped, seconds));
-            searchSeconds += seconds;
-        }
+        List<Double> grid = Du2019Search.grid(quick, eta);
+        List<Du2019Fit.Point> points = Du2019Search.run(ctx, grid, widths, eta, metrics, n, d, steps, every, seed);
+        double searchSeconds = Du2019Search.seconds(points);
         Du2019Fit.Fit best = Du2019Fit.best(points, figure, n);
         // The mean loss at n·η is the sum loss at η: one twin at the best step size and the smallest width shows it.
         int m0 = widths.get(0);
         String twin = "fit_mean_eta" + DeepVariant.fourDigits(best.point().eta() * n) + "_m" + m0;
-        runs.add(twin);
         ctx.train(
                 twin,
                 new RunSpec(
@@ -423,8 +363,9 @@ final class Du2019 extends Reproduction {
                 "Curves: `series/loss.csv`, `series/pattern_change.csv`, `series/w_dist_max_row.csv` (Figure 1a–c, one column per width), "
                         + "`series/predictions.csv` (loss against Du et al.'s bound and the linearised trajectory), `series/final_vs_width.csv`, "
                         + "`series/figure_fit.csv` (the search: per step size the best reading's distances). The search's runs: `fit_eta*_m*/`.\n");
-        writeFitSeries(ctx, points, figure, n);
-        Figure fig = figure(ctx, ws, figure, paperSizes, best, eta, residual, finalPattern, finalDist, n, steps);
+        Du2019Outputs.writeFitSeries(ctx, points, figure, n);
+        Figure fig = Du2019Outputs.figure(
+                ctx, ws, figure, paperSizes, best, eta, residual, finalPattern, finalDist, n, steps);
         ctx.writeSummary(md.toString(), "## Against the paper", "## Per width");
         ctx.writeRecord(
                 entries(
@@ -454,118 +395,11 @@ final class Du2019 extends Reproduction {
                         fig.record()));
     }
 
-    /**
-     * The report's figure: the three panels at the last epoch against m — widenet at the main η and at the search's
-     * best fit, and (at the paper's sizes only) the values read from Du et al.'s Figure 1 as {@code paper}. Panel (a)
-     * in the best fit's reading.
-     */
-    private static Figure figure(
-            ReproductionContext ctx,
-            int[] ws,
-            int[] figure,
-            boolean paperSizes,
-            Du2019Fit.Fit best,
-            double eta,
-            double[] residual,
-            double[] pattern,
-            double[] dist,
-            int n,
-            long steps)
-            throws java.io.IOException {
-        int k = ws.length;
-        double[] ms = new double[k],
-                a = new double[k],
-                aBest = best.logEnd(n),
-                pa = new double[k],
-                pb = new double[k],
-                pc = new double[k];
-        for (int i = 0; i < k; i++) {
-            int j = figure[i];
-            ms[i] = ws[i];
-            a[i] = best.reading().log(residual[i], n);
-            pa[i] = paperSizes && j >= 0 ? Du2019Figure.LOG_TRAINING_ERROR[j] : Double.NaN;
-            pb[i] = paperSizes && j >= 0 ? Du2019Figure.PATTERN_CHANGE[j] : Double.NaN;
-            pc[i] = paperSizes && j >= 0 ? Du2019Figure.MAX_DISTANCE[j] : Double.NaN;
-        }
-        String main = "widenet_eta" + DeepVariant.fourDigits(eta),
-                fit =
-                        "widenet_best_fit_eta"
-                                + DeepVariant.fourDigits(best.point().eta());
-        Figure fig = new Figure(
-                "Figure 1 at epoch " + steps + " against the width: widenet at η = " + eta
-                        + " and at the search's best fit, "
-                        + (paperSizes
-                                ? "beside the values read from the paper's figure"
-                                : "(--quick: not the paper's sizes, no paper values)"),
-                Du2019Figure.SOURCE);
-        fig.panel(
-                ctx,
-                "(a) " + best.reading() + " at epoch " + steps,
-                "figure_a",
-                withPaper(new SeriesCsv("width", ms).add(main, a).add(fit, aBest), pa, paperSizes),
-                true,
-                false);
-        fig.panel(
-                ctx,
-                "(b) activation-pattern change ratio",
-                "figure_b",
-                withPaper(
-                        new SeriesCsv("width", ms)
-                                .add(main, pattern)
-                                .add(fit, best.point().pattern()),
-                        pb,
-                        paperSizes),
-                true,
-                false);
-        fig.panel(
-                ctx,
-                "(c) max_r ‖w_r(k) − w_r(0)‖",
-                "figure_c",
-                withPaper(
-                        new SeriesCsv("width", ms)
-                                .add(main, dist)
-                                .add(fit, best.point().dist()),
-                        pc,
-                        paperSizes),
-                true,
-                false);
-        return fig;
-    }
-
-    private static SeriesCsv withPaper(SeriesCsv s, double[] paper, boolean paperSizes) {
-        return paperSizes ? s.add("paper_read_from_figure", paper) : s;
-    }
-
-    /** The search's run for step size {@code eta} at width {@code m}. */
-    static String fitRun(double eta, int m) {
-        return "fit_eta" + DeepVariant.fourDigits(eta) + "_m" + m;
-    }
-
     private static double[] logs(Du2019Figure.Reading r, double[] residual, int n) {
         double[] v = new double[residual.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = r.log(residual[i], n);
         }
         return v;
-    }
-
-    private static void writeFitSeries(ReproductionContext ctx, List<Du2019Fit.Point> points, int[] figure, int n)
-            throws java.io.IOException {
-        int g = points.size();
-        double[] e = new double[g], a = new double[g], b = new double[g], c = new double[g], score = new double[g];
-        for (int i = 0; i < g; i++) {
-            Du2019Fit.Fit f = Du2019Fit.fits(points.get(i), figure, n).get(0);
-            e[i] = points.get(i).eta();
-            a[i] = f.distance().a();
-            b[i] = f.distance().b();
-            c[i] = f.distance().c();
-            score[i] = f.distance().score();
-        }
-        new SeriesCsv("eta_sum", e)
-                .add("distance_a", a)
-                .add("distance_b", b)
-                .add("distance_c", c)
-                .add("score", score)
-                .write(ctx.seriesFile("figure_fit"));
     }
 }
