@@ -240,17 +240,7 @@ public final class DeepNetwork implements Network, DeepNetworkSettings {
     @Override
     public double forward(FloatMatrix x, FloatMatrix y) {
         int rows = x.rows();
-        if (x.cols() != n[0]) {
-            throw new IllegalArgumentException(
-                    "forward: X has " + x.cols() + " columns, the network's input dimension d is " + n[0]);
-        }
-        if (y.rows() != rows || y.cols() != n[depth]) {
-            throw new IllegalArgumentException(
-                    "forward: labels are " + y.shape() + ", expected " + rows + "×" + n[depth]);
-        }
-        if (rows > config.capacity() || rows == 0) {
-            throw new IllegalArgumentException("forward: batch of " + rows + " rows, capacity is " + config.capacity());
-        }
+        ForwardArguments.check(this, x, y);
         Batch t = batches.forRows(rows);
         FloatMatrix in = x;
         for (int l = 1; l < depth; l++) {

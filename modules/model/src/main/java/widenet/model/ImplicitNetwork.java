@@ -193,16 +193,7 @@ public final class ImplicitNetwork implements Network, ImplicitNetworkSettings {
     @Override
     public double forward(FloatMatrix x, FloatMatrix y) {
         int rows = x.rows();
-        if (x.cols() != d) {
-            throw new IllegalArgumentException(
-                    "forward: X has " + x.cols() + " columns, the network's input dimension d is " + d);
-        }
-        if (y.rows() != rows || y.cols() != 1) {
-            throw new IllegalArgumentException("forward: labels are " + y.shape() + ", expected " + rows + "×1");
-        }
-        if (rows > config.capacity() || rows == 0) {
-            throw new IllegalArgumentException("forward: batch of " + rows + " rows, capacity is " + config.capacity());
-        }
+        ForwardArguments.check(this, x, y);
         if (config.requireContraction()
                 && (state.stepsSinceCheck < 0 || state.stepsSinceCheck >= config.contractionCheckEvery())) {
             state.stepsSinceCheck = 0;

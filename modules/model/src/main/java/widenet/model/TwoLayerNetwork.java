@@ -173,16 +173,7 @@ public final class TwoLayerNetwork implements Network {
     @Override
     public double forward(FloatMatrix x, FloatMatrix y) {
         int b = x.rows();
-        if (x.cols() != d) {
-            throw new IllegalArgumentException(
-                    "forward: X has " + x.cols() + " columns, the network's input dimension d is " + d);
-        }
-        if (y.rows() != b || y.cols() != 1) {
-            throw new IllegalArgumentException("forward: labels are " + y.shape() + ", expected " + b + "×1");
-        }
-        if (b > config.capacity() || b == 0) {
-            throw new IllegalArgumentException("forward: batch of " + b + " rows, capacity is " + config.capacity());
-        }
+        ForwardArguments.check(this, x, y);
         Batch t = batches.forRows(b);
         kernels.gemm(Op.N, Op.T, 1f, x, w, 0f, t.h, t.relu); // H = relu(X Wᵀ), S = σ′
         kernels.gemv(Op.N, invSqrtM, t.h, aVec, 0f, t.uVec); // u = (1/√m) H a
