@@ -250,32 +250,6 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /**
-     * What to change when the loss of step {@code k} is not finite. At step 0 no step has been taken: the initial
-     * outputs overflowed float32 (an output scale such as κ or --output-scale, or inputs, too large), and a
-     * smaller step size would not help; later it is the step size.
-     */
-    static String divergenceHint(long k) {
-        return k == 0
-                ? "before any gradient step: the initial network's outputs overflow float32, so the step size is"
-                        + " not the cause; lower the output scale (--kappa, --output-scale) or rescale the inputs"
-                : "try a smaller step size (--lr)";
-    }
-
-    /**
-     * The first weight-movement metric of the row just measured ({@code *dist*}: ‖W − W(0)‖ and its kin) that is not
-     * finite, as "name = value", or null when every one is: a non-finite distance means non-finite weights.
-     */
-    private String overflowedWeights() {
-        List<String> names = network.metricNames();
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).contains("dist") && !Double.isFinite(row.model[i])) {
-                return names.get(i) + " = " + row.model[i];
-            }
-        }
-        return null;
-    }
-
     private long runSteps(Listener listener, Boundary boundary, EarlyStop earlyStop) {
         long steps = settings.steps();
         long first = stepsDone;
@@ -306,7 +280,7 @@ public final class Trainer implements AutoCloseable {
                 row.loss = loss;
                 row.rate = k == 0 ? Double.NaN : Math.pow(loss / prevLoss, 1.0 / (k - prevStep));
                 network.measure(row.model);
-                String overflow = diverged ? null : overflowedWeights();
+                String overflow = diverged ? null : DivergenceHints.overflowedWeights(network.metricNames(), row.model);
                 if (overflow != null) {
                     // The loss can stay finite while weights overflow (every unit after them dead, the output
                     // constant):
@@ -328,7 +302,7 @@ public final class Trainer implements AutoCloseable {
                 prevLoss = loss;
                 prevStep = k;
                 if (!Double.isFinite(loss)) {
-                    throw new DivergenceException(k, loss, divergenceHint(k));
+                    throw new DivergenceException(k, loss, DivergenceHints.forLoss(k));
                 }
                 if (overflow != null) {
                     throw new DivergenceException(
