@@ -189,18 +189,7 @@ final class NtkGapCommand implements Callable<Integer> {
     }
 
     private DataSpec dataSpec() {
-        if ((xFile == null) != (yFile == null)) {
-            throw new InputException("--x and --y go together: give both or neither");
-        }
-        String tx = testX == null ? null : testX.toString(), ty = testY == null ? null : testY.toString();
-        if (xFile != null) {
-            if (testN != null) {
-                throw new InputException(
-                        "--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
-            }
-            return new DataSpec.NpyFiles(xFile.toString(), yFile.toString(), tx, ty);
-        }
-        return new DataSpec.Sphere(synthetic.n, synthetic.d, testN, tx, ty);
+        return synthetic.dataSpec(xFile, yFile, testX, testY, testN, synthetic.d);
     }
 
     /**

@@ -1,6 +1,8 @@
 package widenet.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import widenet.train.DataSpec;
 import widenet.train.InputException;
 
 /**
@@ -25,5 +27,24 @@ final class SyntheticDataOptions {
         if (n <= 0 || (checkD && d <= 0)) {
             throw new InputException("--n and --d must be positive, got n=" + n + ", d=" + d);
         }
+    }
+
+    /**
+     * The training data {@code train} and {@code ntk-gap} are given: the .npy files --x and --y (together), else this
+     * sphere of n points in {@code dim} dimensions; --test-x/--test-y beside either, --test-n only beside the sphere.
+     */
+    DataSpec dataSpec(Path x, Path y, Path testX, Path testY, Integer testN, int dim) {
+        if ((x == null) != (y == null)) {
+            throw new InputException("--x and --y go together: give both or neither");
+        }
+        String tx = testX == null ? null : testX.toString(), ty = testY == null ? null : testY.toString();
+        if (x != null) {
+            if (testN != null) {
+                throw new InputException(
+                        "--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
+            }
+            return new DataSpec.NpyFiles(x.toString(), y.toString(), tx, ty);
+        }
+        return new DataSpec.Sphere(n, dim, testN, tx, ty);
     }
 }

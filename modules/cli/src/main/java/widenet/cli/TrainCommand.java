@@ -278,25 +278,11 @@ final class TrainCommand implements Callable<Integer> {
     /** As {@link #runSpec()} for the model {@code kind} (a resumed run's, when --model is not given). */
     RunSpec runSpec(String kind) {
         ModelSpec m = model.spec(kind, this::given);
-        if ((xFile == null) != (yFile == null)) {
-            throw new InputException("--x and --y go together: give both or neither");
-        }
-        DataSpec data;
-        String testX = testXFile == null ? null : testXFile.toString(),
-                testY = testYFile == null ? null : testYFile.toString();
-        if (xFile != null) {
-            if (testN != null) {
-                throw new InputException(
-                        "--test-n draws a test set like the synthetic training set; with --x give --test-x and --test-y");
-            }
-            data = new DataSpec.NpyFiles(xFile.toString(), yFile.toString(), testX, testY);
-        } else {
-            // A deep network's input dimension is its first width; --d, when given, must agree (ModelSpec.Deep checks).
-            int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d")
-                    ? deep.widths().get(0)
-                    : synthetic.d;
-            data = new DataSpec.Sphere(synthetic.n, d, testN, testX, testY);
-        }
+        // A deep network's input dimension is its first width; --d, when given, must agree (ModelSpec.Deep checks).
+        int d = m instanceof ModelSpec.Deep deep && deep.widths() != null && !given("--d")
+                ? deep.widths().get(0)
+                : synthetic.d;
+        DataSpec data = synthetic.dataSpec(xFile, yFile, testXFile, testYFile, testN, d);
         return new RunSpec(
                 data,
                 m,

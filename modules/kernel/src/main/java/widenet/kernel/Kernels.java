@@ -86,9 +86,6 @@ public interface Kernels extends AutoCloseable {
     /** out_i = Σ_j (a_ij − b_ij)²: e.g. ‖w_r(k) − w_r(0)‖² for every neuron r. */
     void rowSumsOfSquaredDifferences(FloatMatrix a, FloatMatrix b, FloatVec out);
 
-    /** out_i = Σ_j a_ij². */
-    void rowSumsOfSquares(FloatMatrix a, FloatVec out);
-
     /** out_j = Σ_i a_ij (e.g. a bias gradient). */
     void columnSums(FloatMatrix a, FloatVec out);
 

@@ -18,6 +18,7 @@ import widenet.train.DataSpec;
 import widenet.train.FashionMnistFiles;
 import widenet.train.InputException;
 import widenet.train.ModelSpec;
+import widenet.train.Permutations;
 import widenet.train.RunSpec;
 
 /**
@@ -109,7 +110,7 @@ public final class Arora2019 extends Reproduction {
         double[][] labels = Arora2019Data.write(FashionMnistFiles.in(dataDir(o)), classes, n, nTest, dataFolder);
         double[] yTrue = labels[0], yTest = labels[1];
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5EEDL);
-        int[] order = permutation(n, rng);
+        int[] order = Permutations.uniform(n, rng);
         double[] randomSigns = new double[n];
         for (int i = 0; i < n; i++) {
             randomSigns[i] = rng.nextBoolean() ? 1 : -1;
@@ -258,20 +259,5 @@ public final class Arora2019 extends Reproduction {
                         + "); install it with: apt-get install dataset-fashion-mnist"
                 : "--data " + given + ": no " + file.getFileName()
                         + " there (expected the Fashion-MNIST IDX files, plain or .gz)";
-    }
-
-    /** A seeded Fisher–Yates permutation (widenet.train.Permutations.uniform once that lands: the same draws). */
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -139,6 +139,32 @@ record DeepVariant(
         return t;
     }
 
+    /**
+     * Announces the variants' work to {@code ctx}: their training flop counts, and the theory rows' seconds — an n×n
+     * NTK and Gram eigenproblems every {@code theoryEvery} steps and three more per variant (initialisation, end,
+     * calibration), ≈ 0.5 s each at N = 512 and growing as N³.
+     */
+    static void announce(ReproductionContext ctx, double[] flops, int n, long steps, long theoryEvery) {
+        ctx.announce(flops, flops.length * (steps / Math.max(1, theoryEvery) + 3) * Math.pow(n / 512.0, 3) * 0.5);
+    }
+
+    /**
+     * theory.json of a deep reproduction: N, d, the step rule and, per variant, its theory {@code keys} at
+     * initialisation and at the end ({@link #theoryRecord}).
+     */
+    static void writeTheory(
+            ReproductionContext ctx, int n, int d, String etaRule, List<DeepVariant> vs, List<String> keys)
+            throws IOException {
+        Map<String, Object> theory = new LinkedHashMap<>();
+        theory.put("n", n);
+        theory.put("d", d);
+        theory.put("eta_rule", etaRule);
+        for (DeepVariant v : vs) {
+            theory.put(v.name(), v.theoryRecord(keys));
+        }
+        Json.write(ctx.resolve("theory.json"), theory);
+    }
+
     /** reproduction.json's {@code stopped_runs}: the message of each variant that diverged. */
     static Map<String, Object> stoppedRuns(List<DeepVariant> vs) {
         Map<String, Object> m = new LinkedHashMap<>();

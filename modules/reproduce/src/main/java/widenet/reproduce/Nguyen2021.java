@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import widenet.train.ModelSpec;
-import widenet.train.internal.Json;
 
 /**
  * Nguyen (ICML 2021): a deep ReLU network in standard parameterisation ("as opposed to the NTK one", the abstract),
@@ -91,7 +90,7 @@ final class Nguyen2021 extends Reproduction {
             int w = planned.get(i);
             flops[i] = steps * 6.0 * n * (d * h + h * h + h * w + w);
         }
-        ctx.announce(flops, flops.length * (steps / Math.max(1, theoryEvery) + 3) * Math.pow(n / 512.0, 3) * 0.5);
+        DeepVariant.announce(ctx, flops, n, steps, theoryEvery);
 
         Map<String, List<DeepVariant>> byInit = new LinkedHashMap<>();
         for (Init init : INITS) {
@@ -193,16 +192,13 @@ final class Nguyen2021 extends Reproduction {
         }
         vsWidth.write(ctx.seriesFile("final_vs_width"));
 
-        Map<String, Object> theory = new LinkedHashMap<>();
-        theory.put("n", n);
-        theory.put("d", d);
-        theory.put(
-                "eta_rule",
-                etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
-        for (DeepVariant v : all) {
-            theory.put(v.name(), v.theoryRecord(List.of("flast_gram_lambda_min", "ntk_lambda_min", "f1_sigma_min")));
-        }
-        Json.write(ctx.resolve("theory.json"), theory);
+        DeepVariant.writeTheory(
+                ctx,
+                n,
+                d,
+                etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"),
+                all,
+                List.of("flast_gram_lambda_min", "ntk_lambda_min", "f1_sigma_min"));
 
         MarkdownTable per = new MarkdownTable(
                 "run",

@@ -1,9 +1,7 @@
 package widenet.reproduce;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import widenet.train.InputException;
 import widenet.train.ModelSpec;
 
@@ -99,7 +97,7 @@ final class NguyenMondelli2020 extends Reproduction {
             flops[i] = steps * perStep;
         }
         // theory rows: an n×n NTK and Gram eigenproblems each (ojAlgo ≈ 0.1 s at n = 512), plus the calibration runs
-        ctx.announce(flops, specs.size() * (steps / Math.max(1, theoryEvery) + 3) * Math.pow(n / 512.0, 3) * 0.5);
+        DeepVariant.announce(ctx, flops, n, steps, theoryEvery);
 
         List<DeepVariant> vs = new ArrayList<>();
         for (Spec s : specs) {
@@ -181,20 +179,17 @@ final class NguyenMondelli2020 extends Reproduction {
         vsWidth.write(ctx.seriesFile("final_vs_width"));
 
         // ---- theory.json: what the proof tracks, at initialisation and at the end, per variant ----
-        Map<String, Object> theory = new LinkedHashMap<>();
-        theory.put("n", n);
-        theory.put("d", d);
-        theory.put(
-                "eta_rule",
-                etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"));
         List<String> theoryKeys = new ArrayList<>(List.of("f1_sigma_min", "ntk_lambda_min"));
         for (int l = 1; l <= layers; l++) {
             theoryKeys.add("w" + l + "_sigma_min");
         }
-        for (DeepVariant v : vs) {
-            theory.put(v.name(), v.theoryRecord(theoryKeys));
-        }
-        widenet.train.internal.Json.write(ctx.resolve("theory.json"), theory);
+        DeepVariant.writeTheory(
+                ctx,
+                n,
+                d,
+                etaRule(o.lr(), "η = " + etaFactor + "/λ_max(K(0)), K the empirical NTK at initialisation"),
+                vs,
+                theoryKeys);
 
         // ---- summary.md ----
         MarkdownTable claims = new MarkdownTable("claim (Nguyen & Mondelli 2020)", "paper", "widenet", "verdict");

@@ -18,7 +18,7 @@ import widenet.tensor.FloatMatrix;
  *       a = ±1;</li>
  *   <li>deep: the layer recursion of {@link EmpiricalNtk};</li>
  *   <li>implicit (Gao et al. 2022, eq. 14): (γ²/m)(PPᵀ)⊙(ZZᵀ) + s²(GGᵀ)⊙(XXᵀ) + ZZᵀ + ΦΦᵀ over the trained groups, the
- *       sensitivities P, G from {@link ImplicitNetwork#outputSensitivities} (as {@link ImplicitTheoryProbe}).</li>
+ *       sensitivities P, G from {@link ImplicitNetwork#outputSensitivities}: {@link EmpiricalImplicitNtk}.</li>
  * </ul>
  * Cost: a few N×N Grams of N×m (N×n_l) matrices, N²·m multiply-adds each, and N×m float buffers for the call.
  */
@@ -34,7 +34,7 @@ public final class EmpiricalKernel {
         return switch (net) {
             case TwoLayerNetwork t -> twoLayer(kernels, t, x);
             case DeepNetwork d -> EmpiricalNtk.compute(kernels, d);
-            case ImplicitNetwork i -> implicit(i, x);
+            case ImplicitNetwork i -> EmpiricalImplicitNtk.compute(kernels, i, x);
             default -> throw new IllegalArgumentException("no empirical NTK for the " + net.kind() + " network");
         };
     }
@@ -70,66 +70,5 @@ public final class EmpiricalKernel {
             }
         }
         return k;
-    }
-
-    /** Gao et al.'s H = JJᵀ at the implicit network's last forward pass on {@code x}. */
-    static double[] implicit(ImplicitNetwork net, FloatMatrix x) {
-        int n = x.rows();
-        if (net.equilibrium().rows() != n) {
-            throw new IllegalArgumentException(
-                    "the last forward pass had " + net.equilibrium().rows() + " rows, x has " + n);
-        }
-        double[] zz = FeatureGram.rows(net.equilibrium());
-        double[] ff = FeatureGram.rows(net.features());
-        ImplicitNetwork.Config c = net.config();
-        if (!c.trains("A") && !c.trains("W")) {
-            return implicit(net, x, zz, ff, null, null);
-        }
-        int m = c.width();
-        try (FloatMatrix ones = FloatMatrix.allocate(n, 1);
-                FloatMatrix p = FloatMatrix.allocate(n, m);
-                FloatMatrix scratch = FloatMatrix.allocate(n, m);
-                FloatMatrix g = FloatMatrix.allocate(n, m)) {
-            ones.fill(1f);
-            net.outputSensitivities(ones, p, scratch, g);
-            return implicit(net, x, zz, ff, p, g);
-        }
-    }
-
-    /**
-     * H from ZZᵀ and ΦΦᵀ (given) and the output sensitivities P, G (null when neither A nor W is trained).
-     */
-    private static double[] implicit(
-            ImplicitNetwork net, FloatMatrix x, double[] zz, double[] ff, FloatMatrix p, FloatMatrix g) {
-        ImplicitNetwork.Config c = net.config();
-        double[] h = new double[zz.length];
-        if (c.trains("u")) {
-            add(h, 1, zz);
-        }
-        if (c.outputSkip() && c.trains("v")) {
-            add(h, 1, ff);
-        }
-        if (p != null && c.trains("A")) {
-            double a2 = net.equilibriumScale() * net.equilibriumScale();
-            double[] pp = FeatureGram.rows(p);
-            for (int i = 0; i < h.length; i++) {
-                h[i] += a2 * pp[i] * zz[i];
-            }
-        }
-        if (g != null && c.trains("W")) {
-            double s2 = net.featureScale() * net.featureScale();
-            double[] gg = FeatureGram.rows(g);
-            double[] inner = FeatureGram.rows(x);
-            for (int i = 0; i < h.length; i++) {
-                h[i] += s2 * gg[i] * inner[i];
-            }
-        }
-        return h;
-    }
-
-    private static void add(double[] h, double c, double[] x) {
-        for (int i = 0; i < h.length; i++) {
-            h[i] += c * x[i];
-        }
     }
 }

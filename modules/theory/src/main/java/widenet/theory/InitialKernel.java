@@ -1,13 +1,10 @@
 package widenet.theory;
 
 import widenet.kernel.Kernels;
-import widenet.kernel.Op;
-import widenet.model.DeepNetwork;
-import widenet.model.ImplicitNetwork;
 import widenet.model.LossKind;
 import widenet.model.Network;
-import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
+import widenet.theory.eigen.LanczosExtremes;
 
 /**
  * The empirical neural tangent kernel K(0) = JJᵀ of any of widenet's networks at its current (initial) weights, and
@@ -19,7 +16,8 @@ import widenet.tensor.FloatMatrix;
  * contracts at once (1 − ηλ_max = 0) and the margin of 2 absorbs the kernel's drift during training (λ_max(K(k))
  * rises with k in the deep networks, "progressive sharpening") and the Hessian's residual term Σᵢ rᵢ∇²fᵢ that the
  * linearisation drops. With the mean loss (1/2n)Σᵢ(…)² the same step on the sum is η/n, so η = c·n/λ_max.
- * K is formed in double (n² values) and its λ_max found by {@link Lanczos}, not by a full eigen-decomposition.
+ * K is formed in double (n² values) and its λ_max found by Lanczos ({@link LanczosExtremes#largest}), not by a
+ * full eigen-decomposition.
  */
 public final class InitialKernel {
     /** c in η = c/λ_max(K(0)) when {@code --lr auto} gives none. */
@@ -28,8 +26,8 @@ public final class InitialKernel {
     private InitialKernel() {}
 
     /**
-     * K = JJᵀ (n×n, row-major, double, one output) of {@code net} on the rows of x at its current weights; runs a
-     * forward pass on (x, y) first.
+     * K = JJᵀ (n×n, row-major, double, one output) of {@code net} on the rows of x at its current weights: a forward
+     * pass on (x, y), then {@link EmpiricalKernel#of}.
      */
     public static double[] empirical(Kernels kernels, Network net, FloatMatrix x, FloatMatrix y) {
         if (net.outputDim() != 1) {
@@ -37,56 +35,23 @@ public final class InitialKernel {
                     "the empirical NTK is formed for one output; the network has " + net.outputDim());
         }
         net.forward(x, y);
-        return switch (net) {
-            case DeepNetwork deep -> EmpiricalNtk.compute(kernels, deep);
-            case ImplicitNetwork imp -> EmpiricalImplicitNtk.compute(kernels, imp, x);
-            case TwoLayerNetwork two -> twoLayer(kernels, two, x);
-            default -> throw new IllegalArgumentException("no empirical NTK for the " + net.kind() + " network");
-        };
+        return EmpiricalKernel.of(kernels, net, x);
     }
+
+    /** Relative accuracy of {@link #lambdaMax}: η is then known far better than any use of it needs. */
+    static final double LAMBDA_MAX_TOLERANCE = 1e-10;
+
+    /** Most Lanczos steps {@link #lambdaMax} takes: K(0)'s top eigenvalue is certified in tens. */
+    static final int LAMBDA_MAX_STEPS = 300;
 
     /**
-     * The two-layer network's K(0): H(0) = (1/m)(XXᵀ)⊙(S diag(a²) Sᵀ) for W, plus G(0) = (1/m) relu(XWᵀ)relu(XWᵀ)ᵀ
-     * when a is trained (Du et al.'s H(k) and G(k) at k = 0).
+     * λ_max(K(0)) of {@code net} on (x, y), by Lanczos with full reorthogonalisation, stopping when λ_max alone is
+     * certified to {@link #LAMBDA_MAX_TOLERANCE} relative; the products Kv on {@code kernels.threads()} threads.
      */
-    static double[] twoLayer(Kernels kernels, TwoLayerNetwork net, FloatMatrix x) {
-        int n = x.rows();
-        int m = net.config().width();
-        FloatMatrix s = net.activationMask();
-        FloatMatrix a = net.outputWeights();
-        double[] xx = FeatureGram.rows(x);
-        double[] k;
-        try (FloatMatrix scaled = FloatMatrix.allocate(n, m)) {
-            for (int i = 0; i < n; i++) {
-                for (int r = 0; r < m; r++) {
-                    scaled.set(i, r, s.get(i, r) * Math.abs(a.get(r, 0)));
-                }
-            }
-            k = FeatureGram.rows(scaled);
-        }
-        for (int i = 0; i < k.length; i++) {
-            k[i] *= xx[i] / m;
-        }
-        if (net.config().trainOutputLayer()) {
-            try (FloatMatrix z = FloatMatrix.allocate(n, m)) {
-                kernels.gemm(Op.N, Op.T, 1f, x, net.weights(), 0f, z); // X Wᵀ
-                for (int i = 0; i < n; i++) {
-                    for (int r = 0; r < m; r++) {
-                        z.set(i, r, Math.max(0f, z.get(i, r)));
-                    }
-                }
-                double[] g = FeatureGram.rows(z);
-                for (int i = 0; i < k.length; i++) {
-                    k[i] += g[i] / m;
-                }
-            }
-        }
-        return k;
-    }
-
-    /** λ_max(K(0)) of {@code net} on (x, y), by Lanczos. */
     public static double lambdaMax(Kernels kernels, Network net, FloatMatrix x, FloatMatrix y) {
-        return Lanczos.lambdaMax(empirical(kernels, net, x, y), x.rows());
+        double[] k = empirical(kernels, net, x, y);
+        return LanczosExtremes.largest(k, x.rows(), kernels.threads(), LAMBDA_MAX_TOLERANCE, LAMBDA_MAX_STEPS)
+                .max();
     }
 
     /** η = c/λ_max for the summed loss, c·n/λ_max for the mean over n samples. */

@@ -10,9 +10,10 @@ import widenet.kernel.Kernels;
 import widenet.model.LossKind;
 import widenet.model.TwoLayerNetwork;
 import widenet.tensor.FloatMatrix;
+import widenet.theory.eigen.LanczosExtremes;
 import widenet.train.Dataset;
 
-/** {@link Lanczos} against the full eigen-decomposition, and the two-layer K(0) against {@link EmpiricalNtkGram}. */
+/** {@link InitialKernel#lambdaMax}'s Lanczos ({@link LanczosExtremes#largest}) against the full eigen-decomposition, and the two-layer K(0) against {@link EmpiricalNtkGram}. */
 class InitialKernelTest {
 
     @Test
@@ -34,7 +35,17 @@ class InitialKernelTest {
             }
         }
         double full = SymmetricEigen.of(k, n, false).max();
-        double lanczos = Lanczos.lambdaMax(k, n);
+        LanczosExtremes.Extremes e =
+                LanczosExtremes.largest(k, n, 2, InitialKernel.LAMBDA_MAX_TOLERANCE, InitialKernel.LAMBDA_MAX_STEPS);
+        double lanczos = e.max();
+        assertTrue(e.iterations() < n, "stopped on its certificate (" + e.iterations() + " steps), not at n");
+        assertTrue(e.maxError() <= InitialKernel.LAMBDA_MAX_TOLERANCE * lanczos, "certified: " + e.maxError());
+        assertEquals(
+                Double.doubleToLongBits(lanczos),
+                Double.doubleToLongBits(LanczosExtremes.largest(
+                                k, n, 2, InitialKernel.LAMBDA_MAX_TOLERANCE, InitialKernel.LAMBDA_MAX_STEPS)
+                        .max()),
+                "same thread count ⇒ same bits");
         // Both are backward stable: each is within ≈ n·ε·‖K‖ of the exact value; the Lanczos stop adds ≤ 1e-10
         // relative.
         double tol = 1e-10 * full + 10 * n * Math.ulp(full);

@@ -228,19 +228,6 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void rowSumsOfSquares(FloatMatrix a, FloatVec out) {
-        Shapes.length(out, a.rows(), "rowSumsOfSquares output");
-        for (int i = 0; i < a.rows(); i++) {
-            float acc = 0f;
-            for (int j = 0; j < a.cols(); j++) {
-                float v = get(a, i, j);
-                acc += v * v;
-            }
-            set(out, i, acc);
-        }
-    }
-
-    @Override
     public void columnSums(FloatMatrix a, FloatVec out) {
         Shapes.length(out, a.cols(), "columnSums output");
         for (int j = 0; j < a.cols(); j++) {

@@ -168,12 +168,6 @@ final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void rowSumsOfSquares(FloatMatrix a, FloatVec out) {
-        Shapes.length(out, a.rows(), "rowSumsOfSquares output");
-        reductions.rowSums(a.segment(), a.stride(), null, 0, a.rows(), a.cols(), out.segment());
-    }
-
-    @Override
     public void columnSums(FloatMatrix a, FloatVec out) {
         Shapes.length(out, a.cols(), "columnSums output");
         reductions.columnSums(a.segment(), a.stride(), a.rows(), a.cols(), out.segment());

@@ -210,7 +210,6 @@ class AllocationTest {
             ops.put("sumOfSquares" + shape, () -> sink += k.sumOfSquares(x));
             ops.put("sumOfSquaredDifferences" + shape, () -> sink += k.sumOfSquaredDifferences(x, y));
             ops.put("rowSumsOfSquaredDifferences" + shape, () -> k.rowSumsOfSquaredDifferences(x, y, rowVec));
-            ops.put("rowSumsOfSquares" + shape, () -> k.rowSumsOfSquares(x, rowVec));
             ops.put("columnSums" + shape, () -> k.columnSums(x, colVec));
             ops.put("countDifferent" + shape, () -> sink += k.countDifferent(x, y));
             FloatVec xCols = FloatVec.allocate(cols);

@@ -141,7 +141,7 @@ public final class HouseholderTridiagonal implements TridiagonalForm {
             }
             int x0 = col + c + 1;
             int xl = n - c - 1;
-            double beta = reflector(c, x0, xl);
+            double beta = Householder.reflect(a, x0, xl, tau, c); // dlarfg on x = A(c+1.., c)
             e[c] = beta;
             a[x0] = 1;
             double tc = tau[c];
@@ -169,44 +169,6 @@ public final class HouseholderTridiagonal implements TridiagonalForm {
             double alpha = -0.5 * tc * DoubleKernels.dot(w, wo + c + 1, a, x0, xl);
             DoubleKernels.axpy(alpha, a, x0, w, wo + c + 1, xl);
         }
-    }
-
-    /**
-     * dlarfg on x = A(c+1.., c) of length xl: chooses τ and v with H x = β e₁, β = −sign(x₁)‖x‖, τ = (β − x₁)/β,
-     * v = (1, x₂.. / (x₁ − β)). Stores v's tail in place and τ in tau[c]; returns β.
-     */
-    private double reflector(int c, int x0, int xl) {
-        double alpha = a[x0];
-        double xnorm = norm(x0 + 1, xl - 1);
-        if (xnorm == 0) {
-            tau[c] = 0;
-            return alpha;
-        }
-        double beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
-        tau[c] = (beta - alpha) / beta;
-        DoubleKernels.scale(1 / (alpha - beta), a, x0 + 1, xl - 1);
-        return beta;
-    }
-
-    /** ‖A(off..off+len)‖₂, rescaled when the plain sum of squares would under- or overflow. */
-    private double norm(int off, int len) {
-        double ss = DoubleKernels.dot(a, off, a, off, len);
-        if (ss > 1e-280 && ss < 1e280) {
-            return Math.sqrt(ss);
-        }
-        double scale = 0;
-        for (int i = 0; i < len; i++) {
-            scale = Math.max(scale, Math.abs(a[off + i]));
-        }
-        if (scale == 0) {
-            return 0;
-        }
-        double s = 0;
-        for (int i = 0; i < len; i++) {
-            double x = a[off + i] / scale;
-            s += x * x;
-        }
-        return scale * Math.sqrt(s);
     }
 
     /** w(s..n−1) = A(s:n, s:n) v, v = A(s.., vcol) (column vcol), lower triangle, split by equal area. */

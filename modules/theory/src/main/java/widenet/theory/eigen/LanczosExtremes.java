@@ -27,6 +27,20 @@ public final class LanczosExtremes {
      * @param maxIterations most Lanczos steps (capped at n: after n steps T_n is similar to A)
      */
     public static Extremes of(double[] a, int n, int threads, double tolerance, int maxIterations) {
+        return iterate(a, n, threads, tolerance, maxIterations, true);
+    }
+
+    /**
+     * As {@link #of}, but stopping as soon as λ_max alone is certified to {@code tolerance}·max|θ| (a step size
+     * c/λ_max needs no λ_min, and the top of a PSD kernel converges in far fewer steps than its bottom): {@code min}
+     * and {@code minError} are then those of the last Ritz check, not certified to the tolerance.
+     */
+    public static Extremes largest(double[] a, int n, int threads, double tolerance, int maxIterations) {
+        return iterate(a, n, threads, tolerance, maxIterations, false);
+    }
+
+    private static Extremes iterate(
+            double[] a, int n, int threads, double tolerance, int maxIterations, boolean bothEnds) {
         if (n < 1 || (long) n * n != a.length) {
             throw new IllegalArgumentException("expected " + n + "×" + n + " values, got " + a.length);
         }
@@ -75,7 +89,8 @@ public final class LanczosExtremes {
                 if (j == kmax - 1 || invariant || j % 5 == 4) {
                     last = ritz(alpha, beta, j + 1, invariant ? 0 : b);
                     double scale = Math.max(Math.abs(last.min()), Math.abs(last.max()));
-                    if (invariant || (last.minError() <= tolerance * scale && last.maxError() <= tolerance * scale)) {
+                    boolean minDone = !bothEnds || last.minError() <= tolerance * scale;
+                    if (invariant || (minDone && last.maxError() <= tolerance * scale)) {
                         return last;
                     }
                 }
