@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The template of every GEMM microkernel: writes {@code src/main/java/widenet/kernel/simd/GemmMicrokernels.java}
- * (Lucene's {@code gen_ForUtil.py} approach: the generated file is committed and marked as generated; this template
- * is the code to review). {@code GeneratedSourcesTest} fails when the committed file is not what this produces.
+ * The template of every GEMM microkernel: writes one file per variant ({@code Mk<bits>x<MR>x<NR>.java}) and the
+ * lookup {@code GemmMicrokernels.java} into {@code src/main/java/widenet/kernel/simd/} (Lucene's {@code gen_ForUtil.py}
+ * approach: the generated files are committed and marked as generated; this template is the code to review).
+ * {@code GeneratedSourcesTest} fails when a committed file is not what this produces, or a stale one is left.
  *
  * <p>Regenerate after editing: {@code ./mvnw -B -o -q -pl modules/kernel-simd -am test -Dtest=GeneratedSourcesTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dwidenet.regenerate=true}.
@@ -48,27 +51,52 @@ final class MicrokernelGenerator {
             new Variant(512, 8, 2),
             new Variant(512, 12, 2));
 
-    static final Path TARGET = Path.of("src/main/java/widenet/kernel/simd/GemmMicrokernels.java");
+    /** The folder of the generated sources (relative to the module, where the tests run). */
+    static final Path FOLDER = Path.of("src/main/java/widenet/kernel/simd");
+
+    /** The lookup's file name; the variants' are {@code Variant.className() + ".java"}. */
+    static final String LOOKUP = "GemmMicrokernels.java";
+
+    private static final String BANNER = """
+            // GENERATED FILE — DO NOT EDIT. Produced by MicrokernelGenerator (modules/kernel-simd/src/test/java/widenet/
+            // kernel/simd/MicrokernelGenerator.java), the template to review; GeneratedSourcesTest checks it is current.
+            package widenet.kernel.simd;
+
+            """;
 
     private MicrokernelGenerator() {}
 
     public static void main(String[] args) throws IOException {
-        Path out = args.length > 0 ? Path.of(args[0]) : TARGET;
-        Files.writeString(out, generate(), StandardCharsets.UTF_8);
+        Path folder = args.length > 0 ? Path.of(args[0]) : FOLDER;
+        for (Map.Entry<String, String> file : generate().entrySet()) {
+            Files.writeString(folder.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
     }
 
-    static String generate() {
-        StringBuilder s = new StringBuilder();
+    /** Every generated file: name → contents, the lookup first, then the variants in {@link #VARIANTS}' order. */
+    static Map<String, String> generate() {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(LOOKUP, lookup());
+        for (Variant v : VARIANTS) {
+            StringBuilder s = new StringBuilder(BANNER);
+            s.append("""
+                    import java.lang.foreign.MemorySegment;
+                    import jdk.incubator.vector.FloatVector;
+                    import jdk.incubator.vector.VectorSpecies;
+                    """);
+            StringBuilder body = new StringBuilder();
+            variant(body, v);
+            // The template writes members one level deep (8 spaces); a top-level class's are at 4.
+            s.append(body.toString().replace("\n    ", "\n"));
+            files.put(v.className() + ".java", s.toString());
+        }
+        return files;
+    }
+
+    private static String lookup() {
+        StringBuilder s = new StringBuilder(BANNER);
         s.append("""
-                // GENERATED FILE — DO NOT EDIT. Produced by MicrokernelGenerator (modules/kernel-simd/src/test/java/widenet/
-                // kernel/simd/MicrokernelGenerator.java), the template to review; GeneratedSourcesTest checks it is current.
-                package widenet.kernel.simd;
-
-                import java.lang.foreign.MemorySegment;
-                import jdk.incubator.vector.FloatVector;
-                                import jdk.incubator.vector.VectorSpecies;
-
-                /** Every generated {@link Microkernel} variant, and the lookup by width and tile shape. */
+                /** The lookup of the generated {@link Microkernel} variants by width and tile shape. */
                 final class GemmMicrokernels {
                     private GemmMicrokernels() {
                     }
@@ -112,16 +140,12 @@ final class MicrokernelGenerator {
                     .append("x")
                     .append(v.nr());
         }
-        s.append("\";\n    }\n");
-        for (Variant v : VARIANTS) {
-            variant(s, v);
-        }
-        s.append("}\n");
+        s.append("\";\n    }\n}\n");
         return s.toString();
     }
 
     private static void variant(StringBuilder s, Variant v) {
-        s.append("\n    /** ")
+        s.append("\n/** ")
                 .append(v.mr())
                 .append("×")
                 .append(v.nr())
@@ -130,7 +154,7 @@ final class MicrokernelGenerator {
                 .append(" bits: ")
                 .append(v.mr() * v.vectors())
                 .append(" accumulators. */\n");
-        s.append("    static final class ").append(v.className()).append(" extends Microkernel {\n");
+        s.append("final class ").append(v.className()).append(" extends Microkernel {\n");
         s.append("        private static final VectorSpecies<Float> S = FloatVector.SPECIES_")
                 .append(v.bits())
                 .append(";\n");
@@ -195,7 +219,7 @@ final class MicrokernelGenerator {
         }
         s.append("        }\n");
 
-        s.append("    }\n");
+        s.append("}\n");
     }
 
     /** Accumulators zeroed, then the k loop: per step, the row's B vectors loaded once, one broadcast per A row. */
