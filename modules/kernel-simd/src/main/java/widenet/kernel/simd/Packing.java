@@ -23,6 +23,13 @@ final class Packing {
     private Packing() {}
 
     /**
+     * k steps packed per pass over the panels of a transposed A: 8 stored rows' segments stay in L1 while each panel
+     * gets 8 consecutive k steps (256 contiguous bytes at MR 8). Measured with {@code PackingCost} on Zen 4 (TN
+     * 4000×1000×1000): 4 steps 2.99 ms, 8 steps 2.52, 16 steps 2.81, 32 steps 3.84.
+     */
+    private static final int TRANSPOSED_A_STEPS = 8;
+
+    /**
      * Packs rows [row0, row0 + rows) × k [p0, p0 + kc) of op(A) into MR-row micro-panels: panel q starts at
      * {@code q·MR·kc}, and within it k step p holds the MR row values at {@code p·MR}.
      *
@@ -69,8 +76,8 @@ final class Packing {
      * a power-of-two stride maps every read to the same L1 set.
      */
     private static void packTransposedA(MemorySegment a, long lda, int row0, int rows, int p0, int kc, float[] dst) {
-        for (int p = 0; p < kc; p += 4) {
-            int steps = Math.min(4, kc - p);
+        for (int p = 0; p < kc; p += TRANSPOSED_A_STEPS) {
+            int steps = Math.min(TRANSPOSED_A_STEPS, kc - p);
             for (int i = 0, q = 0; i < rows; i += MR, q++) {
                 int mr = Math.min(MR, rows - i);
                 int d = q * MR * kc + p * MR;
@@ -133,9 +140,32 @@ final class Packing {
                     }
                 }
             } else if (nr == NR) {
-                // Column c of the panel is contiguous in memory. Four columns side by side: four sequential read
-                // streams, and each k step's four values stored together.
-                for (int c = 0; c < NR; c += 4) {
+                // Column c of the panel is contiguous in memory. Eight columns side by side when NR allows (eight
+                // sequential read streams, each k step's eight values stored as one 32-byte run), else four.
+                int c = 0;
+                if (NR % 8 == 0) {
+                    for (; c < NR; c += 8) {
+                        long c0 = (col0 + j + c) * ldb + p0;
+                        long c1 = c0 + ldb;
+                        long c2 = c1 + ldb;
+                        long c3 = c2 + ldb;
+                        long c4 = c3 + ldb;
+                        long c5 = c4 + ldb;
+                        long c6 = c5 + ldb;
+                        long c7 = c6 + ldb;
+                        for (int p = 0, d = off + c; p < kc; p++, d += NR) {
+                            dst[d] = b.getAtIndex(F32, c0 + p);
+                            dst[d + 1] = b.getAtIndex(F32, c1 + p);
+                            dst[d + 2] = b.getAtIndex(F32, c2 + p);
+                            dst[d + 3] = b.getAtIndex(F32, c3 + p);
+                            dst[d + 4] = b.getAtIndex(F32, c4 + p);
+                            dst[d + 5] = b.getAtIndex(F32, c5 + p);
+                            dst[d + 6] = b.getAtIndex(F32, c6 + p);
+                            dst[d + 7] = b.getAtIndex(F32, c7 + p);
+                        }
+                    }
+                }
+                for (; c < NR; c += 4) {
                     long c0 = (col0 + j + c) * ldb + p0;
                     long c1 = c0 + ldb;
                     long c2 = c1 + ldb;

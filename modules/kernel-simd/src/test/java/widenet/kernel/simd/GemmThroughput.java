@@ -90,6 +90,7 @@ public final class GemmThroughput {
             {"narrow NN 4096x256x64", Op.N, Op.N, 4096, 256, 64},
             {"narrow NT 4096x256x64", Op.N, Op.T, 4096, 256, 64},
             {"narrow TN 4096x256x64", Op.T, Op.N, 4096, 256, 64},
+            {"narrow TN 256x64x4096", Op.T, Op.N, 256, 64, 4096},
         };
         String only = System.getProperty("shapes");
         Object[][] shapes = only == null
